@@ -3,7 +3,7 @@
 # same run: a one-line user binary built clean in release mode (dependencies included), with
 #   - `chargebee`, feature `full`;
 #   - `chargebee`, default features;
-#   - `chargebee`, customer + subscription only;
+#   - `chargebee`, customer + subscription only, then the same calling ten operations;
 #   - the baseline: async-stripe 1.0.0-rc.10 core + billing, every feature, with its hyper
 #     client on rustls with ring and webpki roots, as reqwest's `rustls-tls` is (fetched from
 #     crates.io).
@@ -50,6 +50,28 @@ chargebee() {
 chargebee user-full 'features = ["full"]'
 chargebee user-default 'features = []'
 chargebee user-small 'default-features = false, features = ["customer", "subscription"]'
+# The same features, calling ten operations: the decoders of what a crate calls are compiled
+# in that crate, so this row shows what using operations adds.
+project user-calls "chargebee = { path = \"$repo/client\", default-features = false, features = [\"customer\", \"subscription\"] }
+tokio = { version = \"1\", features = [\"rt\"] }" '
+async fn calls(c: chargebee::Client) -> Result<(), chargebee::Error> {
+    c.customers().create().email("ada@example.com").send().await?;
+    c.customers().retrieve("c_1").send().await?;
+    c.customers().update("c_1").send().await?;
+    c.customers().list().send().await?;
+    c.customers().delete("c_1").send().await?;
+    c.subscriptions().create_with_items("c_1").send().await?;
+    c.subscriptions().retrieve("s_1").send().await?;
+    c.subscriptions().update_for_items("s_1").send().await?;
+    c.subscriptions().list().send().await?;
+    c.subscriptions().cancel_for_items("s_1").send().await?;
+    Ok(())
+}
+fn main() {
+    let client = chargebee::Client::builder().maton_api_key("k").build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    println!("{:?}", runtime.block_on(calls(client)).is_ok());
+}'
 project user-stripe 'async-stripe = { version = "=1.0.0-rc.10", default-features = false, features = ["rustls-ring", "rustls-tls-webpki-roots"] }
 async-stripe-core = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }
 async-stripe-billing = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }' \
@@ -61,7 +83,7 @@ for p in user-full user-stripe; do
 done
 
 declare -A wall cpu peak
-for p in user-stripe user-full user-default user-small; do
+for p in user-stripe user-full user-default user-small user-calls; do
   stats=$root/$p.time
   CARGO_TARGET_DIR=$root/$p/target /usr/bin/time -f '%e %U %S %M' -o "$stats" \
     cargo build --quiet --release --manifest-path "$root/$p/Cargo.toml"
@@ -73,12 +95,13 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %9s %9s %12s %12s\n' build wall CPU 'peak rustc' 'wall ratio'
-for p in user-stripe user-full user-default user-small; do
+for p in user-stripe user-full user-default user-small user-calls; do
   case $p in
     user-stripe) label='async-stripe core+billing (base)' ;;
     user-full) label='chargebee, full' ;;
     user-default) label='chargebee, default' ;;
     user-small) label='chargebee, customer+subscription' ;;
+    user-calls) label='  the same, calling 10 operations' ;;
   esac
   printf '%-34s %8ss %8ss %9s GiB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
     "$(ratio "${wall[$p]}" "${wall[user-stripe]}")"

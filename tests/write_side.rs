@@ -207,6 +207,58 @@ fn every_unknown_key_is_an_error_that_names_it() {
     assert!(err.to_string().contains("`town`"), "{err}");
 }
 
+#[test]
+fn parameters_read_from_json_keep_every_key_once() {
+    use chargebee::{comment, coupon};
+    let text = r#"{"email": "ada@example.com", "first_name": null,
+        "billing_address": {"city": "London", "line1": "1 Main St"}, "cf_tier": "gold"}"#;
+    let from_text: customer::CreateParams = serde_json::from_str(text).unwrap();
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let from_value: customer::CreateParams = serde_json::from_value(value).unwrap();
+    assert_eq!(from_text, from_value);
+    // `null` is the same as absent; the nested object and the custom field are kept.
+    assert_eq!(from_text.first_name, None);
+    assert_eq!(
+        from_text.to_form().unwrap(),
+        "email=ada%40example.com&billing_address%5Bline1%5D=1+Main+St\
+         &billing_address%5Bcity%5D=London&cf_tier=gold"
+    );
+    // A key given twice is refused, not overwritten: named, nested or custom.
+    for (input, key) in [
+        (r#"{"email": "a@x.io", "email": "b@x.io"}"#, "`email`"),
+        (
+            r#"{"billing_address": {"city": "a", "city": "b"}}"#,
+            "`city`",
+        ),
+        (r#"{"cf_tier": "a", "cf_tier": "b"}"#, "`cf_tier`"),
+    ] {
+        let err = serde_json::from_str::<customer::CreateParams>(input).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("duplicate field {key}")),
+            "{input}: {err}"
+        );
+    }
+    // A required parameter that is absent is named.
+    let err = serde_json::from_value::<comment::CreateParams>(
+        json!({"entity_type": "customer", "entity_id": "c_1"}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("missing field `notes`"), "{err}");
+    // Where custom fields are not taken, an unknown key is refused with the keys there are.
+    let err = serde_json::from_value::<coupon::CreateForItemsCouponConstraintsParams>(
+        json!({"entity_type": "plan", "type": "max_redemptions", "cf_x": 1}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown field `cf_x`, expected one of `entity_type`, `type`, `value`"),
+        "{err}"
+    );
+    // A value of the wrong type names what was expected.
+    let err = serde_json::from_value::<customer::CreateParams>(json!({"email": 5})).unwrap_err();
+    assert!(err.to_string().contains("expected a string"), "{err}");
+}
+
 #[tokio::test]
 async fn an_operator_the_field_does_not_accept_is_refused_before_sending() {
     let server = MockServer::start(vec![Reply::json(200, r#"{"list": []}"#)]).await;

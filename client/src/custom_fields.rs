@@ -1,7 +1,9 @@
 //! Custom fields to send: Chargebee accepts keys named `cf_*` on the operations (and the
 //! parameter objects) whose input is open to them, and keeps them on the resource.
 
-use serde::de::{MapAccess, Visitor};
+use crate::decode::WireText;
+use crate::json_path;
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -59,15 +61,24 @@ pub(crate) fn refusal(name: &str) -> String {
     format!("`{name}` is not a custom field name: custom field names start with `cf_`")
 }
 
-impl Serialize for CustomFieldValues {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl CustomFieldValues {
+    /// Writes each field as an entry of `map`; refused, before anything is written, when a
+    /// name is not a custom field name.
+    pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         if let Some(name) = self.invalid_name() {
             return Err(serde::ser::Error::custom(refusal(name)));
         }
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, value) in &self.0 {
             map.serialize_entry(name, value)?;
         }
+        Ok(())
+    }
+}
+
+impl Serialize for CustomFieldValues {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        self.write_entries(&mut map)?;
         map.end()
     }
 }
@@ -82,20 +93,42 @@ impl<'de> Deserialize<'de> for CustomFieldValues {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = CustomFieldValues::default();
-                while let Some(name) = map.next_key::<String>()? {
-                    if !is_custom_field_name(&name) {
-                        return Err(serde::de::Error::custom(format!(
-                            "unknown parameter `{name}`: not a parameter of this operation, and \
-                             custom field names start with `cf_`"
-                        )));
-                    }
-                    let value = map.next_value()?;
-                    out.0.insert(name, value);
+                while let Some(key) = map.next_key::<WireText<'de>>()? {
+                    read(&mut map, key, &mut out)?;
                 }
                 Ok(out)
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+
+/// Reads the value of `key`, a key no parameter names, into `fields`: refused unless `key` is
+/// a custom field name given once.
+pub(crate) fn read<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: WireText<'de>,
+    fields: &mut CustomFieldValues,
+) -> Result<(), A::Error> {
+    let name: String = key.into_string()?;
+    if !is_custom_field_name(&name) {
+        return Err(A::Error::custom(format!(
+            "unknown parameter `{name}`: not a parameter of this operation, and custom field \
+             names start with `cf_`"
+        )));
+    }
+    if fields.0.contains_key(&name) {
+        return Err(A::Error::custom(format!("duplicate field `{name}`")));
+    }
+    match map.next_value() {
+        Ok(value) => {
+            fields.0.insert(name, value);
+            Ok(())
+        }
+        Err(error) => {
+            json_path::note_key(name);
+            Err(error)
+        }
     }
 }
 

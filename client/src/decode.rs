@@ -106,6 +106,42 @@ pub(crate) fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     read(map, key, OptionalEntries(PhantomData))
 }
 
+/// Reads the parameter `key` into `slot`; a key given twice is refused.
+pub(crate) fn param<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    key: &'static str,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    param_with(map, key, slot, PhantomData)
+}
+
+/// Reads the parameter `key` into `slot` with `seed`; a key given twice is refused.
+pub(crate) fn param_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    key: &'static str,
+    slot: &mut Option<S::Value>,
+    seed: S,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(key));
+    }
+    *slot = Some(read(map, key, seed)?);
+    Ok(())
+}
+
+/// The value of the required parameter `key`, or an error naming it.
+pub(crate) fn required<T, E: Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(key))
+}
+
+/// The error for `key`, which no parameter in `expected` names.
+pub(crate) fn unknown_param<E: Error>(key: WireText<'_>, expected: &'static [&'static str]) -> E {
+    match key.into_string::<E>() {
+        Ok(key) => E::unknown_field(&key, expected),
+        Err(error) => error,
+    }
+}
+
 /// Reads the value under `key` with `seed`; on failure notes `key` in the error's JSON path.
 #[inline(always)]
 fn read<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(

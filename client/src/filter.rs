@@ -15,7 +15,9 @@
 use crate::form::{Form, FormField};
 use crate::types::{ApiEnum, Timestamp};
 use crate::Error;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, DeserializeSeed};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::marker::PhantomData;
 
 /// A filter's operator and wire value.
 pub(crate) trait Filter {
@@ -376,6 +378,22 @@ pub(crate) fn check_operators<F: Filter>(
 
 /// Serde for a filter field's conditions in the official SDKs' JSON shape: one object with
 /// an entry per operator (`{"after": 1704067200, "before": 1706745600}`).
+/// Reads a filter's conditions, as [`conditions`] does, as a parameter of a params struct.
+pub(crate) struct Conditions<F>(PhantomData<F>);
+
+impl<F> Conditions<F> {
+    pub(crate) fn new() -> Self {
+        Conditions(PhantomData)
+    }
+}
+
+impl<'de, F: DeserializeOwned> DeserializeSeed<'de> for Conditions<F> {
+    type Value = Vec<F>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<F>, D::Error> {
+        conditions::deserialize(deserializer)
+    }
+}
+
 pub(crate) mod conditions {
     use serde::de::{DeserializeOwned, Error as _};
     use serde::ser::Error as _;

@@ -20,6 +20,7 @@ mod limiter;
 mod pagination;
 mod raw;
 mod retry;
+mod serialize;
 mod transport;
 #[doc(hidden)]
 pub mod types;

@@ -10,105 +10,59 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `addon` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Addon {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<ChargeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<ProrationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Addon {
@@ -167,6 +121,67 @@ impl Addon {
 impl ExtraFields for Addon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Addon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("charge_type", &self.charge_type)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("archived_at", &self.archived_at)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("tiers", &self.tiers)?;
+        entries.optional("tax_providers_fields", &self.tax_providers_fields)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Addon {
@@ -524,35 +539,41 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tier {
@@ -665,25 +686,31 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxProvidersField {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxProvidersField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxProvidersField {
@@ -1629,7 +1656,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /addons` (`addon.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
@@ -1637,101 +1664,447 @@ pub struct CreateParams {
     /// At most 100 characters.
     pub name: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub charge_type: CreateChargeType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<CreatePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateType>,
     /// At most 30 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<CreateProrationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.field("charge_type", &self.charge_type)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("status", &self.status)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut description = None;
+                let mut charge_type = None;
+                let mut price = None;
+                let mut currency_code = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut pricing_model = None;
+                let mut r#type = None;
+                let mut unit = None;
+                let mut enabled_in_portal = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                let mut is_shippable = None;
+                let mut shipping_frequency_period = None;
+                let mut shipping_frequency_period_unit = None;
+                let mut included_in_mrr = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut price_in_decimal = None;
+                let mut proration_type = None;
+                let mut status = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"charge_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_type",
+                                &mut charge_type,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"unit" => crate::decode::param(&mut map, "unit", &mut unit)?,
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"tax_code" => {
+                            crate::decode::param(&mut map, "tax_code", &mut tax_code)?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"shipping_frequency_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period",
+                                &mut shipping_frequency_period,
+                            )?
+                        }
+                        b"shipping_frequency_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period_unit",
+                                &mut shipping_frequency_period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    invoice_name: invoice_name.flatten(),
+                    description: description.flatten(),
+                    charge_type: crate::decode::required(charge_type, "charge_type")?,
+                    price: price.flatten(),
+                    currency_code: currency_code.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    r#type: r#type.flatten(),
+                    unit: unit.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    tax_code: tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    shipping_frequency_period: shipping_frequency_period.flatten(),
+                    shipping_frequency_period_unit: shipping_frequency_period_unit
+                        .flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    proration_type: proration_type.flatten(),
+                    status: status.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1839,12 +2212,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /addons` (`addon.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -1859,6 +2231,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -2151,107 +2531,442 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /addons/{addon_id}` (`addon.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<UpdateChargeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<UpdatePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateType>,
     /// At most 30 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<UpdateProrationType>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("charge_type", &self.charge_type)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut description = None;
+                let mut charge_type = None;
+                let mut price = None;
+                let mut currency_code = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut pricing_model = None;
+                let mut r#type = None;
+                let mut unit = None;
+                let mut enabled_in_portal = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                let mut is_shippable = None;
+                let mut shipping_frequency_period = None;
+                let mut shipping_frequency_period_unit = None;
+                let mut included_in_mrr = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut price_in_decimal = None;
+                let mut proration_type = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"charge_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_type",
+                                &mut charge_type,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"unit" => crate::decode::param(&mut map, "unit", &mut unit)?,
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"tax_code" => {
+                            crate::decode::param(&mut map, "tax_code", &mut tax_code)?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"shipping_frequency_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period",
+                                &mut shipping_frequency_period,
+                            )?
+                        }
+                        b"shipping_frequency_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period_unit",
+                                &mut shipping_frequency_period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    invoice_name: invoice_name.flatten(),
+                    description: description.flatten(),
+                    charge_type: charge_type.flatten(),
+                    price: price.flatten(),
+                    currency_code: currency_code.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    r#type: r#type.flatten(),
+                    unit: unit.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    tax_code: tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    shipping_frequency_period: shipping_frequency_period.flatten(),
+                    shipping_frequency_period_unit: shipping_frequency_period_unit
+                        .flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    proration_type: proration_type.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2351,12 +3066,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /addons/{addon_id}` (`addon.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -2371,6 +3085,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -2647,104 +3369,233 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /addons` (`addon.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `charge_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub charge_type: Vec<EnumFilter<ChargeType>>,
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price: Vec<NumberFilter>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<PeriodUnit>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("pricing_model", &self.pricing_model)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("charge_type", &self.charge_type)?;
+        entries.conditions("price", &self.price)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut name = None;
+                let mut pricing_model = None;
+                let mut r#type = None;
+                let mut charge_type = None;
+                let mut price = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut currency_code = None;
+                let mut channel = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"charge_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "charge_type",
+                                &mut charge_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price",
+                                &mut price,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    pricing_model: pricing_model.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    charge_type: charge_type.unwrap_or_default(),
+                    price: price.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    currency_code: currency_code.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2795,12 +3646,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /addons` (`addon.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -2815,6 +3665,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -2907,12 +3765,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /addons/{addon_id}` (`addon.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -2927,6 +3784,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -3023,12 +3888,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /addons/{addon_id}/delete` (`addon.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -3043,6 +3907,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -3162,7 +4034,7 @@ impl CopyRequest {
     }
 }
 /// Parameters of `POST /addons/copy` (`addon.copy`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyParams {
     /// At most 50 characters.
@@ -3170,13 +4042,84 @@ pub struct CopyParams {
     /// At most 100 characters.
     pub id_at_from_site: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CopyParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("from_site", &self.from_site)?;
+        entries.field("id_at_from_site", &self.id_at_from_site)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("for_site_merging", &self.for_site_merging)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CopyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyParams, A::Error> {
+                let mut from_site = None;
+                let mut id_at_from_site = None;
+                let mut id = None;
+                let mut for_site_merging = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"from_site" => {
+                            crate::decode::param(&mut map, "from_site", &mut from_site)?
+                        }
+                        b"id_at_from_site" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_from_site",
+                                &mut id_at_from_site,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"for_site_merging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "for_site_merging",
+                                &mut for_site_merging,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CopyParams {
+                    from_site: crate::decode::required(from_site, "from_site")?,
+                    id_at_from_site: crate::decode::required(
+                        id_at_from_site,
+                        "id_at_from_site",
+                    )?,
+                    id: id.flatten(),
+                    for_site_merging: for_site_merging.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
@@ -3208,12 +4151,11 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /addons/copy` (`addon.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CopyResponse {
@@ -3228,6 +4170,14 @@ impl CopyResponse {
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CopyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CopyResponse {
@@ -3326,12 +4276,11 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /addons/{addon_id}/unarchive` (`addon.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UnarchiveResponse {
@@ -3346,6 +4295,14 @@ impl UnarchiveResponse {
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UnarchiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon", &self.addon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UnarchiveResponse {
@@ -3390,25 +4347,112 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
     }
 }
 /// Fields of the `CreateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for CreateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTiersParams {
     /// Parameters with nothing set.
@@ -3462,8 +4506,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 }
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -3472,6 +4515,68 @@ pub struct CreateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
@@ -3496,25 +4601,112 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for UpdateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTiersParams {
     /// Parameters with nothing set.
@@ -3568,8 +4760,7 @@ impl crate::form::FormEncode for UpdateTiersParams {
 }
 crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -3578,6 +4769,68 @@ pub struct UpdateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for UpdateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.

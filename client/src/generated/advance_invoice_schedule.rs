@@ -6,21 +6,16 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `advance_invoice_schedule` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceSchedule {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<ScheduleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<Box<FixedIntervalSchedule>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_dates_schedule: Option<Box<SpecificDatesSchedule>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AdvanceInvoiceSchedule {
@@ -39,6 +34,18 @@ impl AdvanceInvoiceSchedule {
 impl ExtraFields for AdvanceInvoiceSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AdvanceInvoiceSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("schedule_type", &self.schedule_type)?;
+        entries.optional("fixed_interval_schedule", &self.fixed_interval_schedule)?;
+        entries.optional("specific_dates_schedule", &self.specific_dates_schedule)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
@@ -120,33 +127,39 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
     }
 }
 /// The `FixedIntervalSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FixedIntervalSchedule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for FixedIntervalSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for FixedIntervalSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("end_schedule_on", &self.end_schedule_on)?;
+        entries.optional("number_of_occurrences", &self.number_of_occurrences)?;
+        entries.optional("days_before_renewal", &self.days_before_renewal)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for FixedIntervalSchedule {
@@ -241,27 +254,33 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
     }
 }
 /// The `SpecificDatesSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpecificDatesSchedule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for SpecificDatesSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SpecificDatesSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SpecificDatesSchedule {

@@ -8,28 +8,34 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert_status` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<enums::AlarmStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_triggered_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AlertStatus {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AlertStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("alert_id", &self.alert_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("alarm_status", &self.alarm_status)?;
+        entries.optional("alarm_triggered_at", &self.alarm_triggered_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AlertStatus {
@@ -290,30 +296,87 @@ impl AlertStatusesForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertStatusesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
     /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub alert_id: Vec<StringFilter>,
+}
+impl Serialize for AlertStatusesForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("alarm_status", &self.alarm_status)?;
+        entries.conditions("alert_id", &self.alert_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AlertStatusesForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AlertStatusesForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatusesForSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "limit",
+                    "offset",
+                    "alarm_status",
+                    "alert_id",
+                ];
+                let mut limit = None;
+                let mut offset = None;
+                let mut alarm_status = None;
+                let mut alert_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"alarm_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "alarm_status",
+                                &mut alarm_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"alert_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "alert_id",
+                                &mut alert_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AlertStatusesForSubscriptionParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    alarm_status: alarm_status.unwrap_or_default(),
+                    alert_id: alert_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AlertStatusesForSubscriptionParams {
     /// Parameters with nothing set.
@@ -340,12 +403,11 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlertStatusesForSubscriptionEntry {
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AlertStatusesForSubscriptionEntry {
@@ -360,6 +422,14 @@ impl AlertStatusesForSubscriptionEntry {
 impl ExtraFields for AlertStatusesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AlertStatusesForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("alert_status", &self.alert_status)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
@@ -528,23 +598,69 @@ impl AlertStatusesForAlertRequest {
     }
 }
 /// Parameters of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertStatusesForAlertParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
+}
+impl Serialize for AlertStatusesForAlertParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("alarm_status", &self.alarm_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AlertStatusesForAlertParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AlertStatusesForAlertParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AlertStatusesForAlertParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatusesForAlertParams, A::Error> {
+                const EXPECTED: &[&str] = &["limit", "offset", "alarm_status"];
+                let mut limit = None;
+                let mut offset = None;
+                let mut alarm_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"alarm_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "alarm_status",
+                                &mut alarm_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AlertStatusesForAlertParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    alarm_status: alarm_status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AlertStatusesForAlertParams {
     /// Parameters with nothing set.
@@ -569,12 +685,11 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
     }
 }
 /// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlertStatusesForAlertEntry {
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AlertStatusesForAlertEntry {
@@ -589,6 +704,14 @@ impl AlertStatusesForAlertEntry {
 impl ExtraFields for AlertStatusesForAlertEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AlertStatusesForAlertEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("alert_status", &self.alert_status)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {

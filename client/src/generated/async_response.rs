@@ -6,36 +6,42 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `async_response` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AsyncResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Box<RequestAsyncApi>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<AsyncResponseError>>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AsyncResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AsyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("api_version", &self.api_version)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("completed_at", &self.completed_at)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("request", &self.request)?;
+        entries.optional("error_detail", &self.error_detail)?;
+        entries.optional("result", &self.result)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AsyncResponse {
@@ -124,31 +130,37 @@ impl<'de> Deserialize<'de> for AsyncResponse {
     }
 }
 /// The `RequestAsyncApi` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RequestAsyncApi {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for RequestAsyncApi {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RequestAsyncApi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("resource", &self.resource)?;
+        entries.optional("operation_type", &self.operation_type)?;
+        entries.optional("method", &self.method)?;
+        entries.optional("uri", &self.uri)?;
+        entries.optional("idempotency_key", &self.idempotency_key)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RequestAsyncApi {
@@ -233,32 +245,37 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
     }
 }
 /// The `AsyncResponseError` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AsyncResponseError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AsyncResponseError {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AsyncResponseError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("message", &self.message)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("api_error_code", &self.api_error_code)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_msg", &self.error_msg)?;
+        entries.optional("http_status_code", &self.http_status_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AsyncResponseError {

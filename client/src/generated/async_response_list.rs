@@ -7,19 +7,25 @@ use super::async_response;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `async_response_list` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AsyncResponseList {
     #[cfg(feature = "async_response")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<async_response::AsyncResponse>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AsyncResponseList {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AsyncResponseList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        #[cfg(feature = "async_response")] entries.optional("list", &self.list)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AsyncResponseList {

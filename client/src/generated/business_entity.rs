@@ -10,29 +10,21 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `business_entity` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessEntity {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl BusinessEntity {
@@ -54,6 +46,21 @@ impl BusinessEntity {
 impl ExtraFields for BusinessEntity {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BusinessEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BusinessEntity {
@@ -286,18 +293,121 @@ impl CreateTransfersRequest {
     }
 }
 /// Parameters of `POST /business_entities/transfers` (`business_entity.create_transfers`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransfersParams {
     pub active_resource_ids: Vec<String>,
     pub destination_business_entity_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub source_business_entity_ids: Vec<String>,
     pub resource_types: Vec<String>,
     pub reason_codes: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateTransfersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("active_resource_ids", &self.active_resource_ids)?;
+        entries
+            .field(
+                "destination_business_entity_ids",
+                &self.destination_business_entity_ids,
+            )?;
+        entries.list("source_business_entity_ids", &self.source_business_entity_ids)?;
+        entries.field("resource_types", &self.resource_types)?;
+        entries.field("reason_codes", &self.reason_codes)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTransfersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTransfersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTransfersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTransfersParams, A::Error> {
+                let mut active_resource_ids = None;
+                let mut destination_business_entity_ids = None;
+                let mut source_business_entity_ids = None;
+                let mut resource_types = None;
+                let mut reason_codes = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"active_resource_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "active_resource_ids",
+                                &mut active_resource_ids,
+                            )?
+                        }
+                        b"destination_business_entity_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "destination_business_entity_ids",
+                                &mut destination_business_entity_ids,
+                            )?
+                        }
+                        b"source_business_entity_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "source_business_entity_ids",
+                                &mut source_business_entity_ids,
+                            )?
+                        }
+                        b"resource_types" => {
+                            crate::decode::param(
+                                &mut map,
+                                "resource_types",
+                                &mut resource_types,
+                            )?
+                        }
+                        b"reason_codes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reason_codes",
+                                &mut reason_codes,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateTransfersParams {
+                    active_resource_ids: crate::decode::required(
+                        active_resource_ids,
+                        "active_resource_ids",
+                    )?,
+                    destination_business_entity_ids: crate::decode::required(
+                        destination_business_entity_ids,
+                        "destination_business_entity_ids",
+                    )?,
+                    source_business_entity_ids: source_business_entity_ids
+                        .unwrap_or_default(),
+                    resource_types: crate::decode::required(
+                        resource_types,
+                        "resource_types",
+                    )?,
+                    reason_codes: crate::decode::required(reason_codes, "reason_codes")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTransfersParams {
     /// Parameters with the required fields set and nothing else.
@@ -336,12 +446,11 @@ impl crate::form::FormEncode for CreateTransfersParams {
     }
 }
 /// What `POST /business_entities/transfers` (`business_entity.create_transfers`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransfersResponse {
     pub business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateTransfersResponse {
@@ -358,6 +467,14 @@ impl CreateTransfersResponse {
 impl ExtraFields for CreateTransfersResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateTransfersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("business_entity_transfer", &self.business_entity_transfer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateTransfersResponse {
@@ -565,49 +682,126 @@ impl GetTransfersRequest {
     }
 }
 /// Parameters of `GET /business_entities/transfers` (`business_entity.get_transfers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTransfersParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub resource_type: Vec<StringFilter>,
     /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub resource_id: Vec<StringFilter>,
     /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub active_resource_id: Vec<StringFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<GetTransfersSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for GetTransfersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("resource_type", &self.resource_type)?;
+        entries.conditions("resource_id", &self.resource_id)?;
+        entries.conditions("active_resource_id", &self.active_resource_id)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GetTransfersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTransfersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetTransfersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTransfersParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut resource_type = None;
+                let mut resource_id = None;
+                let mut active_resource_id = None;
+                let mut created_at = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"resource_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "resource_type",
+                                &mut resource_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"resource_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "resource_id",
+                                &mut resource_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"active_resource_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "active_resource_id",
+                                &mut active_resource_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(GetTransfersParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    resource_type: resource_type.unwrap_or_default(),
+                    resource_id: resource_id.unwrap_or_default(),
+                    active_resource_id: active_resource_id.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetTransfersParams {
     /// Parameters with nothing set.
@@ -657,12 +851,11 @@ impl crate::filter::SortField for GetTransfersSortField {
     }
 }
 /// One entry of a page of `GET /business_entities/transfers` (`business_entity.get_transfers`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransfersEntry {
     pub business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GetTransfersEntry {
@@ -679,6 +872,14 @@ impl GetTransfersEntry {
 impl ExtraFields for GetTransfersEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GetTransfersEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("business_entity_transfer", &self.business_entity_transfer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GetTransfersEntry {

@@ -5,30 +5,21 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `business_entity_transfer` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessEntityTransfer {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ResourceType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_resource_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl BusinessEntityTransfer {
@@ -51,6 +42,26 @@ impl BusinessEntityTransfer {
 impl ExtraFields for BusinessEntityTransfer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BusinessEntityTransfer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("resource_type", &self.resource_type)?;
+        entries.optional("resource_id", &self.resource_id)?;
+        entries.optional("active_resource_id", &self.active_resource_id)?;
+        entries
+            .optional(
+                "destination_business_entity_id",
+                &self.destination_business_entity_id,
+            )?;
+        entries.optional("source_business_entity_id", &self.source_business_entity_id)?;
+        entries.optional("reason_code", &self.reason_code)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BusinessEntityTransfer {

@@ -10,77 +10,83 @@ use super::third_party_payment_method;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `card` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Card {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_tx_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<CardType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<FundingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_by: Option<PoweredBy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Card {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("ref_tx_id", &self.ref_tx_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("iin", &self.iin)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("card_type", &self.card_type)?;
+        entries.optional("funding_type", &self.funding_type)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("powered_by", &self.powered_by)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("masked_number", &self.masked_number)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Card {
@@ -738,12 +744,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /cards/{customer_id}` (`card.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -758,6 +763,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -957,61 +970,249 @@ impl UpdateCardForCustomerRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
     pub number: String,
     pub expiry_month: i64,
     pub expiry_year: i64,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<UpdateCardForCustomerPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCardForCustomerCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateCardForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.field("number", &self.number)?;
+        entries.field("expiry_month", &self.expiry_month)?;
+        entries.field("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardForCustomerParams, A::Error> {
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut tmp_token = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut ip_address = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"ip_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ip_address",
+                                &mut ip_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateCardForCustomerParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: crate::decode::required(number, "number")?,
+                    expiry_month: crate::decode::required(expiry_month, "expiry_month")?,
+                    expiry_year: crate::decode::required(expiry_year, "expiry_year")?,
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    ip_address: ip_address.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -1070,13 +1271,12 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerResponse {
     pub customer: customer::Customer,
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateCardForCustomerResponse {
@@ -1092,6 +1292,15 @@ impl UpdateCardForCustomerResponse {
 impl ExtraFields for UpdateCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateCardForCustomerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
@@ -1220,16 +1429,74 @@ impl SwitchGatewayForCustomerRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchGatewayForCustomerParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SwitchGatewayForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.field("gateway_account_id", &self.gateway_account_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SwitchGatewayForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SwitchGatewayForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SwitchGatewayForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwitchGatewayForCustomerParams, A::Error> {
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SwitchGatewayForCustomerParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: crate::decode::required(
+                        gateway_account_id,
+                        "gateway_account_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SwitchGatewayForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -1254,13 +1521,12 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchGatewayForCustomerResponse {
     pub customer: customer::Customer,
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SwitchGatewayForCustomerResponse {
@@ -1276,6 +1542,15 @@ impl SwitchGatewayForCustomerResponse {
 impl ExtraFields for SwitchGatewayForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SwitchGatewayForCustomerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
@@ -1400,14 +1675,67 @@ impl CopyCardForCustomerRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyCardForCustomerParams {
     /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CopyCardForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gateway_account_id", &self.gateway_account_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CopyCardForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyCardForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyCardForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyCardForCustomerParams, A::Error> {
+                let mut gateway_account_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CopyCardForCustomerParams {
+                    gateway_account_id: crate::decode::required(
+                        gateway_account_id,
+                        "gateway_account_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CopyCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -1430,12 +1758,11 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyCardForCustomerResponse {
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CopyCardForCustomerResponse {
@@ -1452,6 +1779,14 @@ impl CopyCardForCustomerResponse {
 impl ExtraFields for CopyCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CopyCardForCustomerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("third_party_payment_method", &self.third_party_payment_method)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
@@ -1561,12 +1896,11 @@ impl DeleteCardForCustomerRequest {
     }
 }
 /// What `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCardForCustomerResponse {
     pub customer: customer::Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteCardForCustomerResponse {
@@ -1581,6 +1915,14 @@ impl DeleteCardForCustomerResponse {
 impl ExtraFields for DeleteCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteCardForCustomerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
@@ -1625,13 +1967,54 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
     }
 }
 /// Fields of the `UpdateCardForCustomerCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
+}
+impl Serialize for UpdateCardForCustomerCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardForCustomerCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardForCustomerCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardForCustomerCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardForCustomerCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["vat_number"];
+                let mut vat_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateCardForCustomerCustomerParams {
+                    vat_number: vat_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardForCustomerCustomerParams {
     /// Parameters with nothing set.

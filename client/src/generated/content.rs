@@ -247,439 +247,569 @@ use super::webhook_endpoint;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `content` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Content {
     #[cfg(feature = "addon")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon: Option<Box<addon::Addon>>,
     #[cfg(feature = "address")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Box<address::Address>>,
     #[cfg(feature = "advance_invoice_schedule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedule: Option<
         Box<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
     #[cfg(feature = "alert")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<Box<alert::Alert>>,
     #[cfg(feature = "alert_status")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_status: Option<Box<alert_status::AlertStatus>>,
     #[cfg(feature = "async_response")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response: Option<Box<async_response::AsyncResponse>>,
     #[cfg(feature = "async_response_list")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response_list: Option<Box<async_response_list::AsyncResponseList>>,
     #[cfg(feature = "attached_item")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_item: Option<Box<attached_item::AttachedItem>>,
     #[cfg(feature = "attribute")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<Box<attribute::Attribute>>,
     #[cfg(feature = "billing_configuration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_configuration: Option<Box<billing_configuration::BillingConfiguration>>,
     #[cfg(feature = "brand")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Box<brand::Brand>>,
     #[cfg(feature = "business_entity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity: Option<Box<business_entity::BusinessEntity>>,
     #[cfg(feature = "business_entity_transfer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_transfer: Option<
         Box<business_entity_transfer::BusinessEntityTransfer>,
     >,
     #[cfg(feature = "card")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     #[cfg(feature = "column_definition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_definition: Option<Box<column_definition::ColumnDefinition>>,
     #[cfg(feature = "comment")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<Box<comment::Comment>>,
     #[cfg(feature = "configuration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Box<configuration::Configuration>>,
     #[cfg(feature = "contact")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Box<contact::Contact>>,
     #[cfg(feature = "contract_term")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<contract_term::ContractTerm>>,
     #[cfg(feature = "coupon")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Box<coupon::Coupon>>,
     #[cfg(feature = "coupon_code")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<Box<coupon_code::CouponCode>>,
     #[cfg(feature = "coupon_set")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set: Option<Box<coupon_set::CouponSet>>,
     #[cfg(feature = "cpq_quote_signature")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<Box<cpq_quote_signature::CpqQuoteSignature>>,
     #[cfg(feature = "credit_note")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     #[cfg(feature = "credit_note_estimate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note_estimate: Option<Box<credit_note_estimate::CreditNoteEstimate>>,
     #[cfg(feature = "credit_unit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_unit: Option<Box<credit_unit::CreditUnit>>,
     #[cfg(feature = "currency")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<currency::Currency>>,
     #[cfg(feature = "customer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
     #[cfg(feature = "customer_entitlement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_entitlement: Option<Box<customer_entitlement::CustomerEntitlement>>,
     #[cfg(feature = "differential_price")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differential_price: Option<Box<differential_price::DifferentialPrice>>,
     #[cfg(feature = "discount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Box<discount::Discount>>,
     #[cfg(feature = "download")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<download::Download>>,
     #[cfg(feature = "einvoice")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<einvoice::Einvoice>>,
     #[cfg(feature = "entitlement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<Box<entitlement::Entitlement>>,
     #[cfg(feature = "entitlement_override")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_override: Option<Box<entitlement_override::EntitlementOverride>>,
     #[cfg(feature = "estimate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Box<estimate::Estimate>>,
     #[cfg(feature = "event")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Box<event::Event>>,
     #[cfg(feature = "export")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<Box<export::Export>>,
     #[cfg(feature = "feature")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<Box<feature::Feature>>,
     #[cfg(feature = "filter_condition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_condition: Option<Box<filter_condition::FilterCondition>>,
     #[cfg(feature = "gateway_error_detail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
     #[cfg(feature = "gateway_payment_method_token")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_payment_method_token: Option<
         Box<gateway_payment_method_token::GatewayPaymentMethodToken>,
     >,
     #[cfg(feature = "gift")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<Box<gift::Gift>>,
     #[cfg(feature = "grant_block")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block: Option<Box<grant_block::GrantBlock>>,
     #[cfg(feature = "hierarchy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hierarchy: Option<Box<hierarchy::Hierarchy>>,
     #[cfg(feature = "hosted_page")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
     #[cfg(feature = "impacted_customer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_customer: Option<Box<impacted_customer::ImpactedCustomer>>,
     #[cfg(feature = "impacted_item")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item: Option<Box<impacted_item::ImpactedItem>>,
     #[cfg(feature = "impacted_item_price")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item_price: Option<Box<impacted_item_price::ImpactedItemPrice>>,
     #[cfg(feature = "impacted_subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_subscription: Option<Box<impacted_subscription::ImpactedSubscription>>,
     #[cfg(feature = "in_app_subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_subscription: Option<Box<in_app_subscription::InAppSubscription>>,
     #[cfg(feature = "invoice")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     #[cfg(feature = "invoice_estimate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
     #[cfg(feature = "item")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<item::Item>>,
     #[cfg(feature = "item_entitlement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_entitlement: Option<Box<item_entitlement::ItemEntitlement>>,
     #[cfg(feature = "item_family")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family: Option<Box<item_family::ItemFamily>>,
     #[cfg(feature = "item_price")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<Box<item_price::ItemPrice>>,
     #[cfg(feature = "ledger_account_balance")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_account_balance: Option<
         Box<ledger_account_balance::LedgerAccountBalance>,
     >,
     #[cfg(feature = "ledger_entry")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_entry: Option<Box<ledger_entry::LedgerEntry>>,
     #[cfg(feature = "ledger_operation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation: Option<Box<ledger_operation::LedgerOperation>>,
     #[cfg(feature = "metadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Box<metadata::Metadata>>,
     #[cfg(feature = "meter")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<Box<meter::Meter>>,
     #[cfg(feature = "metered_feature")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_feature: Option<Box<metered_feature::MeteredFeature>>,
     #[cfg(feature = "non_subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_subscription: Option<Box<non_subscription::NonSubscription>>,
     #[cfg(feature = "offer_event")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_event: Option<Box<offer_event::OfferEvent>>,
     #[cfg(feature = "offer_fulfillment")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_fulfillment: Option<Box<offer_fulfillment::OfferFulfillment>>,
     #[cfg(feature = "omnichannel_one_time_order")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order: Option<
         Box<omnichannel_one_time_order::OmnichannelOneTimeOrder>,
     >,
     #[cfg(feature = "omnichannel_one_time_order_item")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_item: Option<
         Box<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
     >,
     #[cfg(feature = "omnichannel_subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<
         Box<omnichannel_subscription::OmnichannelSubscription>,
     >,
     #[cfg(feature = "omnichannel_subscription_item")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item: Option<
         Box<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_metric")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_metric: Option<
         Box<omnichannel_subscription_item_metric::OmnichannelSubscriptionItemMetric>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_offer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_offer: Option<
         Box<omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_scheduled_change: Option<
         Box<
             omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
         >,
     >,
     #[cfg(feature = "omnichannel_transaction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
     #[cfg(feature = "order")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Box<order::Order>>,
     #[cfg(feature = "payment_intent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<Box<payment_intent::PaymentIntent>>,
     #[cfg(feature = "payment_reference_number")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference_number: Option<
         Box<payment_reference_number::PaymentReferenceNumber>,
     >,
     #[cfg(feature = "payment_schedule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<Box<payment_schedule::PaymentSchedule>>,
     #[cfg(feature = "payment_schedule_estimate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_estimate: Option<
         Box<payment_schedule_estimate::PaymentScheduleEstimate>,
     >,
     #[cfg(feature = "payment_schedule_scheme")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_scheme: Option<
         Box<payment_schedule_scheme::PaymentScheduleScheme>,
     >,
     #[cfg(feature = "payment_source")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<Box<payment_source::PaymentSource>>,
     #[cfg(feature = "payment_voucher")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher: Option<Box<payment_voucher::PaymentVoucher>>,
     #[cfg(feature = "personalized_offer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personalized_offer: Option<Box<personalized_offer::PersonalizedOffer>>,
     #[cfg(feature = "plan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Box<plan::Plan>>,
     #[cfg(feature = "portal_session")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_session: Option<Box<portal_session::PortalSession>>,
     #[cfg(feature = "price_variant")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant: Option<Box<price_variant::PriceVariant>>,
     #[cfg(feature = "pricing_page_session")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_page_session: Option<Box<pricing_page_session::PricingPageSession>>,
     #[cfg(feature = "promotional_credit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credit: Option<Box<promotional_credit::PromotionalCredit>>,
     #[cfg(feature = "promotional_grant")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_grant: Option<Box<promotional_grant::PromotionalGrant>>,
     #[cfg(feature = "purchase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase: Option<Box<purchase::Purchase>>,
     #[cfg(feature = "quote")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Box<quote::Quote>>,
     #[cfg(feature = "quote_entitlement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_entitlement: Option<Box<quote_entitlement::QuoteEntitlement>>,
     #[cfg(feature = "quote_line_group")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_line_group: Option<Box<quote_line_group::QuoteLineGroup>>,
     #[cfg(feature = "quoted_charge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     #[cfg(feature = "quoted_delta_ramp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_delta_ramp: Option<Box<quoted_delta_ramp::QuotedDeltaRamp>>,
     #[cfg(feature = "quoted_ramp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     #[cfg(feature = "quoted_subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     #[cfg(feature = "ramp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Box<ramp::Ramp>>,
     #[cfg(feature = "recorded_purchase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_purchase: Option<Box<recorded_purchase::RecordedPurchase>>,
     #[cfg(feature = "resource_migration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_migration: Option<Box<resource_migration::ResourceMigration>>,
     #[cfg(feature = "rule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Box<rule::Rule>>,
     #[cfg(feature = "site_migration_detail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_migration_detail: Option<Box<site_migration_detail::SiteMigrationDetail>>,
     #[cfg(feature = "subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Box<subscription::Subscription>>,
     #[cfg(feature = "subscription_entitlement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlement: Option<
         Box<subscription_entitlement::SubscriptionEntitlement>,
     >,
     #[cfg(feature = "subscription_entitlements_created_detail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_created_detail: Option<
         Box<
             subscription_entitlements_created_detail::SubscriptionEntitlementsCreatedDetail,
         >,
     >,
     #[cfg(feature = "subscription_entitlements_updated_detail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_updated_detail: Option<
         Box<
             subscription_entitlements_updated_detail::SubscriptionEntitlementsUpdatedDetail,
         >,
     >,
     #[cfg(feature = "subscription_estimate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
     #[cfg(feature = "tax_withheld")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<Box<tax_withheld::TaxWithheld>>,
     #[cfg(feature = "third_party_payment_method")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_payment_method: Option<
         Box<third_party_payment_method::ThirdPartyPaymentMethod>,
     >,
     #[cfg(feature = "time_machine")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_machine: Option<Box<time_machine::TimeMachine>>,
     #[cfg(feature = "token")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Box<token::Token>>,
     #[cfg(feature = "transaction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
     #[cfg(feature = "unbilled_charge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge: Option<Box<unbilled_charge::UnbilledCharge>>,
     #[cfg(feature = "usage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Box<usage::Usage>>,
     #[cfg(feature = "usage_charge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_charge: Option<Box<usage_charge::UsageCharge>>,
     #[cfg(feature = "usage_event")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_event: Option<Box<usage_event::UsageEvent>>,
     #[cfg(feature = "usage_file")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_file: Option<Box<usage_file::UsageFile>>,
     #[cfg(feature = "usage_summary")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_summary: Option<Box<usage_summary::UsageSummary>>,
     #[cfg(feature = "vaulted_payment_method")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaulted_payment_method: Option<
         Box<vaulted_payment_method::VaultedPaymentMethod>,
     >,
     #[cfg(feature = "virtual_bank_account")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_bank_account: Option<Box<virtual_bank_account::VirtualBankAccount>>,
     #[cfg(feature = "webhook_endpoint")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_endpoint: Option<Box<webhook_endpoint::WebhookEndpoint>>,
     #[cfg(feature = "subscription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<subscription::Subscription>>,
     #[cfg(feature = "unbilled_charge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     #[cfg(feature = "credit_note")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     #[cfg(feature = "advance_invoice_schedule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Content {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        #[cfg(feature = "addon")] entries.optional("addon", &self.addon)?;
+        #[cfg(feature = "address")] entries.optional("address", &self.address)?;
+        #[cfg(feature = "advance_invoice_schedule")]
+        entries.optional("advance_invoice_schedule", &self.advance_invoice_schedule)?;
+        #[cfg(feature = "alert")] entries.optional("alert", &self.alert)?;
+        #[cfg(feature = "alert_status")]
+        entries.optional("alert_status", &self.alert_status)?;
+        #[cfg(feature = "async_response")]
+        entries.optional("async_response", &self.async_response)?;
+        #[cfg(feature = "async_response_list")]
+        entries.optional("async_response_list", &self.async_response_list)?;
+        #[cfg(feature = "attached_item")]
+        entries.optional("attached_item", &self.attached_item)?;
+        #[cfg(feature = "attribute")] entries.optional("attribute", &self.attribute)?;
+        #[cfg(feature = "billing_configuration")]
+        entries.optional("billing_configuration", &self.billing_configuration)?;
+        #[cfg(feature = "brand")] entries.optional("brand", &self.brand)?;
+        #[cfg(feature = "business_entity")]
+        entries.optional("business_entity", &self.business_entity)?;
+        #[cfg(feature = "business_entity_transfer")]
+        entries.optional("business_entity_transfer", &self.business_entity_transfer)?;
+        #[cfg(feature = "card")] entries.optional("card", &self.card)?;
+        #[cfg(feature = "column_definition")]
+        entries.optional("column_definition", &self.column_definition)?;
+        #[cfg(feature = "comment")] entries.optional("comment", &self.comment)?;
+        #[cfg(feature = "configuration")]
+        entries.optional("configuration", &self.configuration)?;
+        #[cfg(feature = "contact")] entries.optional("contact", &self.contact)?;
+        #[cfg(feature = "contract_term")]
+        entries.optional("contract_term", &self.contract_term)?;
+        #[cfg(feature = "coupon")] entries.optional("coupon", &self.coupon)?;
+        #[cfg(feature = "coupon_code")]
+        entries.optional("coupon_code", &self.coupon_code)?;
+        #[cfg(feature = "coupon_set")] entries.optional("coupon_set", &self.coupon_set)?;
+        #[cfg(feature = "cpq_quote_signature")]
+        entries.optional("cpq_quote_signature", &self.cpq_quote_signature)?;
+        #[cfg(feature = "credit_note")]
+        entries.optional("credit_note", &self.credit_note)?;
+        #[cfg(feature = "credit_note_estimate")]
+        entries.optional("credit_note_estimate", &self.credit_note_estimate)?;
+        #[cfg(feature = "credit_unit")]
+        entries.optional("credit_unit", &self.credit_unit)?;
+        #[cfg(feature = "currency")] entries.optional("currency", &self.currency)?;
+        #[cfg(feature = "customer")] entries.optional("customer", &self.customer)?;
+        #[cfg(feature = "customer_entitlement")]
+        entries.optional("customer_entitlement", &self.customer_entitlement)?;
+        #[cfg(feature = "differential_price")]
+        entries.optional("differential_price", &self.differential_price)?;
+        #[cfg(feature = "discount")] entries.optional("discount", &self.discount)?;
+        #[cfg(feature = "download")] entries.optional("download", &self.download)?;
+        #[cfg(feature = "einvoice")] entries.optional("einvoice", &self.einvoice)?;
+        #[cfg(feature = "entitlement")]
+        entries.optional("entitlement", &self.entitlement)?;
+        #[cfg(feature = "entitlement_override")]
+        entries.optional("entitlement_override", &self.entitlement_override)?;
+        #[cfg(feature = "estimate")] entries.optional("estimate", &self.estimate)?;
+        #[cfg(feature = "event")] entries.optional("event", &self.event)?;
+        #[cfg(feature = "export")] entries.optional("export", &self.export)?;
+        #[cfg(feature = "feature")] entries.optional("feature", &self.feature)?;
+        #[cfg(feature = "filter_condition")]
+        entries.optional("filter_condition", &self.filter_condition)?;
+        #[cfg(feature = "gateway_error_detail")]
+        entries.optional("gateway_error_detail", &self.gateway_error_detail)?;
+        #[cfg(feature = "gateway_payment_method_token")]
+        entries
+            .optional(
+                "gateway_payment_method_token",
+                &self.gateway_payment_method_token,
+            )?;
+        #[cfg(feature = "gift")] entries.optional("gift", &self.gift)?;
+        #[cfg(feature = "grant_block")]
+        entries.optional("grant_block", &self.grant_block)?;
+        #[cfg(feature = "hierarchy")] entries.optional("hierarchy", &self.hierarchy)?;
+        #[cfg(feature = "hosted_page")]
+        entries.optional("hosted_page", &self.hosted_page)?;
+        #[cfg(feature = "impacted_customer")]
+        entries.optional("impacted_customer", &self.impacted_customer)?;
+        #[cfg(feature = "impacted_item")]
+        entries.optional("impacted_item", &self.impacted_item)?;
+        #[cfg(feature = "impacted_item_price")]
+        entries.optional("impacted_item_price", &self.impacted_item_price)?;
+        #[cfg(feature = "impacted_subscription")]
+        entries.optional("impacted_subscription", &self.impacted_subscription)?;
+        #[cfg(feature = "in_app_subscription")]
+        entries.optional("in_app_subscription", &self.in_app_subscription)?;
+        #[cfg(feature = "invoice")] entries.optional("invoice", &self.invoice)?;
+        #[cfg(feature = "invoice_estimate")]
+        entries.optional("invoice_estimate", &self.invoice_estimate)?;
+        #[cfg(feature = "item")] entries.optional("item", &self.item)?;
+        #[cfg(feature = "item_entitlement")]
+        entries.optional("item_entitlement", &self.item_entitlement)?;
+        #[cfg(feature = "item_family")]
+        entries.optional("item_family", &self.item_family)?;
+        #[cfg(feature = "item_price")] entries.optional("item_price", &self.item_price)?;
+        #[cfg(feature = "ledger_account_balance")]
+        entries.optional("ledger_account_balance", &self.ledger_account_balance)?;
+        #[cfg(feature = "ledger_entry")]
+        entries.optional("ledger_entry", &self.ledger_entry)?;
+        #[cfg(feature = "ledger_operation")]
+        entries.optional("ledger_operation", &self.ledger_operation)?;
+        #[cfg(feature = "metadata")] entries.optional("metadata", &self.metadata)?;
+        #[cfg(feature = "meter")] entries.optional("meter", &self.meter)?;
+        #[cfg(feature = "metered_feature")]
+        entries.optional("metered_feature", &self.metered_feature)?;
+        #[cfg(feature = "non_subscription")]
+        entries.optional("non_subscription", &self.non_subscription)?;
+        #[cfg(feature = "offer_event")]
+        entries.optional("offer_event", &self.offer_event)?;
+        #[cfg(feature = "offer_fulfillment")]
+        entries.optional("offer_fulfillment", &self.offer_fulfillment)?;
+        #[cfg(feature = "omnichannel_one_time_order")]
+        entries
+            .optional("omnichannel_one_time_order", &self.omnichannel_one_time_order)?;
+        #[cfg(feature = "omnichannel_one_time_order_item")]
+        entries
+            .optional(
+                "omnichannel_one_time_order_item",
+                &self.omnichannel_one_time_order_item,
+            )?;
+        #[cfg(feature = "omnichannel_subscription")]
+        entries.optional("omnichannel_subscription", &self.omnichannel_subscription)?;
+        #[cfg(feature = "omnichannel_subscription_item")]
+        entries
+            .optional(
+                "omnichannel_subscription_item",
+                &self.omnichannel_subscription_item,
+            )?;
+        #[cfg(feature = "omnichannel_subscription_item_metric")]
+        entries
+            .optional(
+                "omnichannel_subscription_item_metric",
+                &self.omnichannel_subscription_item_metric,
+            )?;
+        #[cfg(feature = "omnichannel_subscription_item_offer")]
+        entries
+            .optional(
+                "omnichannel_subscription_item_offer",
+                &self.omnichannel_subscription_item_offer,
+            )?;
+        #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
+        entries
+            .optional(
+                "omnichannel_subscription_item_scheduled_change",
+                &self.omnichannel_subscription_item_scheduled_change,
+            )?;
+        #[cfg(feature = "omnichannel_transaction")]
+        entries.optional("omnichannel_transaction", &self.omnichannel_transaction)?;
+        #[cfg(feature = "order")] entries.optional("order", &self.order)?;
+        #[cfg(feature = "payment_intent")]
+        entries.optional("payment_intent", &self.payment_intent)?;
+        #[cfg(feature = "payment_reference_number")]
+        entries.optional("payment_reference_number", &self.payment_reference_number)?;
+        #[cfg(feature = "payment_schedule")]
+        entries.optional("payment_schedule", &self.payment_schedule)?;
+        #[cfg(feature = "payment_schedule_estimate")]
+        entries.optional("payment_schedule_estimate", &self.payment_schedule_estimate)?;
+        #[cfg(feature = "payment_schedule_scheme")]
+        entries.optional("payment_schedule_scheme", &self.payment_schedule_scheme)?;
+        #[cfg(feature = "payment_source")]
+        entries.optional("payment_source", &self.payment_source)?;
+        #[cfg(feature = "payment_voucher")]
+        entries.optional("payment_voucher", &self.payment_voucher)?;
+        #[cfg(feature = "personalized_offer")]
+        entries.optional("personalized_offer", &self.personalized_offer)?;
+        #[cfg(feature = "plan")] entries.optional("plan", &self.plan)?;
+        #[cfg(feature = "portal_session")]
+        entries.optional("portal_session", &self.portal_session)?;
+        #[cfg(feature = "price_variant")]
+        entries.optional("price_variant", &self.price_variant)?;
+        #[cfg(feature = "pricing_page_session")]
+        entries.optional("pricing_page_session", &self.pricing_page_session)?;
+        #[cfg(feature = "promotional_credit")]
+        entries.optional("promotional_credit", &self.promotional_credit)?;
+        #[cfg(feature = "promotional_grant")]
+        entries.optional("promotional_grant", &self.promotional_grant)?;
+        #[cfg(feature = "purchase")] entries.optional("purchase", &self.purchase)?;
+        #[cfg(feature = "quote")] entries.optional("quote", &self.quote)?;
+        #[cfg(feature = "quote_entitlement")]
+        entries.optional("quote_entitlement", &self.quote_entitlement)?;
+        #[cfg(feature = "quote_line_group")]
+        entries.optional("quote_line_group", &self.quote_line_group)?;
+        #[cfg(feature = "quoted_charge")]
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        #[cfg(feature = "quoted_delta_ramp")]
+        entries.optional("quoted_delta_ramp", &self.quoted_delta_ramp)?;
+        #[cfg(feature = "quoted_ramp")]
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        #[cfg(feature = "quoted_subscription")]
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        #[cfg(feature = "ramp")] entries.optional("ramp", &self.ramp)?;
+        #[cfg(feature = "recorded_purchase")]
+        entries.optional("recorded_purchase", &self.recorded_purchase)?;
+        #[cfg(feature = "resource_migration")]
+        entries.optional("resource_migration", &self.resource_migration)?;
+        #[cfg(feature = "rule")] entries.optional("rule", &self.rule)?;
+        #[cfg(feature = "site_migration_detail")]
+        entries.optional("site_migration_detail", &self.site_migration_detail)?;
+        #[cfg(feature = "subscription")]
+        entries.optional("subscription", &self.subscription)?;
+        #[cfg(feature = "subscription_entitlement")]
+        entries.optional("subscription_entitlement", &self.subscription_entitlement)?;
+        #[cfg(feature = "subscription_entitlements_created_detail")]
+        entries
+            .optional(
+                "subscription_entitlements_created_detail",
+                &self.subscription_entitlements_created_detail,
+            )?;
+        #[cfg(feature = "subscription_entitlements_updated_detail")]
+        entries
+            .optional(
+                "subscription_entitlements_updated_detail",
+                &self.subscription_entitlements_updated_detail,
+            )?;
+        #[cfg(feature = "subscription_estimate")]
+        entries.optional("subscription_estimate", &self.subscription_estimate)?;
+        #[cfg(feature = "tax_withheld")]
+        entries.optional("tax_withheld", &self.tax_withheld)?;
+        #[cfg(feature = "third_party_payment_method")]
+        entries
+            .optional("third_party_payment_method", &self.third_party_payment_method)?;
+        #[cfg(feature = "time_machine")]
+        entries.optional("time_machine", &self.time_machine)?;
+        #[cfg(feature = "token")] entries.optional("token", &self.token)?;
+        #[cfg(feature = "transaction")]
+        entries.optional("transaction", &self.transaction)?;
+        #[cfg(feature = "unbilled_charge")]
+        entries.optional("unbilled_charge", &self.unbilled_charge)?;
+        #[cfg(feature = "usage")] entries.optional("usage", &self.usage)?;
+        #[cfg(feature = "usage_charge")]
+        entries.optional("usage_charge", &self.usage_charge)?;
+        #[cfg(feature = "usage_event")]
+        entries.optional("usage_event", &self.usage_event)?;
+        #[cfg(feature = "usage_file")] entries.optional("usage_file", &self.usage_file)?;
+        #[cfg(feature = "usage_summary")]
+        entries.optional("usage_summary", &self.usage_summary)?;
+        #[cfg(feature = "vaulted_payment_method")]
+        entries.optional("vaulted_payment_method", &self.vaulted_payment_method)?;
+        #[cfg(feature = "virtual_bank_account")]
+        entries.optional("virtual_bank_account", &self.virtual_bank_account)?;
+        #[cfg(feature = "webhook_endpoint")]
+        entries.optional("webhook_endpoint", &self.webhook_endpoint)?;
+        #[cfg(feature = "subscription")]
+        entries.optional("subscriptions", &self.subscriptions)?;
+        #[cfg(feature = "unbilled_charge")]
+        entries.optional("unbilled_charges", &self.unbilled_charges)?;
+        #[cfg(feature = "credit_note")]
+        entries.optional("credit_notes", &self.credit_notes)?;
+        #[cfg(feature = "advance_invoice_schedule")]
+        entries.optional("advance_invoice_schedules", &self.advance_invoice_schedules)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Content {

@@ -5,40 +5,27 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contract_term` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractTerm {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value_before_tax: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ContractTerm {
@@ -65,6 +52,31 @@ impl ContractTerm {
 impl ExtraFields for ContractTerm {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ContractTerm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("contract_start", &self.contract_start)?;
+        entries.optional("contract_end", &self.contract_end)?;
+        entries.optional("billing_cycle", &self.billing_cycle)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries.optional("total_contract_value", &self.total_contract_value)?;
+        entries
+            .optional(
+                "total_contract_value_before_tax",
+                &self.total_contract_value_before_tax,
+            )?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ContractTerm {

@@ -10,87 +10,52 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `coupon` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Coupon {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_discount_on: Option<ApplyDiscountOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<ApplyOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<PlanConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<AddonConstraint>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_constraints: Option<Vec<ItemConstraint>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_constraint_criteria: Option<Vec<ItemConstraintCriteria>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redemptions: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_constraints: Option<Vec<CouponConstraint>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Coupon {
@@ -139,6 +104,48 @@ impl Coupon {
 impl ExtraFields for Coupon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("discount_percentage", &self.discount_percentage)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("discount_quantity", &self.discount_quantity)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("duration_month", &self.duration_month)?;
+        entries.optional("valid_from", &self.valid_from)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("max_redemptions", &self.max_redemptions)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("apply_discount_on", &self.apply_discount_on)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.optional("plan_constraint", &self.plan_constraint)?;
+        entries.optional("addon_constraint", &self.addon_constraint)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("archived_at", &self.archived_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("plan_ids", &self.plan_ids)?;
+        entries.optional("addon_ids", &self.addon_ids)?;
+        entries.optional("item_constraints", &self.item_constraints)?;
+        entries.optional("item_constraint_criteria", &self.item_constraint_criteria)?;
+        entries.optional("redemptions", &self.redemptions)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("coupon_constraints", &self.coupon_constraints)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Coupon {
@@ -431,25 +438,31 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `ItemConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemConstraint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<ItemConstraintConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ItemConstraint {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemConstraint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("constraint", &self.constraint)?;
+        entries.optional("item_price_ids", &self.item_price_ids)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemConstraint {
@@ -517,27 +530,33 @@ impl<'de> Deserialize<'de> for ItemConstraint {
     }
 }
 /// The `ItemConstraintCriteria` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemConstraintCriteria {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Vec<Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Vec<Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ItemConstraintCriteria {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemConstraintCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("currencies", &self.currencies)?;
+        entries.optional("item_family_ids", &self.item_family_ids)?;
+        entries.optional("item_price_periods", &self.item_price_periods)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemConstraintCriteria {
@@ -619,26 +638,31 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
     }
 }
 /// The `CouponConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CouponConstraint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CouponConstraintEntityType>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CouponConstraintType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for CouponConstraint {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CouponConstraint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CouponConstraint {
@@ -2078,7 +2102,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /coupons` (`coupon.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
@@ -2086,54 +2110,268 @@ pub struct CreateParams {
     /// At most 50 characters.
     pub name: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<CreateDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
     pub apply_on: CreateApplyOn,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<CreatePlanConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<CreateAddonConstraint>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("discount_percentage", &self.discount_percentage)?;
+        entries.optional("discount_quantity", &self.discount_quantity)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("duration_month", &self.duration_month)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("max_redemptions", &self.max_redemptions)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("plan_constraint", &self.plan_constraint)?;
+        entries.optional("addon_constraint", &self.addon_constraint)?;
+        entries.list("plan_ids", &self.plan_ids)?;
+        entries.list("addon_ids", &self.addon_ids)?;
+        entries.optional("status", &self.status)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut discount_type = None;
+                let mut discount_amount = None;
+                let mut currency_code = None;
+                let mut discount_percentage = None;
+                let mut discount_quantity = None;
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut duration_month = None;
+                let mut valid_till = None;
+                let mut max_redemptions = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut included_in_mrr = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut plan_constraint = None;
+                let mut addon_constraint = None;
+                let mut plan_ids = None;
+                let mut addon_ids = None;
+                let mut status = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                            )?
+                        }
+                        b"discount_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_amount",
+                                &mut discount_amount,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"discount_percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_percentage",
+                                &mut discount_percentage,
+                            )?
+                        }
+                        b"discount_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_quantity",
+                                &mut discount_quantity,
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"duration_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_month",
+                                &mut duration_month,
+                            )?
+                        }
+                        b"valid_till" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_till",
+                                &mut valid_till,
+                            )?
+                        }
+                        b"max_redemptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_redemptions",
+                                &mut max_redemptions,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"plan_constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_constraint",
+                                &mut plan_constraint,
+                            )?
+                        }
+                        b"addon_constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_constraint",
+                                &mut addon_constraint,
+                            )?
+                        }
+                        b"plan_ids" => {
+                            crate::decode::param(&mut map, "plan_ids", &mut plan_ids)?
+                        }
+                        b"addon_ids" => {
+                            crate::decode::param(&mut map, "addon_ids", &mut addon_ids)?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    invoice_name: invoice_name.flatten(),
+                    discount_type: discount_type.flatten(),
+                    discount_amount: discount_amount.flatten(),
+                    currency_code: currency_code.flatten(),
+                    discount_percentage: discount_percentage.flatten(),
+                    discount_quantity: discount_quantity.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    duration_type: duration_type.flatten(),
+                    duration_month: duration_month.flatten(),
+                    valid_till: valid_till.flatten(),
+                    max_redemptions: max_redemptions.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    plan_constraint: plan_constraint.flatten(),
+                    addon_constraint: addon_constraint.flatten(),
+                    plan_ids: plan_ids.unwrap_or_default(),
+                    addon_ids: addon_ids.unwrap_or_default(),
+                    status: status.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -2204,12 +2442,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /coupons` (`coupon.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -2224,6 +2461,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -2431,7 +2676,7 @@ impl CreateForItemsRequest {
     }
 }
 /// Parameters of `POST /coupons/create_for_items` (`coupon.create_for_items`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsParams {
     /// At most 100 characters.
@@ -2439,55 +2684,278 @@ pub struct CreateForItemsParams {
     /// At most 50 characters.
     pub name: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<CreateForItemsDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
     pub apply_on: CreateForItemsApplyOn,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateForItemsStatus>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraints: Vec<CreateForItemsItemConstraintsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraint_criteria: Vec<CreateForItemsItemConstraintCriteriaParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<CreateForItemsCouponConstraintsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("discount_percentage", &self.discount_percentage)?;
+        entries.optional("discount_quantity", &self.discount_quantity)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("duration_month", &self.duration_month)?;
+        entries.optional("valid_from", &self.valid_from)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("max_redemptions", &self.max_redemptions)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("status", &self.status)?;
+        entries.list("item_constraints", &self.item_constraints)?;
+        entries.list("item_constraint_criteria", &self.item_constraint_criteria)?;
+        entries.list("coupon_constraints", &self.coupon_constraints)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut discount_type = None;
+                let mut discount_amount = None;
+                let mut currency_code = None;
+                let mut discount_percentage = None;
+                let mut discount_quantity = None;
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut duration_month = None;
+                let mut valid_from = None;
+                let mut valid_till = None;
+                let mut max_redemptions = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut included_in_mrr = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut status = None;
+                let mut item_constraints = None;
+                let mut item_constraint_criteria = None;
+                let mut coupon_constraints = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                            )?
+                        }
+                        b"discount_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_amount",
+                                &mut discount_amount,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"discount_percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_percentage",
+                                &mut discount_percentage,
+                            )?
+                        }
+                        b"discount_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_quantity",
+                                &mut discount_quantity,
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"duration_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_month",
+                                &mut duration_month,
+                            )?
+                        }
+                        b"valid_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_from",
+                                &mut valid_from,
+                            )?
+                        }
+                        b"valid_till" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_till",
+                                &mut valid_till,
+                            )?
+                        }
+                        b"max_redemptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_redemptions",
+                                &mut max_redemptions,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"item_constraints" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_constraints",
+                                &mut item_constraints,
+                            )?
+                        }
+                        b"item_constraint_criteria" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_constraint_criteria",
+                                &mut item_constraint_criteria,
+                            )?
+                        }
+                        b"coupon_constraints" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_constraints",
+                                &mut coupon_constraints,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForItemsParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    invoice_name: invoice_name.flatten(),
+                    discount_type: discount_type.flatten(),
+                    discount_amount: discount_amount.flatten(),
+                    currency_code: currency_code.flatten(),
+                    discount_percentage: discount_percentage.flatten(),
+                    discount_quantity: discount_quantity.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    duration_type: duration_type.flatten(),
+                    duration_month: duration_month.flatten(),
+                    valid_from: valid_from.flatten(),
+                    valid_till: valid_till.flatten(),
+                    max_redemptions: max_redemptions.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    status: status.flatten(),
+                    item_constraints: item_constraints.unwrap_or_default(),
+                    item_constraint_criteria: item_constraint_criteria
+                        .unwrap_or_default(),
+                    coupon_constraints: coupon_constraints.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -2558,12 +3026,11 @@ impl crate::form::FormEncode for CreateForItemsParams {
     }
 }
 /// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForItemsResponse {
@@ -2578,6 +3045,14 @@ impl CreateForItemsResponse {
 impl ExtraFields for CreateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForItemsResponse {
@@ -2796,61 +3271,273 @@ impl UpdateForItemsRequest {
     }
 }
 /// Parameters of `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateForItemsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<UpdateForItemsDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<UpdateForItemsApplyOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraints: Vec<UpdateForItemsItemConstraintsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraint_criteria: Vec<UpdateForItemsItemConstraintCriteriaParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<UpdateForItemsCouponConstraintsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("discount_percentage", &self.discount_percentage)?;
+        entries.optional("discount_quantity", &self.discount_quantity)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("duration_month", &self.duration_month)?;
+        entries.optional("valid_from", &self.valid_from)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("max_redemptions", &self.max_redemptions)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.list("item_constraints", &self.item_constraints)?;
+        entries.list("item_constraint_criteria", &self.item_constraint_criteria)?;
+        entries.list("coupon_constraints", &self.coupon_constraints)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsParams, A::Error> {
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut discount_type = None;
+                let mut discount_amount = None;
+                let mut currency_code = None;
+                let mut discount_percentage = None;
+                let mut discount_quantity = None;
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut duration_month = None;
+                let mut valid_from = None;
+                let mut valid_till = None;
+                let mut max_redemptions = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut included_in_mrr = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut item_constraints = None;
+                let mut item_constraint_criteria = None;
+                let mut coupon_constraints = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                            )?
+                        }
+                        b"discount_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_amount",
+                                &mut discount_amount,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"discount_percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_percentage",
+                                &mut discount_percentage,
+                            )?
+                        }
+                        b"discount_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_quantity",
+                                &mut discount_quantity,
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"duration_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_month",
+                                &mut duration_month,
+                            )?
+                        }
+                        b"valid_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_from",
+                                &mut valid_from,
+                            )?
+                        }
+                        b"valid_till" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_till",
+                                &mut valid_till,
+                            )?
+                        }
+                        b"max_redemptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_redemptions",
+                                &mut max_redemptions,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"item_constraints" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_constraints",
+                                &mut item_constraints,
+                            )?
+                        }
+                        b"item_constraint_criteria" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_constraint_criteria",
+                                &mut item_constraint_criteria,
+                            )?
+                        }
+                        b"coupon_constraints" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_constraints",
+                                &mut coupon_constraints,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateForItemsParams {
+                    name: name.flatten(),
+                    invoice_name: invoice_name.flatten(),
+                    discount_type: discount_type.flatten(),
+                    discount_amount: discount_amount.flatten(),
+                    currency_code: currency_code.flatten(),
+                    discount_percentage: discount_percentage.flatten(),
+                    discount_quantity: discount_quantity.flatten(),
+                    apply_on: apply_on.flatten(),
+                    duration_type: duration_type.flatten(),
+                    duration_month: duration_month.flatten(),
+                    valid_from: valid_from.flatten(),
+                    valid_till: valid_till.flatten(),
+                    max_redemptions: max_redemptions.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    item_constraints: item_constraints.unwrap_or_default(),
+                    item_constraint_criteria: item_constraint_criteria
+                        .unwrap_or_default(),
+                    coupon_constraints: coupon_constraints.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateForItemsParams {
     /// Parameters with nothing set.
@@ -2913,12 +3600,11 @@ impl crate::form::FormEncode for UpdateForItemsParams {
     }
 }
 /// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateForItemsResponse {
@@ -2933,6 +3619,14 @@ impl UpdateForItemsResponse {
 impl ExtraFields for UpdateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateForItemsResponse {
@@ -3190,91 +3884,206 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /coupons` (`coupon.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub discount_type: Vec<EnumFilter<DiscountType>>,
     /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub duration_type: Vec<EnumFilter<enums::DurationType>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub apply_on: Vec<EnumFilter<ListApplyOn>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub applicable_item_price_ids: Vec<StringFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("discount_type", &self.discount_type)?;
+        entries.conditions("duration_type", &self.duration_type)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("apply_on", &self.apply_on)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries
+            .conditions("applicable_item_price_ids", &self.applicable_item_price_ids)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut name = None;
+                let mut discount_type = None;
+                let mut duration_type = None;
+                let mut status = None;
+                let mut apply_on = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut currency_code = None;
+                let mut applicable_item_price_ids = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "apply_on",
+                                &mut apply_on,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"applicable_item_price_ids" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "applicable_item_price_ids",
+                                &mut applicable_item_price_ids,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    discount_type: discount_type.unwrap_or_default(),
+                    duration_type: duration_type.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    apply_on: apply_on.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    currency_code: currency_code.unwrap_or_default(),
+                    applicable_item_price_ids: applicable_item_price_ids
+                        .unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -3336,12 +4145,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /coupons` (`coupon.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -3356,6 +4164,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -3448,12 +4264,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -3468,6 +4283,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -3674,60 +4497,263 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /coupons/{coupon_id}` (`coupon.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<UpdateDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<UpdateApplyOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<UpdatePlanConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<UpdateAddonConstraint>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addon_ids: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("discount_percentage", &self.discount_percentage)?;
+        entries.optional("discount_quantity", &self.discount_quantity)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("duration_month", &self.duration_month)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("max_redemptions", &self.max_redemptions)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("plan_constraint", &self.plan_constraint)?;
+        entries.optional("addon_constraint", &self.addon_constraint)?;
+        entries.list("plan_ids", &self.plan_ids)?;
+        entries.list("addon_ids", &self.addon_ids)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut discount_type = None;
+                let mut discount_amount = None;
+                let mut currency_code = None;
+                let mut discount_percentage = None;
+                let mut discount_quantity = None;
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut duration_month = None;
+                let mut valid_till = None;
+                let mut max_redemptions = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut included_in_mrr = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut plan_constraint = None;
+                let mut addon_constraint = None;
+                let mut plan_ids = None;
+                let mut addon_ids = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                            )?
+                        }
+                        b"discount_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_amount",
+                                &mut discount_amount,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"discount_percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_percentage",
+                                &mut discount_percentage,
+                            )?
+                        }
+                        b"discount_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "discount_quantity",
+                                &mut discount_quantity,
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"duration_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_month",
+                                &mut duration_month,
+                            )?
+                        }
+                        b"valid_till" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_till",
+                                &mut valid_till,
+                            )?
+                        }
+                        b"max_redemptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_redemptions",
+                                &mut max_redemptions,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"plan_constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_constraint",
+                                &mut plan_constraint,
+                            )?
+                        }
+                        b"addon_constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_constraint",
+                                &mut addon_constraint,
+                            )?
+                        }
+                        b"plan_ids" => {
+                            crate::decode::param(&mut map, "plan_ids", &mut plan_ids)?
+                        }
+                        b"addon_ids" => {
+                            crate::decode::param(&mut map, "addon_ids", &mut addon_ids)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    invoice_name: invoice_name.flatten(),
+                    discount_type: discount_type.flatten(),
+                    discount_amount: discount_amount.flatten(),
+                    currency_code: currency_code.flatten(),
+                    discount_percentage: discount_percentage.flatten(),
+                    discount_quantity: discount_quantity.flatten(),
+                    apply_on: apply_on.flatten(),
+                    duration_type: duration_type.flatten(),
+                    duration_month: duration_month.flatten(),
+                    valid_till: valid_till.flatten(),
+                    max_redemptions: max_redemptions.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    plan_constraint: plan_constraint.flatten(),
+                    addon_constraint: addon_constraint.flatten(),
+                    plan_ids: plan_ids.unwrap_or_default(),
+                    addon_ids: addon_ids.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -3790,12 +4816,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /coupons/{coupon_id}` (`coupon.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -3810,6 +4835,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -3906,12 +4939,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -3926,6 +4958,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -4045,7 +5085,7 @@ impl CopyRequest {
     }
 }
 /// Parameters of `POST /coupons/copy` (`coupon.copy`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyParams {
     /// At most 50 characters.
@@ -4053,13 +5093,84 @@ pub struct CopyParams {
     /// At most 100 characters.
     pub id_at_from_site: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CopyParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("from_site", &self.from_site)?;
+        entries.field("id_at_from_site", &self.id_at_from_site)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("for_site_merging", &self.for_site_merging)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CopyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyParams, A::Error> {
+                let mut from_site = None;
+                let mut id_at_from_site = None;
+                let mut id = None;
+                let mut for_site_merging = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"from_site" => {
+                            crate::decode::param(&mut map, "from_site", &mut from_site)?
+                        }
+                        b"id_at_from_site" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_from_site",
+                                &mut id_at_from_site,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"for_site_merging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "for_site_merging",
+                                &mut for_site_merging,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CopyParams {
+                    from_site: crate::decode::required(from_site, "from_site")?,
+                    id_at_from_site: crate::decode::required(
+                        id_at_from_site,
+                        "id_at_from_site",
+                    )?,
+                    id: id.flatten(),
+                    for_site_merging: for_site_merging.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
@@ -4091,12 +5202,11 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /coupons/copy` (`coupon.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CopyResponse {
@@ -4111,6 +5221,14 @@ impl CopyResponse {
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CopyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CopyResponse {
@@ -4209,12 +5327,11 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UnarchiveResponse {
@@ -4229,6 +5346,14 @@ impl UnarchiveResponse {
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UnarchiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon", &self.coupon)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UnarchiveResponse {
@@ -4273,15 +5398,72 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
     }
 }
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintsParams {
     pub constraint: CreateForItemsItemConstraintsConstraint,
     pub item_type: enums::ItemType,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Value>,
+}
+impl Serialize for CreateForItemsItemConstraintsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("constraint", &self.constraint)?;
+        entries.field("item_type", &self.item_type)?;
+        entries.optional("item_price_ids", &self.item_price_ids)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsItemConstraintsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsItemConstraintsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsItemConstraintsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsItemConstraintsParams, A::Error> {
+                const EXPECTED: &[&str] = &["constraint", "item_type", "item_price_ids"];
+                let mut constraint = None;
+                let mut item_type = None;
+                let mut item_price_ids = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "constraint",
+                                &mut constraint,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"item_price_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_ids",
+                                &mut item_price_ids,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsItemConstraintsParams {
+                    constraint: crate::decode::required(constraint, "constraint")?,
+                    item_type: crate::decode::required(item_type, "item_type")?,
+                    item_price_ids: item_price_ids.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsItemConstraintsParams {
     /// Parameters with the required fields set and nothing else.
@@ -4310,21 +5492,90 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintsParams {
 }
 crate::form::form_object!(CreateForItemsItemConstraintsParams);
 /// Fields of the `CreateForItemsItemConstraintCriteriaParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintCriteriaParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Value>,
+}
+impl Serialize for CreateForItemsItemConstraintCriteriaParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("item_family_ids", &self.item_family_ids)?;
+        entries.optional("currencies", &self.currencies)?;
+        entries.optional("item_price_periods", &self.item_price_periods)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsItemConstraintCriteriaParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsItemConstraintCriteriaParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsItemConstraintCriteriaParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsItemConstraintCriteriaParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_type",
+                    "item_family_ids",
+                    "currencies",
+                    "item_price_periods",
+                ];
+                let mut item_type = None;
+                let mut item_family_ids = None;
+                let mut currencies = None;
+                let mut item_price_periods = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"item_family_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_family_ids",
+                                &mut item_family_ids,
+                            )?
+                        }
+                        b"currencies" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currencies",
+                                &mut currencies,
+                            )?
+                        }
+                        b"item_price_periods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_periods",
+                                &mut item_price_periods,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsItemConstraintCriteriaParams {
+                    item_type: item_type.flatten(),
+                    item_family_ids: item_family_ids.flatten(),
+                    currencies: currencies.flatten(),
+                    item_price_periods: item_price_periods.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsItemConstraintCriteriaParams {
     /// Parameters with nothing set.
@@ -4366,16 +5617,64 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintCriteriaParams {
 }
 crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
 /// Fields of the `CreateForItemsCouponConstraintsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsCouponConstraintsParams {
     pub entity_type: CreateForItemsCouponConstraintsEntityType,
-    #[serde(rename = "type")]
     pub r#type: CreateForItemsCouponConstraintsType,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl Serialize for CreateForItemsCouponConstraintsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entity_type", &self.entity_type)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("value", &self.value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsCouponConstraintsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsCouponConstraintsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsCouponConstraintsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsCouponConstraintsParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "type", "value"];
+                let mut entity_type = None;
+                let mut r#type = None;
+                let mut value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsCouponConstraintsParams {
+                    entity_type: crate::decode::required(entity_type, "entity_type")?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    value: value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsCouponConstraintsParams {
     /// Parameters with the required fields set and nothing else.
@@ -4404,15 +5703,72 @@ impl crate::form::FormEncode for CreateForItemsCouponConstraintsParams {
 }
 crate::form::form_object!(CreateForItemsCouponConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemConstraintsParams {
     pub constraint: UpdateForItemsItemConstraintsConstraint,
     pub item_type: enums::ItemType,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Value>,
+}
+impl Serialize for UpdateForItemsItemConstraintsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("constraint", &self.constraint)?;
+        entries.field("item_type", &self.item_type)?;
+        entries.optional("item_price_ids", &self.item_price_ids)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsItemConstraintsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsItemConstraintsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsItemConstraintsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsItemConstraintsParams, A::Error> {
+                const EXPECTED: &[&str] = &["constraint", "item_type", "item_price_ids"];
+                let mut constraint = None;
+                let mut item_type = None;
+                let mut item_price_ids = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"constraint" => {
+                            crate::decode::param(
+                                &mut map,
+                                "constraint",
+                                &mut constraint,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"item_price_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_ids",
+                                &mut item_price_ids,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateForItemsItemConstraintsParams {
+                    constraint: crate::decode::required(constraint, "constraint")?,
+                    item_type: crate::decode::required(item_type, "item_type")?,
+                    item_price_ids: item_price_ids.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateForItemsItemConstraintsParams {
     /// Parameters with the required fields set and nothing else.
@@ -4441,21 +5797,90 @@ impl crate::form::FormEncode for UpdateForItemsItemConstraintsParams {
 }
 crate::form::form_object!(UpdateForItemsItemConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintCriteriaParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemConstraintCriteriaParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Value>,
+}
+impl Serialize for UpdateForItemsItemConstraintCriteriaParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("item_family_ids", &self.item_family_ids)?;
+        entries.optional("currencies", &self.currencies)?;
+        entries.optional("item_price_periods", &self.item_price_periods)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsItemConstraintCriteriaParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsItemConstraintCriteriaParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsItemConstraintCriteriaParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsItemConstraintCriteriaParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_type",
+                    "item_family_ids",
+                    "currencies",
+                    "item_price_periods",
+                ];
+                let mut item_type = None;
+                let mut item_family_ids = None;
+                let mut currencies = None;
+                let mut item_price_periods = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"item_family_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_family_ids",
+                                &mut item_family_ids,
+                            )?
+                        }
+                        b"currencies" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currencies",
+                                &mut currencies,
+                            )?
+                        }
+                        b"item_price_periods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_periods",
+                                &mut item_price_periods,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateForItemsItemConstraintCriteriaParams {
+                    item_type: item_type.flatten(),
+                    item_family_ids: item_family_ids.flatten(),
+                    currencies: currencies.flatten(),
+                    item_price_periods: item_price_periods.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateForItemsItemConstraintCriteriaParams {
     /// Parameters with nothing set.
@@ -4497,16 +5922,64 @@ impl crate::form::FormEncode for UpdateForItemsItemConstraintCriteriaParams {
 }
 crate::form::form_object!(UpdateForItemsItemConstraintCriteriaParams);
 /// Fields of the `UpdateForItemsCouponConstraintsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsCouponConstraintsParams {
     pub entity_type: UpdateForItemsCouponConstraintsEntityType,
-    #[serde(rename = "type")]
     pub r#type: UpdateForItemsCouponConstraintsType,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl Serialize for UpdateForItemsCouponConstraintsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entity_type", &self.entity_type)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("value", &self.value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsCouponConstraintsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsCouponConstraintsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsCouponConstraintsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsCouponConstraintsParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "type", "value"];
+                let mut entity_type = None;
+                let mut r#type = None;
+                let mut value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateForItemsCouponConstraintsParams {
+                    entity_type: crate::decode::required(entity_type, "entity_type")?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    value: value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateForItemsCouponConstraintsParams {
     /// Parameters with the required fields set and nothing else.

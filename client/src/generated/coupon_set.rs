@@ -6,28 +6,20 @@ use crate::{Client, Error, ExtraFields, NumberFilter, Page, ResponseInfo, String
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `coupon_set` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CouponSet {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeemed_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_count: Option<i64>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CouponSet {
@@ -49,6 +41,21 @@ impl CouponSet {
 impl ExtraFields for CouponSet {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CouponSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("total_count", &self.total_count)?;
+        entries.optional("redeemed_count", &self.redeemed_count)?;
+        entries.optional("archived_count", &self.archived_count)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CouponSet {
@@ -302,7 +309,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /coupon_sets` (`coupon_set.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
@@ -312,11 +319,70 @@ pub struct CreateParams {
     /// At most 50 characters.
     pub id: String,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_id", &self.coupon_id)?;
+        entries.field("name", &self.name)?;
+        entries.field("id", &self.id)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut coupon_id = None;
+                let mut name = None;
+                let mut id = None;
+                let mut meta_data = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"coupon_id" => {
+                            crate::decode::param(&mut map, "coupon_id", &mut coupon_id)?
+                        }
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    coupon_id: crate::decode::required(coupon_id, "coupon_id")?,
+                    name: crate::decode::required(name, "name")?,
+                    id: crate::decode::required(id, "id")?,
+                    meta_data: meta_data.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -349,12 +415,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /coupon_sets` (`coupon_set.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -369,6 +434,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -495,14 +568,57 @@ impl AddCouponCodesRequest {
     }
 }
 /// Parameters of `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddCouponCodesParams {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub code: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddCouponCodesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.list("code", &self.code)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddCouponCodesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCouponCodesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddCouponCodesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCouponCodesParams, A::Error> {
+                let mut code = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"code" => crate::decode::param(&mut map, "code", &mut code)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddCouponCodesParams {
+                    code: code.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddCouponCodesParams {
     /// Parameters with nothing set.
@@ -525,12 +641,11 @@ impl crate::form::FormEncode for AddCouponCodesParams {
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddCouponCodesResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddCouponCodesResponse {
@@ -545,6 +660,14 @@ impl AddCouponCodesResponse {
 impl ExtraFields for AddCouponCodesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddCouponCodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddCouponCodesResponse {
@@ -761,60 +884,144 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /coupon_sets` (`coupon_set.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub coupon_id: Vec<StringFilter>,
     /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total_count: Vec<NumberFilter>,
     /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub redeemed_count: Vec<NumberFilter>,
     /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub archived_count: Vec<NumberFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("coupon_id", &self.coupon_id)?;
+        entries.conditions("total_count", &self.total_count)?;
+        entries.conditions("redeemed_count", &self.redeemed_count)?;
+        entries.conditions("archived_count", &self.archived_count)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut name = None;
+                let mut coupon_id = None;
+                let mut total_count = None;
+                let mut redeemed_count = None;
+                let mut archived_count = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"coupon_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "coupon_id",
+                                &mut coupon_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total_count" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total_count",
+                                &mut total_count,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"redeemed_count" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "redeemed_count",
+                                &mut redeemed_count,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"archived_count" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "archived_count",
+                                &mut archived_count,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    coupon_id: coupon_id.unwrap_or_default(),
+                    total_count: total_count.unwrap_or_default(),
+                    redeemed_count: redeemed_count.unwrap_or_default(),
+                    archived_count: archived_count.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -851,12 +1058,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /coupon_sets` (`coupon_set.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -871,6 +1077,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -967,12 +1181,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -987,6 +1200,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -1117,18 +1338,66 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut meta_data = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    meta_data: meta_data.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -1153,12 +1422,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -1173,6 +1441,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -1273,12 +1549,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -1293,6 +1568,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -1395,12 +1678,11 @@ impl DeleteUnusedCouponCodesRequest {
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUnusedCouponCodesResponse {
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteUnusedCouponCodesResponse {
@@ -1415,6 +1697,14 @@ impl DeleteUnusedCouponCodesResponse {
 impl ExtraFields for DeleteUnusedCouponCodesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteUnusedCouponCodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("coupon_set", &self.coupon_set)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {

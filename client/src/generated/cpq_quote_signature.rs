@@ -5,40 +5,27 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `cpq_quote_signature` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CpqQuoteSignature {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_acceptance_method: Option<CustomerAcceptanceMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_type: Option<QuoteType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_document_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CpqQuoteSignature {
@@ -65,6 +52,27 @@ impl CpqQuoteSignature {
 impl ExtraFields for CpqQuoteSignature {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CpqQuoteSignature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("document_name", &self.document_name)?;
+        entries
+            .optional("customer_acceptance_method", &self.customer_acceptance_method)?;
+        entries.optional("quote_type", &self.quote_type)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("timezone", &self.timezone)?;
+        entries.optional("provider_request_id", &self.provider_request_id)?;
+        entries.optional("provider_document_id", &self.provider_document_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CpqQuoteSignature {

@@ -16,119 +16,67 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `credit_note` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditNote {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_invoice_id: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_allocated: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_available: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_next_offset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fractional_correction: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_addresses: Option<Vec<LineItemAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_origin: Option<Box<TaxOrigin>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_refunds: Option<Vec<LinkedRefund>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<Allocation>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_exchange_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rates: Option<Vec<ExchangeRate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<Einvoice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreditNote {
@@ -193,6 +141,69 @@ impl CreditNote {
 impl ExtraFields for CreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreditNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("reference_invoice_id", &self.reference_invoice_id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("reason_code", &self.reason_code)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("price_type", &self.price_type)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("total", &self.total)?;
+        entries.optional("amount_allocated", &self.amount_allocated)?;
+        entries.optional("amount_refunded", &self.amount_refunded)?;
+        entries.optional("amount_available", &self.amount_available)?;
+        entries.optional("refunded_at", &self.refunded_at)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("generated_at", &self.generated_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("line_items_next_offset", &self.line_items_next_offset)?;
+        entries.optional("sub_total", &self.sub_total)?;
+        entries
+            .optional("sub_total_in_local_currency", &self.sub_total_in_local_currency)?;
+        entries.optional("total_in_local_currency", &self.total_in_local_currency)?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("round_off_amount", &self.round_off_amount)?;
+        entries.optional("fractional_correction", &self.fractional_correction)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("line_items", &self.line_items)?;
+        entries.optional("line_item_tiers", &self.line_item_tiers)?;
+        entries.optional("line_item_discounts", &self.line_item_discounts)?;
+        entries.optional("line_item_taxes", &self.line_item_taxes)?;
+        entries.optional("line_item_addresses", &self.line_item_addresses)?;
+        entries.optional("discounts", &self.discounts)?;
+        entries.optional("taxes", &self.taxes)?;
+        entries.optional("tax_origin", &self.tax_origin)?;
+        entries.optional("linked_refunds", &self.linked_refunds)?;
+        entries.optional("allocations", &self.allocations)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("tax_category", &self.tax_category)?;
+        entries
+            .optional(
+                "local_currency_exchange_rate",
+                &self.local_currency_exchange_rate,
+            )?;
+        entries.optional("exchange_rates", &self.exchange_rates)?;
+        entries.optional("create_reason_code", &self.create_reason_code)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("einvoice", &self.einvoice)?;
+        entries.optional("site_details_at_creation", &self.site_details_at_creation)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreditNote {
@@ -600,73 +611,80 @@ impl<'de> Deserialize<'de> for CreditNote {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("is_taxed", &self.is_taxed)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries
+            .optional("item_level_discount_amount", &self.item_level_discount_amount)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("reference_line_item_id", &self.reference_line_item_id)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("tax_exempt_reason", &self.tax_exempt_reason)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("proration_mode", &self.proration_mode)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItem {
@@ -887,41 +905,47 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTier {
@@ -1061,29 +1085,35 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemDiscount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemDiscount {
@@ -1169,51 +1199,61 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("tax_name", &self.tax_name)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("prorated_taxable_amount", &self.prorated_taxable_amount)?;
+        entries.optional("is_partial_tax_applied", &self.is_partial_tax_applied)?;
+        entries.optional("is_non_compliance_tax", &self.is_non_compliance_tax)?;
+        entries.optional("taxable_amount", &self.taxable_amount)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_juris_type", &self.tax_juris_type)?;
+        entries.optional("tax_juris_name", &self.tax_juris_name)?;
+        entries.optional("tax_juris_code", &self.tax_juris_code)?;
+        entries
+            .optional(
+                "tax_amount_in_local_currency",
+                &self.tax_amount_in_local_currency,
+            )?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTax {
@@ -1374,49 +1414,55 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemAddress {
@@ -1537,33 +1583,39 @@ impl<'de> Deserialize<'de> for LineItemAddress {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Discount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Discount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("coupon_set_code", &self.coupon_set_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Discount {
@@ -1657,25 +1709,31 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tax {
@@ -1738,23 +1796,29 @@ impl<'de> Deserialize<'de> for Tax {
     }
 }
 /// The `TaxOrigin` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxOrigin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxOrigin {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("registration_number", &self.registration_number)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxOrigin {
@@ -1818,35 +1882,41 @@ impl<'de> Deserialize<'de> for TaxOrigin {
     }
 }
 /// The `LinkedRefund` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedRefund {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedRefundTxnStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedRefund {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("txn_id", &self.txn_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("txn_status", &self.txn_status)?;
+        entries.optional("txn_date", &self.txn_date)?;
+        entries.optional("txn_amount", &self.txn_amount)?;
+        entries.optional("refund_reason_code", &self.refund_reason_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedRefund {
@@ -1935,33 +2005,39 @@ impl<'de> Deserialize<'de> for LinkedRefund {
     }
 }
 /// The `Allocation` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Allocation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_status: Option<AllocationInvoiceStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AllocationTaxApplication>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Allocation {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Allocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("allocated_amount", &self.allocated_amount)?;
+        entries.optional("allocated_at", &self.allocated_at)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice_status", &self.invoice_status)?;
+        entries.optional("tax_application", &self.tax_application)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Allocation {
@@ -2061,23 +2137,29 @@ impl<'de> Deserialize<'de> for Allocation {
     }
 }
 /// The `ExchangeRate` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExchangeRate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ExchangeRate {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("rate", &self.rate)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ExchangeRate {
@@ -2141,47 +2223,53 @@ impl<'de> Deserialize<'de> for ExchangeRate {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ShippingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ShippingAddress {
@@ -2293,47 +2381,53 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -2445,31 +2539,37 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `Einvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Einvoice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EinvoiceStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Einvoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Einvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("message", &self.message)?;
+        entries.optional("provider_references", &self.provider_references)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Einvoice {
@@ -2559,24 +2659,30 @@ impl<'de> Deserialize<'de> for Einvoice {
     }
 }
 /// The `SiteDetailsAtCreation` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SiteDetailsAtCreation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for SiteDetailsAtCreation {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SiteDetailsAtCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("timezone", &self.timezone)?;
+        entries.optional("organization_address", &self.organization_address)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
@@ -3899,41 +4005,158 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /credit_notes` (`credit_note.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_invoice_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(rename = "type")]
     pub r#type: CreateType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<CreateReasonCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<CreateLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reference_invoice_id", &self.reference_invoice_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("total", &self.total)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("reason_code", &self.reason_code)?;
+        entries.optional("create_reason_code", &self.create_reason_code)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("comment", &self.comment)?;
+        entries.list("line_items", &self.line_items)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut reference_invoice_id = None;
+                let mut customer_id = None;
+                let mut total = None;
+                let mut r#type = None;
+                let mut reason_code = None;
+                let mut create_reason_code = None;
+                let mut date = None;
+                let mut customer_notes = None;
+                let mut currency_code = None;
+                let mut comment = None;
+                let mut line_items = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reference_invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_invoice_id",
+                                &mut reference_invoice_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"total" => crate::decode::param(&mut map, "total", &mut total)?,
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items",
+                                &mut line_items,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    reference_invoice_id: reference_invoice_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    total: total.flatten(),
+                    r#type: crate::decode::required(r#type, "type")?,
+                    reason_code: reason_code.flatten(),
+                    create_reason_code: create_reason_code.flatten(),
+                    date: date.flatten(),
+                    customer_notes: customer_notes.flatten(),
+                    currency_code: currency_code.flatten(),
+                    comment: comment.flatten(),
+                    line_items: line_items.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -3976,14 +4199,12 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /credit_notes` (`credit_note.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub credit_note: CreditNote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -3999,6 +4220,15 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -4148,20 +4378,85 @@ impl RetrieveRequest {
     }
 }
 /// Parameters of `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_limit: Option<i64>,
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
     /// Filters in the `line_item` group.
-    #[serde(default, skip_serializing_if = "RetrieveLineItemFilters::is_empty")]
     pub line_item: RetrieveLineItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_items_limit", &self.line_items_limit)?;
+        entries.optional("line_items_offset", &self.line_items_offset)?;
+        if !self.line_item.is_empty() {
+            entries.field("line_item", &self.line_item)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveParams, A::Error> {
+                let mut line_items_limit = None;
+                let mut line_items_offset = None;
+                let mut line_item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_items_limit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items_limit",
+                                &mut line_items_limit,
+                            )?
+                        }
+                        b"line_items_offset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items_offset",
+                                &mut line_items_offset,
+                            )?
+                        }
+                        b"line_item" => {
+                            crate::decode::param(&mut map, "line_item", &mut line_item)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveParams {
+                    line_items_limit: line_items_limit.flatten(),
+                    line_items_offset: line_items_offset.flatten(),
+                    line_item: line_item.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
@@ -4188,24 +4483,68 @@ impl crate::form::FormEncode for RetrieveParams {
     }
 }
 /// The `line_item` filters of `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`), sent as `line_item[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieveLineItemFilters {
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
+}
+impl Serialize for RetrieveLineItemFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveLineItemFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveLineItemFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveLineItemFilters, A::Error> {
+                const EXPECTED: &[&str] = &["subscription_id", "customer_id"];
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RetrieveLineItemFilters {
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveLineItemFilters {
     /// Whether no filter of the group is set.
@@ -4221,12 +4560,11 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
 }
 crate::form::form_object!(RetrieveLineItemFilters);
 /// What `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -4241,6 +4579,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -4365,14 +4711,63 @@ impl PdfRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PdfParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PdfParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("disposition_type", &self.disposition_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PdfParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfParams, A::Error> {
+                let mut disposition_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"disposition_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "disposition_type",
+                                &mut disposition_type,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PdfParams {
+                    disposition_type: disposition_type.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PdfParams {
     /// Parameters with nothing set.
@@ -4395,12 +4790,11 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PdfResponse {
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PdfResponse {
@@ -4415,6 +4809,14 @@ impl PdfResponse {
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("download", &self.download)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PdfResponse {
@@ -4507,12 +4909,11 @@ impl DownloadEinvoiceRequest {
     }
 }
 /// What `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadEinvoiceResponse {
     pub downloads: Vec<download::Download>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DownloadEinvoiceResponse {
@@ -4527,6 +4928,14 @@ impl DownloadEinvoiceResponse {
 impl ExtraFields for DownloadEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DownloadEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("downloads", &self.downloads)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
@@ -4659,20 +5068,87 @@ impl RefundRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("refund_amount", &self.refund_amount)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("refund_reason_code", &self.refund_reason_code)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundParams, A::Error> {
+                let mut refund_amount = None;
+                let mut customer_notes = None;
+                let mut refund_reason_code = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"refund_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refund_amount",
+                                &mut refund_amount,
+                            )?
+                        }
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"refund_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refund_reason_code",
+                                &mut refund_reason_code,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RefundParams {
+                    refund_amount: refund_amount.flatten(),
+                    customer_notes: customer_notes.flatten(),
+                    refund_reason_code: refund_reason_code.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -4699,13 +5175,12 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundResponse {
     pub credit_note: CreditNote,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RefundResponse {
@@ -4721,6 +5196,15 @@ impl RefundResponse {
 impl ExtraFields for RefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RefundResponse {
@@ -4866,20 +5350,83 @@ impl RecordRefundRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordRefundTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordRefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("refund_reason_code", &self.refund_reason_code)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundParams, A::Error> {
+                let mut refund_reason_code = None;
+                let mut comment = None;
+                let mut transaction = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"refund_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refund_reason_code",
+                                &mut refund_reason_code,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordRefundParams {
+                    refund_reason_code: refund_reason_code.flatten(),
+                    comment: comment.flatten(),
+                    transaction: transaction.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
@@ -4906,14 +5453,12 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
     pub credit_note: CreditNote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordRefundResponse {
@@ -4929,6 +5474,15 @@ impl RecordRefundResponse {
 impl ExtraFields for RecordRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordRefundResponse {
@@ -5060,15 +5614,60 @@ impl VoidCreditNoteRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoidCreditNoteParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for VoidCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for VoidCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidCreditNoteParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(VoidCreditNoteParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VoidCreditNoteParams {
     /// Parameters with nothing set.
@@ -5091,12 +5690,11 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoidCreditNoteResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VoidCreditNoteResponse {
@@ -5111,6 +5709,14 @@ impl VoidCreditNoteResponse {
 impl ExtraFields for VoidCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for VoidCreditNoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
@@ -5456,145 +6062,316 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /credit_notes` (`credit_note.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reference_invoice_id: Vec<StringFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reason_code: Vec<EnumFilter<ReasonCode>>,
     /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub create_reason_code: Vec<StringFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_allocated: Vec<NumberFilter>,
     /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_refunded: Vec<NumberFilter>,
     /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_available: Vec<NumberFilter>,
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub voided_at: Vec<TimestampFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filters in the `einvoice` group.
-    #[serde(default, skip_serializing_if = "ListEinvoiceFilters::is_empty")]
     pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("reference_invoice_id", &self.reference_invoice_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("reason_code", &self.reason_code)?;
+        entries.conditions("create_reason_code", &self.create_reason_code)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("amount_allocated", &self.amount_allocated)?;
+        entries.conditions("amount_refunded", &self.amount_refunded)?;
+        entries.conditions("amount_available", &self.amount_available)?;
+        entries.conditions("voided_at", &self.voided_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        if !self.einvoice.is_empty() {
+            entries.field("einvoice", &self.einvoice)?;
+        }
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut reference_invoice_id = None;
+                let mut r#type = None;
+                let mut reason_code = None;
+                let mut create_reason_code = None;
+                let mut status = None;
+                let mut date = None;
+                let mut total = None;
+                let mut price_type = None;
+                let mut amount_allocated = None;
+                let mut amount_refunded = None;
+                let mut amount_available = None;
+                let mut voided_at = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                let mut einvoice = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reference_invoice_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reference_invoice_id",
+                                &mut reference_invoice_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_allocated" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_allocated",
+                                &mut amount_allocated,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_refunded" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_refunded",
+                                &mut amount_refunded,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_available" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_available",
+                                &mut amount_available,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"voided_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "voided_at",
+                                &mut voided_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"einvoice" => {
+                            crate::decode::param(&mut map, "einvoice", &mut einvoice)?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    reference_invoice_id: reference_invoice_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    reason_code: reason_code.unwrap_or_default(),
+                    create_reason_code: create_reason_code.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    amount_allocated: amount_allocated.unwrap_or_default(),
+                    amount_refunded: amount_refunded.unwrap_or_default(),
+                    amount_available: amount_available.unwrap_or_default(),
+                    voided_at: voided_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    einvoice: einvoice.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -5659,17 +6436,55 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `einvoice` filters of `GET /credit_notes` (`credit_note.list`), sent as `einvoice[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListEinvoiceFilters {
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
+}
+impl Serialize for ListEinvoiceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("status", &self.status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListEinvoiceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEinvoiceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEinvoiceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEinvoiceFilters, A::Error> {
+                const EXPECTED: &[&str] = &["status"];
+                let mut status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListEinvoiceFilters {
+                    status: status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListEinvoiceFilters {
     /// Whether no filter of the group is set.
@@ -5699,12 +6514,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /credit_notes` (`credit_note.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -5719,6 +6533,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -5887,18 +6709,66 @@ impl CreditNotesForCustomerRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreditNotesForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreditNotesForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreditNotesForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNotesForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNotesForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNotesForCustomerParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreditNotesForCustomerParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreditNotesForCustomerParams {
     /// Parameters with nothing set.
@@ -5923,12 +6793,11 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditNotesForCustomerEntry {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreditNotesForCustomerEntry {
@@ -5943,6 +6812,14 @@ impl CreditNotesForCustomerEntry {
 impl ExtraFields for CreditNotesForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreditNotesForCustomerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
@@ -6068,15 +6945,60 @@ impl DeleteRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteParams {
     /// Parameters with nothing set.
@@ -6099,12 +7021,11 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -6119,6 +7040,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -6244,15 +7173,60 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -6275,12 +7249,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -6295,6 +7268,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -6426,14 +7407,63 @@ impl RemoveTaxWithheldRefundRequest {
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldRefundTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RemoveTaxWithheldRefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_withheld", &self.tax_withheld)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldRefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldRefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldRefundParams, A::Error> {
+                let mut tax_withheld = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"tax_withheld" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_withheld",
+                                &mut tax_withheld,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RemoveTaxWithheldRefundParams {
+                    tax_withheld: tax_withheld.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveTaxWithheldRefundParams {
     /// Parameters with nothing set.
@@ -6456,12 +7486,11 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RemoveTaxWithheldRefundResponse {
@@ -6476,6 +7505,14 @@ impl RemoveTaxWithheldRefundResponse {
 impl ExtraFields for RemoveTaxWithheldRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RemoveTaxWithheldRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
@@ -6578,12 +7615,11 @@ impl ResendEinvoiceRequest {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResendEinvoiceResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ResendEinvoiceResponse {
@@ -6598,6 +7634,14 @@ impl ResendEinvoiceResponse {
 impl ExtraFields for ResendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResendEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
@@ -6700,12 +7744,11 @@ impl SendEinvoiceRequest {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SendEinvoiceResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SendEinvoiceResponse {
@@ -6720,6 +7763,14 @@ impl SendEinvoiceResponse {
 impl ExtraFields for SendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SendEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SendEinvoiceResponse {
@@ -6916,62 +7967,264 @@ impl ImportCreditNoteRequest {
     }
 }
 /// Parameters of `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 50 characters.
     pub reference_invoice_id: String,
-    #[serde(rename = "type")]
     pub r#type: ImportCreditNoteType,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
     pub create_reason_code: String,
     /// Unix seconds.
     pub date: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ImportCreditNoteStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fractional_correction: Option<i64>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<ImportCreditNoteLineItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_tiers: Vec<ImportCreditNoteLineItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportCreditNoteDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taxes: Vec<ImportCreditNoteTaxesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allocations: Vec<ImportCreditNoteAllocationsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked_refunds: Vec<ImportCreditNoteLinkedRefundsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ImportCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.field("reference_invoice_id", &self.reference_invoice_id)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("create_reason_code", &self.create_reason_code)?;
+        entries.field("date", &self.date)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("total", &self.total)?;
+        entries.optional("refunded_at", &self.refunded_at)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("sub_total", &self.sub_total)?;
+        entries.optional("round_off_amount", &self.round_off_amount)?;
+        entries.optional("fractional_correction", &self.fractional_correction)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.list("line_items", &self.line_items)?;
+        entries.list("line_item_tiers", &self.line_item_tiers)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("taxes", &self.taxes)?;
+        entries.list("allocations", &self.allocations)?;
+        entries.list("linked_refunds", &self.linked_refunds)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteParams, A::Error> {
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut reference_invoice_id = None;
+                let mut r#type = None;
+                let mut currency_code = None;
+                let mut create_reason_code = None;
+                let mut date = None;
+                let mut status = None;
+                let mut total = None;
+                let mut refunded_at = None;
+                let mut voided_at = None;
+                let mut sub_total = None;
+                let mut round_off_amount = None;
+                let mut fractional_correction = None;
+                let mut vat_number_prefix = None;
+                let mut line_items = None;
+                let mut line_item_tiers = None;
+                let mut discounts = None;
+                let mut taxes = None;
+                let mut allocations = None;
+                let mut linked_refunds = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"reference_invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_invoice_id",
+                                &mut reference_invoice_id,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"total" => crate::decode::param(&mut map, "total", &mut total)?,
+                        b"refunded_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refunded_at",
+                                &mut refunded_at,
+                            )?
+                        }
+                        b"voided_at" => {
+                            crate::decode::param(&mut map, "voided_at", &mut voided_at)?
+                        }
+                        b"sub_total" => {
+                            crate::decode::param(&mut map, "sub_total", &mut sub_total)?
+                        }
+                        b"round_off_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "round_off_amount",
+                                &mut round_off_amount,
+                            )?
+                        }
+                        b"fractional_correction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fractional_correction",
+                                &mut fractional_correction,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items",
+                                &mut line_items,
+                            )?
+                        }
+                        b"line_item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_tiers",
+                                &mut line_item_tiers,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"taxes" => crate::decode::param(&mut map, "taxes", &mut taxes)?,
+                        b"allocations" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allocations",
+                                &mut allocations,
+                            )?
+                        }
+                        b"linked_refunds" => {
+                            crate::decode::param(
+                                &mut map,
+                                "linked_refunds",
+                                &mut linked_refunds,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ImportCreditNoteParams {
+                    id: crate::decode::required(id, "id")?,
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    reference_invoice_id: crate::decode::required(
+                        reference_invoice_id,
+                        "reference_invoice_id",
+                    )?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    currency_code: currency_code.flatten(),
+                    create_reason_code: crate::decode::required(
+                        create_reason_code,
+                        "create_reason_code",
+                    )?,
+                    date: crate::decode::required(date, "date")?,
+                    status: status.flatten(),
+                    total: total.flatten(),
+                    refunded_at: refunded_at.flatten(),
+                    voided_at: voided_at.flatten(),
+                    sub_total: sub_total.flatten(),
+                    round_off_amount: round_off_amount.flatten(),
+                    fractional_correction: fractional_correction.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    line_items: line_items.unwrap_or_default(),
+                    line_item_tiers: line_item_tiers.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    taxes: taxes.unwrap_or_default(),
+                    allocations: allocations.unwrap_or_default(),
+                    linked_refunds: linked_refunds.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
@@ -7042,12 +8295,11 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
     }
 }
 /// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteResponse {
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ImportCreditNoteResponse {
@@ -7062,6 +8314,14 @@ impl ImportCreditNoteResponse {
 impl ExtraFields for ImportCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ImportCreditNoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
@@ -7110,39 +8370,162 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
     }
 }
 /// Fields of the `CreateLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CreateLineItemsEntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CreateLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reference_line_item_id", &self.reference_line_item_id)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "reference_line_item_id",
+                    "unit_amount",
+                    "unit_amount_in_decimal",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "amount",
+                    "date_from",
+                    "date_to",
+                    "description",
+                    "entity_type",
+                    "entity_id",
+                ];
+                let mut reference_line_item_id = None;
+                let mut unit_amount = None;
+                let mut unit_amount_in_decimal = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut amount = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut description = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reference_line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_line_item_id",
+                                &mut reference_line_item_id,
+                            )?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateLineItemsParams {
+                    reference_line_item_id: reference_line_item_id.flatten(),
+                    unit_amount: unit_amount.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    amount: amount.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    description: description.flatten(),
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateLineItemsParams {
     /// Parameters with nothing set.
@@ -7230,24 +8613,106 @@ impl crate::form::FormEncode for CreateLineItemsParams {
 }
 crate::form::form_object!(CreateLineItemsParams);
 /// Fields of the `RecordRefundTransactionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub payment_method: enums::PaymentMethod,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
     /// Unix seconds.
     pub date: Timestamp,
+}
+impl Serialize for RecordRefundTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.field("date", &self.date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundTransactionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "amount",
+                    "payment_method",
+                    "reference_number",
+                    "custom_payment_method_id",
+                    "date",
+                ];
+                let mut id = None;
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut reference_number = None;
+                let mut custom_payment_method_id = None;
+                let mut date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"custom_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "custom_payment_method_id",
+                                &mut custom_payment_method_id,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordRefundTransactionParams {
+                    id: id.flatten(),
+                    amount: amount.flatten(),
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    reference_number: reference_number.flatten(),
+                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    date: crate::decode::required(date, "date")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
@@ -7296,12 +8761,48 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
 }
 crate::form::form_object!(RecordRefundTransactionParams);
 /// Fields of the `RemoveTaxWithheldRefundTaxWithheldParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundTaxWithheldParams {
     /// At most 40 characters.
     pub id: String,
+}
+impl Serialize for RemoveTaxWithheldRefundTaxWithheldParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundTaxWithheldParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldRefundTaxWithheldParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldRefundTaxWithheldParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldRefundTaxWithheldParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RemoveTaxWithheldRefundTaxWithheldParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveTaxWithheldRefundTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
@@ -7316,109 +8817,483 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundTaxWithheldParams {
 }
 crate::form::form_object!(RemoveTaxWithheldRefundTaxWithheldParams);
 /// Fields of the `ImportCreditNoteLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportCreditNoteLineItemsEntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_amount: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<ImportCreditNoteLineItemsProrationMode>,
+}
+impl Serialize for ImportCreditNoteLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reference_line_item_id", &self.reference_line_item_id)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.field("description", &self.description)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries
+            .optional(
+                "item_level_discount1_entity_id",
+                &self.item_level_discount1_entity_id,
+            )?;
+        entries
+            .optional("item_level_discount1_amount", &self.item_level_discount1_amount)?;
+        entries
+            .optional(
+                "item_level_discount2_entity_id",
+                &self.item_level_discount2_entity_id,
+            )?;
+        entries
+            .optional("item_level_discount2_amount", &self.item_level_discount2_amount)?;
+        entries.optional("tax1_name", &self.tax1_name)?;
+        entries.optional("tax1_amount", &self.tax1_amount)?;
+        entries.optional("tax2_name", &self.tax2_name)?;
+        entries.optional("tax2_amount", &self.tax2_amount)?;
+        entries.optional("tax3_name", &self.tax3_name)?;
+        entries.optional("tax3_amount", &self.tax3_amount)?;
+        entries.optional("tax4_name", &self.tax4_name)?;
+        entries.optional("tax4_amount", &self.tax4_amount)?;
+        entries.optional("tax5_name", &self.tax5_name)?;
+        entries.optional("tax5_amount", &self.tax5_amount)?;
+        entries.optional("tax6_name", &self.tax6_name)?;
+        entries.optional("tax6_amount", &self.tax6_amount)?;
+        entries.optional("tax7_name", &self.tax7_name)?;
+        entries.optional("tax7_amount", &self.tax7_amount)?;
+        entries.optional("tax8_name", &self.tax8_name)?;
+        entries.optional("tax8_amount", &self.tax8_amount)?;
+        entries.optional("tax9_name", &self.tax9_name)?;
+        entries.optional("tax9_amount", &self.tax9_amount)?;
+        entries.optional("tax10_name", &self.tax10_name)?;
+        entries.optional("tax10_amount", &self.tax10_amount)?;
+        entries.optional("proration_mode", &self.proration_mode)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "reference_line_item_id",
+                    "id",
+                    "date_from",
+                    "date_to",
+                    "subscription_id",
+                    "description",
+                    "unit_amount",
+                    "quantity",
+                    "amount",
+                    "unit_amount_in_decimal",
+                    "quantity_in_decimal",
+                    "amount_in_decimal",
+                    "entity_type",
+                    "entity_id",
+                    "item_level_discount1_entity_id",
+                    "item_level_discount1_amount",
+                    "item_level_discount2_entity_id",
+                    "item_level_discount2_amount",
+                    "tax1_name",
+                    "tax1_amount",
+                    "tax2_name",
+                    "tax2_amount",
+                    "tax3_name",
+                    "tax3_amount",
+                    "tax4_name",
+                    "tax4_amount",
+                    "tax5_name",
+                    "tax5_amount",
+                    "tax6_name",
+                    "tax6_amount",
+                    "tax7_name",
+                    "tax7_amount",
+                    "tax8_name",
+                    "tax8_amount",
+                    "tax9_name",
+                    "tax9_amount",
+                    "tax10_name",
+                    "tax10_amount",
+                    "proration_mode",
+                ];
+                let mut reference_line_item_id = None;
+                let mut id = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut subscription_id = None;
+                let mut description = None;
+                let mut unit_amount = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut unit_amount_in_decimal = None;
+                let mut quantity_in_decimal = None;
+                let mut amount_in_decimal = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut item_level_discount1_entity_id = None;
+                let mut item_level_discount1_amount = None;
+                let mut item_level_discount2_entity_id = None;
+                let mut item_level_discount2_amount = None;
+                let mut tax1_name = None;
+                let mut tax1_amount = None;
+                let mut tax2_name = None;
+                let mut tax2_amount = None;
+                let mut tax3_name = None;
+                let mut tax3_amount = None;
+                let mut tax4_name = None;
+                let mut tax4_amount = None;
+                let mut tax5_name = None;
+                let mut tax5_amount = None;
+                let mut tax6_name = None;
+                let mut tax6_amount = None;
+                let mut tax7_name = None;
+                let mut tax7_amount = None;
+                let mut tax8_name = None;
+                let mut tax8_amount = None;
+                let mut tax9_name = None;
+                let mut tax9_amount = None;
+                let mut tax10_name = None;
+                let mut tax10_amount = None;
+                let mut proration_mode = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reference_line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_line_item_id",
+                                &mut reference_line_item_id,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"item_level_discount1_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount1_entity_id",
+                                &mut item_level_discount1_entity_id,
+                            )?
+                        }
+                        b"item_level_discount1_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount1_amount",
+                                &mut item_level_discount1_amount,
+                            )?
+                        }
+                        b"item_level_discount2_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount2_entity_id",
+                                &mut item_level_discount2_entity_id,
+                            )?
+                        }
+                        b"item_level_discount2_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount2_amount",
+                                &mut item_level_discount2_amount,
+                            )?
+                        }
+                        b"tax1_name" => {
+                            crate::decode::param(&mut map, "tax1_name", &mut tax1_name)?
+                        }
+                        b"tax1_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax1_amount",
+                                &mut tax1_amount,
+                            )?
+                        }
+                        b"tax2_name" => {
+                            crate::decode::param(&mut map, "tax2_name", &mut tax2_name)?
+                        }
+                        b"tax2_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax2_amount",
+                                &mut tax2_amount,
+                            )?
+                        }
+                        b"tax3_name" => {
+                            crate::decode::param(&mut map, "tax3_name", &mut tax3_name)?
+                        }
+                        b"tax3_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax3_amount",
+                                &mut tax3_amount,
+                            )?
+                        }
+                        b"tax4_name" => {
+                            crate::decode::param(&mut map, "tax4_name", &mut tax4_name)?
+                        }
+                        b"tax4_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax4_amount",
+                                &mut tax4_amount,
+                            )?
+                        }
+                        b"tax5_name" => {
+                            crate::decode::param(&mut map, "tax5_name", &mut tax5_name)?
+                        }
+                        b"tax5_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax5_amount",
+                                &mut tax5_amount,
+                            )?
+                        }
+                        b"tax6_name" => {
+                            crate::decode::param(&mut map, "tax6_name", &mut tax6_name)?
+                        }
+                        b"tax6_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax6_amount",
+                                &mut tax6_amount,
+                            )?
+                        }
+                        b"tax7_name" => {
+                            crate::decode::param(&mut map, "tax7_name", &mut tax7_name)?
+                        }
+                        b"tax7_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax7_amount",
+                                &mut tax7_amount,
+                            )?
+                        }
+                        b"tax8_name" => {
+                            crate::decode::param(&mut map, "tax8_name", &mut tax8_name)?
+                        }
+                        b"tax8_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax8_amount",
+                                &mut tax8_amount,
+                            )?
+                        }
+                        b"tax9_name" => {
+                            crate::decode::param(&mut map, "tax9_name", &mut tax9_name)?
+                        }
+                        b"tax9_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax9_amount",
+                                &mut tax9_amount,
+                            )?
+                        }
+                        b"tax10_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax10_name",
+                                &mut tax10_name,
+                            )?
+                        }
+                        b"tax10_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax10_amount",
+                                &mut tax10_amount,
+                            )?
+                        }
+                        b"proration_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_mode",
+                                &mut proration_mode,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteLineItemsParams {
+                    reference_line_item_id: reference_line_item_id.flatten(),
+                    id: id.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    unit_amount: unit_amount.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                    item_level_discount1_entity_id: item_level_discount1_entity_id
+                        .flatten(),
+                    item_level_discount1_amount: item_level_discount1_amount.flatten(),
+                    item_level_discount2_entity_id: item_level_discount2_entity_id
+                        .flatten(),
+                    item_level_discount2_amount: item_level_discount2_amount.flatten(),
+                    tax1_name: tax1_name.flatten(),
+                    tax1_amount: tax1_amount.flatten(),
+                    tax2_name: tax2_name.flatten(),
+                    tax2_amount: tax2_amount.flatten(),
+                    tax3_name: tax3_name.flatten(),
+                    tax3_amount: tax3_amount.flatten(),
+                    tax4_name: tax4_name.flatten(),
+                    tax4_amount: tax4_amount.flatten(),
+                    tax5_name: tax5_name.flatten(),
+                    tax5_amount: tax5_amount.flatten(),
+                    tax6_name: tax6_name.flatten(),
+                    tax6_amount: tax6_amount.flatten(),
+                    tax7_name: tax7_name.flatten(),
+                    tax7_amount: tax7_amount.flatten(),
+                    tax8_name: tax8_name.flatten(),
+                    tax8_amount: tax8_amount.flatten(),
+                    tax9_name: tax9_name.flatten(),
+                    tax9_amount: tax9_amount.flatten(),
+                    tax10_name: tax10_name.flatten(),
+                    tax10_amount: tax10_amount.flatten(),
+                    proration_mode: proration_mode.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteLineItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7693,32 +9568,156 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemsParams {
 }
 crate::form::form_object!(ImportCreditNoteLineItemsParams);
 /// Fields of the `ImportCreditNoteLineItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemTiersParams {
     /// At most 40 characters.
     pub line_item_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
+}
+impl Serialize for ImportCreditNoteLineItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("line_item_id", &self.line_item_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteLineItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteLineItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteLineItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteLineItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line_item_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "quantity_used",
+                    "unit_amount",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "quantity_used_in_decimal",
+                    "unit_amount_in_decimal",
+                ];
+                let mut line_item_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut quantity_used = None;
+                let mut unit_amount = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut quantity_used_in_decimal = None;
+                let mut unit_amount_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_id",
+                                &mut line_item_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"quantity_used" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_used",
+                                &mut quantity_used,
+                            )?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"quantity_used_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                                &mut quantity_used_in_decimal,
+                            )?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteLineItemTiersParams {
+                    line_item_id: crate::decode::required(line_item_id, "line_item_id")?,
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    quantity_used: quantity_used.flatten(),
+                    unit_amount: unit_amount.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    quantity_used_in_decimal: quantity_used_in_decimal.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteLineItemTiersParams {
     /// Parameters with the required fields set and nothing else.
@@ -7787,21 +9786,98 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemTiersParams {
 }
 crate::form::form_object!(ImportCreditNoteLineItemTiersParams);
 /// Fields of the `ImportCreditNoteDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteDiscountsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     pub entity_type: ImportCreditNoteDiscountsEntityType,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub amount: i64,
+}
+impl Serialize for ImportCreditNoteDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.field("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("description", &self.description)?;
+        entries.field("amount", &self.amount)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line_item_id",
+                    "entity_type",
+                    "entity_id",
+                    "description",
+                    "amount",
+                ];
+                let mut line_item_id = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut description = None;
+                let mut amount = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_id",
+                                &mut line_item_id,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteDiscountsParams {
+                    line_item_id: line_item_id.flatten(),
+                    entity_type: crate::decode::required(entity_type, "entity_type")?,
+                    entity_id: entity_id.flatten(),
+                    description: description.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7841,26 +9917,115 @@ impl crate::form::FormEncode for ImportCreditNoteDiscountsParams {
 }
 crate::form::form_object!(ImportCreditNoteDiscountsParams);
 /// Fields of the `ImportCreditNoteTaxesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteTaxesParams {
     /// At most 100 characters.
     pub name: String,
     pub rate: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_type: Option<enums::TaxJurisType>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_code: Option<String>,
+}
+impl Serialize for ImportCreditNoteTaxesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("name", &self.name)?;
+        entries.field("rate", &self.rate)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("juris_type", &self.juris_type)?;
+        entries.optional("juris_name", &self.juris_name)?;
+        entries.optional("juris_code", &self.juris_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteTaxesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteTaxesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteTaxesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteTaxesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "name",
+                    "rate",
+                    "amount",
+                    "description",
+                    "juris_type",
+                    "juris_name",
+                    "juris_code",
+                ];
+                let mut name = None;
+                let mut rate = None;
+                let mut amount = None;
+                let mut description = None;
+                let mut juris_type = None;
+                let mut juris_name = None;
+                let mut juris_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"rate" => crate::decode::param(&mut map, "rate", &mut rate)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"juris_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_type",
+                                &mut juris_type,
+                            )?
+                        }
+                        b"juris_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_name",
+                                &mut juris_name,
+                            )?
+                        }
+                        b"juris_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_code",
+                                &mut juris_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteTaxesParams {
+                    name: crate::decode::required(name, "name")?,
+                    rate: crate::decode::required(rate, "rate")?,
+                    amount: amount.flatten(),
+                    description: description.flatten(),
+                    juris_type: juris_type.flatten(),
+                    juris_name: juris_name.flatten(),
+                    juris_code: juris_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteTaxesParams {
     /// Parameters with the required fields set and nothing else.
@@ -7912,8 +10077,7 @@ impl crate::form::FormEncode for ImportCreditNoteTaxesParams {
 }
 crate::form::form_object!(ImportCreditNoteTaxesParams);
 /// Fields of the `ImportCreditNoteAllocationsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteAllocationsParams {
     /// At most 50 characters.
@@ -7921,6 +10085,76 @@ pub struct ImportCreditNoteAllocationsParams {
     pub allocated_amount: i64,
     /// Unix seconds.
     pub allocated_at: Timestamp,
+}
+impl Serialize for ImportCreditNoteAllocationsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice_id", &self.invoice_id)?;
+        entries.field("allocated_amount", &self.allocated_amount)?;
+        entries.field("allocated_at", &self.allocated_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteAllocationsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteAllocationsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteAllocationsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteAllocationsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "invoice_id",
+                    "allocated_amount",
+                    "allocated_at",
+                ];
+                let mut invoice_id = None;
+                let mut allocated_amount = None;
+                let mut allocated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        b"allocated_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allocated_amount",
+                                &mut allocated_amount,
+                            )?
+                        }
+                        b"allocated_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allocated_at",
+                                &mut allocated_at,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteAllocationsParams {
+                    invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
+                    allocated_amount: crate::decode::required(
+                        allocated_amount,
+                        "allocated_amount",
+                    )?,
+                    allocated_at: crate::decode::required(allocated_at, "allocated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteAllocationsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7945,20 +10179,93 @@ impl crate::form::FormEncode for ImportCreditNoteAllocationsParams {
 }
 crate::form::form_object!(ImportCreditNoteAllocationsParams);
 /// Fields of the `ImportCreditNoteLinkedRefundsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLinkedRefundsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub amount: i64,
     pub payment_method: enums::PaymentMethod,
     /// Unix seconds.
     pub date: Timestamp,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
+}
+impl Serialize for ImportCreditNoteLinkedRefundsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.field("date", &self.date)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteLinkedRefundsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteLinkedRefundsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteLinkedRefundsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteLinkedRefundsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "amount",
+                    "payment_method",
+                    "date",
+                    "reference_number",
+                ];
+                let mut id = None;
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut date = None;
+                let mut reference_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportCreditNoteLinkedRefundsParams {
+                    id: id.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    date: crate::decode::required(date, "date")?,
+                    reference_number: reference_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportCreditNoteLinkedRefundsParams {
     /// Parameters with the required fields set and nothing else.

@@ -20,150 +20,83 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `customer` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_validated_time: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_status: Option<VatNumberStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_location_valid: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date_mode: Option<enums::BillingDateMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week: Option<BillingDayOfWeek>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pii_cleared: Option<PiiCleared>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_status: Option<CardStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<FraudFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_urls: Option<Vec<ReferralUrl>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<Box<PaymentMethod>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excess_payments: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balances: Option<Vec<Balance>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifiers: Option<Vec<EntityIdentifier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Box<Relationship>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<Box<ParentAccountAccess>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<Box<ChildAccountAccess>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Customer {
@@ -244,6 +177,89 @@ impl Customer {
 impl ExtraFields for Customer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("vat_number_validated_time", &self.vat_number_validated_time)?;
+        entries.optional("vat_number_status", &self.vat_number_status)?;
+        entries.optional("allow_direct_debit", &self.allow_direct_debit)?;
+        entries.optional("is_location_valid", &self.is_location_valid)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("created_from_ip", &self.created_from_ip)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("billing_date", &self.billing_date)?;
+        entries.optional("billing_month", &self.billing_month)?;
+        entries.optional("billing_date_mode", &self.billing_date_mode)?;
+        entries.optional("billing_day_of_week", &self.billing_day_of_week)?;
+        entries.optional("billing_day_of_week_mode", &self.billing_day_of_week_mode)?;
+        entries.optional("pii_cleared", &self.pii_cleared)?;
+        entries.optional("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("active_id", &self.active_id)?;
+        entries.optional("card_status", &self.card_status)?;
+        entries.optional("fraud_flag", &self.fraud_flag)?;
+        entries.optional("primary_payment_source_id", &self.primary_payment_source_id)?;
+        entries.optional("backup_payment_source_id", &self.backup_payment_source_id)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("referral_urls", &self.referral_urls)?;
+        entries.optional("contacts", &self.contacts)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("preferred_currency_code", &self.preferred_currency_code)?;
+        entries.optional("promotional_credits", &self.promotional_credits)?;
+        entries.optional("unbilled_charges", &self.unbilled_charges)?;
+        entries.optional("refundable_credits", &self.refundable_credits)?;
+        entries.optional("excess_payments", &self.excess_payments)?;
+        entries.optional("balances", &self.balances)?;
+        entries.optional("entity_identifiers", &self.entity_identifiers)?;
+        entries.optional("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("einvoicing_method", &self.einvoicing_method)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries
+            .optional(
+                "business_customer_without_vat_number",
+                &self.business_customer_without_vat_number,
+            )?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("relationship", &self.relationship)?;
+        entries
+            .optional(
+                "use_default_hierarchy_settings",
+                &self.use_default_hierarchy_settings,
+            )?;
+        entries.optional("parent_account_access", &self.parent_account_access)?;
+        entries.optional("child_account_access", &self.child_account_access)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Customer {
@@ -799,47 +815,53 @@ impl<'de> Deserialize<'de> for Customer {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -951,37 +973,47 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `ReferralUrl` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReferralUrl {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_sharing_url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_campaign_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_external_campaign_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_system: Option<enums::ReferralSystem>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ReferralUrl {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReferralUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("external_customer_id", &self.external_customer_id)?;
+        entries.optional("referral_sharing_url", &self.referral_sharing_url)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("referral_campaign_id", &self.referral_campaign_id)?;
+        entries.optional("referral_account_id", &self.referral_account_id)?;
+        entries
+            .optional(
+                "referral_external_campaign_id",
+                &self.referral_external_campaign_id,
+            )?;
+        entries.optional("referral_system", &self.referral_system)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReferralUrl {
@@ -1094,37 +1126,43 @@ impl<'de> Deserialize<'de> for ReferralUrl {
     }
 }
 /// The `Contact` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Contact {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Contact {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("label", &self.label)?;
+        entries.optional("enabled", &self.enabled)?;
+        entries.optional("send_account_email", &self.send_account_email)?;
+        entries.optional("send_billing_email", &self.send_billing_email)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Contact {
@@ -1221,30 +1259,35 @@ impl<'de> Deserialize<'de> for Contact {
     }
 }
 /// The `PaymentMethod` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentMethod {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentMethodStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PaymentMethod {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentMethod {
@@ -1325,33 +1368,39 @@ impl<'de> Deserialize<'de> for PaymentMethod {
     }
 }
 /// The `Balance` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Balance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excess_payments: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Balance {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Balance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("promotional_credits", &self.promotional_credits)?;
+        entries.optional("excess_payments", &self.excess_payments)?;
+        entries.optional("refundable_credits", &self.refundable_credits)?;
+        entries.optional("unbilled_charges", &self.unbilled_charges)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("balance_currency_code", &self.balance_currency_code)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Balance {
@@ -1465,27 +1514,33 @@ impl<'de> Deserialize<'de> for Balance {
     }
 }
 /// The `EntityIdentifier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityIdentifier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for EntityIdentifier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EntityIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("standard", &self.standard)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EntityIdentifier {
@@ -1552,25 +1607,31 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxProvidersField {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxProvidersField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxProvidersField {
@@ -1638,25 +1699,31 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `Relationship` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Relationship {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Relationship {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Relationship {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("parent_id", &self.parent_id)?;
+        entries.optional("payment_owner_id", &self.payment_owner_id)?;
+        entries.optional("invoice_owner_id", &self.invoice_owner_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Relationship {
@@ -1729,33 +1796,47 @@ impl<'de> Deserialize<'de> for Relationship {
     }
 }
 /// The `ParentAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ParentAccountAccess {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         ParentAccountAccessPortalEditChildSubscriptions,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         ParentAccountAccessPortalDownloadChildInvoices,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ParentAccountAccess {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ParentAccountAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "portal_edit_child_subscriptions",
+                &self.portal_edit_child_subscriptions,
+            )?;
+        entries
+            .optional(
+                "portal_download_child_invoices",
+                &self.portal_download_child_invoices,
+            )?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ParentAccountAccess {
@@ -1855,29 +1936,35 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
     }
 }
 /// The `ChildAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChildAccountAccess {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<ChildAccountAccessPortalEditSubscriptions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<ChildAccountAccessPortalDownloadInvoices>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ChildAccountAccess {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ChildAccountAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("portal_edit_subscriptions", &self.portal_edit_subscriptions)?;
+        entries.optional("portal_download_invoices", &self.portal_download_invoices)?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ChildAccountAccess {
@@ -3919,114 +4006,485 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /customers` (`customer.create`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreatePaymentMethodParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CreateEntityIdentifiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("preferred_currency_code", &self.preferred_currency_code)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("allow_direct_debit", &self.allow_direct_debit)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("einvoicing_method", &self.einvoicing_method)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("taxjar_exemption_category", &self.taxjar_exemption_category)?;
+        entries
+            .optional(
+                "business_customer_without_vat_number",
+                &self.business_customer_without_vat_number,
+            )?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.optional("token_id", &self.token_id)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("created_from_ip", &self.created_from_ip)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("entity_identifiers", &self.entity_identifiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut preferred_currency_code = None;
+                let mut phone = None;
+                let mut company = None;
+                let mut auto_collection = None;
+                let mut net_term_days = None;
+                let mut allow_direct_debit = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut entity_identifier_scheme = None;
+                let mut entity_identifier_standard = None;
+                let mut registered_for_gst = None;
+                let mut is_einvoice_enabled = None;
+                let mut einvoicing_method = None;
+                let mut taxability = None;
+                let mut exemption_details = None;
+                let mut customer_type = None;
+                let mut client_profile_id = None;
+                let mut taxjar_exemption_category = None;
+                let mut business_customer_without_vat_number = None;
+                let mut locale = None;
+                let mut entity_code = None;
+                let mut exempt_number = None;
+                let mut meta_data = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut consolidated_invoicing = None;
+                let mut token_id = None;
+                let mut business_entity_id = None;
+                let mut created_from_ip = None;
+                let mut invoice_notes = None;
+                let mut card = None;
+                let mut bank_account = None;
+                let mut payment_method = None;
+                let mut payment_intent = None;
+                let mut billing_address = None;
+                let mut entity_identifiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"preferred_currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_currency_code",
+                                &mut preferred_currency_code,
+                            )?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"allow_direct_debit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_direct_debit",
+                                &mut allow_direct_debit,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"entity_identifier_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_scheme",
+                                &mut entity_identifier_scheme,
+                            )?
+                        }
+                        b"entity_identifier_standard" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_standard",
+                                &mut entity_identifier_standard,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"is_einvoice_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_einvoice_enabled",
+                                &mut is_einvoice_enabled,
+                            )?
+                        }
+                        b"einvoicing_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "einvoicing_method",
+                                &mut einvoicing_method,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"exemption_details" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exemption_details",
+                                &mut exemption_details,
+                            )?
+                        }
+                        b"customer_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_type",
+                                &mut customer_type,
+                            )?
+                        }
+                        b"client_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "client_profile_id",
+                                &mut client_profile_id,
+                            )?
+                        }
+                        b"taxjar_exemption_category" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_exemption_category",
+                                &mut taxjar_exemption_category,
+                            )?
+                        }
+                        b"business_customer_without_vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_customer_without_vat_number",
+                                &mut business_customer_without_vat_number,
+                            )?
+                        }
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"entity_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_code",
+                                &mut entity_code,
+                            )?
+                        }
+                        b"exempt_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exempt_number",
+                                &mut exempt_number,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                            )?
+                        }
+                        b"consolidated_invoicing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_invoicing",
+                                &mut consolidated_invoicing,
+                            )?
+                        }
+                        b"token_id" => {
+                            crate::decode::param(&mut map, "token_id", &mut token_id)?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"created_from_ip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "created_from_ip",
+                                &mut created_from_ip,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"bank_account" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bank_account",
+                                &mut bank_account,
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"entity_identifiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifiers",
+                                &mut entity_identifiers,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: id.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    preferred_currency_code: preferred_currency_code.flatten(),
+                    phone: phone.flatten(),
+                    company: company.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    allow_direct_debit: allow_direct_debit.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
+                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
+                    einvoicing_method: einvoicing_method.flatten(),
+                    taxability: taxability.flatten(),
+                    exemption_details: exemption_details.flatten(),
+                    customer_type: customer_type.flatten(),
+                    client_profile_id: client_profile_id.flatten(),
+                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
+                    business_customer_without_vat_number: business_customer_without_vat_number
+                        .flatten(),
+                    locale: locale.flatten(),
+                    entity_code: entity_code.flatten(),
+                    exempt_number: exempt_number.flatten(),
+                    meta_data: meta_data.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    auto_close_invoices: auto_close_invoices.flatten(),
+                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    token_id: token_id.flatten(),
+                    business_entity_id: business_entity_id.flatten(),
+                    created_from_ip: created_from_ip.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    card: card.flatten(),
+                    bank_account: bank_account.flatten(),
+                    payment_method: payment_method.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    billing_address: billing_address.flatten(),
+                    entity_identifiers: entity_identifiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -4132,14 +4590,12 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /customers` (`customer.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -4155,6 +4611,15 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -4499,124 +4964,281 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /customers` (`customer.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub first_name: Vec<StringFilter>,
     /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub last_name: Vec<StringFilter>,
     /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub email: Vec<StringFilter>,
     /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub company: Vec<StringFilter>,
     /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub phone: Vec<StringFilter>,
     /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filters in the `relationship` group.
-    #[serde(default, skip_serializing_if = "ListRelationshipFilters::is_empty")]
     pub relationship: ListRelationshipFilters,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("first_name", &self.first_name)?;
+        entries.conditions("last_name", &self.last_name)?;
+        entries.conditions("email", &self.email)?;
+        entries.conditions("company", &self.company)?;
+        entries.conditions("phone", &self.phone)?;
+        entries.conditions("auto_collection", &self.auto_collection)?;
+        entries.conditions("taxability", &self.taxability)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        if !self.relationship.is_empty() {
+            entries.field("relationship", &self.relationship)?;
+        }
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut auto_collection = None;
+                let mut taxability = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                let mut business_entity_id = None;
+                let mut relationship = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "last_name",
+                                &mut last_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"email" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "email",
+                                &mut email,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"company" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "company",
+                                &mut company,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"phone" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "phone",
+                                &mut phone,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"relationship" => {
+                            crate::decode::param(
+                                &mut map,
+                                "relationship",
+                                &mut relationship,
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    company: company.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                    auto_collection: auto_collection.unwrap_or_default(),
+                    taxability: taxability.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    relationship: relationship.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4675,31 +5297,85 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `relationship` filters of `GET /customers` (`customer.list`), sent as `relationship[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_id: Vec<StringFilter>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner_id: Vec<StringFilter>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub invoice_owner_id: Vec<StringFilter>,
+}
+impl Serialize for ListRelationshipFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("parent_id", &self.parent_id)?;
+        entries.conditions("payment_owner_id", &self.payment_owner_id)?;
+        entries.conditions("invoice_owner_id", &self.invoice_owner_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListRelationshipFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRelationshipFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListRelationshipFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRelationshipFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "parent_id",
+                    "payment_owner_id",
+                    "invoice_owner_id",
+                ];
+                let mut parent_id = None;
+                let mut payment_owner_id = None;
+                let mut invoice_owner_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"parent_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_id",
+                                &mut parent_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner_id",
+                                &mut payment_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "invoice_owner_id",
+                                &mut invoice_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListRelationshipFilters {
+                    parent_id: parent_id.unwrap_or_default(),
+                    payment_owner_id: payment_owner_id.unwrap_or_default(),
+                    invoice_owner_id: invoice_owner_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListRelationshipFilters {
     /// Whether no filter of the group is set.
@@ -4736,14 +5412,12 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /customers` (`customer.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -4759,6 +5433,15 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -4855,14 +5538,12 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /customers/{customer_id}` (`customer.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -4878,6 +5559,15 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -5112,72 +5802,300 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}` (`customer.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<UpdateFraudFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("preferred_currency_code", &self.preferred_currency_code)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("allow_direct_debit", &self.allow_direct_debit)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("taxjar_exemption_category", &self.taxjar_exemption_category)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("fraud_flag", &self.fraud_flag)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut preferred_currency_code = None;
+                let mut phone = None;
+                let mut company = None;
+                let mut auto_collection = None;
+                let mut allow_direct_debit = None;
+                let mut net_term_days = None;
+                let mut taxability = None;
+                let mut exemption_details = None;
+                let mut customer_type = None;
+                let mut client_profile_id = None;
+                let mut taxjar_exemption_category = None;
+                let mut locale = None;
+                let mut entity_code = None;
+                let mut exempt_number = None;
+                let mut offline_payment_method = None;
+                let mut invoice_notes = None;
+                let mut auto_close_invoices = None;
+                let mut meta_data = None;
+                let mut fraud_flag = None;
+                let mut consolidated_invoicing = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"preferred_currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_currency_code",
+                                &mut preferred_currency_code,
+                            )?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"allow_direct_debit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_direct_debit",
+                                &mut allow_direct_debit,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"exemption_details" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exemption_details",
+                                &mut exemption_details,
+                            )?
+                        }
+                        b"customer_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_type",
+                                &mut customer_type,
+                            )?
+                        }
+                        b"client_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "client_profile_id",
+                                &mut client_profile_id,
+                            )?
+                        }
+                        b"taxjar_exemption_category" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_exemption_category",
+                                &mut taxjar_exemption_category,
+                            )?
+                        }
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"entity_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_code",
+                                &mut entity_code,
+                            )?
+                        }
+                        b"exempt_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exempt_number",
+                                &mut exempt_number,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"fraud_flag" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fraud_flag",
+                                &mut fraud_flag,
+                            )?
+                        }
+                        b"consolidated_invoicing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_invoicing",
+                                &mut consolidated_invoicing,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    preferred_currency_code: preferred_currency_code.flatten(),
+                    phone: phone.flatten(),
+                    company: company.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    allow_direct_debit: allow_direct_debit.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    taxability: taxability.flatten(),
+                    exemption_details: exemption_details.flatten(),
+                    customer_type: customer_type.flatten(),
+                    client_profile_id: client_profile_id.flatten(),
+                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
+                    locale: locale.flatten(),
+                    entity_code: entity_code.flatten(),
+                    exempt_number: exempt_number.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    auto_close_invoices: auto_close_invoices.flatten(),
+                    meta_data: meta_data.flatten(),
+                    fraud_flag: fraud_flag.flatten(),
+                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -5246,14 +6164,12 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /customers/{customer_id}` (`customer.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -5269,6 +6185,15 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -5400,14 +6325,63 @@ impl UpdatePaymentMethodRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<UpdatePaymentMethodPaymentMethodParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdatePaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodParams, A::Error> {
+                let mut payment_method = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdatePaymentMethodParams {
+                    payment_method: payment_method.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
@@ -5430,14 +6404,12 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdatePaymentMethodResponse {
@@ -5453,6 +6425,15 @@ impl UpdatePaymentMethodResponse {
 impl ExtraFields for UpdatePaymentMethodResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdatePaymentMethodResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
@@ -5634,38 +6615,183 @@ impl UpdateBillingInfoRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateBillingInfoBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<UpdateBillingInfoEntityIdentifiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateBillingInfoParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries
+            .optional(
+                "business_customer_without_vat_number",
+                &self.business_customer_without_vat_number,
+            )?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("einvoicing_method", &self.einvoicing_method)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("entity_identifiers", &self.entity_identifiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBillingInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBillingInfoParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBillingInfoParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBillingInfoParams, A::Error> {
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut entity_identifier_scheme = None;
+                let mut entity_identifier_standard = None;
+                let mut registered_for_gst = None;
+                let mut business_customer_without_vat_number = None;
+                let mut is_einvoice_enabled = None;
+                let mut einvoicing_method = None;
+                let mut billing_address = None;
+                let mut entity_identifiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"entity_identifier_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_scheme",
+                                &mut entity_identifier_scheme,
+                            )?
+                        }
+                        b"entity_identifier_standard" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_standard",
+                                &mut entity_identifier_standard,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"business_customer_without_vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_customer_without_vat_number",
+                                &mut business_customer_without_vat_number,
+                            )?
+                        }
+                        b"is_einvoice_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_einvoice_enabled",
+                                &mut is_einvoice_enabled,
+                            )?
+                        }
+                        b"einvoicing_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "einvoicing_method",
+                                &mut einvoicing_method,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"entity_identifiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifiers",
+                                &mut entity_identifiers,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateBillingInfoParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
+                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    business_customer_without_vat_number: business_customer_without_vat_number
+                        .flatten(),
+                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
+                    einvoicing_method: einvoicing_method.flatten(),
+                    billing_address: billing_address.flatten(),
+                    entity_identifiers: entity_identifiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBillingInfoParams {
     /// Parameters with nothing set.
@@ -5711,14 +6837,12 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateBillingInfoResponse {
@@ -5734,6 +6858,15 @@ impl UpdateBillingInfoResponse {
 impl ExtraFields for UpdateBillingInfoResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateBillingInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
@@ -5902,18 +7035,66 @@ impl ContactsForCustomerRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ContactsForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ContactsForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactsForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContactsForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactsForCustomerParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ContactsForCustomerParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ContactsForCustomerParams {
     /// Parameters with nothing set.
@@ -5938,12 +7119,11 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsForCustomerEntry {
     pub contact: Contact,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ContactsForCustomerEntry {
@@ -5958,6 +7138,14 @@ impl ContactsForCustomerEntry {
 impl ExtraFields for ContactsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ContactsForCustomerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("contact", &self.contact)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
@@ -6078,15 +7266,72 @@ impl AssignPaymentRoleRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignPaymentRoleParams {
     /// At most 40 characters.
     pub payment_source_id: String,
     pub role: enums::Role,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AssignPaymentRoleParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_source_id", &self.payment_source_id)?;
+        entries.field("role", &self.role)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AssignPaymentRoleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignPaymentRoleParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AssignPaymentRoleParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignPaymentRoleParams, A::Error> {
+                let mut payment_source_id = None;
+                let mut role = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"role" => crate::decode::param(&mut map, "role", &mut role)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AssignPaymentRoleParams {
+                    payment_source_id: crate::decode::required(
+                        payment_source_id,
+                        "payment_source_id",
+                    )?,
+                    role: crate::decode::required(role, "role")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AssignPaymentRoleParams {
     /// Parameters with the required fields set and nothing else.
@@ -6111,13 +7356,12 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
     }
 }
 /// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignPaymentRoleResponse {
     pub customer: Customer,
     pub payment_source: payment_source::PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AssignPaymentRoleResponse {
@@ -6136,6 +7380,15 @@ impl AssignPaymentRoleResponse {
 impl ExtraFields for AssignPaymentRoleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AssignPaymentRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
@@ -6269,14 +7522,59 @@ impl AddContactRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddContactParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<AddContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("contact", &self.contact)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddContactParams, A::Error> {
+                let mut contact = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"contact" => {
+                            crate::decode::param(&mut map, "contact", &mut contact)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddContactParams {
+                    contact: contact.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddContactParams {
     /// Parameters with nothing set.
@@ -6299,14 +7597,12 @@ impl crate::form::FormEncode for AddContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddContactResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddContactResponse {
@@ -6322,6 +7618,15 @@ impl AddContactResponse {
 impl ExtraFields for AddContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddContactResponse {
@@ -6448,14 +7753,59 @@ impl UpdateContactRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateContactParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<UpdateContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("contact", &self.contact)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContactParams, A::Error> {
+                let mut contact = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"contact" => {
+                            crate::decode::param(&mut map, "contact", &mut contact)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateContactParams {
+                    contact: contact.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateContactParams {
     /// Parameters with nothing set.
@@ -6478,14 +7828,12 @@ impl crate::form::FormEncode for UpdateContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateContactResponse {
@@ -6501,6 +7849,15 @@ impl UpdateContactResponse {
 impl ExtraFields for UpdateContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateContactResponse {
@@ -6627,14 +7984,59 @@ impl DeleteContactRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteContactParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<DeleteContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("contact", &self.contact)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteContactParams, A::Error> {
+                let mut contact = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"contact" => {
+                            crate::decode::param(&mut map, "contact", &mut contact)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteContactParams {
+                    contact: contact.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteContactParams {
     /// Parameters with nothing set.
@@ -6657,14 +8059,12 @@ impl crate::form::FormEncode for DeleteContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContactResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteContactResponse {
@@ -6680,6 +8080,15 @@ impl DeleteContactResponse {
 impl ExtraFields for DeleteContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteContactResponse {
@@ -6818,23 +8227,102 @@ impl AddPromotionalCreditsRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddPromotionalCreditsParams {
     pub amount: i64,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddPromotionalCreditsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddPromotionalCreditsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPromotionalCreditsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddPromotionalCreditsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPromotionalCreditsParams, A::Error> {
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddPromotionalCreditsParams {
+                    amount: crate::decode::required(amount, "amount")?,
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -6865,12 +8353,11 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddPromotionalCreditsResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddPromotionalCreditsResponse {
@@ -6885,6 +8372,14 @@ impl AddPromotionalCreditsResponse {
 impl ExtraFields for AddPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddPromotionalCreditsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
@@ -7019,23 +8514,102 @@ impl DeductPromotionalCreditsRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeductPromotionalCreditsParams {
     pub amount: i64,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeductPromotionalCreditsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeductPromotionalCreditsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeductPromotionalCreditsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeductPromotionalCreditsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeductPromotionalCreditsParams, A::Error> {
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeductPromotionalCreditsParams {
+                    amount: crate::decode::required(amount, "amount")?,
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeductPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7066,12 +8640,11 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeductPromotionalCreditsResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeductPromotionalCreditsResponse {
@@ -7086,6 +8659,14 @@ impl DeductPromotionalCreditsResponse {
 impl ExtraFields for DeductPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeductPromotionalCreditsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
@@ -7220,23 +8801,102 @@ impl SetPromotionalCreditsRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPromotionalCreditsParams {
     pub amount: i64,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SetPromotionalCreditsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SetPromotionalCreditsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetPromotionalCreditsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetPromotionalCreditsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetPromotionalCreditsParams, A::Error> {
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SetPromotionalCreditsParams {
+                    amount: crate::decode::required(amount, "amount")?,
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SetPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7267,12 +8927,11 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPromotionalCreditsResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SetPromotionalCreditsResponse {
@@ -7287,6 +8946,14 @@ impl SetPromotionalCreditsResponse {
 impl ExtraFields for SetPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SetPromotionalCreditsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
@@ -7416,17 +9083,71 @@ impl RecordExcessPaymentRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordExcessPaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordExcessPaymentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordExcessPaymentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordExcessPaymentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordExcessPaymentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordExcessPaymentParams, A::Error> {
+                let mut comment = None;
+                let mut transaction = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordExcessPaymentParams {
+                    comment: comment.flatten(),
+                    transaction: transaction.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordExcessPaymentParams {
     /// Parameters with nothing set.
@@ -7451,13 +9172,12 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
     }
 }
 /// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentResponse {
     pub customer: Customer,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordExcessPaymentResponse {
@@ -7473,6 +9193,15 @@ impl RecordExcessPaymentResponse {
 impl ExtraFields for RecordExcessPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordExcessPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
@@ -7645,34 +9374,155 @@ impl CollectPaymentRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CollectPaymentPaymentMethodParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CollectPaymentCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CollectPaymentPaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CollectPaymentInvoiceAllocationsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CollectPaymentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("token_id", &self.token_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("retain_payment_source", &self.retain_payment_source)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.list("invoice_allocations", &self.invoice_allocations)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentParams, A::Error> {
+                let mut amount = None;
+                let mut payment_source_id = None;
+                let mut token_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut retain_payment_source = None;
+                let mut payment_initiator = None;
+                let mut payment_method = None;
+                let mut card = None;
+                let mut payment_intent = None;
+                let mut invoice_allocations = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"token_id" => {
+                            crate::decode::param(&mut map, "token_id", &mut token_id)?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"retain_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "retain_payment_source",
+                                &mut retain_payment_source,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"invoice_allocations" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_allocations",
+                                &mut invoice_allocations,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CollectPaymentParams {
+                    amount: amount.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    token_id: token_id.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    retain_payment_source: retain_payment_source.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    payment_method: payment_method.flatten(),
+                    card: card.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    invoice_allocations: invoice_allocations.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
@@ -7716,13 +9566,12 @@ impl crate::form::FormEncode for CollectPaymentParams {
     }
 }
 /// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectPaymentResponse {
     pub customer: Customer,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CollectPaymentResponse {
@@ -7738,6 +9587,15 @@ impl CollectPaymentResponse {
 impl ExtraFields for CollectPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CollectPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CollectPaymentResponse {
@@ -7867,14 +9725,63 @@ impl DeleteRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/delete` (`customer.delete`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_payment_method: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("delete_payment_method", &self.delete_payment_method)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteParams, A::Error> {
+                let mut delete_payment_method = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"delete_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "delete_payment_method",
+                                &mut delete_payment_method,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteParams {
+                    delete_payment_method: delete_payment_method.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteParams {
     /// Parameters with nothing set.
@@ -7897,14 +9804,12 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub customer: Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -7920,6 +9825,15 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -8034,7 +9948,7 @@ impl MoveRequest {
     }
 }
 /// Parameters of `POST /customers/move` (`customer.move`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveParams {
     /// At most 100 characters.
@@ -8042,8 +9956,67 @@ pub struct MoveParams {
     /// At most 50 characters.
     pub from_site: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for MoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id_at_from_site", &self.id_at_from_site)?;
+        entries.field("from_site", &self.from_site)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for MoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveParams, A::Error> {
+                let mut id_at_from_site = None;
+                let mut from_site = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id_at_from_site" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_from_site",
+                                &mut id_at_from_site,
+                            )?
+                        }
+                        b"from_site" => {
+                            crate::decode::param(&mut map, "from_site", &mut from_site)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(MoveParams {
+                    id_at_from_site: crate::decode::required(
+                        id_at_from_site,
+                        "id_at_from_site",
+                    )?,
+                    from_site: crate::decode::required(from_site, "from_site")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
@@ -8071,12 +10044,11 @@ impl crate::form::FormEncode for MoveParams {
     }
 }
 /// What `POST /customers/move` (`customer.move`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveResponse {
     pub resource_migration: resource_migration::ResourceMigration,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl MoveResponse {
@@ -8091,6 +10063,14 @@ impl MoveResponse {
 impl ExtraFields for MoveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for MoveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("resource_migration", &self.resource_migration)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for MoveResponse {
@@ -8245,22 +10225,107 @@ impl ChangeBillingDateRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChangeBillingDateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date_mode: Option<enums::BillingDateMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week: Option<ChangeBillingDateBillingDayOfWeek>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ChangeBillingDateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("billing_date", &self.billing_date)?;
+        entries.optional("billing_month", &self.billing_month)?;
+        entries.optional("billing_date_mode", &self.billing_date_mode)?;
+        entries.optional("billing_day_of_week", &self.billing_day_of_week)?;
+        entries.optional("billing_day_of_week_mode", &self.billing_day_of_week_mode)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ChangeBillingDateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeBillingDateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChangeBillingDateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeBillingDateParams, A::Error> {
+                let mut billing_date = None;
+                let mut billing_month = None;
+                let mut billing_date_mode = None;
+                let mut billing_day_of_week = None;
+                let mut billing_day_of_week_mode = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"billing_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_date",
+                                &mut billing_date,
+                            )?
+                        }
+                        b"billing_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_month",
+                                &mut billing_month,
+                            )?
+                        }
+                        b"billing_date_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_date_mode",
+                                &mut billing_date_mode,
+                            )?
+                        }
+                        b"billing_day_of_week" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_day_of_week",
+                                &mut billing_day_of_week,
+                            )?
+                        }
+                        b"billing_day_of_week_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_day_of_week_mode",
+                                &mut billing_day_of_week_mode,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ChangeBillingDateParams {
+                    billing_date: billing_date.flatten(),
+                    billing_month: billing_month.flatten(),
+                    billing_date_mode: billing_date_mode.flatten(),
+                    billing_day_of_week: billing_day_of_week.flatten(),
+                    billing_day_of_week_mode: billing_day_of_week_mode.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChangeBillingDateParams {
     /// Parameters with nothing set.
@@ -8291,12 +10356,11 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
     }
 }
 /// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeBillingDateResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ChangeBillingDateResponse {
@@ -8311,6 +10375,14 @@ impl ChangeBillingDateResponse {
 impl ExtraFields for ChangeBillingDateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ChangeBillingDateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
@@ -8421,7 +10493,7 @@ impl MergeRequest {
     }
 }
 /// Parameters of `POST /customers/merge` (`customer.merge`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MergeParams {
     /// At most 50 characters.
@@ -8429,8 +10501,74 @@ pub struct MergeParams {
     /// At most 50 characters.
     pub to_customer_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for MergeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("from_customer_id", &self.from_customer_id)?;
+        entries.field("to_customer_id", &self.to_customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for MergeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MergeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MergeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MergeParams, A::Error> {
+                let mut from_customer_id = None;
+                let mut to_customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"from_customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "from_customer_id",
+                                &mut from_customer_id,
+                            )?
+                        }
+                        b"to_customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "to_customer_id",
+                                &mut to_customer_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(MergeParams {
+                    from_customer_id: crate::decode::required(
+                        from_customer_id,
+                        "from_customer_id",
+                    )?,
+                    to_customer_id: crate::decode::required(
+                        to_customer_id,
+                        "to_customer_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MergeParams {
     /// Parameters with the required fields set and nothing else.
@@ -8458,12 +10596,11 @@ impl crate::form::FormEncode for MergeParams {
     }
 }
 /// What `POST /customers/merge` (`customer.merge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MergeResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl MergeResponse {
@@ -8478,6 +10615,14 @@ impl MergeResponse {
 impl ExtraFields for MergeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for MergeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for MergeResponse {
@@ -8576,12 +10721,11 @@ impl ClearPersonalDataRequest {
     }
 }
 /// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClearPersonalDataResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ClearPersonalDataResponse {
@@ -8596,6 +10740,14 @@ impl ClearPersonalDataResponse {
 impl ExtraFields for ClearPersonalDataResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ClearPersonalDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
@@ -8747,27 +10899,122 @@ impl RelationshipsRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/relationships` (`customer.relationships`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<RelationshipsParentAccountAccessParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<RelationshipsChildAccountAccessParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RelationshipsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("parent_id", &self.parent_id)?;
+        entries.optional("payment_owner_id", &self.payment_owner_id)?;
+        entries.optional("invoice_owner_id", &self.invoice_owner_id)?;
+        entries
+            .optional(
+                "use_default_hierarchy_settings",
+                &self.use_default_hierarchy_settings,
+            )?;
+        entries.optional("parent_account_access", &self.parent_account_access)?;
+        entries.optional("child_account_access", &self.child_account_access)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RelationshipsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RelationshipsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RelationshipsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RelationshipsParams, A::Error> {
+                let mut parent_id = None;
+                let mut payment_owner_id = None;
+                let mut invoice_owner_id = None;
+                let mut use_default_hierarchy_settings = None;
+                let mut parent_account_access = None;
+                let mut child_account_access = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"parent_id" => {
+                            crate::decode::param(&mut map, "parent_id", &mut parent_id)?
+                        }
+                        b"payment_owner_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_owner_id",
+                                &mut payment_owner_id,
+                            )?
+                        }
+                        b"invoice_owner_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_owner_id",
+                                &mut invoice_owner_id,
+                            )?
+                        }
+                        b"use_default_hierarchy_settings" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_default_hierarchy_settings",
+                                &mut use_default_hierarchy_settings,
+                            )?
+                        }
+                        b"parent_account_access" => {
+                            crate::decode::param(
+                                &mut map,
+                                "parent_account_access",
+                                &mut parent_account_access,
+                            )?
+                        }
+                        b"child_account_access" => {
+                            crate::decode::param(
+                                &mut map,
+                                "child_account_access",
+                                &mut child_account_access,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RelationshipsParams {
+                    parent_id: parent_id.flatten(),
+                    payment_owner_id: payment_owner_id.flatten(),
+                    invoice_owner_id: invoice_owner_id.flatten(),
+                    use_default_hierarchy_settings: use_default_hierarchy_settings
+                        .flatten(),
+                    parent_account_access: parent_account_access.flatten(),
+                    child_account_access: child_account_access.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RelationshipsParams {
     /// Parameters with nothing set.
@@ -8803,12 +11050,11 @@ impl crate::form::FormEncode for RelationshipsParams {
     }
 }
 /// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RelationshipsResponse {
@@ -8823,6 +11069,14 @@ impl RelationshipsResponse {
 impl ExtraFields for RelationshipsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RelationshipsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RelationshipsResponse {
@@ -8921,12 +11175,11 @@ impl DeleteRelationshipRequest {
     }
 }
 /// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRelationshipResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteRelationshipResponse {
@@ -8941,6 +11194,14 @@ impl DeleteRelationshipResponse {
 impl ExtraFields for DeleteRelationshipResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteRelationshipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
@@ -9053,13 +11314,66 @@ impl HierarchyRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HierarchyParams {
     pub hierarchy_operation_type: enums::HierarchyOperationType,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for HierarchyParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hierarchy_operation_type", &self.hierarchy_operation_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for HierarchyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = HierarchyParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `HierarchyParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HierarchyParams, A::Error> {
+                let mut hierarchy_operation_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"hierarchy_operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "hierarchy_operation_type",
+                                &mut hierarchy_operation_type,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(HierarchyParams {
+                    hierarchy_operation_type: crate::decode::required(
+                        hierarchy_operation_type,
+                        "hierarchy_operation_type",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl HierarchyParams {
     /// Parameters with the required fields set and nothing else.
@@ -9082,12 +11396,11 @@ impl crate::form::FormEncode for HierarchyParams {
     }
 }
 /// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HierarchyResponse {
     pub hierarchies: Vec<hierarchy::Hierarchy>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl HierarchyResponse {
@@ -9102,6 +11415,14 @@ impl HierarchyResponse {
 impl ExtraFields for HierarchyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for HierarchyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hierarchies", &self.hierarchies)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for HierarchyResponse {
@@ -9270,19 +11591,80 @@ impl ListHierarchyDetailRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListHierarchyDetailParams {
     pub hierarchy_operation_type: enums::HierarchyOperationType,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListHierarchyDetailParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hierarchy_operation_type", &self.hierarchy_operation_type)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListHierarchyDetailParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListHierarchyDetailParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListHierarchyDetailParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListHierarchyDetailParams, A::Error> {
+                let mut hierarchy_operation_type = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"hierarchy_operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "hierarchy_operation_type",
+                                &mut hierarchy_operation_type,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListHierarchyDetailParams {
+                    hierarchy_operation_type: crate::decode::required(
+                        hierarchy_operation_type,
+                        "hierarchy_operation_type",
+                    )?,
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListHierarchyDetailParams {
     /// Parameters with the required fields set and nothing else.
@@ -9309,12 +11691,11 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListHierarchyDetailEntry {
     pub hierarchy: hierarchy::Hierarchy,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListHierarchyDetailEntry {
@@ -9329,6 +11710,14 @@ impl ListHierarchyDetailEntry {
 impl ExtraFields for ListHierarchyDetailEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListHierarchyDetailEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hierarchy", &self.hierarchy)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
@@ -9471,18 +11860,90 @@ impl UpdateHierarchySettingsRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<UpdateHierarchySettingsParentAccountAccessParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<UpdateHierarchySettingsChildAccountAccessParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateHierarchySettingsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "use_default_hierarchy_settings",
+                &self.use_default_hierarchy_settings,
+            )?;
+        entries.optional("parent_account_access", &self.parent_account_access)?;
+        entries.optional("child_account_access", &self.child_account_access)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateHierarchySettingsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateHierarchySettingsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateHierarchySettingsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateHierarchySettingsParams, A::Error> {
+                let mut use_default_hierarchy_settings = None;
+                let mut parent_account_access = None;
+                let mut child_account_access = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"use_default_hierarchy_settings" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_default_hierarchy_settings",
+                                &mut use_default_hierarchy_settings,
+                            )?
+                        }
+                        b"parent_account_access" => {
+                            crate::decode::param(
+                                &mut map,
+                                "parent_account_access",
+                                &mut parent_account_access,
+                            )?
+                        }
+                        b"child_account_access" => {
+                            crate::decode::param(
+                                &mut map,
+                                "child_account_access",
+                                &mut child_account_access,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateHierarchySettingsParams {
+                    use_default_hierarchy_settings: use_default_hierarchy_settings
+                        .flatten(),
+                    parent_account_access: parent_account_access.flatten(),
+                    child_account_access: child_account_access.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateHierarchySettingsParams {
     /// Parameters with nothing set.
@@ -9512,12 +11973,11 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsResponse {
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateHierarchySettingsResponse {
@@ -9532,6 +11992,14 @@ impl UpdateHierarchySettingsResponse {
 impl ExtraFields for UpdateHierarchySettingsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateHierarchySettingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
@@ -9576,63 +12044,264 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
     }
 }
 /// Fields of the `CreateCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("number", &self.number)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway",
+                    "gateway_account_id",
+                    "tmp_token",
+                    "first_name",
+                    "last_name",
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "preferred_scheme",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_zip",
+                    "billing_country",
+                    "ip_address",
+                    "additional_information",
+                ];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut tmp_token = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut ip_address = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"ip_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ip_address",
+                                &mut ip_address,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: number.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    ip_address: ip_address.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCardParams {
     /// Parameters with nothing set.
@@ -9776,58 +12445,227 @@ impl crate::form::FormEncode for CreateCardParams {
 }
 crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// At most 17 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// At most 9 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// At most 12 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
+}
+impl Serialize for CreateBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("iban", &self.iban)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("bank_name", &self.bank_name)?;
+        entries.optional("account_number", &self.account_number)?;
+        entries.optional("routing_number", &self.routing_number)?;
+        entries.optional("bank_code", &self.bank_code)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("account_holder_type", &self.account_holder_type)?;
+        entries.optional("echeck_type", &self.echeck_type)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("swedish_identity_number", &self.swedish_identity_number)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBankAccountParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "iban",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "email",
+                    "phone",
+                    "bank_name",
+                    "account_number",
+                    "routing_number",
+                    "bank_code",
+                    "account_type",
+                    "account_holder_type",
+                    "echeck_type",
+                    "issuing_country",
+                    "swedish_identity_number",
+                    "billing_address",
+                ];
+                let mut gateway_account_id = None;
+                let mut iban = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut bank_name = None;
+                let mut account_number = None;
+                let mut routing_number = None;
+                let mut bank_code = None;
+                let mut account_type = None;
+                let mut account_holder_type = None;
+                let mut echeck_type = None;
+                let mut issuing_country = None;
+                let mut swedish_identity_number = None;
+                let mut billing_address = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"iban" => crate::decode::param(&mut map, "iban", &mut iban)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"bank_name" => {
+                            crate::decode::param(&mut map, "bank_name", &mut bank_name)?
+                        }
+                        b"account_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_number",
+                                &mut account_number,
+                            )?
+                        }
+                        b"routing_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "routing_number",
+                                &mut routing_number,
+                            )?
+                        }
+                        b"bank_code" => {
+                            crate::decode::param(&mut map, "bank_code", &mut bank_code)?
+                        }
+                        b"account_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_type",
+                                &mut account_type,
+                            )?
+                        }
+                        b"account_holder_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_holder_type",
+                                &mut account_holder_type,
+                            )?
+                        }
+                        b"echeck_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "echeck_type",
+                                &mut echeck_type,
+                            )?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"swedish_identity_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "swedish_identity_number",
+                                &mut swedish_identity_number,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateBankAccountParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    iban: iban.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    email: email.flatten(),
+                    phone: phone.flatten(),
+                    bank_name: bank_name.flatten(),
+                    account_number: account_number.flatten(),
+                    routing_number: routing_number.flatten(),
+                    bank_code: bank_code.flatten(),
+                    account_type: account_type.flatten(),
+                    account_holder_type: account_holder_type.flatten(),
+                    echeck_type: echeck_type.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    swedish_identity_number: swedish_identity_number.flatten(),
+                    billing_address: billing_address.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBankAccountParams {
     /// Parameters with nothing set.
@@ -9958,30 +12796,118 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 }
 crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentMethodParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "type",
+                    "gateway",
+                    "gateway_account_id",
+                    "reference_id",
+                    "tmp_token",
+                    "issuing_country",
+                    "additional_information",
+                ];
+                let mut r#type = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut tmp_token = None;
+                let mut issuing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentMethodParams {
+                    r#type: r#type.flatten(),
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentMethodParams {
     /// Parameters with nothing set.
@@ -10043,30 +12969,123 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
 }
 crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
@@ -10132,40 +13151,146 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 }
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBillingAddressParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBillingAddressParams, A::Error> {
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBillingAddressParams {
     /// Parameters with nothing set.
@@ -10276,22 +13401,70 @@ impl crate::form::FormEncode for CreateBillingAddressParams {
 }
 crate::form::form_object!(CreateBillingAddressParams);
 /// Fields of the `CreateEntityIdentifiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+}
+impl Serialize for CreateEntityIdentifiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("standard", &self.standard)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateEntityIdentifiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateEntityIdentifiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateEntityIdentifiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEntityIdentifiersParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "scheme", "value", "standard"];
+                let mut id = None;
+                let mut scheme = None;
+                let mut value = None;
+                let mut standard = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"scheme" => {
+                            crate::decode::param(&mut map, "scheme", &mut scheme)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"standard" => {
+                            crate::decode::param(&mut map, "standard", &mut standard)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateEntityIdentifiersParams {
+                    id: id.flatten(),
+                    scheme: scheme.flatten(),
+                    value: value.flatten(),
+                    standard: standard.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateEntityIdentifiersParams {
     /// Parameters with nothing set.
@@ -10334,19 +13507,74 @@ impl crate::form::FormEncode for CreateEntityIdentifiersParams {
 }
 crate::form::form_object!(CreateEntityIdentifiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -10382,19 +13610,74 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for UpdateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -10430,29 +13713,118 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdatePaymentMethodPaymentMethodParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodPaymentMethodParams {
-    #[serde(rename = "type")]
     pub r#type: enums::Type,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for UpdatePaymentMethodPaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodPaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodPaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodPaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodPaymentMethodParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "type",
+                    "gateway",
+                    "gateway_account_id",
+                    "reference_id",
+                    "tmp_token",
+                    "issuing_country",
+                    "additional_information",
+                ];
+                let mut r#type = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut tmp_token = None;
+                let mut issuing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdatePaymentMethodPaymentMethodParams {
+                    r#type: crate::decode::required(r#type, "type")?,
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentMethodPaymentMethodParams {
     /// Parameters with the required fields set and nothing else.
@@ -10510,51 +13882,164 @@ impl crate::form::FormEncode for UpdatePaymentMethodPaymentMethodParams {
 }
 crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
 /// Fields of the `UpdateBillingInfoBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateBillingInfoBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBillingInfoBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBillingInfoBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBillingInfoBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBillingInfoBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBillingInfoBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBillingInfoBillingAddressParams {
     /// Parameters with nothing set.
@@ -10666,24 +14151,83 @@ impl crate::form::FormEncode for UpdateBillingInfoBillingAddressParams {
 }
 crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
 /// Fields of the `UpdateBillingInfoEntityIdentifiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoEntityIdentifiersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+}
+impl Serialize for UpdateBillingInfoEntityIdentifiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("operation", &self.operation)?;
+        entries.optional("standard", &self.standard)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBillingInfoEntityIdentifiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBillingInfoEntityIdentifiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBillingInfoEntityIdentifiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBillingInfoEntityIdentifiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "scheme",
+                    "value",
+                    "operation",
+                    "standard",
+                ];
+                let mut id = None;
+                let mut scheme = None;
+                let mut value = None;
+                let mut operation = None;
+                let mut standard = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"scheme" => {
+                            crate::decode::param(&mut map, "scheme", &mut scheme)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"operation" => {
+                            crate::decode::param(&mut map, "operation", &mut operation)?
+                        }
+                        b"standard" => {
+                            crate::decode::param(&mut map, "standard", &mut standard)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBillingInfoEntityIdentifiersParams {
+                    id: id.flatten(),
+                    scheme: scheme.flatten(),
+                    value: value.flatten(),
+                    operation: operation.flatten(),
+                    standard: standard.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBillingInfoEntityIdentifiersParams {
     /// Parameters with nothing set.
@@ -10732,19 +14276,74 @@ impl crate::form::FormEncode for UpdateBillingInfoEntityIdentifiersParams {
 }
 crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
 /// Fields of the `UpdateBillingInfoTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for UpdateBillingInfoTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBillingInfoTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBillingInfoTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBillingInfoTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBillingInfoTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBillingInfoTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBillingInfoTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -10780,33 +14379,125 @@ impl crate::form::FormEncode for UpdateBillingInfoTaxProvidersFieldsParams {
 }
 crate::form::form_object!(UpdateBillingInfoTaxProvidersFieldsParams);
 /// Fields of the `AddContactContactParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddContactContactParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
     pub email: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
+}
+impl Serialize for AddContactContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.field("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("label", &self.label)?;
+        entries.optional("enabled", &self.enabled)?;
+        entries.optional("send_billing_email", &self.send_billing_email)?;
+        entries.optional("send_account_email", &self.send_account_email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddContactContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddContactContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddContactContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddContactContactParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "label",
+                    "enabled",
+                    "send_billing_email",
+                    "send_account_email",
+                ];
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut label = None;
+                let mut enabled = None;
+                let mut send_billing_email = None;
+                let mut send_account_email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"label" => crate::decode::param(&mut map, "label", &mut label)?,
+                        b"enabled" => {
+                            crate::decode::param(&mut map, "enabled", &mut enabled)?
+                        }
+                        b"send_billing_email" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_billing_email",
+                                &mut send_billing_email,
+                            )?
+                        }
+                        b"send_account_email" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_account_email",
+                                &mut send_account_email,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddContactContactParams {
+                    id: id.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: crate::decode::required(email, "email")?,
+                    phone: phone.flatten(),
+                    label: label.flatten(),
+                    enabled: enabled.flatten(),
+                    send_billing_email: send_billing_email.flatten(),
+                    send_account_email: send_account_email.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddContactContactParams {
     /// Parameters with the required fields set and nothing else.
@@ -10876,33 +14567,125 @@ impl crate::form::FormEncode for AddContactContactParams {
 }
 crate::form::form_object!(AddContactContactParams);
 /// Fields of the `UpdateContactContactParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactContactParams {
     /// At most 150 characters.
     pub id: String,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
+}
+impl Serialize for UpdateContactContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("label", &self.label)?;
+        entries.optional("enabled", &self.enabled)?;
+        entries.optional("send_billing_email", &self.send_billing_email)?;
+        entries.optional("send_account_email", &self.send_account_email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateContactContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateContactContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateContactContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContactContactParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "label",
+                    "enabled",
+                    "send_billing_email",
+                    "send_account_email",
+                ];
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut label = None;
+                let mut enabled = None;
+                let mut send_billing_email = None;
+                let mut send_account_email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"label" => crate::decode::param(&mut map, "label", &mut label)?,
+                        b"enabled" => {
+                            crate::decode::param(&mut map, "enabled", &mut enabled)?
+                        }
+                        b"send_billing_email" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_billing_email",
+                                &mut send_billing_email,
+                            )?
+                        }
+                        b"send_account_email" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_account_email",
+                                &mut send_account_email,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateContactContactParams {
+                    id: crate::decode::required(id, "id")?,
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    phone: phone.flatten(),
+                    label: label.flatten(),
+                    enabled: enabled.flatten(),
+                    send_billing_email: send_billing_email.flatten(),
+                    send_account_email: send_account_email.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateContactContactParams {
     /// Parameters with the required fields set and nothing else.
@@ -10972,12 +14755,48 @@ impl crate::form::FormEncode for UpdateContactContactParams {
 }
 crate::form::form_object!(UpdateContactContactParams);
 /// Fields of the `DeleteContactContactParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContactContactParams {
     /// At most 150 characters.
     pub id: String,
+}
+impl Serialize for DeleteContactContactParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteContactContactParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteContactContactParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteContactContactParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteContactContactParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeleteContactContactParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteContactContactParams {
     /// Parameters with the required fields set and nothing else.
@@ -10992,26 +14811,119 @@ impl crate::form::FormEncode for DeleteContactContactParams {
 }
 crate::form::form_object!(DeleteContactContactParams);
 /// Fields of the `RecordExcessPaymentTransactionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentTransactionParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub amount: i64,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Unix seconds.
     pub date: Timestamp,
     pub payment_method: enums::PaymentMethod,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
+}
+impl Serialize for RecordExcessPaymentTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("date", &self.date)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordExcessPaymentTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordExcessPaymentTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordExcessPaymentTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordExcessPaymentTransactionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "amount",
+                    "currency_code",
+                    "date",
+                    "payment_method",
+                    "reference_number",
+                    "custom_payment_method_id",
+                ];
+                let mut id = None;
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut date = None;
+                let mut payment_method = None;
+                let mut reference_number = None;
+                let mut custom_payment_method_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"custom_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "custom_payment_method_id",
+                                &mut custom_payment_method_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordExcessPaymentTransactionParams {
+                    id: id.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    currency_code: currency_code.flatten(),
+                    date: crate::decode::required(date, "date")?,
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    reference_number: reference_number.flatten(),
+                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordExcessPaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
@@ -11064,25 +14976,97 @@ impl crate::form::FormEncode for RecordExcessPaymentTransactionParams {
 }
 crate::form::form_object!(RecordExcessPaymentTransactionParams);
 /// Fields of the `CollectPaymentPaymentMethodParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentMethodParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CollectPaymentPaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentPaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentPaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentPaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentPaymentMethodParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "type",
+                    "gateway_account_id",
+                    "reference_id",
+                    "tmp_token",
+                    "additional_information",
+                ];
+                let mut r#type = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut tmp_token = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectPaymentPaymentMethodParams {
+                    r#type: r#type.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentPaymentMethodParams {
     /// Parameters with nothing set.
@@ -11131,55 +15115,234 @@ impl crate::form::FormEncode for CollectPaymentPaymentMethodParams {
 }
 crate::form::form_object!(CollectPaymentPaymentMethodParams);
 /// Fields of the `CollectPaymentCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentCardParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CollectPaymentCardPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CollectPaymentCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("number", &self.number)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "first_name",
+                    "last_name",
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "preferred_scheme",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_zip",
+                    "billing_country",
+                    "additional_information",
+                ];
+                let mut gateway_account_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectPaymentCardParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: number.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentCardParams {
     /// Parameters with nothing set.
@@ -11303,30 +15466,123 @@ impl crate::form::FormEncode for CollectPaymentCardParams {
 }
 crate::form::form_object!(CollectPaymentCardParams);
 /// Fields of the `CollectPaymentPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CollectPaymentPaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CollectPaymentPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "gw_payment_method_id",
+                    "reference_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut gw_payment_method_id = None;
+                let mut reference_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectPaymentPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentPaymentIntentParams {
     /// Parameters with nothing set.
@@ -11392,14 +15648,65 @@ impl crate::form::FormEncode for CollectPaymentPaymentIntentParams {
 }
 crate::form::form_object!(CollectPaymentPaymentIntentParams);
 /// Fields of the `CollectPaymentInvoiceAllocationsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectPaymentInvoiceAllocationsParams {
     /// At most 50 characters.
     pub invoice_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_amount: Option<i64>,
+}
+impl Serialize for CollectPaymentInvoiceAllocationsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice_id", &self.invoice_id)?;
+        entries.optional("allocation_amount", &self.allocation_amount)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentInvoiceAllocationsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentInvoiceAllocationsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentInvoiceAllocationsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentInvoiceAllocationsParams, A::Error> {
+                const EXPECTED: &[&str] = &["invoice_id", "allocation_amount"];
+                let mut invoice_id = None;
+                let mut allocation_amount = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        b"allocation_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allocation_amount",
+                                &mut allocation_amount,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectPaymentInvoiceAllocationsParams {
+                    invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
+                    allocation_amount: allocation_amount.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentInvoiceAllocationsParams {
     /// Parameters with the required fields set and nothing else.
@@ -11422,24 +15729,117 @@ impl crate::form::FormEncode for CollectPaymentInvoiceAllocationsParams {
 }
 crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
 /// Fields of the `RelationshipsParentAccountAccessParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsParentAccountAccessParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         RelationshipsParentAccountAccessPortalEditChildSubscriptions,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         RelationshipsParentAccountAccessPortalDownloadChildInvoices,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
+}
+impl Serialize for RelationshipsParentAccountAccessParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "portal_edit_child_subscriptions",
+                &self.portal_edit_child_subscriptions,
+            )?;
+        entries
+            .optional(
+                "portal_download_child_invoices",
+                &self.portal_download_child_invoices,
+            )?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RelationshipsParentAccountAccessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RelationshipsParentAccountAccessParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RelationshipsParentAccountAccessParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RelationshipsParentAccountAccessParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "portal_edit_child_subscriptions",
+                    "portal_download_child_invoices",
+                    "send_subscription_emails",
+                    "send_payment_emails",
+                    "send_invoice_emails",
+                ];
+                let mut portal_edit_child_subscriptions = None;
+                let mut portal_download_child_invoices = None;
+                let mut send_subscription_emails = None;
+                let mut send_payment_emails = None;
+                let mut send_invoice_emails = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"portal_edit_child_subscriptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_edit_child_subscriptions",
+                                &mut portal_edit_child_subscriptions,
+                            )?
+                        }
+                        b"portal_download_child_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_download_child_invoices",
+                                &mut portal_download_child_invoices,
+                            )?
+                        }
+                        b"send_subscription_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_subscription_emails",
+                                &mut send_subscription_emails,
+                            )?
+                        }
+                        b"send_payment_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_payment_emails",
+                                &mut send_payment_emails,
+                            )?
+                        }
+                        b"send_invoice_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_invoice_emails",
+                                &mut send_invoice_emails,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RelationshipsParentAccountAccessParams {
+                    portal_edit_child_subscriptions: portal_edit_child_subscriptions
+                        .flatten(),
+                    portal_download_child_invoices: portal_download_child_invoices
+                        .flatten(),
+                    send_subscription_emails: send_subscription_emails.flatten(),
+                    send_payment_emails: send_payment_emails.flatten(),
+                    send_invoice_emails: send_invoice_emails.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RelationshipsParentAccountAccessParams {
     /// Parameters with nothing set.
@@ -11496,24 +15896,107 @@ impl crate::form::FormEncode for RelationshipsParentAccountAccessParams {
 }
 crate::form::form_object!(RelationshipsParentAccountAccessParams);
 /// Fields of the `RelationshipsChildAccountAccessParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsChildAccountAccessParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<
         RelationshipsChildAccountAccessPortalEditSubscriptions,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<
         RelationshipsChildAccountAccessPortalDownloadInvoices,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
+}
+impl Serialize for RelationshipsChildAccountAccessParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("portal_edit_subscriptions", &self.portal_edit_subscriptions)?;
+        entries.optional("portal_download_invoices", &self.portal_download_invoices)?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RelationshipsChildAccountAccessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RelationshipsChildAccountAccessParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RelationshipsChildAccountAccessParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RelationshipsChildAccountAccessParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "portal_edit_subscriptions",
+                    "portal_download_invoices",
+                    "send_subscription_emails",
+                    "send_payment_emails",
+                    "send_invoice_emails",
+                ];
+                let mut portal_edit_subscriptions = None;
+                let mut portal_download_invoices = None;
+                let mut send_subscription_emails = None;
+                let mut send_payment_emails = None;
+                let mut send_invoice_emails = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"portal_edit_subscriptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_edit_subscriptions",
+                                &mut portal_edit_subscriptions,
+                            )?
+                        }
+                        b"portal_download_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_download_invoices",
+                                &mut portal_download_invoices,
+                            )?
+                        }
+                        b"send_subscription_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_subscription_emails",
+                                &mut send_subscription_emails,
+                            )?
+                        }
+                        b"send_payment_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_payment_emails",
+                                &mut send_payment_emails,
+                            )?
+                        }
+                        b"send_invoice_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_invoice_emails",
+                                &mut send_invoice_emails,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RelationshipsChildAccountAccessParams {
+                    portal_edit_subscriptions: portal_edit_subscriptions.flatten(),
+                    portal_download_invoices: portal_download_invoices.flatten(),
+                    send_subscription_emails: send_subscription_emails.flatten(),
+                    send_payment_emails: send_payment_emails.flatten(),
+                    send_invoice_emails: send_invoice_emails.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RelationshipsChildAccountAccessParams {
     /// Parameters with nothing set.
@@ -11564,24 +16047,119 @@ impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
 }
 crate::form::form_object!(RelationshipsChildAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsParentAccountAccessParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsParentAccountAccessParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
+}
+impl Serialize for UpdateHierarchySettingsParentAccountAccessParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "portal_edit_child_subscriptions",
+                &self.portal_edit_child_subscriptions,
+            )?;
+        entries
+            .optional(
+                "portal_download_child_invoices",
+                &self.portal_download_child_invoices,
+            )?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateHierarchySettingsParentAccountAccessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateHierarchySettingsParentAccountAccessParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateHierarchySettingsParentAccountAccessParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateHierarchySettingsParentAccountAccessParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "portal_edit_child_subscriptions",
+                    "portal_download_child_invoices",
+                    "send_subscription_emails",
+                    "send_payment_emails",
+                    "send_invoice_emails",
+                ];
+                let mut portal_edit_child_subscriptions = None;
+                let mut portal_download_child_invoices = None;
+                let mut send_subscription_emails = None;
+                let mut send_payment_emails = None;
+                let mut send_invoice_emails = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"portal_edit_child_subscriptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_edit_child_subscriptions",
+                                &mut portal_edit_child_subscriptions,
+                            )?
+                        }
+                        b"portal_download_child_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_download_child_invoices",
+                                &mut portal_download_child_invoices,
+                            )?
+                        }
+                        b"send_subscription_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_subscription_emails",
+                                &mut send_subscription_emails,
+                            )?
+                        }
+                        b"send_payment_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_payment_emails",
+                                &mut send_payment_emails,
+                            )?
+                        }
+                        b"send_invoice_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_invoice_emails",
+                                &mut send_invoice_emails,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateHierarchySettingsParentAccountAccessParams {
+                    portal_edit_child_subscriptions: portal_edit_child_subscriptions
+                        .flatten(),
+                    portal_download_child_invoices: portal_download_child_invoices
+                        .flatten(),
+                    send_subscription_emails: send_subscription_emails.flatten(),
+                    send_payment_emails: send_payment_emails.flatten(),
+                    send_invoice_emails: send_invoice_emails.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateHierarchySettingsParentAccountAccessParams {
     /// Parameters with nothing set.
@@ -11638,24 +16216,107 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParentAccountAccessParam
 }
 crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsChildAccountAccessParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsChildAccountAccessParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<
         UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<
         UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
+}
+impl Serialize for UpdateHierarchySettingsChildAccountAccessParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("portal_edit_subscriptions", &self.portal_edit_subscriptions)?;
+        entries.optional("portal_download_invoices", &self.portal_download_invoices)?;
+        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
+        entries.optional("send_payment_emails", &self.send_payment_emails)?;
+        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateHierarchySettingsChildAccountAccessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateHierarchySettingsChildAccountAccessParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateHierarchySettingsChildAccountAccessParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateHierarchySettingsChildAccountAccessParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "portal_edit_subscriptions",
+                    "portal_download_invoices",
+                    "send_subscription_emails",
+                    "send_payment_emails",
+                    "send_invoice_emails",
+                ];
+                let mut portal_edit_subscriptions = None;
+                let mut portal_download_invoices = None;
+                let mut send_subscription_emails = None;
+                let mut send_payment_emails = None;
+                let mut send_invoice_emails = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"portal_edit_subscriptions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_edit_subscriptions",
+                                &mut portal_edit_subscriptions,
+                            )?
+                        }
+                        b"portal_download_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "portal_download_invoices",
+                                &mut portal_download_invoices,
+                            )?
+                        }
+                        b"send_subscription_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_subscription_emails",
+                                &mut send_subscription_emails,
+                            )?
+                        }
+                        b"send_payment_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_payment_emails",
+                                &mut send_payment_emails,
+                            )?
+                        }
+                        b"send_invoice_emails" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_invoice_emails",
+                                &mut send_invoice_emails,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateHierarchySettingsChildAccountAccessParams {
+                    portal_edit_subscriptions: portal_edit_subscriptions.flatten(),
+                    portal_download_invoices: portal_download_invoices.flatten(),
+                    send_subscription_emails: send_subscription_emails.flatten(),
+                    send_payment_emails: send_payment_emails.flatten(),
+                    send_invoice_emails: send_invoice_emails.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateHierarchySettingsChildAccountAccessParams {
     /// Parameters with nothing set.

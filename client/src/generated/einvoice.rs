@@ -6,26 +6,19 @@ use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `einvoice` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Einvoice {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Einvoice {
@@ -46,6 +39,20 @@ impl Einvoice {
 impl ExtraFields for Einvoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Einvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("message", &self.message)?;
+        entries.optional("provider_references", &self.provider_references)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Einvoice {

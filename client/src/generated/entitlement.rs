@@ -8,27 +8,19 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entitlement {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Entitlement {
@@ -50,6 +42,21 @@ impl Entitlement {
 impl ExtraFields for Entitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Entitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("feature_name", &self.feature_name)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Entitlement {
@@ -403,44 +410,122 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /entitlements` (`entitlement.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub feature_id: Vec<StringFilter>,
     /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub entity_type: Vec<EnumFilter<EntityType>>,
     /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub entity_id: Vec<StringFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_drafts", &self.include_drafts)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("feature_id", &self.feature_id)?;
+        entries.conditions("entity_type", &self.entity_type)?;
+        entries.conditions("entity_id", &self.entity_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_drafts = None;
+                let mut embed = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut feature_id = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_drafts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_drafts",
+                                &mut include_drafts,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"feature_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "entity_id",
+                                &mut entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_drafts: include_drafts.flatten(),
+                    embed: embed.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    feature_id: feature_id.unwrap_or_default(),
+                    entity_type: entity_type.unwrap_or_default(),
+                    entity_id: entity_id.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -475,12 +560,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /entitlements` (`entitlement.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -495,6 +579,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entitlement", &self.entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -620,18 +712,82 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /entitlements` (`entitlement.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     pub action: enums::Action,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlements: Vec<CreateEntitlementsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("action", &self.action)?;
+        entries.optional("change_reason", &self.change_reason)?;
+        entries.list("entitlements", &self.entitlements)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut action = None;
+                let mut change_reason = None;
+                let mut entitlements = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action" => {
+                            crate::decode::param(&mut map, "action", &mut action)?
+                        }
+                        b"change_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_reason",
+                                &mut change_reason,
+                            )?
+                        }
+                        b"entitlements" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlements",
+                                &mut entitlements,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    action: crate::decode::required(action, "action")?,
+                    change_reason: change_reason.flatten(),
+                    entitlements: entitlements.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -658,12 +814,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// One entry of a page of `POST /entitlements` (`entitlement.create`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEntry {
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateEntry {
@@ -678,6 +833,14 @@ impl CreateEntry {
 impl ExtraFields for CreateEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entitlement", &self.entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateEntry {
@@ -726,21 +889,96 @@ impl<'de> Deserialize<'de> for CreateEntry {
     }
 }
 /// Fields of the `CreateEntitlementsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEntitlementsParams {
     /// At most 100 characters.
     pub entity_id: String,
     /// At most 50 characters.
     pub feature_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CreateEntitlementsEntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_grandfathering: Option<bool>,
+}
+impl Serialize for CreateEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entity_id", &self.entity_id)?;
+        entries.field("feature_id", &self.feature_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("apply_grandfathering", &self.apply_grandfathering)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateEntitlementsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEntitlementsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "entity_id",
+                    "feature_id",
+                    "entity_type",
+                    "value",
+                    "apply_grandfathering",
+                ];
+                let mut entity_id = None;
+                let mut feature_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut apply_grandfathering = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"apply_grandfathering" => {
+                            crate::decode::param(
+                                &mut map,
+                                "apply_grandfathering",
+                                &mut apply_grandfathering,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateEntitlementsParams {
+                    entity_id: crate::decode::required(entity_id, "entity_id")?,
+                    feature_id: crate::decode::required(feature_id, "feature_id")?,
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    apply_grandfathering: apply_grandfathering.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateEntitlementsParams {
     /// Parameters with the required fields set and nothing else.

@@ -6,39 +6,26 @@ use super::enums;
 use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement_override` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EntitlementOverride {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EntitlementOverride {
@@ -65,6 +52,26 @@ impl EntitlementOverride {
 impl ExtraFields for EntitlementOverride {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EntitlementOverride {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("feature_name", &self.feature_name)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("effective_from", &self.effective_from)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("schedule_status", &self.schedule_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EntitlementOverride {
@@ -364,18 +371,72 @@ impl AddEntitlementOverrideForSubscriptionRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<enums::Action>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         AddEntitlementOverrideForSubscriptionEntitlementOverridesParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddEntitlementOverrideForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action", &self.action)?;
+        entries.list("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddEntitlementOverrideForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddEntitlementOverrideForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddEntitlementOverrideForSubscriptionParams, A::Error> {
+                let mut action = None;
+                let mut entitlement_overrides = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action" => {
+                            crate::decode::param(&mut map, "action", &mut action)?
+                        }
+                        b"entitlement_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlement_overrides",
+                                &mut entitlement_overrides,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddEntitlementOverrideForSubscriptionParams {
+                    action: action.flatten(),
+                    entitlement_overrides: entitlement_overrides.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
@@ -400,12 +461,11 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntry {
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddEntitlementOverrideForSubscriptionEntry {
@@ -420,6 +480,14 @@ impl AddEntitlementOverrideForSubscriptionEntry {
 impl ExtraFields for AddEntitlementOverrideForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddEntitlementOverrideForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entitlement_override", &self.entitlement_override)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
@@ -622,25 +690,95 @@ impl ListEntitlementOverrideForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionParams {
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_scheduled_overrides: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListEntitlementOverrideForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("include_drafts", &self.include_drafts)?;
+        entries
+            .optional("include_scheduled_overrides", &self.include_scheduled_overrides)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntitlementOverrideForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntitlementOverrideForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntitlementOverrideForSubscriptionParams, A::Error> {
+                let mut embed = None;
+                let mut include_drafts = None;
+                let mut include_scheduled_overrides = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"include_drafts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_drafts",
+                                &mut include_drafts,
+                            )?
+                        }
+                        b"include_scheduled_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_scheduled_overrides",
+                                &mut include_scheduled_overrides,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListEntitlementOverrideForSubscriptionParams {
+                    embed: embed.flatten(),
+                    include_drafts: include_drafts.flatten(),
+                    include_scheduled_overrides: include_scheduled_overrides.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
@@ -671,12 +809,11 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionEntry {
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntitlementOverrideForSubscriptionEntry {
@@ -691,6 +828,14 @@ impl ListEntitlementOverrideForSubscriptionEntry {
 impl ExtraFields for ListEntitlementOverrideForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntitlementOverrideForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("entitlement_override", &self.entitlement_override)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
@@ -741,28 +886,128 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
     }
 }
 /// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
     /// At most 50 characters.
     pub feature_id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
+}
+impl Serialize for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("feature_id", &self.feature_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("effective_from", &self.effective_from)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddEntitlementOverrideForSubscriptionEntitlementOverridesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                AddEntitlementOverrideForSubscriptionEntitlementOverridesParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "feature_id",
+                    "entity_id",
+                    "entity_type",
+                    "value",
+                    "expires_at",
+                    "effective_from",
+                    "is_enabled",
+                ];
+                let mut feature_id = None;
+                let mut entity_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut expires_at = None;
+                let mut effective_from = None;
+                let mut is_enabled = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"effective_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "effective_from",
+                                &mut effective_from,
+                            )?
+                        }
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
+                    feature_id: crate::decode::required(feature_id, "feature_id")?,
+                    entity_id: entity_id.flatten(),
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    expires_at: expires_at.flatten(),
+                    effective_from: effective_from.flatten(),
+                    is_enabled: is_enabled.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
     /// Parameters with the required fields set and nothing else.

@@ -17,40 +17,47 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `estimate` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Estimate {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimates: Option<Vec<subscription_estimate::SubscriptionEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimates: Option<Vec<invoice_estimate::InvoiceEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_estimates: Option<
         Vec<payment_schedule_estimate::PaymentScheduleEstimate>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note_estimates: Option<Vec<credit_note_estimate::CreditNoteEstimate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge_estimates: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Estimate {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Estimate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("subscription_estimate", &self.subscription_estimate)?;
+        entries.optional("subscription_estimates", &self.subscription_estimates)?;
+        entries.optional("invoice_estimate", &self.invoice_estimate)?;
+        entries.optional("invoice_estimates", &self.invoice_estimates)?;
+        entries
+            .optional("payment_schedule_estimates", &self.payment_schedule_estimates)?;
+        entries.optional("next_invoice_estimate", &self.next_invoice_estimate)?;
+        entries.optional("credit_note_estimates", &self.credit_note_estimates)?;
+        entries.optional("unbilled_charge_estimates", &self.unbilled_charge_estimates)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Estimate {
@@ -1194,46 +1201,223 @@ impl CreateSubscriptionRequest {
     }
 }
 /// Parameters of `POST /estimates/create_subscription` (`estimate.create_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubscriptionSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubscriptionBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubscriptionShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateSubscriptionCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubscriptionContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubscriptionAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubscriptionEventBasedAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionParams, A::Error> {
+                let mut billing_cycles = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut invoice_immediately = None;
+                let mut invoice_date = None;
+                let mut client_profile_id = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"client_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "client_profile_id",
+                                &mut client_profile_id,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubscriptionParams {
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    client_profile_id: client_profile_id.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionParams {
     /// Parameters with nothing set.
@@ -1286,12 +1470,11 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
     }
 }
 /// What `POST /estimates/create_subscription` (`estimate.create_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubscriptionResponse {
@@ -1306,6 +1489,14 @@ impl CreateSubscriptionResponse {
 impl ExtraFields for CreateSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
@@ -1508,48 +1699,234 @@ impl CreateSubItemEstimateRequest {
     }
 }
 /// Parameters of `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemEstimateSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemEstimateBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemEstimateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateSubItemEstimateCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemEstimateContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemEstimateSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemEstimateDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemEstimateItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubItemEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateParams, A::Error> {
+                let mut billing_cycles = None;
+                let mut mandatory_items_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut invoice_immediately = None;
+                let mut invoice_date = None;
+                let mut client_profile_id = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"client_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "client_profile_id",
+                                &mut client_profile_id,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubItemEstimateParams {
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    client_profile_id: client_profile_id.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateParams {
     /// Parameters with nothing set.
@@ -1604,12 +1981,11 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
     }
 }
 /// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubItemEstimateResponse {
@@ -1624,6 +2000,14 @@ impl CreateSubItemEstimateResponse {
 impl ExtraFields for CreateSubItemEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubItemEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
@@ -1811,39 +2195,193 @@ impl CreateSubForCustomerEstimateRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubForCustomerEstimateSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubForCustomerEstimateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubForCustomerEstimateContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubForCustomerEstimateAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubForCustomerEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("use_existing_balances", &self.use_existing_balances)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateParams, A::Error> {
+                let mut use_existing_balances = None;
+                let mut invoice_immediately = None;
+                let mut billing_cycles = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut invoice_date = None;
+                let mut coupon_ids = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"use_existing_balances" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_existing_balances",
+                                &mut use_existing_balances,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateParams {
+                    use_existing_balances: use_existing_balances.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateParams {
     /// Parameters with nothing set.
@@ -1890,12 +2428,11 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
     }
 }
 /// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubForCustomerEstimateResponse {
@@ -1910,6 +2447,14 @@ impl CreateSubForCustomerEstimateResponse {
 impl ExtraFields for CreateSubForCustomerEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubForCustomerEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
@@ -2121,45 +2666,226 @@ impl CreateSubItemForCustomerEstimateRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemForCustomerEstimateSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemForCustomerEstimateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemForCustomerEstimateBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemForCustomerEstimateContractTermParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<CreateSubItemForCustomerEstimateBillingOverrideParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemForCustomerEstimateSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemForCustomerEstimateDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubItemForCustomerEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("use_existing_balances", &self.use_existing_balances)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.optional("billing_override", &self.billing_override)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemForCustomerEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateParams, A::Error> {
+                let mut use_existing_balances = None;
+                let mut invoice_immediately = None;
+                let mut billing_cycles = None;
+                let mut mandatory_items_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut invoice_date = None;
+                let mut coupon_ids = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut billing_address = None;
+                let mut contract_term = None;
+                let mut billing_override = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"use_existing_balances" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_existing_balances",
+                                &mut use_existing_balances,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"billing_override" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_override",
+                                &mut billing_override,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateParams {
+                    use_existing_balances: use_existing_balances.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    billing_address: billing_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    billing_override: billing_override.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateParams {
     /// Parameters with nothing set.
@@ -2212,12 +2938,11 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubItemForCustomerEstimateResponse {
@@ -2232,6 +2957,14 @@ impl CreateSubItemForCustomerEstimateResponse {
 impl ExtraFields for CreateSubItemForCustomerEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubItemForCustomerEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
@@ -2448,63 +3181,308 @@ impl UpdateSubscriptionRequest {
     }
 }
 /// Parameters of `POST /estimates/update_subscription` (`estimate.update_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionCustomerParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<UpdateSubscriptionAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("replace_addon_list", &self.replace_addon_list)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("prorate", &self.prorate)?;
+        entries.optional("end_of_term", &self.end_of_term)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("include_delayed_charges", &self.include_delayed_charges)?;
+        entries.optional("use_existing_balances", &self.use_existing_balances)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionParams, A::Error> {
+                let mut changes_scheduled_at = None;
+                let mut change_option = None;
+                let mut replace_addon_list = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut invoice_date = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut prorate = None;
+                let mut end_of_term = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut include_delayed_charges = None;
+                let mut use_existing_balances = None;
+                let mut invoice_immediately = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"replace_addon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_addon_list",
+                                &mut replace_addon_list,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"prorate" => {
+                            crate::decode::param(&mut map, "prorate", &mut prorate)?
+                        }
+                        b"end_of_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "end_of_term",
+                                &mut end_of_term,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"include_delayed_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_delayed_charges",
+                                &mut include_delayed_charges,
+                            )?
+                        }
+                        b"use_existing_balances" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_existing_balances",
+                                &mut use_existing_balances,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionParams {
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    change_option: change_option.flatten(),
+                    replace_addon_list: replace_addon_list.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    invoice_date: invoice_date.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    prorate: prorate.flatten(),
+                    end_of_term: end_of_term.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    include_delayed_charges: include_delayed_charges.flatten(),
+                    use_existing_balances: use_existing_balances.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionParams {
     /// Parameters with nothing set.
@@ -2573,12 +3551,11 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
     }
 }
 /// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscriptionResponse {
@@ -2593,6 +3570,14 @@ impl UpdateSubscriptionResponse {
 impl ExtraFields for UpdateSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
@@ -2833,69 +3818,341 @@ impl UpdateSubscriptionForItemsRequest {
     }
 }
 /// Parameters of `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_usages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<UpdateSubscriptionForItemsBillingOverrideParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<UpdateSubscriptionForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<UpdateSubscriptionForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateSubscriptionForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSubscriptionForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("replace_items_list", &self.replace_items_list)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("prorate", &self.prorate)?;
+        entries.optional("end_of_term", &self.end_of_term)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("include_delayed_charges", &self.include_delayed_charges)?;
+        entries.optional("use_existing_balances", &self.use_existing_balances)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("invoice_usages", &self.invoice_usages)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("billing_override", &self.billing_override)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsParams, A::Error> {
+                let mut changes_scheduled_at = None;
+                let mut change_option = None;
+                let mut mandatory_items_to_remove = None;
+                let mut replace_items_list = None;
+                let mut invoice_date = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut prorate = None;
+                let mut end_of_term = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut include_delayed_charges = None;
+                let mut use_existing_balances = None;
+                let mut invoice_immediately = None;
+                let mut invoice_usages = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut billing_override = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"replace_items_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_items_list",
+                                &mut replace_items_list,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"prorate" => {
+                            crate::decode::param(&mut map, "prorate", &mut prorate)?
+                        }
+                        b"end_of_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "end_of_term",
+                                &mut end_of_term,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"include_delayed_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_delayed_charges",
+                                &mut include_delayed_charges,
+                            )?
+                        }
+                        b"use_existing_balances" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_existing_balances",
+                                &mut use_existing_balances,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"invoice_usages" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_usages",
+                                &mut invoice_usages,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"billing_override" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_override",
+                                &mut billing_override,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsParams {
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    change_option: change_option.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    replace_items_list: replace_items_list.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    prorate: prorate.flatten(),
+                    end_of_term: end_of_term.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    include_delayed_charges: include_delayed_charges.flatten(),
+                    use_existing_balances: use_existing_balances.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    invoice_usages: invoice_usages.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    billing_override: billing_override.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -2970,12 +4227,11 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
     }
 }
 /// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscriptionForItemsResponse {
@@ -2990,6 +4246,14 @@ impl UpdateSubscriptionForItemsResponse {
 impl ExtraFields for UpdateSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSubscriptionForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
@@ -3123,22 +4387,112 @@ impl RenewalEstimateRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RenewalEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_scheduled_cancellation: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_scheduled_changes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_tax_type: Option<enums::ExcludeTaxType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RenewalEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_delayed_charges", &self.include_delayed_charges)?;
+        entries.optional("use_existing_balances", &self.use_existing_balances)?;
+        entries
+            .optional(
+                "ignore_scheduled_cancellation",
+                &self.ignore_scheduled_cancellation,
+            )?;
+        entries.optional("ignore_scheduled_changes", &self.ignore_scheduled_changes)?;
+        entries.optional("exclude_tax_type", &self.exclude_tax_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RenewalEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RenewalEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RenewalEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RenewalEstimateParams, A::Error> {
+                let mut include_delayed_charges = None;
+                let mut use_existing_balances = None;
+                let mut ignore_scheduled_cancellation = None;
+                let mut ignore_scheduled_changes = None;
+                let mut exclude_tax_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_delayed_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_delayed_charges",
+                                &mut include_delayed_charges,
+                            )?
+                        }
+                        b"use_existing_balances" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_existing_balances",
+                                &mut use_existing_balances,
+                            )?
+                        }
+                        b"ignore_scheduled_cancellation" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ignore_scheduled_cancellation",
+                                &mut ignore_scheduled_cancellation,
+                            )?
+                        }
+                        b"ignore_scheduled_changes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ignore_scheduled_changes",
+                                &mut ignore_scheduled_changes,
+                            )?
+                        }
+                        b"exclude_tax_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exclude_tax_type",
+                                &mut exclude_tax_type,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RenewalEstimateParams {
+                    include_delayed_charges: include_delayed_charges.flatten(),
+                    use_existing_balances: use_existing_balances.flatten(),
+                    ignore_scheduled_cancellation: ignore_scheduled_cancellation
+                        .flatten(),
+                    ignore_scheduled_changes: ignore_scheduled_changes.flatten(),
+                    exclude_tax_type: exclude_tax_type.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RenewalEstimateParams {
     /// Parameters with nothing set.
@@ -3169,12 +4523,11 @@ impl crate::form::FormEncode for RenewalEstimateParams {
     }
 }
 /// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewalEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RenewalEstimateResponse {
@@ -3189,6 +4542,14 @@ impl RenewalEstimateResponse {
 impl ExtraFields for RenewalEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RenewalEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RenewalEstimateResponse {
@@ -3330,24 +4691,109 @@ impl AdvanceInvoiceEstimateRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<enums::ScheduleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<
         AdvanceInvoiceEstimateFixedIntervalScheduleParams,
     >,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<AdvanceInvoiceEstimateSpecificDatesScheduleParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AdvanceInvoiceEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("schedule_type", &self.schedule_type)?;
+        entries.optional("fixed_interval_schedule", &self.fixed_interval_schedule)?;
+        entries.list("specific_dates_schedule", &self.specific_dates_schedule)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdvanceInvoiceEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AdvanceInvoiceEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdvanceInvoiceEstimateParams, A::Error> {
+                let mut terms_to_charge = None;
+                let mut invoice_immediately = None;
+                let mut schedule_type = None;
+                let mut fixed_interval_schedule = None;
+                let mut specific_dates_schedule = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"schedule_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "schedule_type",
+                                &mut schedule_type,
+                            )?
+                        }
+                        b"fixed_interval_schedule" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fixed_interval_schedule",
+                                &mut fixed_interval_schedule,
+                            )?
+                        }
+                        b"specific_dates_schedule" => {
+                            crate::decode::param(
+                                &mut map,
+                                "specific_dates_schedule",
+                                &mut specific_dates_schedule,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AdvanceInvoiceEstimateParams {
+                    terms_to_charge: terms_to_charge.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    schedule_type: schedule_type.flatten(),
+                    fixed_interval_schedule: fixed_interval_schedule.flatten(),
+                    specific_dates_schedule: specific_dates_schedule.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AdvanceInvoiceEstimateParams {
     /// Parameters with nothing set.
@@ -3378,12 +4824,11 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AdvanceInvoiceEstimateResponse {
@@ -3398,6 +4843,14 @@ impl AdvanceInvoiceEstimateResponse {
 impl ExtraFields for AdvanceInvoiceEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AdvanceInvoiceEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
@@ -3531,22 +4984,86 @@ impl RegenerateInvoiceEstimateRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceEstimateParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RegenerateInvoiceEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("prorate", &self.prorate)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RegenerateInvoiceEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RegenerateInvoiceEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegenerateInvoiceEstimateParams, A::Error> {
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut prorate = None;
+                let mut invoice_immediately = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"prorate" => {
+                            crate::decode::param(&mut map, "prorate", &mut prorate)?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RegenerateInvoiceEstimateParams {
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    prorate: prorate.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RegenerateInvoiceEstimateParams {
     /// Parameters with nothing set.
@@ -3575,12 +5092,11 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RegenerateInvoiceEstimateResponse {
@@ -3595,6 +5111,14 @@ impl RegenerateInvoiceEstimateResponse {
 impl ExtraFields for RegenerateInvoiceEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RegenerateInvoiceEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
@@ -3713,14 +5237,63 @@ impl UpcomingInvoicesEstimateRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpcomingInvoicesEstimateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_usage_charges: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpcomingInvoicesEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_usage_charges", &self.include_usage_charges)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpcomingInvoicesEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpcomingInvoicesEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpcomingInvoicesEstimateParams, A::Error> {
+                let mut include_usage_charges = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_usage_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_usage_charges",
+                                &mut include_usage_charges,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpcomingInvoicesEstimateParams {
+                    include_usage_charges: include_usage_charges.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpcomingInvoicesEstimateParams {
     /// Parameters with nothing set.
@@ -3743,12 +5316,11 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
     }
 }
 /// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpcomingInvoicesEstimateResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpcomingInvoicesEstimateResponse {
@@ -3763,6 +5335,14 @@ impl UpcomingInvoicesEstimateResponse {
 impl ExtraFields for UpcomingInvoicesEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpcomingInvoicesEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
@@ -3884,18 +5464,82 @@ impl ChangeTermEndRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeTermEndParams {
     /// Unix seconds.
     pub term_ends_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ChangeTermEndParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("term_ends_at", &self.term_ends_at)?;
+        entries.optional("prorate", &self.prorate)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ChangeTermEndParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeTermEndParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChangeTermEndParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeTermEndParams, A::Error> {
+                let mut term_ends_at = None;
+                let mut prorate = None;
+                let mut invoice_immediately = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"term_ends_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "term_ends_at",
+                                &mut term_ends_at,
+                            )?
+                        }
+                        b"prorate" => {
+                            crate::decode::param(&mut map, "prorate", &mut prorate)?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ChangeTermEndParams {
+                    term_ends_at: crate::decode::required(term_ends_at, "term_ends_at")?,
+                    prorate: prorate.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChangeTermEndParams {
     /// Parameters with the required fields set and nothing else.
@@ -3922,12 +5566,11 @@ impl crate::form::FormEncode for ChangeTermEndParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeTermEndResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ChangeTermEndResponse {
@@ -3942,6 +5585,14 @@ impl ChangeTermEndResponse {
 impl ExtraFields for ChangeTermEndResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ChangeTermEndResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ChangeTermEndResponse {
@@ -4122,39 +5773,185 @@ impl CancelSubscriptionRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CancelSubscriptionEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CancelSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cancel_option", &self.cancel_option)?;
+        entries.optional("end_of_term", &self.end_of_term)?;
+        entries.optional("cancel_at", &self.cancel_at)?;
+        entries
+            .optional(
+                "credit_option_for_current_term_charges",
+                &self.credit_option_for_current_term_charges,
+            )?;
+        entries.optional("unbilled_charges_option", &self.unbilled_charges_option)?;
+        entries
+            .optional(
+                "account_receivables_handling",
+                &self.account_receivables_handling,
+            )?;
+        entries
+            .optional("refundable_credits_handling", &self.refundable_credits_handling)?;
+        entries
+            .optional("contract_term_cancel_option", &self.contract_term_cancel_option)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("cancel_reason_code", &self.cancel_reason_code)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionParams, A::Error> {
+                let mut cancel_option = None;
+                let mut end_of_term = None;
+                let mut cancel_at = None;
+                let mut credit_option_for_current_term_charges = None;
+                let mut unbilled_charges_option = None;
+                let mut account_receivables_handling = None;
+                let mut refundable_credits_handling = None;
+                let mut contract_term_cancel_option = None;
+                let mut invoice_date = None;
+                let mut cancel_reason_code = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"cancel_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_option",
+                                &mut cancel_option,
+                            )?
+                        }
+                        b"end_of_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "end_of_term",
+                                &mut end_of_term,
+                            )?
+                        }
+                        b"cancel_at" => {
+                            crate::decode::param(&mut map, "cancel_at", &mut cancel_at)?
+                        }
+                        b"credit_option_for_current_term_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_option_for_current_term_charges",
+                                &mut credit_option_for_current_term_charges,
+                            )?
+                        }
+                        b"unbilled_charges_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unbilled_charges_option",
+                                &mut unbilled_charges_option,
+                            )?
+                        }
+                        b"account_receivables_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_receivables_handling",
+                                &mut account_receivables_handling,
+                            )?
+                        }
+                        b"refundable_credits_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refundable_credits_handling",
+                                &mut refundable_credits_handling,
+                            )?
+                        }
+                        b"contract_term_cancel_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_cancel_option",
+                                &mut contract_term_cancel_option,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"cancel_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_reason_code",
+                                &mut cancel_reason_code,
+                            )?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CancelSubscriptionParams {
+                    cancel_option: cancel_option.flatten(),
+                    end_of_term: end_of_term.flatten(),
+                    cancel_at: cancel_at.flatten(),
+                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
+                        .flatten(),
+                    unbilled_charges_option: unbilled_charges_option.flatten(),
+                    account_receivables_handling: account_receivables_handling.flatten(),
+                    refundable_credits_handling: refundable_credits_handling.flatten(),
+                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    cancel_reason_code: cancel_reason_code.flatten(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelSubscriptionParams {
     /// Parameters with nothing set.
@@ -4200,12 +5997,11 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CancelSubscriptionResponse {
@@ -4220,6 +6016,14 @@ impl CancelSubscriptionResponse {
 impl ExtraFields for CancelSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CancelSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
@@ -4404,41 +6208,201 @@ impl CancelSubscriptionForItemsRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_cancellation_day_in_billing: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CancelSubscriptionForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cancel_option", &self.cancel_option)?;
+        entries.optional("end_of_term", &self.end_of_term)?;
+        entries.optional("cancel_at", &self.cancel_at)?;
+        entries
+            .optional(
+                "credit_option_for_current_term_charges",
+                &self.credit_option_for_current_term_charges,
+            )?;
+        entries.optional("unbilled_charges_option", &self.unbilled_charges_option)?;
+        entries
+            .optional(
+                "account_receivables_handling",
+                &self.account_receivables_handling,
+            )?;
+        entries
+            .optional("refundable_credits_handling", &self.refundable_credits_handling)?;
+        entries
+            .optional("contract_term_cancel_option", &self.contract_term_cancel_option)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries
+            .optional(
+                "include_cancellation_day_in_billing",
+                &self.include_cancellation_day_in_billing,
+            )?;
+        entries.optional("cancel_reason_code", &self.cancel_reason_code)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelSubscriptionForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionForItemsParams, A::Error> {
+                let mut cancel_option = None;
+                let mut end_of_term = None;
+                let mut cancel_at = None;
+                let mut credit_option_for_current_term_charges = None;
+                let mut unbilled_charges_option = None;
+                let mut account_receivables_handling = None;
+                let mut refundable_credits_handling = None;
+                let mut contract_term_cancel_option = None;
+                let mut invoice_date = None;
+                let mut include_cancellation_day_in_billing = None;
+                let mut cancel_reason_code = None;
+                let mut subscription_items = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"cancel_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_option",
+                                &mut cancel_option,
+                            )?
+                        }
+                        b"end_of_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "end_of_term",
+                                &mut end_of_term,
+                            )?
+                        }
+                        b"cancel_at" => {
+                            crate::decode::param(&mut map, "cancel_at", &mut cancel_at)?
+                        }
+                        b"credit_option_for_current_term_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_option_for_current_term_charges",
+                                &mut credit_option_for_current_term_charges,
+                            )?
+                        }
+                        b"unbilled_charges_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unbilled_charges_option",
+                                &mut unbilled_charges_option,
+                            )?
+                        }
+                        b"account_receivables_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_receivables_handling",
+                                &mut account_receivables_handling,
+                            )?
+                        }
+                        b"refundable_credits_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refundable_credits_handling",
+                                &mut refundable_credits_handling,
+                            )?
+                        }
+                        b"contract_term_cancel_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_cancel_option",
+                                &mut contract_term_cancel_option,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"include_cancellation_day_in_billing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_cancellation_day_in_billing",
+                                &mut include_cancellation_day_in_billing,
+                            )?
+                        }
+                        b"cancel_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_reason_code",
+                                &mut cancel_reason_code,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CancelSubscriptionForItemsParams {
+                    cancel_option: cancel_option.flatten(),
+                    end_of_term: end_of_term.flatten(),
+                    cancel_at: cancel_at.flatten(),
+                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
+                        .flatten(),
+                    unbilled_charges_option: unbilled_charges_option.flatten(),
+                    account_receivables_handling: account_receivables_handling.flatten(),
+                    refundable_credits_handling: refundable_credits_handling.flatten(),
+                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    include_cancellation_day_in_billing: include_cancellation_day_in_billing
+                        .flatten(),
+                    cancel_reason_code: cancel_reason_code.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -4489,12 +6453,11 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CancelSubscriptionForItemsResponse {
@@ -4509,6 +6472,14 @@ impl CancelSubscriptionForItemsResponse {
 impl ExtraFields for CancelSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CancelSubscriptionForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
@@ -4637,18 +6608,85 @@ impl PauseSubscriptionRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PauseSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_option: Option<enums::PauseOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_handling: Option<enums::UnbilledChargesHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PauseSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PauseSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("pause_option", &self.pause_option)?;
+        entries.optional("unbilled_charges_handling", &self.unbilled_charges_handling)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PauseSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseSubscriptionParams, A::Error> {
+                let mut pause_option = None;
+                let mut unbilled_charges_handling = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"pause_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pause_option",
+                                &mut pause_option,
+                            )?
+                        }
+                        b"unbilled_charges_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unbilled_charges_handling",
+                                &mut unbilled_charges_handling,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PauseSubscriptionParams {
+                    pause_option: pause_option.flatten(),
+                    unbilled_charges_handling: unbilled_charges_handling.flatten(),
+                    subscription: subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PauseSubscriptionParams {
     /// Parameters with nothing set.
@@ -4675,12 +6713,11 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PauseSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PauseSubscriptionResponse {
@@ -4695,6 +6732,14 @@ impl PauseSubscriptionResponse {
 impl ExtraFields for PauseSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PauseSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
@@ -4822,18 +6867,85 @@ impl ResumeSubscriptionRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_option: Option<enums::ResumeOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges_handling: Option<enums::ChargesHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ResumeSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ResumeSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("resume_option", &self.resume_option)?;
+        entries.optional("charges_handling", &self.charges_handling)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResumeSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeSubscriptionParams, A::Error> {
+                let mut resume_option = None;
+                let mut charges_handling = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"resume_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "resume_option",
+                                &mut resume_option,
+                            )?
+                        }
+                        b"charges_handling" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charges_handling",
+                                &mut charges_handling,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ResumeSubscriptionParams {
+                    resume_option: resume_option.flatten(),
+                    charges_handling: charges_handling.flatten(),
+                    subscription: subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ResumeSubscriptionParams {
     /// Parameters with nothing set.
@@ -4860,12 +6972,11 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ResumeSubscriptionResponse {
@@ -4880,6 +6991,14 @@ impl ResumeSubscriptionResponse {
 impl ExtraFields for ResumeSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResumeSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
@@ -5021,28 +7140,126 @@ impl GiftSubscriptionRequest {
     }
 }
 /// Parameters of `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftSubscriptionGiftParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<GiftSubscriptionGifterParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<GiftSubscriptionGiftReceiverParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<GiftSubscriptionPaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<GiftSubscriptionShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<GiftSubscriptionSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<GiftSubscriptionAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for GiftSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("gift", &self.gift)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.list("addons", &self.addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionParams, A::Error> {
+                let mut coupon_ids = None;
+                let mut gift = None;
+                let mut gifter = None;
+                let mut gift_receiver = None;
+                let mut payment_intent = None;
+                let mut shipping_address = None;
+                let mut subscription = None;
+                let mut addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"gift" => crate::decode::param(&mut map, "gift", &mut gift)?,
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(GiftSubscriptionParams {
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    gift: gift.flatten(),
+                    gifter: gifter.flatten(),
+                    gift_receiver: gift_receiver.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    subscription: subscription.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionParams {
     /// Parameters with nothing set.
@@ -5079,12 +7296,11 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
     }
 }
 /// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GiftSubscriptionResponse {
@@ -5099,6 +7315,14 @@ impl GiftSubscriptionResponse {
 impl ExtraFields for GiftSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GiftSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
@@ -5254,28 +7478,130 @@ impl GiftSubscriptionForItemsRequest {
     }
 }
 /// Parameters of `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsParams {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftSubscriptionForItemsGiftParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<GiftSubscriptionForItemsGifterParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<GiftSubscriptionForItemsGiftReceiverParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<GiftSubscriptionForItemsPaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<GiftSubscriptionForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<GiftSubscriptionForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<GiftSubscriptionForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for GiftSubscriptionForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("gift", &self.gift)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsParams, A::Error> {
+                let mut coupon_ids = None;
+                let mut gift = None;
+                let mut gifter = None;
+                let mut gift_receiver = None;
+                let mut payment_intent = None;
+                let mut shipping_address = None;
+                let mut subscription_items = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"gift" => crate::decode::param(&mut map, "gift", &mut gift)?,
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(GiftSubscriptionForItemsParams {
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    gift: gift.flatten(),
+                    gifter: gifter.flatten(),
+                    gift_receiver: gift_receiver.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -5312,12 +7638,11 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
     }
 }
 /// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GiftSubscriptionForItemsResponse {
@@ -5332,6 +7657,14 @@ impl GiftSubscriptionForItemsResponse {
 impl ExtraFields for GiftSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GiftSubscriptionForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
@@ -5513,48 +7846,211 @@ impl CreateInvoiceRequest {
     }
 }
 /// Parameters of `POST /estimates/create_invoice` (`estimate.create_invoice`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceParams {
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CreateInvoiceInvoiceParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateInvoiceShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateInvoiceAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateInvoiceChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateInvoiceNotesToRemoveParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("remove_general_note", &self.remove_general_note)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries
+            .optional(
+                "authorization_transaction_id",
+                &self.authorization_transaction_id,
+            )?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("notes_to_remove", &self.notes_to_remove)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceParams, A::Error> {
+                let mut currency_code = None;
+                let mut invoice_note = None;
+                let mut remove_general_note = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut authorization_transaction_id = None;
+                let mut payment_source_id = None;
+                let mut auto_collection = None;
+                let mut invoice_date = None;
+                let mut invoice = None;
+                let mut shipping_address = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut notes_to_remove = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"remove_general_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "remove_general_note",
+                                &mut remove_general_note,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"authorization_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_transaction_id",
+                                &mut authorization_transaction_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"notes_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "notes_to_remove",
+                                &mut notes_to_remove,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateInvoiceParams {
+                    currency_code: currency_code.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    remove_general_note: remove_general_note.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    authorization_transaction_id: authorization_transaction_id.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    invoice: invoice.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    notes_to_remove: notes_to_remove.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceParams {
     /// Parameters with nothing set.
@@ -5605,12 +8101,11 @@ impl crate::form::FormEncode for CreateInvoiceParams {
     }
 }
 /// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateInvoiceResponse {
@@ -5625,6 +8120,14 @@ impl CreateInvoiceResponse {
 impl ExtraFields for CreateInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateInvoiceResponse {
@@ -5832,54 +8335,244 @@ impl CreateInvoiceForItemsRequest {
     }
 }
 /// Parameters of `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsParams {
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CreateInvoiceForItemsInvoiceParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateInvoiceForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateInvoiceForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateInvoiceForItemsItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateInvoiceForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateInvoiceForItemsChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateInvoiceForItemsNotesToRemoveParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateInvoiceForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateInvoiceForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("remove_general_note", &self.remove_general_note)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries
+            .optional(
+                "authorization_transaction_id",
+                &self.authorization_transaction_id,
+            )?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("notes_to_remove", &self.notes_to_remove)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsParams, A::Error> {
+                let mut currency_code = None;
+                let mut invoice_note = None;
+                let mut remove_general_note = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut authorization_transaction_id = None;
+                let mut payment_source_id = None;
+                let mut auto_collection = None;
+                let mut invoice_date = None;
+                let mut invoice = None;
+                let mut shipping_address = None;
+                let mut billing_address = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut notes_to_remove = None;
+                let mut discounts = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"remove_general_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "remove_general_note",
+                                &mut remove_general_note,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"authorization_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_transaction_id",
+                                &mut authorization_transaction_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"notes_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "notes_to_remove",
+                                &mut notes_to_remove,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateInvoiceForItemsParams {
+                    currency_code: currency_code.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    remove_general_note: remove_general_note.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    authorization_transaction_id: authorization_transaction_id.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    invoice: invoice.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    billing_address: billing_address.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    notes_to_remove: notes_to_remove.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsParams {
     /// Parameters with nothing set.
@@ -5936,12 +8629,11 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
     }
 }
 /// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateInvoiceForItemsResponse {
@@ -5956,6 +8648,14 @@ impl CreateInvoiceForItemsResponse {
 impl ExtraFields for CreateInvoiceForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateInvoiceForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
@@ -6081,20 +8781,90 @@ impl PaymentSchedulesRequest {
     }
 }
 /// Parameters of `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSchedulesParams {
     pub scheme_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_start_date: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PaymentSchedulesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("scheme_id", &self.scheme_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries
+            .optional("payment_schedule_start_date", &self.payment_schedule_start_date)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentSchedulesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentSchedulesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentSchedulesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentSchedulesParams, A::Error> {
+                let mut scheme_id = None;
+                let mut amount = None;
+                let mut invoice_id = None;
+                let mut payment_schedule_start_date = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheme_id" => {
+                            crate::decode::param(&mut map, "scheme_id", &mut scheme_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        b"payment_schedule_start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_schedule_start_date",
+                                &mut payment_schedule_start_date,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PaymentSchedulesParams {
+                    scheme_id: crate::decode::required(scheme_id, "scheme_id")?,
+                    amount: amount.flatten(),
+                    invoice_id: invoice_id.flatten(),
+                    payment_schedule_start_date: payment_schedule_start_date.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentSchedulesParams {
     /// Parameters with the required fields set and nothing else.
@@ -6123,12 +8893,11 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
     }
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSchedulesResponse {
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentSchedulesResponse {
@@ -6143,6 +8912,14 @@ impl PaymentSchedulesResponse {
 impl ExtraFields for PaymentSchedulesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentSchedulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
@@ -6187,47 +8964,214 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
     }
 }
 /// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for CreateSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price",
+                    "plan_unit_price_in_decimal",
+                    "setup_fee",
+                    "trial_end",
+                    "start_date",
+                    "coupon",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "contract_term_billing_cycle_on_renewal",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut setup_fee = None;
+                let mut trial_end = None;
+                let mut start_date = None;
+                let mut coupon = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionSubscriptionParams {
+                    id: id.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    trial_end: trial_end.flatten(),
+                    start_date: start_date.flatten(),
+                    coupon: coupon.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
@@ -6342,33 +9286,112 @@ impl crate::form::FormEncode for CreateSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(CreateSubscriptionSubscriptionParams);
 /// Fields of the `CreateSubscriptionBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubscriptionBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionBillingAddressParams {
     /// Parameters with nothing set.
@@ -6438,33 +9461,112 @@ impl crate::form::FormEncode for CreateSubscriptionBillingAddressParams {
 }
 crate::form::form_object!(CreateSubscriptionBillingAddressParams);
 /// Fields of the `CreateSubscriptionShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubscriptionShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionShippingAddressParams {
     /// Parameters with nothing set.
@@ -6534,30 +9636,143 @@ impl crate::form::FormEncode for CreateSubscriptionShippingAddressParams {
 }
 crate::form::form_object!(CreateSubscriptionShippingAddressParams);
 /// Fields of the `CreateSubscriptionCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
+}
+impl Serialize for CreateSubscriptionCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                    "taxability",
+                    "entity_code",
+                    "exempt_number",
+                    "exemption_details",
+                    "customer_type",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                let mut taxability = None;
+                let mut entity_code = None;
+                let mut exempt_number = None;
+                let mut exemption_details = None;
+                let mut customer_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"entity_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_code",
+                                &mut entity_code,
+                            )?
+                        }
+                        b"exempt_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exempt_number",
+                                &mut exempt_number,
+                            )?
+                        }
+                        b"exemption_details" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exemption_details",
+                                &mut exemption_details,
+                            )?
+                        }
+                        b"customer_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_type",
+                                &mut customer_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    taxability: taxability.flatten(),
+                    entity_code: entity_code.flatten(),
+                    exempt_number: exempt_number.flatten(),
+                    exemption_details: exemption_details.flatten(),
+                    customer_type: customer_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionCustomerParams {
     /// Parameters with nothing set.
@@ -6624,14 +9839,68 @@ impl crate::form::FormEncode for CreateSubscriptionCustomerParams {
 }
 crate::form::form_object!(CreateSubscriptionCustomerParams);
 /// Fields of the `CreateSubscriptionContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubscriptionContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubscriptionContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionContractTermParams {
     /// Parameters with nothing set.
@@ -6661,28 +9930,117 @@ impl crate::form::FormEncode for CreateSubscriptionContractTermParams {
 }
 crate::form::form_object!(CreateSubscriptionContractTermParams);
 /// Fields of the `CreateSubscriptionAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for CreateSubscriptionAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionAddonsParams {
     /// Parameters with nothing set.
@@ -6743,31 +10101,136 @@ impl crate::form::FormEncode for CreateSubscriptionAddonsParams {
 }
 crate::form::form_object!(CreateSubscriptionAddonsParams);
 /// Fields of the `CreateSubscriptionEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
+}
+impl Serialize for CreateSubscriptionEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "service_period_in_days",
+                    "on_event",
+                    "charge_once",
+                    "charge_on",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_in_days = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut charge_on = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on: charge_on.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -6839,19 +10302,74 @@ impl crate::form::FormEncode for CreateSubscriptionEventBasedAddonsParams {
 }
 crate::form::form_object!(CreateSubscriptionEventBasedAddonsParams);
 /// Fields of the `CreateSubscriptionTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateSubscriptionTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -6887,34 +10405,154 @@ impl crate::form::FormEncode for CreateSubscriptionTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateSubscriptionTaxProvidersFieldsParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for CreateSubItemEstimateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "trial_end",
+                    "setup_fee",
+                    "start_date",
+                    "coupon",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "contract_term_billing_cycle_on_renewal",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut trial_end = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut coupon = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateSubscriptionParams {
+                    id: id.flatten(),
+                    trial_end: trial_end.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    coupon: coupon.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateSubscriptionParams {
     /// Parameters with nothing set.
@@ -6996,33 +10634,112 @@ impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionParams {
 }
 crate::form::form_object!(CreateSubItemEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemEstimateBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemEstimateBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateBillingAddressParams {
     /// Parameters with nothing set.
@@ -7092,33 +10809,112 @@ impl crate::form::FormEncode for CreateSubItemEstimateBillingAddressParams {
 }
 crate::form::form_object!(CreateSubItemEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemEstimateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemEstimateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateShippingAddressParams {
     /// Parameters with nothing set.
@@ -7188,30 +10984,143 @@ impl crate::form::FormEncode for CreateSubItemEstimateShippingAddressParams {
 }
 crate::form::form_object!(CreateSubItemEstimateShippingAddressParams);
 /// Fields of the `CreateSubItemEstimateCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
+}
+impl Serialize for CreateSubItemEstimateCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                    "taxability",
+                    "entity_code",
+                    "exempt_number",
+                    "exemption_details",
+                    "customer_type",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                let mut taxability = None;
+                let mut entity_code = None;
+                let mut exempt_number = None;
+                let mut exemption_details = None;
+                let mut customer_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"entity_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_code",
+                                &mut entity_code,
+                            )?
+                        }
+                        b"exempt_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exempt_number",
+                                &mut exempt_number,
+                            )?
+                        }
+                        b"exemption_details" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exemption_details",
+                                &mut exemption_details,
+                            )?
+                        }
+                        b"customer_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_type",
+                                &mut customer_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    taxability: taxability.flatten(),
+                    entity_code: entity_code.flatten(),
+                    exempt_number: exempt_number.flatten(),
+                    exemption_details: exemption_details.flatten(),
+                    customer_type: customer_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateCustomerParams {
     /// Parameters with nothing set.
@@ -7278,17 +11187,81 @@ impl crate::form::FormEncode for CreateSubItemEstimateCustomerParams {
 }
 crate::form::form_object!(CreateSubItemEstimateCustomerParams);
 /// Fields of the `CreateSubItemEstimateContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubItemEstimateContractTermActionAtTermEnd>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubItemEstimateContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries.optional("contract_start", &self.contract_start)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "contract_start",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut contract_start = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"contract_start" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_start",
+                                &mut contract_start,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    contract_start: contract_start.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateContractTermParams {
     /// Parameters with nothing set.
@@ -7325,37 +11298,182 @@ impl crate::form::FormEncode for CreateSubItemEstimateContractTermParams {
 }
 crate::form::form_object!(CreateSubItemEstimateContractTermParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
+}
+impl Serialize for CreateSubItemEstimateSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "item_type",
+                    "charge_on_option",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut item_type = None;
+                let mut charge_on_option = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    item_type: item_type.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7441,28 +11559,139 @@ impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionItemsParams {
 }
 crate::form::form_object!(CreateSubItemEstimateSubscriptionItemsParams);
 /// Fields of the `CreateSubItemEstimateDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+}
+impl Serialize for CreateSubItemEstimateDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -7528,32 +11757,149 @@ impl crate::form::FormEncode for CreateSubItemEstimateDiscountsParams {
 }
 crate::form::form_object!(CreateSubItemEstimateDiscountsParams);
 /// Fields of the `CreateSubItemEstimateItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateSubItemEstimateItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateItemTiersParams {
     /// Parameters with nothing set.
@@ -7626,19 +11972,74 @@ impl crate::form::FormEncode for CreateSubItemEstimateItemTiersParams {
 }
 crate::form::form_object!(CreateSubItemEstimateItemTiersParams);
 /// Fields of the `CreateSubItemEstimateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateSubItemEstimateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemEstimateTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemEstimateTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -7674,44 +12075,205 @@ impl crate::form::FormEncode for CreateSubItemEstimateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateSubItemEstimateTaxProvidersFieldsParams);
 /// Fields of the `CreateSubForCustomerEstimateSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for CreateSubForCustomerEstimateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerEstimateSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price",
+                    "plan_unit_price_in_decimal",
+                    "setup_fee",
+                    "trial_end",
+                    "start_date",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "contract_term_billing_cycle_on_renewal",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut setup_fee = None;
+                let mut trial_end = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateSubscriptionParams {
+                    id: id.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    trial_end: trial_end.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateSubscriptionParams {
     /// Parameters with nothing set.
@@ -7819,33 +12381,114 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateSubscriptionParams 
 }
 crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubForCustomerEstimateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubForCustomerEstimateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubForCustomerEstimateShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateShippingAddressParams {
     /// Parameters with nothing set.
@@ -7915,16 +12558,70 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateShippingAddressPara
 }
 crate::form::form_object!(CreateSubForCustomerEstimateShippingAddressParams);
 /// Fields of the `CreateSubForCustomerEstimateContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubForCustomerEstimateContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubForCustomerEstimateContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerEstimateContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateContractTermParams {
     /// Parameters with nothing set.
@@ -7954,28 +12651,117 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateContractTermParams 
 }
 crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubForCustomerEstimateAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for CreateSubForCustomerEstimateAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerEstimateAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateAddonsParams {
     /// Parameters with nothing set.
@@ -8036,31 +12822,138 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateAddonsParams {
 }
 crate::form::form_object!(CreateSubForCustomerEstimateAddonsParams);
 /// Fields of the `CreateSubForCustomerEstimateEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
+}
+impl Serialize for CreateSubForCustomerEstimateEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubForCustomerEstimateEventBasedAddonsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "service_period_in_days",
+                    "on_event",
+                    "charge_once",
+                    "charge_on",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_in_days = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut charge_on = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on: charge_on.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerEstimateEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -8132,31 +13025,147 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateEventBasedAddonsPar
 }
 crate::form::form_object!(CreateSubForCustomerEstimateEventBasedAddonsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "trial_end",
+                    "setup_fee",
+                    "start_date",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "contract_term_billing_cycle_on_renewal",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut trial_end = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateSubscriptionParams {
+                    id: id.flatten(),
+                    trial_end: trial_end.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateSubscriptionParams {
     /// Parameters with nothing set.
@@ -8231,33 +13240,117 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateSubscriptionPar
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemForCustomerEstimateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateSubItemForCustomerEstimateShippingAddressParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateShippingAddressParams {
     /// Parameters with nothing set.
@@ -8327,33 +13420,114 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateShippingAddress
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateShippingAddressParams);
 /// Fields of the `CreateSubItemForCustomerEstimateBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateBillingAddressParams {
     /// Parameters with nothing set.
@@ -8423,19 +13597,85 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateBillingAddressP
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemForCustomerEstimateContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
     >,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries.optional("contract_start", &self.contract_start)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateContractTermParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "contract_start",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut contract_start = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"contract_start" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_start",
+                                &mut contract_start,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    contract_start: contract_start.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateContractTermParams {
     /// Parameters with nothing set.
@@ -8472,14 +13712,76 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateContractTermPar
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubItemForCustomerEstimateBillingOverrideParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingOverrideParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateBillingOverrideParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("max_excess_payment_usage", &self.max_excess_payment_usage)?;
+        entries
+            .optional(
+                "max_refundable_credits_usage",
+                &self.max_refundable_credits_usage,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateBillingOverrideParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateBillingOverrideParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateBillingOverrideParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateSubItemForCustomerEstimateBillingOverrideParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "max_excess_payment_usage",
+                    "max_refundable_credits_usage",
+                ];
+                let mut max_excess_payment_usage = None;
+                let mut max_refundable_credits_usage = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"max_excess_payment_usage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_excess_payment_usage",
+                                &mut max_excess_payment_usage,
+                            )?
+                        }
+                        b"max_refundable_credits_usage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_refundable_credits_usage",
+                                &mut max_refundable_credits_usage,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateBillingOverrideParams {
+                    max_excess_payment_usage: max_excess_payment_usage.flatten(),
+                    max_refundable_credits_usage: max_refundable_credits_usage.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateBillingOverrideParams {
     /// Parameters with nothing set.
@@ -8506,37 +13808,187 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateBillingOverride
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateBillingOverrideParams);
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemForCustomerEstimateSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateSubItemForCustomerEstimateSubscriptionItemsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "item_type",
+                    "charge_on_option",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut item_type = None;
+                let mut charge_on_option = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    item_type: item_type.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -8623,28 +14075,139 @@ for CreateSubItemForCustomerEstimateSubscriptionItemsParams {
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionItemsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemForCustomerEstimateDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -8710,32 +14273,149 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateDiscountsParams
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateDiscountsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateSubItemForCustomerEstimateItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemForCustomerEstimateItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemForCustomerEstimateItemTiersParams {
     /// Parameters with nothing set.
@@ -8808,46 +14488,209 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateItemTiersParams
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateItemTiersParams);
 /// Fields of the `UpdateSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for UpdateSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_unit_price",
+                    "setup_fee",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price_in_decimal",
+                    "start_date",
+                    "trial_end",
+                    "coupon",
+                    "auto_collection",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_unit_price = None;
+                let mut setup_fee = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -8954,33 +14797,112 @@ impl crate::form::FormEncode for UpdateSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(UpdateSubscriptionSubscriptionParams);
 /// Fields of the `UpdateSubscriptionBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionBillingAddressParams {
     /// Parameters with nothing set.
@@ -9050,33 +14972,112 @@ impl crate::form::FormEncode for UpdateSubscriptionBillingAddressParams {
 }
 crate::form::form_object!(UpdateSubscriptionBillingAddressParams);
 /// Fields of the `UpdateSubscriptionShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionShippingAddressParams {
     /// Parameters with nothing set.
@@ -9146,20 +15147,93 @@ impl crate::form::FormEncode for UpdateSubscriptionShippingAddressParams {
 }
 crate::form::form_object!(UpdateSubscriptionShippingAddressParams);
 /// Fields of the `UpdateSubscriptionCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
+}
+impl Serialize for UpdateSubscriptionCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                    "taxability",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                let mut taxability = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    taxability: taxability.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionCustomerParams {
     /// Parameters with nothing set.
@@ -9200,30 +15274,129 @@ impl crate::form::FormEncode for UpdateSubscriptionCustomerParams {
 }
 crate::form::form_object!(UpdateSubscriptionCustomerParams);
 /// Fields of the `UpdateSubscriptionAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+}
+impl Serialize for UpdateSubscriptionAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "billing_cycles",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "trial_end",
+                    "proration_type",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut billing_cycles = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut trial_end = None;
+                let mut proration_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    trial_end: trial_end.flatten(),
+                    proration_type: proration_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionAddonsParams {
     /// Parameters with nothing set.
@@ -9290,31 +15463,136 @@ impl crate::form::FormEncode for UpdateSubscriptionAddonsParams {
 }
 crate::form::form_object!(UpdateSubscriptionAddonsParams);
 /// Fields of the `UpdateSubscriptionEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for UpdateSubscriptionEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "service_period_in_days",
+                    "charge_on",
+                    "on_event",
+                    "charge_once",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut service_period_in_days = None;
+                let mut charge_on = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    charge_on: charge_on.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -9386,33 +15664,149 @@ impl crate::form::FormEncode for UpdateSubscriptionEventBasedAddonsParams {
 }
 crate::form::form_object!(UpdateSubscriptionEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
+}
+impl Serialize for UpdateSubscriptionForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "setup_fee",
+                    "start_date",
+                    "trial_end",
+                    "coupon",
+                    "auto_collection",
+                    "offline_payment_method",
+                    "free_period",
+                    "free_period_unit",
+                    "trial_end_action",
+                ];
+                let mut id = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut trial_end_action = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -9486,33 +15880,112 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionParams {
 }
 crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -9582,33 +16055,112 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsBillingAddressParams 
 }
 crate::form::form_object!(UpdateSubscriptionForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsShippingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -9678,20 +16230,93 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsShippingAddressParams
 }
 crate::form::form_object!(UpdateSubscriptionForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
+}
+impl Serialize for UpdateSubscriptionForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                    "taxability",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                let mut taxability = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    taxability: taxability.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -9732,14 +16357,71 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsCustomerParams {
 }
 crate::form::form_object!(UpdateSubscriptionForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingOverrideParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingOverrideParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
+}
+impl Serialize for UpdateSubscriptionForItemsBillingOverrideParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("max_excess_payment_usage", &self.max_excess_payment_usage)?;
+        entries
+            .optional(
+                "max_refundable_credits_usage",
+                &self.max_refundable_credits_usage,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsBillingOverrideParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsBillingOverrideParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsBillingOverrideParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsBillingOverrideParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "max_excess_payment_usage",
+                    "max_refundable_credits_usage",
+                ];
+                let mut max_excess_payment_usage = None;
+                let mut max_refundable_credits_usage = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"max_excess_payment_usage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_excess_payment_usage",
+                                &mut max_excess_payment_usage,
+                            )?
+                        }
+                        b"max_refundable_credits_usage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "max_refundable_credits_usage",
+                                &mut max_refundable_credits_usage,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsBillingOverrideParams {
+                    max_excess_payment_usage: max_excess_payment_usage.flatten(),
+                    max_refundable_credits_usage: max_refundable_credits_usage.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsBillingOverrideParams {
     /// Parameters with nothing set.
@@ -9766,39 +16448,196 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsBillingOverrideParams
 }
 crate::form::form_object!(UpdateSubscriptionForItemsBillingOverrideParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+}
+impl Serialize for UpdateSubscriptionForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionForItemsSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "charge_on_option",
+                    "item_type",
+                    "proration_type",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut charge_on_option = None;
+                let mut item_type = None;
+                let mut proration_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    item_type: item_type.flatten(),
+                    proration_type: proration_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -9890,32 +16729,161 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionItemsPara
 }
 crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateSubscriptionForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub operation_type: enums::OperationType,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for UpdateSubscriptionForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("operation_type", &self.operation_type)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "operation_type",
+                    "id",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut operation_type = None;
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "operation_type",
+                                &mut operation_type,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    operation_type: crate::decode::required(
+                        operation_type,
+                        "operation_type",
+                    )?,
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -9993,32 +16961,149 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsDiscountsParams {
 }
 crate::form::form_object!(UpdateSubscriptionForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for UpdateSubscriptionForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -10091,19 +17176,90 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsItemTiersParams {
 }
 crate::form::form_object!(UpdateSubscriptionForItemsItemTiersParams);
 /// Fields of the `AdvanceInvoiceEstimateFixedIntervalScheduleParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateFixedIntervalScheduleParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for AdvanceInvoiceEstimateFixedIntervalScheduleParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("number_of_occurrences", &self.number_of_occurrences)?;
+        entries.optional("days_before_renewal", &self.days_before_renewal)?;
+        entries.optional("end_schedule_on", &self.end_schedule_on)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateFixedIntervalScheduleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdvanceInvoiceEstimateFixedIntervalScheduleParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `AdvanceInvoiceEstimateFixedIntervalScheduleParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdvanceInvoiceEstimateFixedIntervalScheduleParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "number_of_occurrences",
+                    "days_before_renewal",
+                    "end_schedule_on",
+                    "end_date",
+                ];
+                let mut number_of_occurrences = None;
+                let mut days_before_renewal = None;
+                let mut end_schedule_on = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"number_of_occurrences" => {
+                            crate::decode::param(
+                                &mut map,
+                                "number_of_occurrences",
+                                &mut number_of_occurrences,
+                            )?
+                        }
+                        b"days_before_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "days_before_renewal",
+                                &mut days_before_renewal,
+                            )?
+                        }
+                        b"end_schedule_on" => {
+                            crate::decode::param(
+                                &mut map,
+                                "end_schedule_on",
+                                &mut end_schedule_on,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AdvanceInvoiceEstimateFixedIntervalScheduleParams {
+                    number_of_occurrences: number_of_occurrences.flatten(),
+                    days_before_renewal: days_before_renewal.flatten(),
+                    end_schedule_on: end_schedule_on.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AdvanceInvoiceEstimateFixedIntervalScheduleParams {
     /// Parameters with nothing set.
@@ -10143,15 +17299,61 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateFixedIntervalSchedulePara
 }
 crate::form::form_object!(AdvanceInvoiceEstimateFixedIntervalScheduleParams);
 /// Fields of the `AdvanceInvoiceEstimateSpecificDatesScheduleParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateSpecificDatesScheduleParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
+}
+impl Serialize for AdvanceInvoiceEstimateSpecificDatesScheduleParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("date", &self.date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateSpecificDatesScheduleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdvanceInvoiceEstimateSpecificDatesScheduleParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `AdvanceInvoiceEstimateSpecificDatesScheduleParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdvanceInvoiceEstimateSpecificDatesScheduleParams, A::Error> {
+                const EXPECTED: &[&str] = &["terms_to_charge", "date"];
+                let mut terms_to_charge = None;
+                let mut date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AdvanceInvoiceEstimateSpecificDatesScheduleParams {
+                    terms_to_charge: terms_to_charge.flatten(),
+                    date: date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AdvanceInvoiceEstimateSpecificDatesScheduleParams {
     /// Parameters with nothing set.
@@ -10179,19 +17381,82 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateSpecificDatesSchedulePara
 }
 crate::form::form_object!(AdvanceInvoiceEstimateSpecificDatesScheduleParams);
 /// Fields of the `CancelSubscriptionEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
+}
+impl Serialize for CancelSubscriptionEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelSubscriptionEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "service_period_in_days",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut service_period_in_days = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CancelSubscriptionEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -10231,25 +17496,116 @@ impl crate::form::FormEncode for CancelSubscriptionEventBasedAddonsParams {
 }
 crate::form::form_object!(CancelSubscriptionEventBasedAddonsParams);
 /// Fields of the `CancelSubscriptionForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsSubscriptionItemsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
+}
+impl Serialize for CancelSubscriptionForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CancelSubscriptionForItemsSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "service_period_days",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_days = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CancelSubscriptionForItemsSubscriptionItemsParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelSubscriptionForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
@@ -10303,18 +17659,81 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsSubscriptionItemsPara
 }
 crate::form::form_object!(CancelSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `PauseSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PauseSubscriptionSubscriptionParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_billing_cycles: Option<i64>,
+}
+impl Serialize for PauseSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("pause_date", &self.pause_date)?;
+        entries.optional("resume_date", &self.resume_date)?;
+        entries.optional("skip_billing_cycles", &self.skip_billing_cycles)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PauseSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "pause_date",
+                    "resume_date",
+                    "skip_billing_cycles",
+                ];
+                let mut pause_date = None;
+                let mut resume_date = None;
+                let mut skip_billing_cycles = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"pause_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pause_date",
+                                &mut pause_date,
+                            )?
+                        }
+                        b"resume_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "resume_date",
+                                &mut resume_date,
+                            )?
+                        }
+                        b"skip_billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "skip_billing_cycles",
+                                &mut skip_billing_cycles,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PauseSubscriptionSubscriptionParams {
+                    pause_date: pause_date.flatten(),
+                    resume_date: resume_date.flatten(),
+                    skip_billing_cycles: skip_billing_cycles.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PauseSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
@@ -10349,13 +17768,54 @@ impl crate::form::FormEncode for PauseSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(PauseSubscriptionSubscriptionParams);
 /// Fields of the `ResumeSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionSubscriptionParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
+}
+impl Serialize for ResumeSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("resume_date", &self.resume_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResumeSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &["resume_date"];
+                let mut resume_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"resume_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "resume_date",
+                                &mut resume_date,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ResumeSubscriptionSubscriptionParams {
+                    resume_date: resume_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ResumeSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
@@ -10375,20 +17835,89 @@ impl crate::form::FormEncode for ResumeSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(ResumeSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionGiftParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
+}
+impl Serialize for GiftSubscriptionGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("auto_claim", &self.auto_claim)?;
+        entries.optional("no_expiry", &self.no_expiry)?;
+        entries.optional("claim_expiry_date", &self.claim_expiry_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionGiftParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "scheduled_at",
+                    "auto_claim",
+                    "no_expiry",
+                    "claim_expiry_date",
+                ];
+                let mut scheduled_at = None;
+                let mut auto_claim = None;
+                let mut no_expiry = None;
+                let mut claim_expiry_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "scheduled_at",
+                                &mut scheduled_at,
+                            )?
+                        }
+                        b"auto_claim" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_claim",
+                                &mut auto_claim,
+                            )?
+                        }
+                        b"no_expiry" => {
+                            crate::decode::param(&mut map, "no_expiry", &mut no_expiry)?
+                        }
+                        b"claim_expiry_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "claim_expiry_date",
+                                &mut claim_expiry_date,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionGiftParams {
+                    scheduled_at: scheduled_at.flatten(),
+                    auto_claim: auto_claim.flatten(),
+                    no_expiry: no_expiry.flatten(),
+                    claim_expiry_date: claim_expiry_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionGiftParams {
     /// Parameters with nothing set.
@@ -10429,8 +17958,7 @@ impl crate::form::FormEncode for GiftSubscriptionGiftParams {
 }
 crate::form::form_object!(GiftSubscriptionGiftParams);
 /// Fields of the `GiftSubscriptionGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGifterParams {
     /// At most 50 characters.
@@ -10438,11 +17966,77 @@ pub struct GiftSubscriptionGifterParams {
     /// At most 50 characters.
     pub signature: String,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
+}
+impl Serialize for GiftSubscriptionGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("signature", &self.signature)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("payment_src_id", &self.payment_src_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "signature",
+                    "note",
+                    "payment_src_id",
+                ];
+                let mut customer_id = None;
+                let mut signature = None;
+                let mut note = None;
+                let mut payment_src_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"signature" => {
+                            crate::decode::param(&mut map, "signature", &mut signature)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"payment_src_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_src_id",
+                                &mut payment_src_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionGifterParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    signature: crate::decode::required(signature, "signature")?,
+                    note: note.flatten(),
+                    payment_src_id: payment_src_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionGifterParams {
     /// Parameters with the required fields set and nothing else.
@@ -10475,8 +18069,7 @@ impl crate::form::FormEncode for GiftSubscriptionGifterParams {
 }
 crate::form::form_object!(GiftSubscriptionGifterParams);
 /// Fields of the `GiftSubscriptionGiftReceiverParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftReceiverParams {
     /// At most 50 characters.
@@ -10487,6 +18080,74 @@ pub struct GiftSubscriptionGiftReceiverParams {
     pub last_name: String,
     /// At most 70 characters.
     pub email: String,
+}
+impl Serialize for GiftSubscriptionGiftReceiverParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("first_name", &self.first_name)?;
+        entries.field("last_name", &self.last_name)?;
+        entries.field("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionGiftReceiverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionGiftReceiverParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionGiftReceiverParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionGiftReceiverParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                ];
+                let mut customer_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionGiftReceiverParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    first_name: crate::decode::required(first_name, "first_name")?,
+                    last_name: crate::decode::required(last_name, "last_name")?,
+                    email: crate::decode::required(email, "email")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionGiftReceiverParams {
     /// Parameters with the required fields set and nothing else.
@@ -10514,30 +18175,123 @@ impl crate::form::FormEncode for GiftSubscriptionGiftReceiverParams {
 }
 crate::form::form_object!(GiftSubscriptionGiftReceiverParams);
 /// Fields of the `GiftSubscriptionPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<GiftSubscriptionPaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for GiftSubscriptionPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionPaymentIntentParams {
     /// Parameters with nothing set.
@@ -10603,51 +18357,164 @@ impl crate::form::FormEncode for GiftSubscriptionPaymentIntentParams {
 }
 crate::form::form_object!(GiftSubscriptionPaymentIntentParams);
 /// Fields of the `GiftSubscriptionShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for GiftSubscriptionShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionShippingAddressParams {
     /// Parameters with nothing set.
@@ -10759,18 +18626,77 @@ impl crate::form::FormEncode for GiftSubscriptionShippingAddressParams {
 }
 crate::form::form_object!(GiftSubscriptionShippingAddressParams);
 /// Fields of the `GiftSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionSubscriptionParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
+}
+impl Serialize for GiftSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_quantity_in_decimal",
+                ];
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionSubscriptionParams {
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
@@ -10805,18 +18731,67 @@ impl crate::form::FormEncode for GiftSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(GiftSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+}
+impl Serialize for GiftSubscriptionAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "quantity", "quantity_in_decimal"];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionAddonsParams {
     /// Parameters with nothing set.
@@ -10851,20 +18826,89 @@ impl crate::form::FormEncode for GiftSubscriptionAddonsParams {
 }
 crate::form::form_object!(GiftSubscriptionAddonsParams);
 /// Fields of the `GiftSubscriptionForItemsGiftParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
+}
+impl Serialize for GiftSubscriptionForItemsGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("auto_claim", &self.auto_claim)?;
+        entries.optional("no_expiry", &self.no_expiry)?;
+        entries.optional("claim_expiry_date", &self.claim_expiry_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsGiftParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "scheduled_at",
+                    "auto_claim",
+                    "no_expiry",
+                    "claim_expiry_date",
+                ];
+                let mut scheduled_at = None;
+                let mut auto_claim = None;
+                let mut no_expiry = None;
+                let mut claim_expiry_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "scheduled_at",
+                                &mut scheduled_at,
+                            )?
+                        }
+                        b"auto_claim" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_claim",
+                                &mut auto_claim,
+                            )?
+                        }
+                        b"no_expiry" => {
+                            crate::decode::param(&mut map, "no_expiry", &mut no_expiry)?
+                        }
+                        b"claim_expiry_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "claim_expiry_date",
+                                &mut claim_expiry_date,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsGiftParams {
+                    scheduled_at: scheduled_at.flatten(),
+                    auto_claim: auto_claim.flatten(),
+                    no_expiry: no_expiry.flatten(),
+                    claim_expiry_date: claim_expiry_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsGiftParams {
     /// Parameters with nothing set.
@@ -10905,8 +18949,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGiftParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsGiftParams);
 /// Fields of the `GiftSubscriptionForItemsGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGifterParams {
     /// At most 50 characters.
@@ -10914,11 +18957,77 @@ pub struct GiftSubscriptionForItemsGifterParams {
     /// At most 50 characters.
     pub signature: String,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
+}
+impl Serialize for GiftSubscriptionForItemsGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("signature", &self.signature)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("payment_src_id", &self.payment_src_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "signature",
+                    "note",
+                    "payment_src_id",
+                ];
+                let mut customer_id = None;
+                let mut signature = None;
+                let mut note = None;
+                let mut payment_src_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"signature" => {
+                            crate::decode::param(&mut map, "signature", &mut signature)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"payment_src_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_src_id",
+                                &mut payment_src_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsGifterParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    signature: crate::decode::required(signature, "signature")?,
+                    note: note.flatten(),
+                    payment_src_id: payment_src_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsGifterParams {
     /// Parameters with the required fields set and nothing else.
@@ -10951,8 +19060,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGifterParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsGifterParams);
 /// Fields of the `GiftSubscriptionForItemsGiftReceiverParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftReceiverParams {
     /// At most 50 characters.
@@ -10963,6 +19071,74 @@ pub struct GiftSubscriptionForItemsGiftReceiverParams {
     pub last_name: String,
     /// At most 70 characters.
     pub email: String,
+}
+impl Serialize for GiftSubscriptionForItemsGiftReceiverParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("first_name", &self.first_name)?;
+        entries.field("last_name", &self.last_name)?;
+        entries.field("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsGiftReceiverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsGiftReceiverParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsGiftReceiverParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsGiftReceiverParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                ];
+                let mut customer_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsGiftReceiverParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    first_name: crate::decode::required(first_name, "first_name")?,
+                    last_name: crate::decode::required(last_name, "last_name")?,
+                    email: crate::decode::required(email, "email")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsGiftReceiverParams {
     /// Parameters with the required fields set and nothing else.
@@ -10990,32 +19166,125 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGiftReceiverParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsGiftReceiverParams);
 /// Fields of the `GiftSubscriptionForItemsPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
     >,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for GiftSubscriptionForItemsPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsPaymentIntentParams {
     /// Parameters with nothing set.
@@ -11081,51 +19350,164 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsPaymentIntentParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
 /// Fields of the `GiftSubscriptionForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for GiftSubscriptionForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -11237,23 +19619,102 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsShippingAddressParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsShippingAddressParams);
 /// Fields of the `GiftSubscriptionForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsSubscriptionItemsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for GiftSubscriptionForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsSubscriptionItemsParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
@@ -11301,28 +19762,125 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsSubscriptionItemsParams
 }
 crate::form::form_object!(GiftSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `GiftSubscriptionForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for GiftSubscriptionForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(GiftSubscriptionForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GiftSubscriptionForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -11383,19 +19941,78 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsItemTiersParams {
 }
 crate::form::form_object!(GiftSubscriptionForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceInvoiceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceInvoiceParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
+}
+impl Serialize for CreateInvoiceInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceInvoiceParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "subscription_id",
+                    "po_number",
+                ];
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut po_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceInvoiceParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    po_number: po_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceInvoiceParams {
     /// Parameters with nothing set.
@@ -11431,51 +20048,164 @@ impl crate::form::FormEncode for CreateInvoiceInvoiceParams {
 }
 crate::form::form_object!(CreateInvoiceInvoiceParams);
 /// Fields of the `CreateInvoiceShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateInvoiceShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceShippingAddressParams {
     /// Parameters with nothing set.
@@ -11587,29 +20317,114 @@ impl crate::form::FormEncode for CreateInvoiceShippingAddressParams {
 }
 crate::form::form_object!(CreateInvoiceShippingAddressParams);
 /// Fields of the `CreateInvoiceAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateInvoiceAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceAddonsParams {
     /// Parameters with nothing set.
@@ -11671,44 +20486,187 @@ impl crate::form::FormEncode for CreateInvoiceAddonsParams {
 }
 crate::form::form_object!(CreateInvoiceAddonsParams);
 /// Fields of the `CreateInvoiceChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateInvoiceChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceChargesParams {
     /// Parameters with nothing set.
@@ -11809,15 +20767,61 @@ impl crate::form::FormEncode for CreateInvoiceChargesParams {
 }
 crate::form::form_object!(CreateInvoiceChargesParams);
 /// Fields of the `CreateInvoiceNotesToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceNotesToRemoveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CreateInvoiceNotesToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceNotesToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceNotesToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceNotesToRemoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceNotesToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceNotesToRemoveParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceNotesToRemoveParams {
     /// Parameters with nothing set.
@@ -11845,19 +20849,74 @@ impl crate::form::FormEncode for CreateInvoiceNotesToRemoveParams {
 }
 crate::form::form_object!(CreateInvoiceNotesToRemoveParams);
 /// Fields of the `CreateInvoiceTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateInvoiceTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -11893,19 +20952,78 @@ impl crate::form::FormEncode for CreateInvoiceTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateInvoiceTaxProvidersFieldsParams);
 /// Fields of the `CreateInvoiceForItemsInvoiceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsInvoiceParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsInvoiceParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "subscription_id",
+                    "po_number",
+                ];
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut po_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsInvoiceParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    po_number: po_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsInvoiceParams {
     /// Parameters with nothing set.
@@ -11941,51 +21059,164 @@ impl crate::form::FormEncode for CreateInvoiceForItemsInvoiceParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsInvoiceParams);
 /// Fields of the `CreateInvoiceForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateInvoiceForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -12097,33 +21328,112 @@ impl crate::form::FormEncode for CreateInvoiceForItemsShippingAddressParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsShippingAddressParams);
 /// Fields of the `CreateInvoiceForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateInvoiceForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -12193,35 +21503,146 @@ impl crate::form::FormEncode for CreateInvoiceForItemsBillingAddressParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsBillingAddressParams);
 /// Fields of the `CreateInvoiceForItemsItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                    "description",
+                    "entity_description",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut description = None;
+                let mut entity_description = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"entity_description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_description",
+                                &mut entity_description,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    description: description.flatten(),
+                    entity_description: entity_description.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsItemPricesParams {
     /// Parameters with nothing set.
@@ -12297,32 +21718,149 @@ impl crate::form::FormEncode for CreateInvoiceForItemsItemPricesParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsItemPricesParams);
 /// Fields of the `CreateInvoiceForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateInvoiceForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -12395,47 +21933,200 @@ impl crate::form::FormEncode for CreateInvoiceForItemsItemTiersParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceForItemsChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                    "entity_description",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut entity_description = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"entity_description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_description",
+                                &mut entity_description,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    entity_description: entity_description.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsChargesParams {
     /// Parameters with nothing set.
@@ -12543,15 +22234,61 @@ impl crate::form::FormEncode for CreateInvoiceForItemsChargesParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsChargesParams);
 /// Fields of the `CreateInvoiceForItemsNotesToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsNotesToRemoveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsNotesToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsNotesToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsNotesToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsNotesToRemoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsNotesToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsNotesToRemoveParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsNotesToRemoveParams {
     /// Parameters with nothing set.
@@ -12579,20 +22316,92 @@ impl crate::form::FormEncode for CreateInvoiceForItemsNotesToRemoveParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsNotesToRemoveParams);
 /// Fields of the `CreateInvoiceForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub apply_on: enums::ApplyOn,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "percentage",
+                    "amount",
+                    "quantity",
+                    "apply_on",
+                    "item_price_id",
+                ];
+                let mut percentage = None;
+                let mut amount = None;
+                let mut quantity = None;
+                let mut apply_on = None;
+                let mut item_price_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsDiscountsParams {
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    quantity: quantity.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    item_price_id: item_price_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -12634,19 +22443,74 @@ impl crate::form::FormEncode for CreateInvoiceForItemsDiscountsParams {
 }
 crate::form::form_object!(CreateInvoiceForItemsDiscountsParams);
 /// Fields of the `CreateInvoiceForItemsTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateInvoiceForItemsTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceForItemsTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceForItemsTaxProvidersFieldsParams {
     /// Parameters with nothing set.

@@ -9,26 +9,19 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `export` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Export {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<MimeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Export {
@@ -49,6 +42,20 @@ impl Export {
 impl ExtraFields for Export {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Export {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("operation_type", &self.operation_type)?;
+        entries.optional("mime_type", &self.mime_type)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("download", &self.download)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Export {
@@ -128,26 +135,32 @@ impl<'de> Deserialize<'de> for Export {
     }
 }
 /// The `Download` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Download {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Download {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Download {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("download_url", &self.download_url)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("mime_type", &self.mime_type)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Download {
@@ -2377,12 +2390,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /exports/{export_id}` (`export.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -2397,6 +2409,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -3068,78 +3088,251 @@ impl RevenueRecognitionRequest {
     }
 }
 /// Parameters of `POST /exports/revenue_recognition` (`export.revenue_recognition`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevenueRecognitionParams {
     pub report_by: enums::ReportBy,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     pub report_from_month: i64,
     pub report_from_year: i64,
     pub report_to_month: i64,
     pub report_to_year: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner: Vec<StringFilter>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_price_id: Vec<StringFilter>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason_code: Vec<StringFilter>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filters in the `invoice` group.
-    #[serde(default, skip_serializing_if = "RevenueRecognitionInvoiceFilters::is_empty")]
     pub invoice: RevenueRecognitionInvoiceFilters,
     /// Filters in the `subscription` group.
-    #[serde(
-        default,
-        skip_serializing_if = "RevenueRecognitionSubscriptionFilters::is_empty"
-    )]
     pub subscription: RevenueRecognitionSubscriptionFilters,
     /// Filters in the `customer` group.
-    #[serde(
-        default,
-        skip_serializing_if = "RevenueRecognitionCustomerFilters::is_empty"
-    )]
     pub customer: RevenueRecognitionCustomerFilters,
     /// Filters in the `relationship` group.
-    #[serde(
-        default,
-        skip_serializing_if = "RevenueRecognitionRelationshipFilters::is_empty"
-    )]
     pub relationship: RevenueRecognitionRelationshipFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RevenueRecognitionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("report_by", &self.report_by)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("report_from_month", &self.report_from_month)?;
+        entries.field("report_from_year", &self.report_from_year)?;
+        entries.field("report_to_month", &self.report_to_month)?;
+        entries.field("report_to_year", &self.report_to_year)?;
+        entries.optional("include_discounts", &self.include_discounts)?;
+        entries.conditions("payment_owner", &self.payment_owner)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("item_price_id", &self.item_price_id)?;
+        entries.conditions("cancel_reason_code", &self.cancel_reason_code)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        if !self.invoice.is_empty() {
+            entries.field("invoice", &self.invoice)?;
+        }
+        if !self.subscription.is_empty() {
+            entries.field("subscription", &self.subscription)?;
+        }
+        if !self.customer.is_empty() {
+            entries.field("customer", &self.customer)?;
+        }
+        if !self.relationship.is_empty() {
+            entries.field("relationship", &self.relationship)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RevenueRecognitionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevenueRecognitionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RevenueRecognitionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevenueRecognitionParams, A::Error> {
+                let mut report_by = None;
+                let mut currency_code = None;
+                let mut report_from_month = None;
+                let mut report_from_year = None;
+                let mut report_to_month = None;
+                let mut report_to_year = None;
+                let mut include_discounts = None;
+                let mut payment_owner = None;
+                let mut item_id = None;
+                let mut item_price_id = None;
+                let mut cancel_reason_code = None;
+                let mut business_entity_id = None;
+                let mut invoice = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut relationship = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"report_by" => {
+                            crate::decode::param(&mut map, "report_by", &mut report_by)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"report_from_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_from_month",
+                                &mut report_from_month,
+                            )?
+                        }
+                        b"report_from_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_from_year",
+                                &mut report_from_year,
+                            )?
+                        }
+                        b"report_to_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_to_month",
+                                &mut report_to_month,
+                            )?
+                        }
+                        b"report_to_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_to_year",
+                                &mut report_to_year,
+                            )?
+                        }
+                        b"include_discounts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_discounts",
+                                &mut include_discounts,
+                            )?
+                        }
+                        b"payment_owner" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner",
+                                &mut payment_owner,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason_code",
+                                &mut cancel_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"relationship" => {
+                            crate::decode::param(
+                                &mut map,
+                                "relationship",
+                                &mut relationship,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RevenueRecognitionParams {
+                    report_by: crate::decode::required(report_by, "report_by")?,
+                    currency_code: currency_code.flatten(),
+                    report_from_month: crate::decode::required(
+                        report_from_month,
+                        "report_from_month",
+                    )?,
+                    report_from_year: crate::decode::required(
+                        report_from_year,
+                        "report_from_year",
+                    )?,
+                    report_to_month: crate::decode::required(
+                        report_to_month,
+                        "report_to_month",
+                    )?,
+                    report_to_year: crate::decode::required(
+                        report_to_year,
+                        "report_to_year",
+                    )?,
+                    include_discounts: include_discounts.flatten(),
+                    payment_owner: payment_owner.unwrap_or_default(),
+                    item_id: item_id.unwrap_or_default(),
+                    item_price_id: item_price_id.unwrap_or_default(),
+                    cancel_reason_code: cancel_reason_code.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    invoice: invoice.unwrap_or_default(),
+                    subscription: subscription.unwrap_or_default(),
+                    customer: customer.unwrap_or_default(),
+                    relationship: relationship.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevenueRecognitionParams {
     /// Parameters with the required fields set and nothing else.
@@ -3198,108 +3391,239 @@ impl crate::form::FormEncode for RevenueRecognitionParams {
     }
 }
 /// The `invoice` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `invoice[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevenueRecognitionInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub paid_at: Vec<TimestampFilter>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_paid: Vec<NumberFilter>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_adjusted: Vec<NumberFilter>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub credits_applied: Vec<NumberFilter>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub dunning_status: Vec<EnumFilter<RevenueRecognitionInvoiceDunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for RevenueRecognitionInvoiceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("recurring", &self.recurring)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("paid_at", &self.paid_at)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("amount_paid", &self.amount_paid)?;
+        entries.conditions("amount_adjusted", &self.amount_adjusted)?;
+        entries.conditions("credits_applied", &self.credits_applied)?;
+        entries.conditions("amount_due", &self.amount_due)?;
+        entries.conditions("dunning_status", &self.dunning_status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevenueRecognitionInvoiceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RevenueRecognitionInvoiceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevenueRecognitionInvoiceFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "recurring",
+                    "status",
+                    "price_type",
+                    "date",
+                    "paid_at",
+                    "total",
+                    "amount_paid",
+                    "amount_adjusted",
+                    "credits_applied",
+                    "amount_due",
+                    "dunning_status",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut recurring = None;
+                let mut status = None;
+                let mut price_type = None;
+                let mut date = None;
+                let mut paid_at = None;
+                let mut total = None;
+                let mut amount_paid = None;
+                let mut amount_adjusted = None;
+                let mut credits_applied = None;
+                let mut amount_due = None;
+                let mut dunning_status = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"recurring" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "recurring",
+                                &mut recurring,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"paid_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "paid_at",
+                                &mut paid_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_paid" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_paid",
+                                &mut amount_paid,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_adjusted" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_adjusted",
+                                &mut amount_adjusted,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"credits_applied" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "credits_applied",
+                                &mut credits_applied,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_due" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_due",
+                                &mut amount_due,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"dunning_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "dunning_status",
+                                &mut dunning_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RevenueRecognitionInvoiceFilters {
+                    id: id.unwrap_or_default(),
+                    recurring: recurring.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    paid_at: paid_at.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    amount_paid: amount_paid.unwrap_or_default(),
+                    amount_adjusted: amount_adjusted.unwrap_or_default(),
+                    credits_applied: credits_applied.unwrap_or_default(),
+                    amount_due: amount_due.unwrap_or_default(),
+                    dunning_status: dunning_status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevenueRecognitionInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -3333,115 +3657,254 @@ impl crate::form::FormEncode for RevenueRecognitionInvoiceFilters {
 }
 crate::form::form_object!(RevenueRecognitionInvoiceFilters);
 /// The `subscription` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `subscription[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevenueRecognitionSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<RevenueRecognitionSubscriptionStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason: Vec<EnumFilter<RevenueRecognitionSubscriptionCancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub activated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub next_billing_at: Vec<TimestampFilter>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancelled_at: Vec<TimestampFilter>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub has_scheduled_changes: Vec<BooleanFilter>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub plan_id: Vec<StringFilter>,
+}
+impl Serialize for RevenueRecognitionSubscriptionFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("cancel_reason", &self.cancel_reason)?;
+        entries.conditions("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("activated_at", &self.activated_at)?;
+        entries.conditions("next_billing_at", &self.next_billing_at)?;
+        entries.conditions("cancelled_at", &self.cancelled_at)?;
+        entries.conditions("has_scheduled_changes", &self.has_scheduled_changes)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("plan_id", &self.plan_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevenueRecognitionSubscriptionFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RevenueRecognitionSubscriptionFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevenueRecognitionSubscriptionFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "status",
+                    "cancel_reason",
+                    "remaining_billing_cycles",
+                    "created_at",
+                    "activated_at",
+                    "next_billing_at",
+                    "cancelled_at",
+                    "has_scheduled_changes",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                    "plan_id",
+                ];
+                let mut id = None;
+                let mut customer_id = None;
+                let mut status = None;
+                let mut cancel_reason = None;
+                let mut remaining_billing_cycles = None;
+                let mut created_at = None;
+                let mut activated_at = None;
+                let mut next_billing_at = None;
+                let mut cancelled_at = None;
+                let mut has_scheduled_changes = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                let mut plan_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason",
+                                &mut cancel_reason,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"remaining_billing_cycles" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "remaining_billing_cycles",
+                                &mut remaining_billing_cycles,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"activated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "activated_at",
+                                &mut activated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"next_billing_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "next_billing_at",
+                                &mut next_billing_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"has_scheduled_changes" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "has_scheduled_changes",
+                                &mut has_scheduled_changes,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"plan_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "plan_id",
+                                &mut plan_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RevenueRecognitionSubscriptionFilters {
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    cancel_reason: cancel_reason.unwrap_or_default(),
+                    remaining_billing_cycles: remaining_billing_cycles
+                        .unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    activated_at: activated_at.unwrap_or_default(),
+                    next_billing_at: next_billing_at.unwrap_or_default(),
+                    cancelled_at: cancelled_at.unwrap_or_default(),
+                    has_scheduled_changes: has_scheduled_changes.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    plan_id: plan_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevenueRecognitionSubscriptionFilters {
     /// Whether no filter of the group is set.
@@ -3477,101 +3940,225 @@ impl crate::form::FormEncode for RevenueRecognitionSubscriptionFilters {
 }
 crate::form::form_object!(RevenueRecognitionSubscriptionFilters);
 /// The `customer` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `customer[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevenueRecognitionCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub first_name: Vec<StringFilter>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub last_name: Vec<StringFilter>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub email: Vec<StringFilter>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub company: Vec<StringFilter>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub phone: Vec<StringFilter>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for RevenueRecognitionCustomerFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("first_name", &self.first_name)?;
+        entries.conditions("last_name", &self.last_name)?;
+        entries.conditions("email", &self.email)?;
+        entries.conditions("company", &self.company)?;
+        entries.conditions("phone", &self.phone)?;
+        entries.conditions("auto_collection", &self.auto_collection)?;
+        entries.conditions("taxability", &self.taxability)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevenueRecognitionCustomerFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RevenueRecognitionCustomerFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevenueRecognitionCustomerFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "auto_collection",
+                    "taxability",
+                    "created_at",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut auto_collection = None;
+                let mut taxability = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "last_name",
+                                &mut last_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"email" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "email",
+                                &mut email,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"company" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "company",
+                                &mut company,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"phone" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "phone",
+                                &mut phone,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RevenueRecognitionCustomerFilters {
+                    id: id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    company: company.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                    auto_collection: auto_collection.unwrap_or_default(),
+                    taxability: taxability.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevenueRecognitionCustomerFilters {
     /// Whether no filter of the group is set.
@@ -3603,31 +4190,85 @@ impl crate::form::FormEncode for RevenueRecognitionCustomerFilters {
 }
 crate::form::form_object!(RevenueRecognitionCustomerFilters);
 /// The `relationship` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `relationship[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevenueRecognitionRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_id: Vec<StringFilter>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner_id: Vec<StringFilter>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub invoice_owner_id: Vec<StringFilter>,
+}
+impl Serialize for RevenueRecognitionRelationshipFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("parent_id", &self.parent_id)?;
+        entries.conditions("payment_owner_id", &self.payment_owner_id)?;
+        entries.conditions("invoice_owner_id", &self.invoice_owner_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RevenueRecognitionRelationshipFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevenueRecognitionRelationshipFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RevenueRecognitionRelationshipFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevenueRecognitionRelationshipFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "parent_id",
+                    "payment_owner_id",
+                    "invoice_owner_id",
+                ];
+                let mut parent_id = None;
+                let mut payment_owner_id = None;
+                let mut invoice_owner_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"parent_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_id",
+                                &mut parent_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner_id",
+                                &mut payment_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "invoice_owner_id",
+                                &mut invoice_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RevenueRecognitionRelationshipFilters {
+                    parent_id: parent_id.unwrap_or_default(),
+                    payment_owner_id: payment_owner_id.unwrap_or_default(),
+                    invoice_owner_id: invoice_owner_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevenueRecognitionRelationshipFilters {
     /// Whether no filter of the group is set.
@@ -3645,12 +4286,11 @@ impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
 }
 crate::form::form_object!(RevenueRecognitionRelationshipFilters);
 /// What `POST /exports/revenue_recognition` (`export.revenue_recognition`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevenueRecognitionResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RevenueRecognitionResponse {
@@ -3665,6 +4305,14 @@ impl RevenueRecognitionResponse {
 impl ExtraFields for RevenueRecognitionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RevenueRecognitionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
@@ -4334,75 +4982,251 @@ impl DeferredRevenueRequest {
     }
 }
 /// Parameters of `POST /exports/deferred_revenue` (`export.deferred_revenue`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeferredRevenueParams {
     pub report_by: enums::ReportBy,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     pub report_from_month: i64,
     pub report_from_year: i64,
     pub report_to_month: i64,
     pub report_to_year: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner: Vec<StringFilter>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_price_id: Vec<StringFilter>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason_code: Vec<StringFilter>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filters in the `invoice` group.
-    #[serde(default, skip_serializing_if = "DeferredRevenueInvoiceFilters::is_empty")]
     pub invoice: DeferredRevenueInvoiceFilters,
     /// Filters in the `subscription` group.
-    #[serde(
-        default,
-        skip_serializing_if = "DeferredRevenueSubscriptionFilters::is_empty"
-    )]
     pub subscription: DeferredRevenueSubscriptionFilters,
     /// Filters in the `customer` group.
-    #[serde(default, skip_serializing_if = "DeferredRevenueCustomerFilters::is_empty")]
     pub customer: DeferredRevenueCustomerFilters,
     /// Filters in the `relationship` group.
-    #[serde(
-        default,
-        skip_serializing_if = "DeferredRevenueRelationshipFilters::is_empty"
-    )]
     pub relationship: DeferredRevenueRelationshipFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeferredRevenueParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("report_by", &self.report_by)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("report_from_month", &self.report_from_month)?;
+        entries.field("report_from_year", &self.report_from_year)?;
+        entries.field("report_to_month", &self.report_to_month)?;
+        entries.field("report_to_year", &self.report_to_year)?;
+        entries.optional("include_discounts", &self.include_discounts)?;
+        entries.conditions("payment_owner", &self.payment_owner)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("item_price_id", &self.item_price_id)?;
+        entries.conditions("cancel_reason_code", &self.cancel_reason_code)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        if !self.invoice.is_empty() {
+            entries.field("invoice", &self.invoice)?;
+        }
+        if !self.subscription.is_empty() {
+            entries.field("subscription", &self.subscription)?;
+        }
+        if !self.customer.is_empty() {
+            entries.field("customer", &self.customer)?;
+        }
+        if !self.relationship.is_empty() {
+            entries.field("relationship", &self.relationship)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeferredRevenueParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeferredRevenueParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeferredRevenueParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeferredRevenueParams, A::Error> {
+                let mut report_by = None;
+                let mut currency_code = None;
+                let mut report_from_month = None;
+                let mut report_from_year = None;
+                let mut report_to_month = None;
+                let mut report_to_year = None;
+                let mut include_discounts = None;
+                let mut payment_owner = None;
+                let mut item_id = None;
+                let mut item_price_id = None;
+                let mut cancel_reason_code = None;
+                let mut business_entity_id = None;
+                let mut invoice = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut relationship = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"report_by" => {
+                            crate::decode::param(&mut map, "report_by", &mut report_by)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"report_from_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_from_month",
+                                &mut report_from_month,
+                            )?
+                        }
+                        b"report_from_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_from_year",
+                                &mut report_from_year,
+                            )?
+                        }
+                        b"report_to_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_to_month",
+                                &mut report_to_month,
+                            )?
+                        }
+                        b"report_to_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "report_to_year",
+                                &mut report_to_year,
+                            )?
+                        }
+                        b"include_discounts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_discounts",
+                                &mut include_discounts,
+                            )?
+                        }
+                        b"payment_owner" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner",
+                                &mut payment_owner,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason_code",
+                                &mut cancel_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"relationship" => {
+                            crate::decode::param(
+                                &mut map,
+                                "relationship",
+                                &mut relationship,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeferredRevenueParams {
+                    report_by: crate::decode::required(report_by, "report_by")?,
+                    currency_code: currency_code.flatten(),
+                    report_from_month: crate::decode::required(
+                        report_from_month,
+                        "report_from_month",
+                    )?,
+                    report_from_year: crate::decode::required(
+                        report_from_year,
+                        "report_from_year",
+                    )?,
+                    report_to_month: crate::decode::required(
+                        report_to_month,
+                        "report_to_month",
+                    )?,
+                    report_to_year: crate::decode::required(
+                        report_to_year,
+                        "report_to_year",
+                    )?,
+                    include_discounts: include_discounts.flatten(),
+                    payment_owner: payment_owner.unwrap_or_default(),
+                    item_id: item_id.unwrap_or_default(),
+                    item_price_id: item_price_id.unwrap_or_default(),
+                    cancel_reason_code: cancel_reason_code.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    invoice: invoice.unwrap_or_default(),
+                    subscription: subscription.unwrap_or_default(),
+                    customer: customer.unwrap_or_default(),
+                    relationship: relationship.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeferredRevenueParams {
     /// Parameters with the required fields set and nothing else.
@@ -4461,108 +5285,239 @@ impl crate::form::FormEncode for DeferredRevenueParams {
     }
 }
 /// The `invoice` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `invoice[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeferredRevenueInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<DeferredRevenueInvoiceStatus>>,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub paid_at: Vec<TimestampFilter>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_paid: Vec<NumberFilter>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_adjusted: Vec<NumberFilter>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub credits_applied: Vec<NumberFilter>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub dunning_status: Vec<EnumFilter<DeferredRevenueInvoiceDunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for DeferredRevenueInvoiceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("recurring", &self.recurring)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("paid_at", &self.paid_at)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("amount_paid", &self.amount_paid)?;
+        entries.conditions("amount_adjusted", &self.amount_adjusted)?;
+        entries.conditions("credits_applied", &self.credits_applied)?;
+        entries.conditions("amount_due", &self.amount_due)?;
+        entries.conditions("dunning_status", &self.dunning_status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeferredRevenueInvoiceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeferredRevenueInvoiceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeferredRevenueInvoiceFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "recurring",
+                    "status",
+                    "price_type",
+                    "date",
+                    "paid_at",
+                    "total",
+                    "amount_paid",
+                    "amount_adjusted",
+                    "credits_applied",
+                    "amount_due",
+                    "dunning_status",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut recurring = None;
+                let mut status = None;
+                let mut price_type = None;
+                let mut date = None;
+                let mut paid_at = None;
+                let mut total = None;
+                let mut amount_paid = None;
+                let mut amount_adjusted = None;
+                let mut credits_applied = None;
+                let mut amount_due = None;
+                let mut dunning_status = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"recurring" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "recurring",
+                                &mut recurring,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"paid_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "paid_at",
+                                &mut paid_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_paid" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_paid",
+                                &mut amount_paid,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_adjusted" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_adjusted",
+                                &mut amount_adjusted,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"credits_applied" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "credits_applied",
+                                &mut credits_applied,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_due" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_due",
+                                &mut amount_due,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"dunning_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "dunning_status",
+                                &mut dunning_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeferredRevenueInvoiceFilters {
+                    id: id.unwrap_or_default(),
+                    recurring: recurring.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    paid_at: paid_at.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    amount_paid: amount_paid.unwrap_or_default(),
+                    amount_adjusted: amount_adjusted.unwrap_or_default(),
+                    credits_applied: credits_applied.unwrap_or_default(),
+                    amount_due: amount_due.unwrap_or_default(),
+                    dunning_status: dunning_status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeferredRevenueInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -4596,115 +5551,254 @@ impl crate::form::FormEncode for DeferredRevenueInvoiceFilters {
 }
 crate::form::form_object!(DeferredRevenueInvoiceFilters);
 /// The `subscription` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `subscription[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeferredRevenueSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<DeferredRevenueSubscriptionStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason: Vec<EnumFilter<DeferredRevenueSubscriptionCancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub activated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub next_billing_at: Vec<TimestampFilter>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancelled_at: Vec<TimestampFilter>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub has_scheduled_changes: Vec<BooleanFilter>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub plan_id: Vec<StringFilter>,
+}
+impl Serialize for DeferredRevenueSubscriptionFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("cancel_reason", &self.cancel_reason)?;
+        entries.conditions("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("activated_at", &self.activated_at)?;
+        entries.conditions("next_billing_at", &self.next_billing_at)?;
+        entries.conditions("cancelled_at", &self.cancelled_at)?;
+        entries.conditions("has_scheduled_changes", &self.has_scheduled_changes)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("plan_id", &self.plan_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeferredRevenueSubscriptionFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeferredRevenueSubscriptionFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeferredRevenueSubscriptionFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "status",
+                    "cancel_reason",
+                    "remaining_billing_cycles",
+                    "created_at",
+                    "activated_at",
+                    "next_billing_at",
+                    "cancelled_at",
+                    "has_scheduled_changes",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                    "plan_id",
+                ];
+                let mut id = None;
+                let mut customer_id = None;
+                let mut status = None;
+                let mut cancel_reason = None;
+                let mut remaining_billing_cycles = None;
+                let mut created_at = None;
+                let mut activated_at = None;
+                let mut next_billing_at = None;
+                let mut cancelled_at = None;
+                let mut has_scheduled_changes = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                let mut plan_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason",
+                                &mut cancel_reason,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"remaining_billing_cycles" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "remaining_billing_cycles",
+                                &mut remaining_billing_cycles,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"activated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "activated_at",
+                                &mut activated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"next_billing_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "next_billing_at",
+                                &mut next_billing_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"has_scheduled_changes" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "has_scheduled_changes",
+                                &mut has_scheduled_changes,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"plan_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "plan_id",
+                                &mut plan_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeferredRevenueSubscriptionFilters {
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    cancel_reason: cancel_reason.unwrap_or_default(),
+                    remaining_billing_cycles: remaining_billing_cycles
+                        .unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    activated_at: activated_at.unwrap_or_default(),
+                    next_billing_at: next_billing_at.unwrap_or_default(),
+                    cancelled_at: cancelled_at.unwrap_or_default(),
+                    has_scheduled_changes: has_scheduled_changes.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    plan_id: plan_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeferredRevenueSubscriptionFilters {
     /// Whether no filter of the group is set.
@@ -4740,101 +5834,225 @@ impl crate::form::FormEncode for DeferredRevenueSubscriptionFilters {
 }
 crate::form::form_object!(DeferredRevenueSubscriptionFilters);
 /// The `customer` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `customer[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeferredRevenueCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub first_name: Vec<StringFilter>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub last_name: Vec<StringFilter>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub email: Vec<StringFilter>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub company: Vec<StringFilter>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub phone: Vec<StringFilter>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for DeferredRevenueCustomerFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("first_name", &self.first_name)?;
+        entries.conditions("last_name", &self.last_name)?;
+        entries.conditions("email", &self.email)?;
+        entries.conditions("company", &self.company)?;
+        entries.conditions("phone", &self.phone)?;
+        entries.conditions("auto_collection", &self.auto_collection)?;
+        entries.conditions("taxability", &self.taxability)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeferredRevenueCustomerFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeferredRevenueCustomerFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeferredRevenueCustomerFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "auto_collection",
+                    "taxability",
+                    "created_at",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut auto_collection = None;
+                let mut taxability = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "last_name",
+                                &mut last_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"email" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "email",
+                                &mut email,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"company" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "company",
+                                &mut company,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"phone" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "phone",
+                                &mut phone,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeferredRevenueCustomerFilters {
+                    id: id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    company: company.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                    auto_collection: auto_collection.unwrap_or_default(),
+                    taxability: taxability.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeferredRevenueCustomerFilters {
     /// Whether no filter of the group is set.
@@ -4866,31 +6084,85 @@ impl crate::form::FormEncode for DeferredRevenueCustomerFilters {
 }
 crate::form::form_object!(DeferredRevenueCustomerFilters);
 /// The `relationship` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `relationship[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeferredRevenueRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_id: Vec<StringFilter>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner_id: Vec<StringFilter>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub invoice_owner_id: Vec<StringFilter>,
+}
+impl Serialize for DeferredRevenueRelationshipFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("parent_id", &self.parent_id)?;
+        entries.conditions("payment_owner_id", &self.payment_owner_id)?;
+        entries.conditions("invoice_owner_id", &self.invoice_owner_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeferredRevenueRelationshipFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeferredRevenueRelationshipFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeferredRevenueRelationshipFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeferredRevenueRelationshipFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "parent_id",
+                    "payment_owner_id",
+                    "invoice_owner_id",
+                ];
+                let mut parent_id = None;
+                let mut payment_owner_id = None;
+                let mut invoice_owner_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"parent_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_id",
+                                &mut parent_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner_id",
+                                &mut payment_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "invoice_owner_id",
+                                &mut invoice_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeferredRevenueRelationshipFilters {
+                    parent_id: parent_id.unwrap_or_default(),
+                    payment_owner_id: payment_owner_id.unwrap_or_default(),
+                    invoice_owner_id: invoice_owner_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeferredRevenueRelationshipFilters {
     /// Whether no filter of the group is set.
@@ -4908,12 +6180,11 @@ impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
 }
 crate::form::form_object!(DeferredRevenueRelationshipFilters);
 /// What `POST /exports/deferred_revenue` (`export.deferred_revenue`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeferredRevenueResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeferredRevenueResponse {
@@ -4928,6 +6199,14 @@ impl DeferredRevenueResponse {
 impl ExtraFields for DeferredRevenueResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeferredRevenueResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeferredRevenueResponse {
@@ -5177,22 +6456,73 @@ impl PlansRequest {
     }
 }
 /// Parameters of `POST /exports/plans` (`export.plans`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlansParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filters in the `plan` group.
-    #[serde(default, skip_serializing_if = "PlansPlanFilters::is_empty")]
     pub plan: PlansPlanFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PlansParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        if !self.plan.is_empty() {
+            entries.field("plan", &self.plan)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PlansParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PlansParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PlansParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PlansParams, A::Error> {
+                let mut currency_code = None;
+                let mut plan = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"plan" => crate::decode::param(&mut map, "plan", &mut plan)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PlansParams {
+                    currency_code: currency_code.unwrap_or_default(),
+                    plan: plan.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PlansParams {
     /// Parameters with nothing set.
@@ -5217,94 +6547,211 @@ impl crate::form::FormEncode for PlansParams {
     }
 }
 /// The `plan` filters of `POST /exports/plans` (`export.plans`), sent as `plan[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlansPlanFilters {
     /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price: Vec<NumberFilter>,
     /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period_unit: Vec<EnumFilter<PlansPlanTrialPeriodUnit>>,
     /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub addon_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
     /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub giftable: Vec<BooleanFilter>,
     /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<PlansPlanStatus>>,
     /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for PlansPlanFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("price", &self.price)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("trial_period", &self.trial_period)?;
+        entries.conditions("trial_period_unit", &self.trial_period_unit)?;
+        entries.conditions("addon_applicability", &self.addon_applicability)?;
+        entries.conditions("giftable", &self.giftable)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PlansPlanFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PlansPlanFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PlansPlanFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PlansPlanFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "name",
+                    "price",
+                    "period",
+                    "period_unit",
+                    "trial_period",
+                    "trial_period_unit",
+                    "addon_applicability",
+                    "giftable",
+                    "status",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut name = None;
+                let mut price = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut addon_applicability = None;
+                let mut giftable = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price",
+                                &mut price,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"addon_applicability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "addon_applicability",
+                                &mut addon_applicability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"giftable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "giftable",
+                                &mut giftable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PlansPlanFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    price: price.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    trial_period: trial_period.unwrap_or_default(),
+                    trial_period_unit: trial_period_unit.unwrap_or_default(),
+                    addon_applicability: addon_applicability.unwrap_or_default(),
+                    giftable: giftable.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PlansPlanFilters {
     /// Whether no filter of the group is set.
@@ -5335,12 +6782,11 @@ impl crate::form::FormEncode for PlansPlanFilters {
 }
 crate::form::form_object!(PlansPlanFilters);
 /// What `POST /exports/plans` (`export.plans`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlansResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PlansResponse {
@@ -5355,6 +6801,14 @@ impl PlansResponse {
 impl ExtraFields for PlansResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PlansResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PlansResponse {
@@ -5571,22 +7025,73 @@ impl AddonsRequest {
     }
 }
 /// Parameters of `POST /exports/addons` (`export.addons`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddonsParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filters in the `addon` group.
-    #[serde(default, skip_serializing_if = "AddonsAddonFilters::is_empty")]
     pub addon: AddonsAddonFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        if !self.addon.is_empty() {
+            entries.field("addon", &self.addon)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddonsParams, A::Error> {
+                let mut currency_code = None;
+                let mut addon = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"addon" => crate::decode::param(&mut map, "addon", &mut addon)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddonsParams {
+                    currency_code: currency_code.unwrap_or_default(),
+                    addon: addon.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddonsParams {
     /// Parameters with nothing set.
@@ -5611,73 +7116,169 @@ impl crate::form::FormEncode for AddonsParams {
     }
 }
 /// The `addon` filters of `POST /exports/addons` (`export.addons`), sent as `addon[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddonsAddonFilters {
     /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub charge_type: Vec<EnumFilter<AddonsAddonChargeType>>,
     /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price: Vec<NumberFilter>,
     /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<AddonsAddonPeriodUnit>>,
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<AddonsAddonStatus>>,
     /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for AddonsAddonFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("charge_type", &self.charge_type)?;
+        entries.conditions("price", &self.price)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddonsAddonFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddonsAddonFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddonsAddonFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddonsAddonFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "name",
+                    "charge_type",
+                    "price",
+                    "period",
+                    "period_unit",
+                    "status",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut name = None;
+                let mut charge_type = None;
+                let mut price = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"charge_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "charge_type",
+                                &mut charge_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price",
+                                &mut price,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddonsAddonFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    charge_type: charge_type.unwrap_or_default(),
+                    price: price.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddonsAddonFilters {
     /// Whether no filter of the group is set.
@@ -5703,12 +7304,11 @@ impl crate::form::FormEncode for AddonsAddonFilters {
 }
 crate::form::form_object!(AddonsAddonFilters);
 /// What `POST /exports/addons` (`export.addons`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddonsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddonsResponse {
@@ -5723,6 +7323,14 @@ impl AddonsResponse {
 impl ExtraFields for AddonsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddonsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddonsResponse {
@@ -5939,29 +7547,90 @@ impl CouponsRequest {
     }
 }
 /// Parameters of `POST /exports/coupons` (`export.coupons`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CouponsParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub applicable_item_price_ids: Vec<StringFilter>,
     /// Filters in the `coupon` group.
-    #[serde(default, skip_serializing_if = "CouponsCouponFilters::is_empty")]
     pub coupon: CouponsCouponFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CouponsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries
+            .conditions("applicable_item_price_ids", &self.applicable_item_price_ids)?;
+        if !self.coupon.is_empty() {
+            entries.field("coupon", &self.coupon)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CouponsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponsParams, A::Error> {
+                let mut currency_code = None;
+                let mut applicable_item_price_ids = None;
+                let mut coupon = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"applicable_item_price_ids" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "applicable_item_price_ids",
+                                &mut applicable_item_price_ids,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CouponsParams {
+                    currency_code: currency_code.unwrap_or_default(),
+                    applicable_item_price_ids: applicable_item_price_ids
+                        .unwrap_or_default(),
+                    coupon: coupon.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CouponsParams {
     /// Parameters with nothing set.
@@ -5988,66 +7657,155 @@ impl crate::form::FormEncode for CouponsParams {
     }
 }
 /// The `coupon` filters of `POST /exports/coupons` (`export.coupons`), sent as `coupon[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CouponsCouponFilters {
     /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub discount_type: Vec<EnumFilter<CouponsCouponDiscountType>>,
     /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub duration_type: Vec<EnumFilter<enums::DurationType>>,
     /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<CouponsCouponStatus>>,
     /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub apply_on: Vec<EnumFilter<CouponsCouponApplyOn>>,
     /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
+}
+impl Serialize for CouponsCouponFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("discount_type", &self.discount_type)?;
+        entries.conditions("duration_type", &self.duration_type)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("apply_on", &self.apply_on)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CouponsCouponFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponsCouponFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponsCouponFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponsCouponFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "name",
+                    "discount_type",
+                    "duration_type",
+                    "status",
+                    "apply_on",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut id = None;
+                let mut name = None;
+                let mut discount_type = None;
+                let mut duration_type = None;
+                let mut status = None;
+                let mut apply_on = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"discount_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "discount_type",
+                                &mut discount_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "apply_on",
+                                &mut apply_on,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CouponsCouponFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    discount_type: discount_type.unwrap_or_default(),
+                    duration_type: duration_type.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    apply_on: apply_on.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CouponsCouponFilters {
     /// Whether no filter of the group is set.
@@ -6072,12 +7830,11 @@ impl crate::form::FormEncode for CouponsCouponFilters {
 }
 crate::form::form_object!(CouponsCouponFilters);
 /// What `POST /exports/coupons` (`export.coupons`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CouponsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CouponsResponse {
@@ -6092,6 +7849,14 @@ impl CouponsResponse {
 impl ExtraFields for CouponsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CouponsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CouponsResponse {
@@ -6396,27 +8161,100 @@ impl CustomersRequest {
     }
 }
 /// Parameters of `POST /exports/customers` (`export.customers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filters in the `customer` group.
-    #[serde(default, skip_serializing_if = "CustomersCustomerFilters::is_empty")]
     pub customer: CustomersCustomerFilters,
     /// Filters in the `relationship` group.
-    #[serde(default, skip_serializing_if = "CustomersRelationshipFilters::is_empty")]
     pub relationship: CustomersRelationshipFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CustomersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("export_type", &self.export_type)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        if !self.customer.is_empty() {
+            entries.field("customer", &self.customer)?;
+        }
+        if !self.relationship.is_empty() {
+            entries.field("relationship", &self.relationship)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CustomersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustomersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomersParams, A::Error> {
+                let mut export_type = None;
+                let mut business_entity_id = None;
+                let mut customer = None;
+                let mut relationship = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"export_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "export_type",
+                                &mut export_type,
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"relationship" => {
+                            crate::decode::param(
+                                &mut map,
+                                "relationship",
+                                &mut relationship,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CustomersParams {
+                    export_type: export_type.flatten(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    customer: customer.unwrap_or_default(),
+                    relationship: relationship.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomersParams {
     /// Parameters with nothing set.
@@ -6445,101 +8283,225 @@ impl crate::form::FormEncode for CustomersParams {
     }
 }
 /// The `customer` filters of `POST /exports/customers` (`export.customers`), sent as `customer[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomersCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub first_name: Vec<StringFilter>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub last_name: Vec<StringFilter>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub email: Vec<StringFilter>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub company: Vec<StringFilter>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub phone: Vec<StringFilter>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for CustomersCustomerFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("first_name", &self.first_name)?;
+        entries.conditions("last_name", &self.last_name)?;
+        entries.conditions("email", &self.email)?;
+        entries.conditions("company", &self.company)?;
+        entries.conditions("phone", &self.phone)?;
+        entries.conditions("auto_collection", &self.auto_collection)?;
+        entries.conditions("taxability", &self.taxability)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CustomersCustomerFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomersCustomerFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustomersCustomerFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomersCustomerFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "auto_collection",
+                    "taxability",
+                    "created_at",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut auto_collection = None;
+                let mut taxability = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "last_name",
+                                &mut last_name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"email" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "email",
+                                &mut email,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"company" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "company",
+                                &mut company,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"phone" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "phone",
+                                &mut phone,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CustomersCustomerFilters {
+                    id: id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    company: company.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                    auto_collection: auto_collection.unwrap_or_default(),
+                    taxability: taxability.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomersCustomerFilters {
     /// Whether no filter of the group is set.
@@ -6571,31 +8533,85 @@ impl crate::form::FormEncode for CustomersCustomerFilters {
 }
 crate::form::form_object!(CustomersCustomerFilters);
 /// The `relationship` filters of `POST /exports/customers` (`export.customers`), sent as `relationship[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomersRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_id: Vec<StringFilter>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner_id: Vec<StringFilter>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub invoice_owner_id: Vec<StringFilter>,
+}
+impl Serialize for CustomersRelationshipFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("parent_id", &self.parent_id)?;
+        entries.conditions("payment_owner_id", &self.payment_owner_id)?;
+        entries.conditions("invoice_owner_id", &self.invoice_owner_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CustomersRelationshipFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomersRelationshipFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustomersRelationshipFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomersRelationshipFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "parent_id",
+                    "payment_owner_id",
+                    "invoice_owner_id",
+                ];
+                let mut parent_id = None;
+                let mut payment_owner_id = None;
+                let mut invoice_owner_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"parent_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_id",
+                                &mut parent_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner_id",
+                                &mut payment_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice_owner_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "invoice_owner_id",
+                                &mut invoice_owner_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CustomersRelationshipFilters {
+                    parent_id: parent_id.unwrap_or_default(),
+                    payment_owner_id: payment_owner_id.unwrap_or_default(),
+                    invoice_owner_id: invoice_owner_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomersRelationshipFilters {
     /// Whether no filter of the group is set.
@@ -6613,12 +8629,11 @@ impl crate::form::FormEncode for CustomersRelationshipFilters {
 }
 crate::form::form_object!(CustomersRelationshipFilters);
 /// What `POST /exports/customers` (`export.customers`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomersResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CustomersResponse {
@@ -6633,6 +8648,14 @@ impl CustomersResponse {
 impl ExtraFields for CustomersResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CustomersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CustomersResponse {
@@ -6966,38 +8989,116 @@ impl SubscriptionsRequest {
     }
 }
 /// Parameters of `POST /exports/subscriptions` (`export.subscriptions`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_price_id: Vec<StringFilter>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason_code: Vec<StringFilter>,
     /// Filters in the `subscription` group.
-    #[serde(default, skip_serializing_if = "SubscriptionsSubscriptionFilters::is_empty")]
     pub subscription: SubscriptionsSubscriptionFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SubscriptionsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("export_type", &self.export_type)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("item_price_id", &self.item_price_id)?;
+        entries.conditions("cancel_reason_code", &self.cancel_reason_code)?;
+        if !self.subscription.is_empty() {
+            entries.field("subscription", &self.subscription)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionsParams, A::Error> {
+                let mut export_type = None;
+                let mut item_id = None;
+                let mut item_price_id = None;
+                let mut cancel_reason_code = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"export_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "export_type",
+                                &mut export_type,
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason_code",
+                                &mut cancel_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SubscriptionsParams {
+                    export_type: export_type.flatten(),
+                    item_id: item_id.unwrap_or_default(),
+                    item_price_id: item_price_id.unwrap_or_default(),
+                    cancel_reason_code: cancel_reason_code.unwrap_or_default(),
+                    subscription: subscription.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SubscriptionsParams {
     /// Parameters with nothing set.
@@ -7028,122 +9129,268 @@ impl crate::form::FormEncode for SubscriptionsParams {
     }
 }
 /// The `subscription` filters of `POST /exports/subscriptions` (`export.subscriptions`), sent as `subscription[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionsSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<SubscriptionsSubscriptionStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancel_reason: Vec<EnumFilter<SubscriptionsSubscriptionCancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub activated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub next_billing_at: Vec<TimestampFilter>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancelled_at: Vec<TimestampFilter>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub has_scheduled_changes: Vec<BooleanFilter>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub auto_close_invoices: Vec<BooleanFilter>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub decommissioned: Vec<BooleanFilter>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub plan_id: Vec<StringFilter>,
+}
+impl Serialize for SubscriptionsSubscriptionFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("cancel_reason", &self.cancel_reason)?;
+        entries.conditions("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("activated_at", &self.activated_at)?;
+        entries.conditions("next_billing_at", &self.next_billing_at)?;
+        entries.conditions("cancelled_at", &self.cancelled_at)?;
+        entries.conditions("has_scheduled_changes", &self.has_scheduled_changes)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("offline_payment_method", &self.offline_payment_method)?;
+        entries.conditions("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("decommissioned", &self.decommissioned)?;
+        entries.conditions("plan_id", &self.plan_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionsSubscriptionFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionsSubscriptionFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionsSubscriptionFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "status",
+                    "cancel_reason",
+                    "remaining_billing_cycles",
+                    "created_at",
+                    "activated_at",
+                    "next_billing_at",
+                    "cancelled_at",
+                    "has_scheduled_changes",
+                    "updated_at",
+                    "offline_payment_method",
+                    "auto_close_invoices",
+                    "channel",
+                    "decommissioned",
+                    "plan_id",
+                ];
+                let mut id = None;
+                let mut customer_id = None;
+                let mut status = None;
+                let mut cancel_reason = None;
+                let mut remaining_billing_cycles = None;
+                let mut created_at = None;
+                let mut activated_at = None;
+                let mut next_billing_at = None;
+                let mut cancelled_at = None;
+                let mut has_scheduled_changes = None;
+                let mut updated_at = None;
+                let mut offline_payment_method = None;
+                let mut auto_close_invoices = None;
+                let mut channel = None;
+                let mut decommissioned = None;
+                let mut plan_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancel_reason" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancel_reason",
+                                &mut cancel_reason,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"remaining_billing_cycles" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "remaining_billing_cycles",
+                                &mut remaining_billing_cycles,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"activated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "activated_at",
+                                &mut activated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"next_billing_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "next_billing_at",
+                                &mut next_billing_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"has_scheduled_changes" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "has_scheduled_changes",
+                                &mut has_scheduled_changes,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"decommissioned" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "decommissioned",
+                                &mut decommissioned,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"plan_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "plan_id",
+                                &mut plan_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(SubscriptionsSubscriptionFilters {
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    cancel_reason: cancel_reason.unwrap_or_default(),
+                    remaining_billing_cycles: remaining_billing_cycles
+                        .unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    activated_at: activated_at.unwrap_or_default(),
+                    next_billing_at: next_billing_at.unwrap_or_default(),
+                    cancelled_at: cancelled_at.unwrap_or_default(),
+                    has_scheduled_changes: has_scheduled_changes.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    offline_payment_method: offline_payment_method.unwrap_or_default(),
+                    auto_close_invoices: auto_close_invoices.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    decommissioned: decommissioned.unwrap_or_default(),
+                    plan_id: plan_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SubscriptionsSubscriptionFilters {
     /// Whether no filter of the group is set.
@@ -7180,12 +9427,11 @@ impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
 }
 crate::form::form_object!(SubscriptionsSubscriptionFilters);
 /// What `POST /exports/subscriptions` (`export.subscriptions`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SubscriptionsResponse {
@@ -7200,6 +9446,14 @@ impl SubscriptionsResponse {
 impl ExtraFields for SubscriptionsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SubscriptionsResponse {
@@ -7485,22 +9739,75 @@ impl InvoicesRequest {
     }
 }
 /// Parameters of `POST /exports/invoices` (`export.invoices`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoicesParams {
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner: Vec<StringFilter>,
     /// Filters in the `invoice` group.
-    #[serde(default, skip_serializing_if = "InvoicesInvoiceFilters::is_empty")]
     pub invoice: InvoicesInvoiceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for InvoicesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("payment_owner", &self.payment_owner)?;
+        if !self.invoice.is_empty() {
+            entries.field("invoice", &self.invoice)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesParams, A::Error> {
+                let mut payment_owner = None;
+                let mut invoice = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"payment_owner" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner",
+                                &mut payment_owner,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(InvoicesParams {
+                    payment_owner: payment_owner.unwrap_or_default(),
+                    invoice: invoice.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoicesParams {
     /// Parameters with nothing set.
@@ -7525,122 +9832,267 @@ impl crate::form::FormEncode for InvoicesParams {
     }
 }
 /// The `invoice` filters of `POST /exports/invoices` (`export.invoices`), sent as `invoice[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoicesInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<InvoicesInvoiceStatus>>,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub paid_at: Vec<TimestampFilter>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_paid: Vec<NumberFilter>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_adjusted: Vec<NumberFilter>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub credits_applied: Vec<NumberFilter>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub dunning_status: Vec<EnumFilter<InvoicesInvoiceDunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for InvoicesInvoiceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("recurring", &self.recurring)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("paid_at", &self.paid_at)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("amount_paid", &self.amount_paid)?;
+        entries.conditions("amount_adjusted", &self.amount_adjusted)?;
+        entries.conditions("credits_applied", &self.credits_applied)?;
+        entries.conditions("amount_due", &self.amount_due)?;
+        entries.conditions("dunning_status", &self.dunning_status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesInvoiceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesInvoiceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesInvoiceFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "subscription_id",
+                    "customer_id",
+                    "recurring",
+                    "status",
+                    "price_type",
+                    "date",
+                    "paid_at",
+                    "total",
+                    "amount_paid",
+                    "amount_adjusted",
+                    "credits_applied",
+                    "amount_due",
+                    "dunning_status",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut recurring = None;
+                let mut status = None;
+                let mut price_type = None;
+                let mut date = None;
+                let mut paid_at = None;
+                let mut total = None;
+                let mut amount_paid = None;
+                let mut amount_adjusted = None;
+                let mut credits_applied = None;
+                let mut amount_due = None;
+                let mut dunning_status = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"recurring" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "recurring",
+                                &mut recurring,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"paid_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "paid_at",
+                                &mut paid_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_paid" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_paid",
+                                &mut amount_paid,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_adjusted" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_adjusted",
+                                &mut amount_adjusted,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"credits_applied" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "credits_applied",
+                                &mut credits_applied,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_due" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_due",
+                                &mut amount_due,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"dunning_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "dunning_status",
+                                &mut dunning_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(InvoicesInvoiceFilters {
+                    id: id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    recurring: recurring.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    paid_at: paid_at.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    amount_paid: amount_paid.unwrap_or_default(),
+                    amount_adjusted: amount_adjusted.unwrap_or_default(),
+                    credits_applied: credits_applied.unwrap_or_default(),
+                    amount_due: amount_due.unwrap_or_default(),
+                    dunning_status: dunning_status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoicesInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -7677,12 +10129,11 @@ impl crate::form::FormEncode for InvoicesInvoiceFilters {
 }
 crate::form::form_object!(InvoicesInvoiceFilters);
 /// What `POST /exports/invoices` (`export.invoices`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoicesResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl InvoicesResponse {
@@ -7697,6 +10148,14 @@ impl InvoicesResponse {
 impl ExtraFields for InvoicesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InvoicesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InvoicesResponse {
@@ -8009,15 +10468,66 @@ impl CreditNotesRequest {
     }
 }
 /// Parameters of `POST /exports/credit_notes` (`export.credit_notes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreditNotesParams {
     /// Filters in the `credit_note` group.
-    #[serde(default, skip_serializing_if = "CreditNotesCreditNoteFilters::is_empty")]
     pub credit_note: CreditNotesCreditNoteFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreditNotesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        if !self.credit_note.is_empty() {
+            entries.field("credit_note", &self.credit_note)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreditNotesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNotesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNotesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNotesParams, A::Error> {
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreditNotesParams {
+                    credit_note: credit_note.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreditNotesParams {
     /// Parameters with nothing set.
@@ -8040,129 +10550,281 @@ impl crate::form::FormEncode for CreditNotesParams {
     }
 }
 /// The `credit_note` filters of `POST /exports/credit_notes` (`export.credit_notes`), sent as `credit_note[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreditNotesCreditNoteFilters {
     /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reference_invoice_id: Vec<StringFilter>,
     /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<CreditNotesCreditNoteType>>,
     /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reason_code: Vec<EnumFilter<CreditNotesCreditNoteReasonCode>>,
     /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub create_reason_code: Vec<StringFilter>,
     /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<CreditNotesCreditNoteStatus>>,
     /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_allocated: Vec<NumberFilter>,
     /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_refunded: Vec<NumberFilter>,
     /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_available: Vec<NumberFilter>,
     /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub voided_at: Vec<TimestampFilter>,
     /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for CreditNotesCreditNoteFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("reference_invoice_id", &self.reference_invoice_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("reason_code", &self.reason_code)?;
+        entries.conditions("create_reason_code", &self.create_reason_code)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("amount_allocated", &self.amount_allocated)?;
+        entries.conditions("amount_refunded", &self.amount_refunded)?;
+        entries.conditions("amount_available", &self.amount_available)?;
+        entries.conditions("voided_at", &self.voided_at)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNotesCreditNoteFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNotesCreditNoteFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNotesCreditNoteFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "subscription_id",
+                    "reference_invoice_id",
+                    "type",
+                    "reason_code",
+                    "create_reason_code",
+                    "status",
+                    "date",
+                    "total",
+                    "price_type",
+                    "amount_allocated",
+                    "amount_refunded",
+                    "amount_available",
+                    "voided_at",
+                    "updated_at",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut reference_invoice_id = None;
+                let mut r#type = None;
+                let mut reason_code = None;
+                let mut create_reason_code = None;
+                let mut status = None;
+                let mut date = None;
+                let mut total = None;
+                let mut price_type = None;
+                let mut amount_allocated = None;
+                let mut amount_refunded = None;
+                let mut amount_available = None;
+                let mut voided_at = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reference_invoice_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reference_invoice_id",
+                                &mut reference_invoice_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_allocated" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_allocated",
+                                &mut amount_allocated,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_refunded" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_refunded",
+                                &mut amount_refunded,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_available" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_available",
+                                &mut amount_available,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"voided_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "voided_at",
+                                &mut voided_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreditNotesCreditNoteFilters {
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    reference_invoice_id: reference_invoice_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    reason_code: reason_code.unwrap_or_default(),
+                    create_reason_code: create_reason_code.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    amount_allocated: amount_allocated.unwrap_or_default(),
+                    amount_refunded: amount_refunded.unwrap_or_default(),
+                    amount_available: amount_available.unwrap_or_default(),
+                    voided_at: voided_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreditNotesCreditNoteFilters {
     /// Whether no filter of the group is set.
@@ -8201,12 +10863,11 @@ impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
 }
 crate::form::form_object!(CreditNotesCreditNoteFilters);
 /// What `POST /exports/credit_notes` (`export.credit_notes`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditNotesResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreditNotesResponse {
@@ -8221,6 +10882,14 @@ impl CreditNotesResponse {
 impl ExtraFields for CreditNotesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreditNotesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreditNotesResponse {
@@ -8507,15 +11176,66 @@ impl TransactionsRequest {
     }
 }
 /// Parameters of `POST /exports/transactions` (`export.transactions`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransactionsParams {
     /// Filters in the `transaction` group.
-    #[serde(default, skip_serializing_if = "TransactionsTransactionFilters::is_empty")]
     pub transaction: TransactionsTransactionFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for TransactionsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        if !self.transaction.is_empty() {
+            entries.field("transaction", &self.transaction)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsParams, A::Error> {
+                let mut transaction = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(TransactionsParams {
+                    transaction: transaction.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TransactionsParams {
     /// Parameters with nothing set.
@@ -8538,115 +11258,253 @@ impl crate::form::FormEncode for TransactionsParams {
     }
 }
 /// The `transaction` filters of `POST /exports/transactions` (`export.transactions`), sent as `transaction[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransactionsTransactionFilters {
     /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_source_id: Vec<StringFilter>,
     /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_method: Vec<EnumFilter<TransactionsTransactionPaymentMethod>>,
     /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub gateway: Vec<EnumFilter<enums::Gateway>>,
     /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub gateway_account_id: Vec<StringFilter>,
     /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id_at_gateway: Vec<StringFilter>,
     /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reference_number: Vec<StringFilter>,
     /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<TransactionsTransactionType>>,
     /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount: Vec<NumberFilter>,
     /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_capturable: Vec<NumberFilter>,
     /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<TransactionsTransactionStatus>>,
     /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
+}
+impl Serialize for TransactionsTransactionFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("payment_source_id", &self.payment_source_id)?;
+        entries.conditions("payment_method", &self.payment_method)?;
+        entries.conditions("gateway", &self.gateway)?;
+        entries.conditions("gateway_account_id", &self.gateway_account_id)?;
+        entries.conditions("id_at_gateway", &self.id_at_gateway)?;
+        entries.conditions("reference_number", &self.reference_number)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("amount", &self.amount)?;
+        entries.conditions("amount_capturable", &self.amount_capturable)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsTransactionFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsTransactionFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsTransactionFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "subscription_id",
+                    "payment_source_id",
+                    "payment_method",
+                    "gateway",
+                    "gateway_account_id",
+                    "id_at_gateway",
+                    "reference_number",
+                    "type",
+                    "date",
+                    "amount",
+                    "amount_capturable",
+                    "status",
+                    "updated_at",
+                ];
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut payment_source_id = None;
+                let mut payment_method = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut id_at_gateway = None;
+                let mut reference_number = None;
+                let mut r#type = None;
+                let mut date = None;
+                let mut amount = None;
+                let mut amount_capturable = None;
+                let mut status = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"gateway" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "gateway",
+                                &mut gateway,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"id_at_gateway" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id_at_gateway",
+                                &mut id_at_gateway,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount",
+                                &mut amount,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_capturable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_capturable",
+                                &mut amount_capturable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(TransactionsTransactionFilters {
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    payment_source_id: payment_source_id.unwrap_or_default(),
+                    payment_method: payment_method.unwrap_or_default(),
+                    gateway: gateway.unwrap_or_default(),
+                    gateway_account_id: gateway_account_id.unwrap_or_default(),
+                    id_at_gateway: id_at_gateway.unwrap_or_default(),
+                    reference_number: reference_number.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    amount: amount.unwrap_or_default(),
+                    amount_capturable: amount_capturable.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TransactionsTransactionFilters {
     /// Whether no filter of the group is set.
@@ -8682,12 +11540,11 @@ impl crate::form::FormEncode for TransactionsTransactionFilters {
 }
 crate::form::form_object!(TransactionsTransactionFilters);
 /// What `POST /exports/transactions` (`export.transactions`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl TransactionsResponse {
@@ -8702,6 +11559,14 @@ impl TransactionsResponse {
 impl ExtraFields for TransactionsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TransactionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TransactionsResponse {
@@ -8998,22 +11863,73 @@ impl OrdersRequest {
     }
 }
 /// Parameters of `POST /exports/orders` (`export.orders`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrdersParams {
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filters in the `order` group.
-    #[serde(default, skip_serializing_if = "OrdersOrderFilters::is_empty")]
     pub order: OrdersOrderFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for OrdersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("total", &self.total)?;
+        if !self.order.is_empty() {
+            entries.field("order", &self.order)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OrdersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrdersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrdersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersParams, A::Error> {
+                let mut total = None;
+                let mut order = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"order" => crate::decode::param(&mut map, "order", &mut order)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(OrdersParams {
+                    total: total.unwrap_or_default(),
+                    order: order.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrdersParams {
     /// Parameters with nothing set.
@@ -9038,129 +11954,283 @@ impl crate::form::FormEncode for OrdersParams {
     }
 }
 /// The `order` filters of `POST /exports/orders` (`export.orders`), sent as `order[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrdersOrderFilters {
     /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<OrdersOrderStatus>>,
     /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub order_date: Vec<TimestampFilter>,
     /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub shipping_date: Vec<TimestampFilter>,
     /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub shipped_at: Vec<TimestampFilter>,
     /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub delivered_at: Vec<TimestampFilter>,
     /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub cancelled_at: Vec<TimestampFilter>,
     /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_paid: Vec<NumberFilter>,
     /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub refundable_credits: Vec<NumberFilter>,
     /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub refundable_credits_issued: Vec<NumberFilter>,
     /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub resent_status: Vec<EnumFilter<OrdersOrderResentStatus>>,
     /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub is_resent: Vec<BooleanFilter>,
     /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub original_order_id: Vec<StringFilter>,
+}
+impl Serialize for OrdersOrderFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("order_date", &self.order_date)?;
+        entries.conditions("shipping_date", &self.shipping_date)?;
+        entries.conditions("shipped_at", &self.shipped_at)?;
+        entries.conditions("delivered_at", &self.delivered_at)?;
+        entries.conditions("cancelled_at", &self.cancelled_at)?;
+        entries.conditions("amount_paid", &self.amount_paid)?;
+        entries.conditions("refundable_credits", &self.refundable_credits)?;
+        entries
+            .conditions("refundable_credits_issued", &self.refundable_credits_issued)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("resent_status", &self.resent_status)?;
+        entries.conditions("is_resent", &self.is_resent)?;
+        entries.conditions("original_order_id", &self.original_order_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OrdersOrderFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrdersOrderFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrdersOrderFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersOrderFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "subscription_id",
+                    "customer_id",
+                    "status",
+                    "price_type",
+                    "order_date",
+                    "shipping_date",
+                    "shipped_at",
+                    "delivered_at",
+                    "cancelled_at",
+                    "amount_paid",
+                    "refundable_credits",
+                    "refundable_credits_issued",
+                    "updated_at",
+                    "resent_status",
+                    "is_resent",
+                    "original_order_id",
+                ];
+                let mut id = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut status = None;
+                let mut price_type = None;
+                let mut order_date = None;
+                let mut shipping_date = None;
+                let mut shipped_at = None;
+                let mut delivered_at = None;
+                let mut cancelled_at = None;
+                let mut amount_paid = None;
+                let mut refundable_credits = None;
+                let mut refundable_credits_issued = None;
+                let mut updated_at = None;
+                let mut resent_status = None;
+                let mut is_resent = None;
+                let mut original_order_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"order_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "order_date",
+                                &mut order_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"shipping_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "shipping_date",
+                                &mut shipping_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"shipped_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "shipped_at",
+                                &mut shipped_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"delivered_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "delivered_at",
+                                &mut delivered_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_paid" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_paid",
+                                &mut amount_paid,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"refundable_credits" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "refundable_credits",
+                                &mut refundable_credits,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"refundable_credits_issued" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "refundable_credits_issued",
+                                &mut refundable_credits_issued,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"resent_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "resent_status",
+                                &mut resent_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"is_resent" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "is_resent",
+                                &mut is_resent,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"original_order_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "original_order_id",
+                                &mut original_order_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(OrdersOrderFilters {
+                    id: id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    order_date: order_date.unwrap_or_default(),
+                    shipping_date: shipping_date.unwrap_or_default(),
+                    shipped_at: shipped_at.unwrap_or_default(),
+                    delivered_at: delivered_at.unwrap_or_default(),
+                    cancelled_at: cancelled_at.unwrap_or_default(),
+                    amount_paid: amount_paid.unwrap_or_default(),
+                    refundable_credits: refundable_credits.unwrap_or_default(),
+                    refundable_credits_issued: refundable_credits_issued
+                        .unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    resent_status: resent_status.unwrap_or_default(),
+                    is_resent: is_resent.unwrap_or_default(),
+                    original_order_id: original_order_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrdersOrderFilters {
     /// Whether no filter of the group is set.
@@ -9199,12 +12269,11 @@ impl crate::form::FormEncode for OrdersOrderFilters {
 }
 crate::form::form_object!(OrdersOrderFilters);
 /// What `POST /exports/orders` (`export.orders`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrdersResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OrdersResponse {
@@ -9219,6 +12288,14 @@ impl OrdersResponse {
 impl ExtraFields for OrdersResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OrdersResponse {
@@ -9384,29 +12461,97 @@ impl ItemFamiliesRequest {
     }
 }
 /// Parameters of `POST /exports/item_families` (`export.item_families`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemFamiliesParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filters in the `item_family` group.
-    #[serde(default, skip_serializing_if = "ItemFamiliesItemFamilyFilters::is_empty")]
     pub item_family: ItemFamiliesItemFamilyFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ItemFamiliesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        if !self.item_family.is_empty() {
+            entries.field("item_family", &self.item_family)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemFamiliesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemFamiliesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemFamiliesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemFamiliesParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut item_family = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_family" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_family",
+                                &mut item_family,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ItemFamiliesParams {
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    item_family: item_family.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemFamiliesParams {
     /// Parameters with nothing set.
@@ -9433,31 +12578,81 @@ impl crate::form::FormEncode for ItemFamiliesParams {
     }
 }
 /// The `item_family` filters of `POST /exports/item_families` (`export.item_families`), sent as `item_family[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemFamiliesItemFamilyFilters {
     /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
+}
+impl Serialize for ItemFamiliesItemFamilyFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemFamiliesItemFamilyFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemFamiliesItemFamilyFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemFamiliesItemFamilyFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemFamiliesItemFamilyFilters, A::Error> {
+                const EXPECTED: &[&str] = &["id", "name", "updated_at"];
+                let mut id = None;
+                let mut name = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ItemFamiliesItemFamilyFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemFamiliesItemFamilyFilters {
     /// Whether no filter of the group is set.
@@ -9474,12 +12669,11 @@ impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
 }
 crate::form::form_object!(ItemFamiliesItemFamilyFilters);
 /// What `POST /exports/item_families` (`export.item_families`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemFamiliesResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemFamiliesResponse {
@@ -9494,6 +12688,14 @@ impl ItemFamiliesResponse {
 impl ExtraFields for ItemFamiliesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemFamiliesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemFamiliesResponse {
@@ -9763,29 +12965,91 @@ impl ItemsRequest {
     }
 }
 /// Parameters of `POST /exports/items` (`export.items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemsParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filters in the `item` group.
-    #[serde(default, skip_serializing_if = "ItemsItemFilters::is_empty")]
     pub item: ItemsItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        if !self.item.is_empty() {
+            entries.field("item", &self.item)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemsParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item" => crate::decode::param(&mut map, "item", &mut item)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ItemsParams {
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    item: item.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemsParams {
     /// Parameters with nothing set.
@@ -9812,101 +13076,225 @@ impl crate::form::FormEncode for ItemsParams {
     }
 }
 /// The `item` filters of `POST /exports/items` (`export.items`), sent as `item[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemsItemFilters {
     /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_family_id: Vec<StringFilter>,
     /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_applicability: Vec<EnumFilter<ItemsItemItemApplicability>>,
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<ItemsItemStatus>>,
     /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub is_giftable: Vec<BooleanFilter>,
     /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub enabled_for_checkout: Vec<BooleanFilter>,
     /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub enabled_in_portal: Vec<BooleanFilter>,
     /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub metered: Vec<BooleanFilter>,
     /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub usage_calculation: Vec<EnumFilter<ItemsItemUsageCalculation>>,
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for ItemsItemFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("item_family_id", &self.item_family_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("item_applicability", &self.item_applicability)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("is_giftable", &self.is_giftable)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("enabled_for_checkout", &self.enabled_for_checkout)?;
+        entries.conditions("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.conditions("metered", &self.metered)?;
+        entries.conditions("usage_calculation", &self.usage_calculation)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemsItemFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemsItemFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemsItemFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemsItemFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "item_family_id",
+                    "type",
+                    "name",
+                    "item_applicability",
+                    "status",
+                    "is_giftable",
+                    "updated_at",
+                    "enabled_for_checkout",
+                    "enabled_in_portal",
+                    "metered",
+                    "usage_calculation",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut item_family_id = None;
+                let mut r#type = None;
+                let mut name = None;
+                let mut item_applicability = None;
+                let mut status = None;
+                let mut is_giftable = None;
+                let mut updated_at = None;
+                let mut enabled_for_checkout = None;
+                let mut enabled_in_portal = None;
+                let mut metered = None;
+                let mut usage_calculation = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_family_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_applicability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_applicability",
+                                &mut item_applicability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"is_giftable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "is_giftable",
+                                &mut is_giftable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"enabled_for_checkout" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "enabled_for_checkout",
+                                &mut enabled_for_checkout,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"metered" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "metered",
+                                &mut metered,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"usage_calculation" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "usage_calculation",
+                                &mut usage_calculation,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ItemsItemFilters {
+                    id: id.unwrap_or_default(),
+                    item_family_id: item_family_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    item_applicability: item_applicability.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    is_giftable: is_giftable.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    enabled_for_checkout: enabled_for_checkout.unwrap_or_default(),
+                    enabled_in_portal: enabled_in_portal.unwrap_or_default(),
+                    metered: metered.unwrap_or_default(),
+                    usage_calculation: usage_calculation.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemsItemFilters {
     /// Whether no filter of the group is set.
@@ -9938,12 +13326,11 @@ impl crate::form::FormEncode for ItemsItemFilters {
 }
 crate::form::form_object!(ItemsItemFilters);
 /// What `POST /exports/items` (`export.items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemsResponse {
@@ -9958,6 +13345,14 @@ impl ItemsResponse {
 impl ExtraFields for ItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemsResponse {
@@ -10261,50 +13656,136 @@ impl ItemPricesRequest {
     }
 }
 /// Parameters of `POST /exports/item_prices` (`export.item_prices`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPricesParams {
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_family_id: Vec<StringFilter>,
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filters in the `item_price` group.
-    #[serde(default, skip_serializing_if = "ItemPricesItemPriceFilters::is_empty")]
     pub item_price: ItemPricesItemPriceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("item_family_id", &self.item_family_id)?;
+        entries.conditions("item_type", &self.item_type)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        if !self.item_price.is_empty() {
+            entries.field("item_price", &self.item_price)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPricesParams, A::Error> {
+                let mut item_family_id = None;
+                let mut item_type = None;
+                let mut currency_code = None;
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut item_price = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_family_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_type",
+                                &mut item_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price",
+                                &mut item_price,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ItemPricesParams {
+                    item_family_id: item_family_id.unwrap_or_default(),
+                    item_type: item_type.unwrap_or_default(),
+                    currency_code: currency_code.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    item_price: item_price.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemPricesParams {
     /// Parameters with nothing set.
@@ -10337,94 +13818,211 @@ impl crate::form::FormEncode for ItemPricesParams {
     }
 }
 /// The `item_price` filters of `POST /exports/item_prices` (`export.item_prices`), sent as `item_price[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPricesItemPriceFilters {
     /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_variant_id: Vec<StringFilter>,
     /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period_unit: Vec<EnumFilter<ItemPricesItemPriceTrialPeriodUnit>>,
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<ItemPricesItemPriceStatus>>,
     /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
     /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
+}
+impl Serialize for ItemPricesItemPriceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("pricing_model", &self.pricing_model)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("price_variant_id", &self.price_variant_id)?;
+        entries.conditions("trial_period", &self.trial_period)?;
+        entries.conditions("trial_period_unit", &self.trial_period_unit)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemPricesItemPriceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemPricesItemPriceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPricesItemPriceFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "name",
+                    "pricing_model",
+                    "item_id",
+                    "price_variant_id",
+                    "trial_period",
+                    "trial_period_unit",
+                    "status",
+                    "updated_at",
+                    "period_unit",
+                    "period",
+                    "channel",
+                ];
+                let mut id = None;
+                let mut name = None;
+                let mut pricing_model = None;
+                let mut item_id = None;
+                let mut price_variant_id = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut period_unit = None;
+                let mut period = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_variant_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_variant_id",
+                                &mut price_variant_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ItemPricesItemPriceFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    pricing_model: pricing_model.unwrap_or_default(),
+                    item_id: item_id.unwrap_or_default(),
+                    price_variant_id: price_variant_id.unwrap_or_default(),
+                    trial_period: trial_period.unwrap_or_default(),
+                    trial_period_unit: trial_period_unit.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemPricesItemPriceFilters {
     /// Whether no filter of the group is set.
@@ -10455,12 +14053,11 @@ impl crate::form::FormEncode for ItemPricesItemPriceFilters {
 }
 crate::form::form_object!(ItemPricesItemPriceFilters);
 /// What `POST /exports/item_prices` (`export.item_prices`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPricesResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemPricesResponse {
@@ -10475,6 +14072,14 @@ impl ItemPricesResponse {
 impl ExtraFields for ItemPricesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemPricesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemPricesResponse {
@@ -10669,22 +14274,79 @@ impl AttachedItemsRequest {
     }
 }
 /// Parameters of `POST /exports/attached_items` (`export.attached_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedItemsParams {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filters in the `attached_item` group.
-    #[serde(default, skip_serializing_if = "AttachedItemsAttachedItemFilters::is_empty")]
     pub attached_item: AttachedItemsAttachedItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AttachedItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("item_type", &self.item_type)?;
+        if !self.attached_item.is_empty() {
+            entries.field("attached_item", &self.attached_item)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AttachedItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AttachedItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AttachedItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachedItemsParams, A::Error> {
+                let mut item_type = None;
+                let mut attached_item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_type",
+                                &mut item_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"attached_item" => {
+                            crate::decode::param(
+                                &mut map,
+                                "attached_item",
+                                &mut attached_item,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AttachedItemsParams {
+                    item_type: item_type.unwrap_or_default(),
+                    attached_item: attached_item.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AttachedItemsParams {
     /// Parameters with nothing set.
@@ -10709,52 +14371,127 @@ impl crate::form::FormEncode for AttachedItemsParams {
     }
 }
 /// The `attached_item` filters of `POST /exports/attached_items` (`export.attached_items`), sent as `attached_item[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedItemsAttachedItemFilters {
     /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<AttachedItemsAttachedItemType>>,
     /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub charge_on_event: Vec<EnumFilter<enums::ChargeOnEvent>>,
     /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_item_id: Vec<StringFilter>,
+}
+impl Serialize for AttachedItemsAttachedItemFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("charge_on_event", &self.charge_on_event)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("parent_item_id", &self.parent_item_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AttachedItemsAttachedItemFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AttachedItemsAttachedItemFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachedItemsAttachedItemFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "item_id",
+                    "type",
+                    "charge_on_event",
+                    "updated_at",
+                    "parent_item_id",
+                ];
+                let mut id = None;
+                let mut item_id = None;
+                let mut r#type = None;
+                let mut charge_on_event = None;
+                let mut updated_at = None;
+                let mut parent_item_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"parent_item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_item_id",
+                                &mut parent_item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AttachedItemsAttachedItemFilters {
+                    id: id.unwrap_or_default(),
+                    item_id: item_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    charge_on_event: charge_on_event.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    parent_item_id: parent_item_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AttachedItemsAttachedItemFilters {
     /// Whether no filter of the group is set.
@@ -10776,12 +14513,11 @@ impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
 }
 crate::form::form_object!(AttachedItemsAttachedItemFilters);
 /// What `POST /exports/attached_items` (`export.attached_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachedItemsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AttachedItemsResponse {
@@ -10796,6 +14532,14 @@ impl AttachedItemsResponse {
 impl ExtraFields for AttachedItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AttachedItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AttachedItemsResponse {
@@ -10956,25 +14700,79 @@ impl DifferentialPricesRequest {
     }
 }
 /// Parameters of `POST /exports/differential_prices` (`export.differential_prices`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DifferentialPricesParams {
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filters in the `differential_price` group.
-    #[serde(
-        default,
-        skip_serializing_if = "DifferentialPricesDifferentialPriceFilters::is_empty"
-    )]
     pub differential_price: DifferentialPricesDifferentialPriceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DifferentialPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("item_id", &self.item_id)?;
+        if !self.differential_price.is_empty() {
+            entries.field("differential_price", &self.differential_price)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DifferentialPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DifferentialPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DifferentialPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DifferentialPricesParams, A::Error> {
+                let mut item_id = None;
+                let mut differential_price = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"differential_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "differential_price",
+                                &mut differential_price,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DifferentialPricesParams {
+                    item_id: item_id.unwrap_or_default(),
+                    differential_price: differential_price.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DifferentialPricesParams {
     /// Parameters with nothing set.
@@ -10999,31 +14797,81 @@ impl crate::form::FormEncode for DifferentialPricesParams {
     }
 }
 /// The `differential_price` filters of `POST /exports/differential_prices` (`export.differential_prices`), sent as `differential_price[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DifferentialPricesDifferentialPriceFilters {
     /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_price_id: Vec<StringFilter>,
     /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub parent_item_id: Vec<StringFilter>,
+}
+impl Serialize for DifferentialPricesDifferentialPriceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("item_price_id", &self.item_price_id)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("parent_item_id", &self.parent_item_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DifferentialPricesDifferentialPriceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DifferentialPricesDifferentialPriceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DifferentialPricesDifferentialPriceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DifferentialPricesDifferentialPriceFilters, A::Error> {
+                const EXPECTED: &[&str] = &["item_price_id", "id", "parent_item_id"];
+                let mut item_price_id = None;
+                let mut id = None;
+                let mut parent_item_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"parent_item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "parent_item_id",
+                                &mut parent_item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DifferentialPricesDifferentialPriceFilters {
+                    item_price_id: item_price_id.unwrap_or_default(),
+                    id: id.unwrap_or_default(),
+                    parent_item_id: parent_item_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DifferentialPricesDifferentialPriceFilters {
     /// Whether no filter of the group is set.
@@ -11041,12 +14889,11 @@ impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
 }
 crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
 /// What `POST /exports/differential_prices` (`export.differential_prices`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DifferentialPricesResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DifferentialPricesResponse {
@@ -11061,6 +14908,14 @@ impl DifferentialPricesResponse {
 impl ExtraFields for DifferentialPricesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DifferentialPricesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DifferentialPricesResponse {
@@ -11249,29 +15104,97 @@ impl PriceVariantsRequest {
     }
 }
 /// Parameters of `POST /exports/price_variants` (`export.price_variants`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PriceVariantsParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filters in the `price_variant` group.
-    #[serde(default, skip_serializing_if = "PriceVariantsPriceVariantFilters::is_empty")]
     pub price_variant: PriceVariantsPriceVariantFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PriceVariantsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        if !self.price_variant.is_empty() {
+            entries.field("price_variant", &self.price_variant)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PriceVariantsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PriceVariantsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PriceVariantsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PriceVariantsParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut price_variant = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_variant" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_variant",
+                                &mut price_variant,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PriceVariantsParams {
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    price_variant: price_variant.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PriceVariantsParams {
     /// Parameters with nothing set.
@@ -11298,45 +15221,113 @@ impl crate::form::FormEncode for PriceVariantsParams {
     }
 }
 /// The `price_variant` filters of `POST /exports/price_variants` (`export.price_variants`), sent as `price_variant[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PriceVariantsPriceVariantFilters {
     /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<PriceVariantsPriceVariantStatus>>,
     /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
+}
+impl Serialize for PriceVariantsPriceVariantFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PriceVariantsPriceVariantFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PriceVariantsPriceVariantFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PriceVariantsPriceVariantFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "name",
+                    "status",
+                    "updated_at",
+                    "created_at",
+                ];
+                let mut id = None;
+                let mut name = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut created_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PriceVariantsPriceVariantFilters {
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PriceVariantsPriceVariantFilters {
     /// Whether no filter of the group is set.
@@ -11356,12 +15347,11 @@ impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
 }
 crate::form::form_object!(PriceVariantsPriceVariantFilters);
 /// What `POST /exports/price_variants` (`export.price_variants`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PriceVariantsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PriceVariantsResponse {
@@ -11376,6 +15366,14 @@ impl PriceVariantsResponse {
 impl ExtraFields for PriceVariantsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PriceVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PriceVariantsResponse {
@@ -11530,17 +15528,71 @@ impl RampsRequest {
     }
 }
 /// Parameters of `POST /exports/ramps` (`export.ramps`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RampsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filters in the `ramp` group.
-    #[serde(default, skip_serializing_if = "RampsRampFilters::is_empty")]
     pub ramp: RampsRampFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RampsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("export_type", &self.export_type)?;
+        if !self.ramp.is_empty() {
+            entries.field("ramp", &self.ramp)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RampsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RampsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RampsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RampsParams, A::Error> {
+                let mut export_type = None;
+                let mut ramp = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"export_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "export_type",
+                                &mut export_type,
+                            )?
+                        }
+                        b"ramp" => crate::decode::param(&mut map, "ramp", &mut ramp)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RampsParams {
+                    export_type: export_type.flatten(),
+                    ramp: ramp.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RampsParams {
     /// Parameters with nothing set.
@@ -11565,38 +15617,99 @@ impl crate::form::FormEncode for RampsParams {
     }
 }
 /// The `ramp` filters of `POST /exports/ramps` (`export.ramps`), sent as `ramp[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RampsRampFilters {
     /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<RampsRampStatus>>,
     /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub effective_from: Vec<TimestampFilter>,
     /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
+}
+impl Serialize for RampsRampFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("effective_from", &self.effective_from)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RampsRampFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RampsRampFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RampsRampFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RampsRampFilters, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "status",
+                    "subscription_id",
+                    "effective_from",
+                    "updated_at",
+                ];
+                let mut status = None;
+                let mut subscription_id = None;
+                let mut effective_from = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"effective_from" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "effective_from",
+                                &mut effective_from,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RampsRampFilters {
+                    status: status.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    effective_from: effective_from.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RampsRampFilters {
     /// Whether no filter of the group is set.
@@ -11615,12 +15728,11 @@ impl crate::form::FormEncode for RampsRampFilters {
 }
 crate::form::form_object!(RampsRampFilters);
 /// What `POST /exports/ramps` (`export.ramps`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RampsResponse {
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RampsResponse {
@@ -11635,6 +15747,14 @@ impl RampsResponse {
 impl ExtraFields for RampsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RampsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("export", &self.export)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RampsResponse {

@@ -5,25 +5,31 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `filter_condition` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilterCondition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<Field>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for FilterCondition {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for FilterCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("field", &self.field)?;
+        entries.optional("operator", &self.operator)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for FilterCondition {

@@ -5,49 +5,55 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_error_detail` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_cause_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for GatewayErrorDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GatewayErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("request_id", &self.request_id)?;
+        entries.optional("error_category", &self.error_category)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_message", &self.error_message)?;
+        entries.optional("decline_code", &self.decline_code)?;
+        entries.optional("decline_message", &self.decline_message)?;
+        entries.optional("network_error_code", &self.network_error_code)?;
+        entries.optional("network_error_message", &self.network_error_message)?;
+        entries.optional("error_field", &self.error_field)?;
+        entries.optional("recommendation_code", &self.recommendation_code)?;
+        entries.optional("recommendation_message", &self.recommendation_message)?;
+        entries.optional("processor_error_code", &self.processor_error_code)?;
+        entries.optional("processor_error_message", &self.processor_error_message)?;
+        entries.optional("error_cause_id", &self.error_cause_id)?;
+        entries.optional("processor_advice_code", &self.processor_advice_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GatewayErrorDetail {

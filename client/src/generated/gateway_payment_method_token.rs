@@ -6,31 +6,22 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_payment_method_token` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GatewayPaymentMethodToken {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_name: Option<enums::GatewayName>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GatewayPaymentMethodToken {
@@ -53,6 +44,22 @@ impl GatewayPaymentMethodToken {
 impl ExtraFields for GatewayPaymentMethodToken {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GatewayPaymentMethodToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gateway_name", &self.gateway_name)?;
+        entries.optional("gateway_customer_id", &self.gateway_customer_id)?;
+        entries.optional("gateway_token", &self.gateway_token)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {

@@ -14,38 +14,26 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `gift` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Gift {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<Box<Gifter>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<Box<GiftReceiver>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_timelines: Option<Vec<GiftTimeline>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Gift {
@@ -71,6 +59,25 @@ impl Gift {
 impl ExtraFields for Gift {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Gift {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("auto_claim", &self.auto_claim)?;
+        entries.optional("no_expiry", &self.no_expiry)?;
+        entries.optional("claim_expiry_date", &self.claim_expiry_date)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.optional("gift_timelines", &self.gift_timelines)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Gift {
@@ -190,27 +197,33 @@ impl<'de> Deserialize<'de> for Gift {
     }
 }
 /// The `Gifter` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Gifter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Gifter {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Gifter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("signature", &self.signature)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Gifter {
@@ -277,29 +290,35 @@ impl<'de> Deserialize<'de> for Gifter {
     }
 }
 /// The `GiftReceiver` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftReceiver {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for GiftReceiver {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GiftReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GiftReceiver {
@@ -375,24 +394,30 @@ impl<'de> Deserialize<'de> for GiftReceiver {
     }
 }
 /// The `GiftTimeline` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftTimeline {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GiftTimelineStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for GiftTimeline {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GiftTimeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("occurred_at", &self.occurred_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GiftTimeline {
@@ -1197,36 +1222,163 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /gifts` (`gift.create`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CreateGifterParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<CreateGiftReceiverParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("auto_claim", &self.auto_claim)?;
+        entries.optional("no_expiry", &self.no_expiry)?;
+        entries.optional("claim_expiry_date", &self.claim_expiry_date)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.list("addons", &self.addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut scheduled_at = None;
+                let mut auto_claim = None;
+                let mut no_expiry = None;
+                let mut claim_expiry_date = None;
+                let mut coupon_ids = None;
+                let mut gifter = None;
+                let mut gift_receiver = None;
+                let mut payment_intent = None;
+                let mut shipping_address = None;
+                let mut subscription = None;
+                let mut addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "scheduled_at",
+                                &mut scheduled_at,
+                            )?
+                        }
+                        b"auto_claim" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_claim",
+                                &mut auto_claim,
+                            )?
+                        }
+                        b"no_expiry" => {
+                            crate::decode::param(&mut map, "no_expiry", &mut no_expiry)?
+                        }
+                        b"claim_expiry_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "claim_expiry_date",
+                                &mut claim_expiry_date,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    scheduled_at: scheduled_at.flatten(),
+                    auto_claim: auto_claim.flatten(),
+                    no_expiry: no_expiry.flatten(),
+                    claim_expiry_date: claim_expiry_date.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    gifter: gifter.flatten(),
+                    gift_receiver: gift_receiver.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    subscription: subscription.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -1269,15 +1421,13 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /gifts` (`gift.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -1294,6 +1444,16 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -1475,39 +1635,175 @@ impl CreateForItemsRequest {
     }
 }
 /// Parameters of `POST /gifts/create_for_items` (`gift.create_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CreateForItemsGifterParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<CreateForItemsGiftReceiverParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateForItemsPaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("auto_claim", &self.auto_claim)?;
+        entries.optional("no_expiry", &self.no_expiry)?;
+        entries.optional("claim_expiry_date", &self.claim_expiry_date)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsParams, A::Error> {
+                let mut scheduled_at = None;
+                let mut auto_claim = None;
+                let mut no_expiry = None;
+                let mut claim_expiry_date = None;
+                let mut coupon_ids = None;
+                let mut meta_data = None;
+                let mut gifter = None;
+                let mut gift_receiver = None;
+                let mut payment_intent = None;
+                let mut shipping_address = None;
+                let mut subscription_items = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "scheduled_at",
+                                &mut scheduled_at,
+                            )?
+                        }
+                        b"auto_claim" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_claim",
+                                &mut auto_claim,
+                            )?
+                        }
+                        b"no_expiry" => {
+                            crate::decode::param(&mut map, "no_expiry", &mut no_expiry)?
+                        }
+                        b"claim_expiry_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "claim_expiry_date",
+                                &mut claim_expiry_date,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForItemsParams {
+                    scheduled_at: scheduled_at.flatten(),
+                    auto_claim: auto_claim.flatten(),
+                    no_expiry: no_expiry.flatten(),
+                    claim_expiry_date: claim_expiry_date.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    meta_data: meta_data.flatten(),
+                    gifter: gifter.flatten(),
+                    gift_receiver: gift_receiver.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsParams {
     /// Parameters with nothing set.
@@ -1552,15 +1848,13 @@ impl crate::form::FormEncode for CreateForItemsParams {
     }
 }
 /// What `POST /gifts/create_for_items` (`gift.create_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForItemsResponse {
@@ -1577,6 +1871,16 @@ impl CreateForItemsResponse {
 impl ExtraFields for CreateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForItemsResponse {
@@ -1681,13 +1985,12 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /gifts/{gift_id}` (`gift.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -1703,6 +2006,15 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -1903,31 +2215,103 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /gifts` (`gift.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filters in the `gift_receiver` group.
-    #[serde(default, skip_serializing_if = "ListGiftReceiverFilters::is_empty")]
     pub gift_receiver: ListGiftReceiverFilters,
     /// Filters in the `gifter` group.
-    #[serde(default, skip_serializing_if = "ListGifterFilters::is_empty")]
     pub gifter: ListGifterFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("status", &self.status)?;
+        if !self.gift_receiver.is_empty() {
+            entries.field("gift_receiver", &self.gift_receiver)?;
+        }
+        if !self.gifter.is_empty() {
+            entries.field("gifter", &self.gifter)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut status = None;
+                let mut gift_receiver = None;
+                let mut gifter = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    status: status.unwrap_or_default(),
+                    gift_receiver: gift_receiver.unwrap_or_default(),
+                    gifter: gifter.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1958,24 +2342,68 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `gift_receiver` filters of `GET /gifts` (`gift.list`), sent as `gift_receiver[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGiftReceiverFilters {
     /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub email: Vec<StringFilter>,
     /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
+}
+impl Serialize for ListGiftReceiverFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("email", &self.email)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListGiftReceiverFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGiftReceiverFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGiftReceiverFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGiftReceiverFilters, A::Error> {
+                const EXPECTED: &[&str] = &["email", "customer_id"];
+                let mut email = None;
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"email" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "email",
+                                &mut email,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListGiftReceiverFilters {
+                    email: email.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListGiftReceiverFilters {
     /// Whether no filter of the group is set.
@@ -1991,17 +2419,55 @@ impl crate::form::FormEncode for ListGiftReceiverFilters {
 }
 crate::form::form_object!(ListGiftReceiverFilters);
 /// The `gifter` filters of `GET /gifts` (`gift.list`), sent as `gifter[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGifterFilters {
     /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
+}
+impl Serialize for ListGifterFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListGifterFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGifterFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGifterFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGifterFilters, A::Error> {
+                const EXPECTED: &[&str] = &["customer_id"];
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListGifterFilters {
+                    customer_id: customer_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListGifterFilters {
     /// Whether no filter of the group is set.
@@ -2016,13 +2482,12 @@ impl crate::form::FormEncode for ListGifterFilters {
 }
 crate::form::form_object!(ListGifterFilters);
 /// One entry of a page of `GET /gifts` (`gift.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -2038,6 +2503,15 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -2142,13 +2616,12 @@ impl ClaimRequest {
     }
 }
 /// What `POST /gifts/{gift_id}/claim` (`gift.claim`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClaimResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ClaimResponse {
@@ -2164,6 +2637,15 @@ impl ClaimResponse {
 impl ExtraFields for ClaimResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ClaimResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ClaimResponse {
@@ -2268,13 +2750,12 @@ impl CancelRequest {
     }
 }
 /// What `POST /gifts/{gift_id}/cancel` (`gift.cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CancelResponse {
@@ -2290,6 +2771,15 @@ impl CancelResponse {
 impl ExtraFields for CancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CancelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CancelResponse {
@@ -2430,20 +2920,83 @@ impl UpdateGiftRequest {
     }
 }
 /// Parameters of `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGiftParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<UpdateGiftGiftReceiverParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheduled_at", &self.scheduled_at)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("gift_receiver", &self.gift_receiver)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateGiftParams, A::Error> {
+                let mut scheduled_at = None;
+                let mut comment = None;
+                let mut gift_receiver = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "scheduled_at",
+                                &mut scheduled_at,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"gift_receiver" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_receiver",
+                                &mut gift_receiver,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateGiftParams {
+                    scheduled_at: scheduled_at.flatten(),
+                    comment: comment.flatten(),
+                    gift_receiver: gift_receiver.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateGiftParams {
     /// Parameters with nothing set.
@@ -2470,13 +3023,12 @@ impl crate::form::FormEncode for UpdateGiftParams {
     }
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGiftResponse {
     pub gift: Gift,
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateGiftResponse {
@@ -2492,6 +3044,15 @@ impl UpdateGiftResponse {
 impl ExtraFields for UpdateGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateGiftResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gift", &self.gift)?;
+        entries.field("subscription", &self.subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateGiftResponse {
@@ -2544,8 +3105,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
     }
 }
 /// Fields of the `CreateGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGifterParams {
     /// At most 50 characters.
@@ -2553,11 +3113,77 @@ pub struct CreateGifterParams {
     /// At most 50 characters.
     pub signature: String,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
+}
+impl Serialize for CreateGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("signature", &self.signature)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("payment_src_id", &self.payment_src_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "signature",
+                    "note",
+                    "payment_src_id",
+                ];
+                let mut customer_id = None;
+                let mut signature = None;
+                let mut note = None;
+                let mut payment_src_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"signature" => {
+                            crate::decode::param(&mut map, "signature", &mut signature)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"payment_src_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_src_id",
+                                &mut payment_src_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateGifterParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    signature: crate::decode::required(signature, "signature")?,
+                    note: note.flatten(),
+                    payment_src_id: payment_src_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateGifterParams {
     /// Parameters with the required fields set and nothing else.
@@ -2590,8 +3216,7 @@ impl crate::form::FormEncode for CreateGifterParams {
 }
 crate::form::form_object!(CreateGifterParams);
 /// Fields of the `CreateGiftReceiverParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGiftReceiverParams {
     /// At most 50 characters.
@@ -2602,6 +3227,74 @@ pub struct CreateGiftReceiverParams {
     pub last_name: String,
     /// At most 70 characters.
     pub email: String,
+}
+impl Serialize for CreateGiftReceiverParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("first_name", &self.first_name)?;
+        entries.field("last_name", &self.last_name)?;
+        entries.field("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateGiftReceiverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateGiftReceiverParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGiftReceiverParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateGiftReceiverParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                ];
+                let mut customer_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateGiftReceiverParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    first_name: crate::decode::required(first_name, "first_name")?,
+                    last_name: crate::decode::required(last_name, "last_name")?,
+                    email: crate::decode::required(email, "email")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateGiftReceiverParams {
     /// Parameters with the required fields set and nothing else.
@@ -2629,30 +3322,123 @@ impl crate::form::FormEncode for CreateGiftReceiverParams {
 }
 crate::form::form_object!(CreateGiftReceiverParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
@@ -2718,51 +3504,164 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 }
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateShippingAddressParams {
     /// Parameters with nothing set.
@@ -2874,20 +3773,83 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
 }
 crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionParams, A::Error> {
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubscriptionParams {
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionParams {
     /// Parameters with nothing set.
@@ -2934,18 +3896,67 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
 }
 crate::form::form_object!(CreateSubscriptionParams);
 /// Fields of the `CreateAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+}
+impl Serialize for CreateAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "quantity", "quantity_in_decimal"];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAddonsParams {
     /// Parameters with nothing set.
@@ -2980,8 +3991,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
 }
 crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateForItemsGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsGifterParams {
     /// At most 50 characters.
@@ -2989,11 +3999,77 @@ pub struct CreateForItemsGifterParams {
     /// At most 50 characters.
     pub signature: String,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
+}
+impl Serialize for CreateForItemsGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("signature", &self.signature)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("payment_src_id", &self.payment_src_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "signature",
+                    "note",
+                    "payment_src_id",
+                ];
+                let mut customer_id = None;
+                let mut signature = None;
+                let mut note = None;
+                let mut payment_src_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"signature" => {
+                            crate::decode::param(&mut map, "signature", &mut signature)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"payment_src_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_src_id",
+                                &mut payment_src_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsGifterParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    signature: crate::decode::required(signature, "signature")?,
+                    note: note.flatten(),
+                    payment_src_id: payment_src_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsGifterParams {
     /// Parameters with the required fields set and nothing else.
@@ -3026,8 +4102,7 @@ impl crate::form::FormEncode for CreateForItemsGifterParams {
 }
 crate::form::form_object!(CreateForItemsGifterParams);
 /// Fields of the `CreateForItemsGiftReceiverParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsGiftReceiverParams {
     /// At most 50 characters.
@@ -3038,6 +4113,74 @@ pub struct CreateForItemsGiftReceiverParams {
     pub last_name: String,
     /// At most 70 characters.
     pub email: String,
+}
+impl Serialize for CreateForItemsGiftReceiverParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("first_name", &self.first_name)?;
+        entries.field("last_name", &self.last_name)?;
+        entries.field("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsGiftReceiverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsGiftReceiverParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsGiftReceiverParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsGiftReceiverParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "customer_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                ];
+                let mut customer_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsGiftReceiverParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    first_name: crate::decode::required(first_name, "first_name")?,
+                    last_name: crate::decode::required(last_name, "last_name")?,
+                    email: crate::decode::required(email, "email")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsGiftReceiverParams {
     /// Parameters with the required fields set and nothing else.
@@ -3065,30 +4208,123 @@ impl crate::form::FormEncode for CreateForItemsGiftReceiverParams {
 }
 crate::form::form_object!(CreateForItemsGiftReceiverParams);
 /// Fields of the `CreateForItemsPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreateForItemsPaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateForItemsPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsPaymentIntentParams {
     /// Parameters with nothing set.
@@ -3154,51 +4390,164 @@ impl crate::form::FormEncode for CreateForItemsPaymentIntentParams {
 }
 crate::form::form_object!(CreateForItemsPaymentIntentParams);
 /// Fields of the `CreateForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -3310,23 +4659,102 @@ impl crate::form::FormEncode for CreateForItemsShippingAddressParams {
 }
 crate::form::form_object!(CreateForItemsShippingAddressParams);
 /// Fields of the `CreateForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsSubscriptionItemsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for CreateForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsSubscriptionItemsParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
@@ -3374,28 +4802,125 @@ impl crate::form::FormEncode for CreateForItemsSubscriptionItemsParams {
 }
 crate::form::form_object!(CreateForItemsSubscriptionItemsParams);
 /// Fields of the `CreateForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for CreateForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -3456,19 +4981,68 @@ impl crate::form::FormEncode for CreateForItemsItemTiersParams {
 }
 crate::form::form_object!(CreateForItemsItemTiersParams);
 /// Fields of the `UpdateGiftGiftReceiverParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGiftGiftReceiverParams {
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+impl Serialize for UpdateGiftGiftReceiverParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateGiftGiftReceiverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateGiftGiftReceiverParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateGiftGiftReceiverParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateGiftGiftReceiverParams, A::Error> {
+                const EXPECTED: &[&str] = &["email", "first_name", "last_name"];
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateGiftGiftReceiverParams {
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateGiftGiftReceiverParams {
     /// Parameters with nothing set.

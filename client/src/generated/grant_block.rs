@@ -10,60 +10,38 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `grant_block` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrantBlock {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granted_amount: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolled_over_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_grant_block_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<enums::Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_source: Option<GrantSource>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GrantBlock {
@@ -99,6 +77,35 @@ impl GrantBlock {
 impl ExtraFields for GrantBlock {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GrantBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("unit_id", &self.unit_id)?;
+        entries.optional("unit_type", &self.unit_type)?;
+        entries.optional("granted_amount", &self.granted_amount)?;
+        entries.optional("effective_from", &self.effective_from)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("balance", &self.balance)?;
+        entries.optional("hold_amount", &self.hold_amount)?;
+        entries.optional("used_amount", &self.used_amount)?;
+        entries.optional("expired_amount", &self.expired_amount)?;
+        entries.optional("rolled_over_amount", &self.rolled_over_amount)?;
+        entries.optional("voided_amount", &self.voided_amount)?;
+        entries.optional("origin_grant_block_id", &self.origin_grant_block_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("grant_source", &self.grant_source)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GrantBlock {
@@ -598,63 +605,152 @@ impl ListGrantBlocksRequest {
     }
 }
 /// Parameters of `GET /grant_blocks` (`grant_block.list_grant_blocks`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGrantBlocksParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub unit_id: Vec<StringFilter>,
     /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub account_type: Vec<EnumFilter<AccountType>>,
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub effective_from: Vec<TimestampFilter>,
     /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub expires_at: Vec<TimestampFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListGrantBlocksSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListGrantBlocksParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("unit_id", &self.unit_id)?;
+        entries.conditions("account_type", &self.account_type)?;
+        entries.conditions("effective_from", &self.effective_from)?;
+        entries.conditions("expires_at", &self.expires_at)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListGrantBlocksParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGrantBlocksParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGrantBlocksParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGrantBlocksParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut account_type = None;
+                let mut effective_from = None;
+                let mut expires_at = None;
+                let mut created_at = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "unit_id",
+                                &mut unit_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"account_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "account_type",
+                                &mut account_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"effective_from" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "effective_from",
+                                &mut effective_from,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"expires_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListGrantBlocksParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    unit_id: unit_id.unwrap_or_default(),
+                    account_type: account_type.unwrap_or_default(),
+                    effective_from: effective_from.unwrap_or_default(),
+                    expires_at: expires_at.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListGrantBlocksParams {
     /// Parameters with nothing set.
@@ -716,12 +812,11 @@ impl crate::filter::SortField for ListGrantBlocksSortField {
     }
 }
 /// One entry of a page of `GET /grant_blocks` (`grant_block.list_grant_blocks`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListGrantBlocksEntry {
     pub grant_block: GrantBlock,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListGrantBlocksEntry {
@@ -736,6 +831,14 @@ impl ListGrantBlocksEntry {
 impl ExtraFields for ListGrantBlocksEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListGrantBlocksEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("grant_block", &self.grant_block)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListGrantBlocksEntry {

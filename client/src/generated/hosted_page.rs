@@ -12,54 +12,59 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `hosted_page` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostedPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<FailureReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Box<content::Content>>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_info: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for HostedPage {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for HostedPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("failure_reason", &self.failure_reason)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("layout", &self.layout)?;
+        entries.optional("content", &self.content)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("checkout_info", &self.checkout_info)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for HostedPage {
@@ -964,53 +969,250 @@ impl CheckoutNewRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutNewSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutNewCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutNewCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutNewBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutNewShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutNewContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutNewAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutNewEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("iframe_messaging", &self.iframe_messaging)?;
+        entries
+            .optional(
+                "allow_offline_payment_methods",
+                &self.allow_offline_payment_methods,
+            )?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewParams, A::Error> {
+                let mut billing_cycles = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut embed = None;
+                let mut iframe_messaging = None;
+                let mut allow_offline_payment_methods = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"iframe_messaging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "iframe_messaging",
+                                &mut iframe_messaging,
+                            )?
+                        }
+                        b"allow_offline_payment_methods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_offline_payment_methods",
+                                &mut allow_offline_payment_methods,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewParams {
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    embed: embed.flatten(),
+                    iframe_messaging: iframe_messaging.flatten(),
+                    allow_offline_payment_methods: allow_offline_payment_methods
+                        .flatten(),
+                    subscription: subscription.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewParams {
     /// Parameters with nothing set.
@@ -1069,12 +1271,11 @@ impl crate::form::FormEncode for CheckoutNewParams {
     }
 }
 /// What `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutNewResponse {
@@ -1089,6 +1290,14 @@ impl CheckoutNewResponse {
 impl ExtraFields for CheckoutNewResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutNewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutNewResponse {
@@ -1281,50 +1490,202 @@ impl CheckoutOneTimeRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeParams {
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutOneTimeCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CheckoutOneTimeInvoiceParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutOneTimeCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutOneTimeBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutOneTimeShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutOneTimeAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CheckoutOneTimeChargesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutOneTimeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("iframe_messaging", &self.iframe_messaging)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeParams, A::Error> {
+                let mut currency_code = None;
+                let mut invoice_note = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut embed = None;
+                let mut iframe_messaging = None;
+                let mut customer = None;
+                let mut invoice = None;
+                let mut card = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"iframe_messaging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "iframe_messaging",
+                                &mut iframe_messaging,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutOneTimeParams {
+                    currency_code: currency_code.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    embed: embed.flatten(),
+                    iframe_messaging: iframe_messaging.flatten(),
+                    customer: customer.flatten(),
+                    invoice: invoice.flatten(),
+                    card: card.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeParams {
     /// Parameters with nothing set.
@@ -1377,12 +1738,11 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
     }
 }
 /// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutOneTimeResponse {
@@ -1397,6 +1757,14 @@ impl CheckoutOneTimeResponse {
 impl ExtraFields for CheckoutOneTimeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutOneTimeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
@@ -1616,57 +1984,238 @@ impl CheckoutOneTimeForItemsRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutOneTimeForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CheckoutOneTimeForItemsInvoiceParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutOneTimeForItemsCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutOneTimeForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutOneTimeForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CheckoutOneTimeForItemsItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutOneTimeForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CheckoutOneTimeForItemsChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutOneTimeForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutOneTimeForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("layout", &self.layout)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("entity_identifiers", &self.entity_identifiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut layout = None;
+                let mut invoice_note = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut currency_code = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut customer = None;
+                let mut invoice = None;
+                let mut card = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut discounts = None;
+                let mut entity_identifiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"layout" => {
+                            crate::decode::param(&mut map, "layout", &mut layout)?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"invoice" => {
+                            crate::decode::param(&mut map, "invoice", &mut invoice)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"entity_identifiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifiers",
+                                &mut entity_identifiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsParams {
+                    business_entity_id: business_entity_id.flatten(),
+                    layout: layout.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    currency_code: currency_code.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    customer: customer.flatten(),
+                    invoice: invoice.flatten(),
+                    card: card.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    entity_identifiers: entity_identifiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsParams {
     /// Parameters with nothing set.
@@ -1725,12 +2274,11 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
     }
 }
 /// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutOneTimeForItemsResponse {
@@ -1745,6 +2293,14 @@ impl CheckoutOneTimeForItemsResponse {
 impl ExtraFields for CheckoutOneTimeForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutOneTimeForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
@@ -1966,58 +2522,275 @@ impl CheckoutNewForItemsRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutNewForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutNewForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutNewForItemsCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutNewForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutNewForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutNewForItemsContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutNewForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutNewForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutNewForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("layout", &self.layout)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries
+            .optional(
+                "allow_offline_payment_methods",
+                &self.allow_offline_payment_methods,
+            )?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("entity_identifiers", &self.entity_identifiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsParams, A::Error> {
+                let mut layout = None;
+                let mut business_entity_id = None;
+                let mut billing_cycles = None;
+                let mut mandatory_items_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut allow_offline_payment_methods = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut entity_identifiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"layout" => {
+                            crate::decode::param(&mut map, "layout", &mut layout)?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"allow_offline_payment_methods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_offline_payment_methods",
+                                &mut allow_offline_payment_methods,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"entity_identifiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifiers",
+                                &mut entity_identifiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewForItemsParams {
+                    layout: layout.flatten(),
+                    business_entity_id: business_entity_id.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    allow_offline_payment_methods: allow_offline_payment_methods
+                        .flatten(),
+                    subscription: subscription.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    entity_identifiers: entity_identifiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsParams {
     /// Parameters with nothing set.
@@ -2080,12 +2853,11 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
     }
 }
 /// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutNewForItemsResponse {
@@ -2100,6 +2872,14 @@ impl CheckoutNewForItemsResponse {
 impl ExtraFields for CheckoutNewForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutNewForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
@@ -2316,63 +3096,296 @@ impl CheckoutExistingRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutExistingSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutExistingCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutExistingCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutExistingContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutExistingAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutExistingEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("replace_addon_list", &self.replace_addon_list)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("iframe_messaging", &self.iframe_messaging)?;
+        entries
+            .optional(
+                "allow_offline_payment_methods",
+                &self.allow_offline_payment_methods,
+            )?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingParams, A::Error> {
+                let mut replace_addon_list = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut invoice_date = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut reactivate = None;
+                let mut force_term_reset = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut embed = None;
+                let mut iframe_messaging = None;
+                let mut allow_offline_payment_methods = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"replace_addon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_addon_list",
+                                &mut replace_addon_list,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"iframe_messaging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "iframe_messaging",
+                                &mut iframe_messaging,
+                            )?
+                        }
+                        b"allow_offline_payment_methods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_offline_payment_methods",
+                                &mut allow_offline_payment_methods,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingParams {
+                    replace_addon_list: replace_addon_list.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    invoice_date: invoice_date.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    reactivate: reactivate.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    embed: embed.flatten(),
+                    iframe_messaging: iframe_messaging.flatten(),
+                    allow_offline_payment_methods: allow_offline_payment_methods
+                        .flatten(),
+                    subscription: subscription.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingParams {
     /// Parameters with nothing set.
@@ -2439,12 +3452,11 @@ impl crate::form::FormEncode for CheckoutExistingParams {
     }
 }
 /// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutExistingResponse {
@@ -2459,6 +3471,14 @@ impl CheckoutExistingResponse {
 impl ExtraFields for CheckoutExistingResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutExistingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutExistingResponse {
@@ -2709,72 +3729,343 @@ impl CheckoutExistingForItemsRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_usages: Option<bool>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutExistingForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutExistingForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutExistingForItemsCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutExistingForItemsContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutExistingForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutExistingForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("layout", &self.layout)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("replace_items_list", &self.replace_items_list)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("invoice_usages", &self.invoice_usages)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries
+            .optional(
+                "allow_offline_payment_methods",
+                &self.allow_offline_payment_methods,
+            )?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("entity_identifiers", &self.entity_identifiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsParams, A::Error> {
+                let mut layout = None;
+                let mut mandatory_items_to_remove = None;
+                let mut replace_items_list = None;
+                let mut invoice_date = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut reactivate = None;
+                let mut force_term_reset = None;
+                let mut change_option = None;
+                let mut changes_scheduled_at = None;
+                let mut invoice_usages = None;
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut allow_offline_payment_methods = None;
+                let mut subscription = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut contract_term = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut entity_identifiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"layout" => {
+                            crate::decode::param(&mut map, "layout", &mut layout)?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"replace_items_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_items_list",
+                                &mut replace_items_list,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"invoice_usages" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_usages",
+                                &mut invoice_usages,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"allow_offline_payment_methods" => {
+                            crate::decode::param(
+                                &mut map,
+                                "allow_offline_payment_methods",
+                                &mut allow_offline_payment_methods,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"entity_identifiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifiers",
+                                &mut entity_identifiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingForItemsParams {
+                    layout: layout.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    replace_items_list: replace_items_list.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    reactivate: reactivate.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    change_option: change_option.flatten(),
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    invoice_usages: invoice_usages.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    allow_offline_payment_methods: allow_offline_payment_methods
+                        .flatten(),
+                    subscription: subscription.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    contract_term: contract_term.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    entity_identifiers: entity_identifiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsParams {
     /// Parameters with nothing set.
@@ -2849,12 +4140,11 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
     }
 }
 /// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutExistingForItemsResponse {
@@ -2869,6 +4159,14 @@ impl CheckoutExistingForItemsResponse {
 impl ExtraFields for CheckoutExistingForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutExistingForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
@@ -3016,29 +4314,116 @@ impl UpdateCardRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/update_card` (`hosted_page.update_card`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCardCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("iframe_messaging", &self.iframe_messaging)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardParams, A::Error> {
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut embed = None;
+                let mut iframe_messaging = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"iframe_messaging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "iframe_messaging",
+                                &mut iframe_messaging,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateCardParams {
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    embed: embed.flatten(),
+                    iframe_messaging: iframe_messaging.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
@@ -3073,12 +4458,11 @@ impl crate::form::FormEncode for UpdateCardParams {
     }
 }
 /// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateCardResponse {
@@ -3093,6 +4477,14 @@ impl UpdateCardResponse {
 impl ExtraFields for UpdateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateCardResponse {
@@ -3242,29 +4634,116 @@ impl UpdatePaymentMethodRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdatePaymentMethodCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdatePaymentMethodCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdatePaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("iframe_messaging", &self.iframe_messaging)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodParams, A::Error> {
+                let mut redirect_url = None;
+                let mut cancel_url = None;
+                let mut pass_thru_content = None;
+                let mut embed = None;
+                let mut iframe_messaging = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"iframe_messaging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "iframe_messaging",
+                                &mut iframe_messaging,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdatePaymentMethodParams {
+                    redirect_url: redirect_url.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    pass_thru_content: pass_thru_content.flatten(),
+                    embed: embed.flatten(),
+                    iframe_messaging: iframe_messaging.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
@@ -3299,12 +4778,11 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
     }
 }
 /// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdatePaymentMethodResponse {
@@ -3319,6 +4797,14 @@ impl UpdatePaymentMethodResponse {
 impl ExtraFields for UpdatePaymentMethodResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdatePaymentMethodResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
@@ -3455,22 +4941,88 @@ impl ManagePaymentSourcesRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ManagePaymentSourcesCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<ManagePaymentSourcesCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ManagePaymentSourcesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ManagePaymentSourcesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ManagePaymentSourcesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ManagePaymentSourcesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagePaymentSourcesParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut redirect_url = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ManagePaymentSourcesParams {
+                    business_entity_id: business_entity_id.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ManagePaymentSourcesParams {
     /// Parameters with nothing set.
@@ -3499,12 +5051,11 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
     }
 }
 /// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ManagePaymentSourcesResponse {
@@ -3519,6 +5070,14 @@ impl ManagePaymentSourcesResponse {
 impl ExtraFields for ManagePaymentSourcesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ManagePaymentSourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
@@ -3660,24 +5219,100 @@ impl CollectNowRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectNowParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_save_policy: Option<enums::PaymentMethodSavePolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CollectNowCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CollectNowCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CollectNowParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries
+            .optional("payment_method_save_policy", &self.payment_method_save_policy)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectNowParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectNowParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectNowParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectNowParams, A::Error> {
+                let mut redirect_url = None;
+                let mut currency_code = None;
+                let mut payment_method_save_policy = None;
+                let mut customer = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"payment_method_save_policy" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_save_policy",
+                                &mut payment_method_save_policy,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CollectNowParams {
+                    redirect_url: redirect_url.flatten(),
+                    currency_code: currency_code.flatten(),
+                    payment_method_save_policy: payment_method_save_policy.flatten(),
+                    customer: customer.flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectNowParams {
     /// Parameters with nothing set.
@@ -3708,12 +5343,11 @@ impl crate::form::FormEncode for CollectNowParams {
     }
 }
 /// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectNowResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CollectNowResponse {
@@ -3728,6 +5362,14 @@ impl CollectNowResponse {
 impl ExtraFields for CollectNowResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CollectNowResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CollectNowResponse {
@@ -3857,19 +5499,76 @@ impl AcceptQuoteRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AcceptQuoteParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<AcceptQuoteQuoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AcceptQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("layout", &self.layout)?;
+        entries.optional("quote", &self.quote)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AcceptQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AcceptQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AcceptQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AcceptQuoteParams, A::Error> {
+                let mut redirect_url = None;
+                let mut layout = None;
+                let mut quote = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"layout" => {
+                            crate::decode::param(&mut map, "layout", &mut layout)?
+                        }
+                        b"quote" => crate::decode::param(&mut map, "quote", &mut quote)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AcceptQuoteParams {
+                    redirect_url: redirect_url.flatten(),
+                    layout: layout.flatten(),
+                    quote: quote.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AcceptQuoteParams {
     /// Parameters with nothing set.
@@ -3896,12 +5595,11 @@ impl crate::form::FormEncode for AcceptQuoteParams {
     }
 }
 /// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptQuoteResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AcceptQuoteResponse {
@@ -3916,6 +5614,14 @@ impl AcceptQuoteResponse {
 impl ExtraFields for AcceptQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AcceptQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AcceptQuoteResponse {
@@ -4046,18 +5752,81 @@ impl ExtendSubscriptionRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ExtendSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ExtendSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("expiry", &self.expiry)?;
+        entries.optional("billing_cycle", &self.billing_cycle)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ExtendSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExtendSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExtendSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExtendSubscriptionParams, A::Error> {
+                let mut expiry = None;
+                let mut billing_cycle = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"expiry" => {
+                            crate::decode::param(&mut map, "expiry", &mut expiry)?
+                        }
+                        b"billing_cycle" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycle",
+                                &mut billing_cycle,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ExtendSubscriptionParams {
+                    expiry: expiry.flatten(),
+                    billing_cycle: billing_cycle.flatten(),
+                    subscription: subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ExtendSubscriptionParams {
     /// Parameters with nothing set.
@@ -4084,12 +5853,11 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
     }
 }
 /// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtendSubscriptionResponse {
@@ -4104,6 +5872,14 @@ impl ExtendSubscriptionResponse {
 impl ExtraFields for ExtendSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ExtendSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
@@ -4241,23 +6017,100 @@ impl CheckoutGiftRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CheckoutGiftGifterParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutGiftSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutGiftAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.list("addons", &self.addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftParams, A::Error> {
+                let mut redirect_url = None;
+                let mut coupon_ids = None;
+                let mut gifter = None;
+                let mut subscription = None;
+                let mut addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutGiftParams {
+                    redirect_url: redirect_url.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    gifter: gifter.flatten(),
+                    subscription: subscription.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftParams {
     /// Parameters with nothing set.
@@ -4288,12 +6141,11 @@ impl crate::form::FormEncode for CheckoutGiftParams {
     }
 }
 /// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutGiftResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutGiftResponse {
@@ -4308,6 +6160,14 @@ impl CheckoutGiftResponse {
 impl ExtraFields for CheckoutGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutGiftResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutGiftResponse {
@@ -4462,28 +6322,123 @@ impl CheckoutGiftForItemsRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CheckoutGiftForItemsGifterParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutGiftForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutGiftForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("layout", &self.layout)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("gifter", &self.gifter)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftForItemsParams, A::Error> {
+                let mut layout = None;
+                let mut business_entity_id = None;
+                let mut redirect_url = None;
+                let mut coupon_ids = None;
+                let mut gifter = None;
+                let mut subscription_items = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"layout" => {
+                            crate::decode::param(&mut map, "layout", &mut layout)?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"gifter" => {
+                            crate::decode::param(&mut map, "gifter", &mut gifter)?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutGiftForItemsParams {
+                    layout: layout.flatten(),
+                    business_entity_id: business_entity_id.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    gifter: gifter.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftForItemsParams {
     /// Parameters with nothing set.
@@ -4518,12 +6473,11 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
     }
 }
 /// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CheckoutGiftForItemsResponse {
@@ -4538,6 +6492,14 @@ impl CheckoutGiftForItemsResponse {
 impl ExtraFields for CheckoutGiftForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CheckoutGiftForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
@@ -4667,19 +6629,76 @@ impl ClaimGiftRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClaimGiftParams {
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<ClaimGiftGiftParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ClaimGiftCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ClaimGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("gift", &self.gift)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ClaimGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClaimGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ClaimGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClaimGiftParams, A::Error> {
+                let mut redirect_url = None;
+                let mut gift = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"gift" => crate::decode::param(&mut map, "gift", &mut gift)?,
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ClaimGiftParams {
+                    redirect_url: redirect_url.flatten(),
+                    gift: gift.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ClaimGiftParams {
     /// Parameters with nothing set.
@@ -4706,12 +6725,11 @@ impl crate::form::FormEncode for ClaimGiftParams {
     }
 }
 /// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClaimGiftResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ClaimGiftResponse {
@@ -4726,6 +6744,14 @@ impl ClaimGiftResponse {
 impl ExtraFields for ClaimGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ClaimGiftResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ClaimGiftResponse {
@@ -4844,14 +6870,67 @@ impl RetrieveAgreementPdfRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveAgreementPdfParams {
     /// At most 40 characters.
     pub payment_source_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveAgreementPdfParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_source_id", &self.payment_source_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveAgreementPdfParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveAgreementPdfParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveAgreementPdfParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveAgreementPdfParams, A::Error> {
+                let mut payment_source_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveAgreementPdfParams {
+                    payment_source_id: crate::decode::required(
+                        payment_source_id,
+                        "payment_source_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveAgreementPdfParams {
     /// Parameters with the required fields set and nothing else.
@@ -4874,12 +6953,11 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
     }
 }
 /// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveAgreementPdfResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveAgreementPdfResponse {
@@ -4894,6 +6972,14 @@ impl RetrieveAgreementPdfResponse {
 impl ExtraFields for RetrieveAgreementPdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveAgreementPdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
@@ -4996,12 +7082,11 @@ impl AcknowledgeRequest {
     }
 }
 /// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AcknowledgeResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AcknowledgeResponse {
@@ -5016,6 +7101,14 @@ impl AcknowledgeResponse {
 impl ExtraFields for AcknowledgeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AcknowledgeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AcknowledgeResponse {
@@ -5112,12 +7205,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -5132,6 +7224,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -5328,46 +7428,118 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /hosted_pages` (`hosted_page.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<ListType>>,
     /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub state: Vec<EnumFilter<ListState>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("state", &self.state)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut r#type = None;
+                let mut state = None;
+                let mut updated_at = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"state" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "state",
+                                &mut state,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    state: state.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -5400,12 +7572,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /hosted_pages` (`hosted_page.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -5420,6 +7591,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -5560,26 +7739,107 @@ impl PreCancelRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PreCancelParams {
     /// At most 2048 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PreCancelSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PreCancelParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("pass_thru_content", &self.pass_thru_content)?;
+        entries.optional("cancel_url", &self.cancel_url)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PreCancelParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreCancelParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PreCancelParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreCancelParams, A::Error> {
+                let mut pass_thru_content = None;
+                let mut cancel_url = None;
+                let mut redirect_url = None;
+                let mut locale = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"pass_thru_content" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pass_thru_content",
+                                &mut pass_thru_content,
+                            )?
+                        }
+                        b"cancel_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancel_url",
+                                &mut cancel_url,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PreCancelParams {
+                    pass_thru_content: pass_thru_content.flatten(),
+                    cancel_url: cancel_url.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    locale: locale.flatten(),
+                    subscription: subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PreCancelParams {
     /// Parameters with nothing set.
@@ -5610,12 +7870,11 @@ impl crate::form::FormEncode for PreCancelParams {
     }
 }
 /// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreCancelResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PreCancelResponse {
@@ -5630,6 +7889,14 @@ impl PreCancelResponse {
 impl ExtraFields for PreCancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PreCancelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PreCancelResponse {
@@ -5749,18 +8016,87 @@ impl EventsRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/events` (`hosted_page.events`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventsParams {
     pub event_name: enums::EventName,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
     /// Any JSON value.
     pub event_data: Value,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EventsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("event_name", &self.event_name)?;
+        entries.optional("occurred_at", &self.occurred_at)?;
+        entries.field("event_data", &self.event_data)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EventsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EventsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EventsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventsParams, A::Error> {
+                let mut event_name = None;
+                let mut occurred_at = None;
+                let mut event_data = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"event_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_name",
+                                &mut event_name,
+                            )?
+                        }
+                        b"occurred_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "occurred_at",
+                                &mut occurred_at,
+                            )?
+                        }
+                        b"event_data" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_data",
+                                &mut event_data,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EventsParams {
+                    event_name: crate::decode::required(event_name, "event_name")?,
+                    occurred_at: occurred_at.flatten(),
+                    event_data: crate::decode::required(event_data, "event_data")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EventsParams {
     /// Parameters with the required fields set and nothing else.
@@ -5787,12 +8123,11 @@ impl crate::form::FormEncode for EventsParams {
     }
 }
 /// What `POST /hosted_pages/events` (`hosted_page.events`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventsResponse {
     pub success: bool,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EventsResponse {
@@ -5807,6 +8142,14 @@ impl EventsResponse {
 impl ExtraFields for EventsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("success", &self.success)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EventsResponse {
@@ -5927,16 +8270,70 @@ impl ViewVoucherRequest {
     }
 }
 /// Parameters of `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViewVoucherParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher: Option<ViewVoucherPaymentVoucherParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ViewVoucherCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ViewVoucherParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("payment_voucher", &self.payment_voucher)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ViewVoucherParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ViewVoucherParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ViewVoucherParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ViewVoucherParams, A::Error> {
+                let mut payment_voucher = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"payment_voucher" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_voucher",
+                                &mut payment_voucher,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ViewVoucherParams {
+                    payment_voucher: payment_voucher.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ViewVoucherParams {
     /// Parameters with nothing set.
@@ -5961,12 +8358,11 @@ impl crate::form::FormEncode for ViewVoucherParams {
     }
 }
 /// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewVoucherResponse {
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ViewVoucherResponse {
@@ -5981,6 +8377,14 @@ impl ViewVoucherResponse {
 impl ExtraFields for ViewVoucherResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ViewVoucherResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ViewVoucherResponse {
@@ -6029,51 +8433,210 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
     }
 }
 /// Fields of the `CheckoutNewSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("affiliate_token", &self.affiliate_token)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut setup_fee = None;
+                let mut trial_end = None;
+                let mut start_date = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut invoice_notes = None;
+                let mut affiliate_token = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"affiliate_token" => {
+                            crate::decode::param(
+                                &mut map,
+                                "affiliate_token",
+                                &mut affiliate_token,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewSubscriptionParams {
+                    id: id.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    trial_end: trial_end.flatten(),
+                    start_date: start_date.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    affiliate_token: affiliate_token.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewSubscriptionParams {
     /// Parameters with nothing set.
@@ -6202,43 +8765,152 @@ impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
 }
 crate::form::form_object!(CheckoutNewSubscriptionParams);
 /// Fields of the `CheckoutNewCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewCustomerParams, A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut locale = None;
+                let mut taxability = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut consolidated_invoicing = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"consolidated_invoicing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_invoicing",
+                                &mut consolidated_invoicing,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    locale: locale.flatten(),
+                    taxability: taxability.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewCustomerParams {
     /// Parameters with nothing set.
@@ -6340,15 +9012,61 @@ impl crate::form::FormEncode for CheckoutNewCustomerParams {
 }
 crate::form::form_object!(CheckoutNewCustomerParams);
 /// Fields of the `CheckoutNewCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutNewCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewCardParams {
     /// Parameters with nothing set.
@@ -6376,51 +9094,164 @@ impl crate::form::FormEncode for CheckoutNewCardParams {
 }
 crate::form::form_object!(CheckoutNewCardParams);
 /// Fields of the `CheckoutNewBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutNewBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewBillingAddressParams {
     /// Parameters with nothing set.
@@ -6532,51 +9363,164 @@ impl crate::form::FormEncode for CheckoutNewBillingAddressParams {
 }
 crate::form::form_object!(CheckoutNewBillingAddressParams);
 /// Fields of the `CheckoutNewShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutNewShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewShippingAddressParams {
     /// Parameters with nothing set.
@@ -6688,14 +9632,68 @@ impl crate::form::FormEncode for CheckoutNewShippingAddressParams {
 }
 crate::form::form_object!(CheckoutNewShippingAddressParams);
 /// Fields of the `CheckoutNewContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutNewContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CheckoutNewContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewContractTermParams {
     /// Parameters with nothing set.
@@ -6725,25 +9723,108 @@ impl crate::form::FormEncode for CheckoutNewContractTermParams {
 }
 crate::form::form_object!(CheckoutNewContractTermParams);
 /// Fields of the `CheckoutNewAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
+}
+impl Serialize for CheckoutNewAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewAddonsParams {
     /// Parameters with nothing set.
@@ -6797,31 +9878,136 @@ impl crate::form::FormEncode for CheckoutNewAddonsParams {
 }
 crate::form::form_object!(CheckoutNewAddonsParams);
 /// Fields of the `CheckoutNewEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
+}
+impl Serialize for CheckoutNewEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "service_period_in_days",
+                    "on_event",
+                    "charge_once",
+                    "charge_on",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_in_days = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut charge_on = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on: charge_on.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -6893,43 +10079,152 @@ impl crate::form::FormEncode for CheckoutNewEventBasedAddonsParams {
 }
 crate::form::form_object!(CheckoutNewEventBasedAddonsParams);
 /// Fields of the `CheckoutOneTimeCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutOneTimeCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeCustomerParams, A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut locale = None;
+                let mut taxability = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut consolidated_invoicing = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"consolidated_invoicing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_invoicing",
+                                &mut consolidated_invoicing,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutOneTimeCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    locale: locale.flatten(),
+                    taxability: taxability.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeCustomerParams {
     /// Parameters with nothing set.
@@ -7031,13 +10326,50 @@ impl crate::form::FormEncode for CheckoutOneTimeCustomerParams {
 }
 crate::form::form_object!(CheckoutOneTimeCustomerParams);
 /// Fields of the `CheckoutOneTimeInvoiceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeInvoiceParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
+}
+impl Serialize for CheckoutOneTimeInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeInvoiceParams, A::Error> {
+                const EXPECTED: &[&str] = &["po_number"];
+                let mut po_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeInvoiceParams {
+                    po_number: po_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeInvoiceParams {
     /// Parameters with nothing set.
@@ -7057,15 +10389,61 @@ impl crate::form::FormEncode for CheckoutOneTimeInvoiceParams {
 }
 crate::form::form_object!(CheckoutOneTimeInvoiceParams);
 /// Fields of the `CheckoutOneTimeCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutOneTimeCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeCardParams {
     /// Parameters with nothing set.
@@ -7093,51 +10471,164 @@ impl crate::form::FormEncode for CheckoutOneTimeCardParams {
 }
 crate::form::form_object!(CheckoutOneTimeCardParams);
 /// Fields of the `CheckoutOneTimeBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutOneTimeBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeBillingAddressParams {
     /// Parameters with nothing set.
@@ -7249,51 +10740,164 @@ impl crate::form::FormEncode for CheckoutOneTimeBillingAddressParams {
 }
 crate::form::form_object!(CheckoutOneTimeBillingAddressParams);
 /// Fields of the `CheckoutOneTimeShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutOneTimeShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeShippingAddressParams {
     /// Parameters with nothing set.
@@ -7405,29 +11009,114 @@ impl crate::form::FormEncode for CheckoutOneTimeShippingAddressParams {
 }
 crate::form::form_object!(CheckoutOneTimeShippingAddressParams);
 /// Fields of the `CheckoutOneTimeAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CheckoutOneTimeAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeAddonsParams {
     /// Parameters with nothing set.
@@ -7489,44 +11178,187 @@ impl crate::form::FormEncode for CheckoutOneTimeAddonsParams {
 }
 crate::form::form_object!(CheckoutOneTimeAddonsParams);
 /// Fields of the `CheckoutOneTimeChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CheckoutOneTimeChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeChargesParams {
     /// Parameters with nothing set.
@@ -7627,53 +11459,199 @@ impl crate::form::FormEncode for CheckoutOneTimeChargesParams {
 }
 crate::form::form_object!(CheckoutOneTimeChargesParams);
 /// Fields of the `CheckoutOneTimeForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutOneTimeForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("einvoicing_method", &self.einvoicing_method)?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.optional("consolidated_invoicing", &self.consolidated_invoicing)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsCustomerParams, A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut locale = None;
+                let mut taxability = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut einvoicing_method = None;
+                let mut is_einvoice_enabled = None;
+                let mut entity_identifier_scheme = None;
+                let mut entity_identifier_standard = None;
+                let mut consolidated_invoicing = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"einvoicing_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "einvoicing_method",
+                                &mut einvoicing_method,
+                            )?
+                        }
+                        b"is_einvoice_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_einvoice_enabled",
+                                &mut is_einvoice_enabled,
+                            )?
+                        }
+                        b"entity_identifier_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_scheme",
+                                &mut entity_identifier_scheme,
+                            )?
+                        }
+                        b"entity_identifier_standard" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_standard",
+                                &mut entity_identifier_standard,
+                            )?
+                        }
+                        b"consolidated_invoicing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_invoicing",
+                                &mut consolidated_invoicing,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    locale: locale.flatten(),
+                    taxability: taxability.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    einvoicing_method: einvoicing_method.flatten(),
+                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
+                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
+                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -7801,13 +11779,50 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsCustomerParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsCustomerParams);
 /// Fields of the `CheckoutOneTimeForItemsInvoiceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsInvoiceParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
+}
+impl Serialize for CheckoutOneTimeForItemsInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsInvoiceParams, A::Error> {
+                const EXPECTED: &[&str] = &["po_number"];
+                let mut po_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsInvoiceParams {
+                    po_number: po_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsInvoiceParams {
     /// Parameters with nothing set.
@@ -7827,15 +11842,61 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsInvoiceParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsInvoiceParams);
 /// Fields of the `CheckoutOneTimeForItemsCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutOneTimeForItemsCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsCardParams {
     /// Parameters with nothing set.
@@ -7863,51 +11924,164 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsCardParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsCardParams);
 /// Fields of the `CheckoutOneTimeForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutOneTimeForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -8019,51 +12193,164 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsBillingAddressParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsBillingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutOneTimeForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -8175,29 +12462,120 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsShippingAddressParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsShippingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CheckoutOneTimeForItemsItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsItemPricesParams {
     /// Parameters with nothing set.
@@ -8259,32 +12637,149 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemPricesParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
 /// Fields of the `CheckoutOneTimeForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CheckoutOneTimeForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -8357,44 +12852,187 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemTiersParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
 /// Fields of the `CheckoutOneTimeForItemsChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CheckoutOneTimeForItemsChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsChargesParams {
     /// Parameters with nothing set.
@@ -8495,20 +13133,92 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsChargesParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsChargesParams);
 /// Fields of the `CheckoutOneTimeForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub apply_on: enums::ApplyOn,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
+}
+impl Serialize for CheckoutOneTimeForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "percentage",
+                    "amount",
+                    "quantity",
+                    "apply_on",
+                    "item_price_id",
+                ];
+                let mut percentage = None;
+                let mut amount = None;
+                let mut quantity = None;
+                let mut apply_on = None;
+                let mut item_price_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsDiscountsParams {
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    quantity: quantity.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    item_price_id: item_price_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -8550,24 +13260,83 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsDiscountsParams {
 }
 crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
 /// Fields of the `CheckoutOneTimeForItemsEntityIdentifiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+}
+impl Serialize for CheckoutOneTimeForItemsEntityIdentifiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("operation", &self.operation)?;
+        entries.optional("standard", &self.standard)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsEntityIdentifiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutOneTimeForItemsEntityIdentifiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutOneTimeForItemsEntityIdentifiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutOneTimeForItemsEntityIdentifiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "scheme",
+                    "value",
+                    "operation",
+                    "standard",
+                ];
+                let mut id = None;
+                let mut scheme = None;
+                let mut value = None;
+                let mut operation = None;
+                let mut standard = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"scheme" => {
+                            crate::decode::param(&mut map, "scheme", &mut scheme)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"operation" => {
+                            crate::decode::param(&mut map, "operation", &mut operation)?
+                        }
+                        b"standard" => {
+                            crate::decode::param(&mut map, "standard", &mut standard)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutOneTimeForItemsEntityIdentifiersParams {
+                    id: id.flatten(),
+                    scheme: scheme.flatten(),
+                    value: value.flatten(),
+                    operation: operation.flatten(),
+                    standard: standard.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutOneTimeForItemsEntityIdentifiersParams {
     /// Parameters with nothing set.
@@ -8616,38 +13385,151 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsEntityIdentifiersParams 
 }
 crate::form::form_object!(CheckoutOneTimeForItemsEntityIdentifiersParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut trial_end = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut invoice_notes = None;
+                let mut po_number = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewForItemsSubscriptionParams {
+                    id: id.flatten(),
+                    trial_end: trial_end.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    po_number: po_number.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -8743,51 +13625,188 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
 }
 crate::form::form_object!(CheckoutNewForItemsSubscriptionParams);
 /// Fields of the `CheckoutNewForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutNewForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.optional("einvoicing_method", &self.einvoicing_method)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsCustomerParams, A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut locale = None;
+                let mut taxability = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut is_einvoice_enabled = None;
+                let mut entity_identifier_scheme = None;
+                let mut entity_identifier_standard = None;
+                let mut einvoicing_method = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"is_einvoice_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_einvoice_enabled",
+                                &mut is_einvoice_enabled,
+                            )?
+                        }
+                        b"entity_identifier_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_scheme",
+                                &mut entity_identifier_scheme,
+                            )?
+                        }
+                        b"entity_identifier_standard" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_standard",
+                                &mut entity_identifier_standard,
+                            )?
+                        }
+                        b"einvoicing_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "einvoicing_method",
+                                &mut einvoicing_method,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutNewForItemsCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    locale: locale.flatten(),
+                    taxability: taxability.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
+                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
+                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    einvoicing_method: einvoicing_method.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -8909,15 +13928,61 @@ impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
 }
 crate::form::form_object!(CheckoutNewForItemsCustomerParams);
 /// Fields of the `CheckoutNewForItemsCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutNewForItemsCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsCardParams {
     /// Parameters with nothing set.
@@ -8945,51 +14010,164 @@ impl crate::form::FormEncode for CheckoutNewForItemsCardParams {
 }
 crate::form::form_object!(CheckoutNewForItemsCardParams);
 /// Fields of the `CheckoutNewForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutNewForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -9101,51 +14279,164 @@ impl crate::form::FormEncode for CheckoutNewForItemsBillingAddressParams {
 }
 crate::form::form_object!(CheckoutNewForItemsBillingAddressParams);
 /// Fields of the `CheckoutNewForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CheckoutNewForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -9257,14 +14548,68 @@ impl crate::form::FormEncode for CheckoutNewForItemsShippingAddressParams {
 }
 crate::form::form_object!(CheckoutNewForItemsShippingAddressParams);
 /// Fields of the `CheckoutNewForItemsContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutNewForItemsContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CheckoutNewForItemsContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsContractTermParams {
     /// Parameters with nothing set.
@@ -9294,37 +14639,182 @@ impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
 }
 crate::form::form_object!(CheckoutNewForItemsContractTermParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
+}
+impl Serialize for CheckoutNewForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "item_type",
+                    "charge_on_option",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut item_type = None;
+                let mut charge_on_option = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    item_type: item_type.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -9410,28 +14900,139 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionItemsParams {
 }
 crate::form::form_object!(CheckoutNewForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutNewForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+}
+impl Serialize for CheckoutNewForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -9497,32 +15098,149 @@ impl crate::form::FormEncode for CheckoutNewForItemsDiscountsParams {
 }
 crate::form::form_object!(CheckoutNewForItemsDiscountsParams);
 /// Fields of the `CheckoutNewForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CheckoutNewForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -9595,24 +15313,83 @@ impl crate::form::FormEncode for CheckoutNewForItemsItemTiersParams {
 }
 crate::form::form_object!(CheckoutNewForItemsItemTiersParams);
 /// Fields of the `CheckoutNewForItemsEntityIdentifiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsEntityIdentifiersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+}
+impl Serialize for CheckoutNewForItemsEntityIdentifiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("operation", &self.operation)?;
+        entries.optional("standard", &self.standard)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutNewForItemsEntityIdentifiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutNewForItemsEntityIdentifiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutNewForItemsEntityIdentifiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutNewForItemsEntityIdentifiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "scheme",
+                    "value",
+                    "operation",
+                    "standard",
+                ];
+                let mut id = None;
+                let mut scheme = None;
+                let mut value = None;
+                let mut operation = None;
+                let mut standard = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"scheme" => {
+                            crate::decode::param(&mut map, "scheme", &mut scheme)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"operation" => {
+                            crate::decode::param(&mut map, "operation", &mut operation)?
+                        }
+                        b"standard" => {
+                            crate::decode::param(&mut map, "standard", &mut standard)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutNewForItemsEntityIdentifiersParams {
+                    id: id.flatten(),
+                    scheme: scheme.flatten(),
+                    value: value.flatten(),
+                    operation: operation.flatten(),
+                    standard: standard.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutNewForItemsEntityIdentifiersParams {
     /// Parameters with nothing set.
@@ -9661,47 +15438,198 @@ impl crate::form::FormEncode for CheckoutNewForItemsEntityIdentifiersParams {
 }
 crate::form::form_object!(CheckoutNewForItemsEntityIdentifiersParams);
 /// Fields of the `CheckoutExistingSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_unit_price = None;
+                let mut setup_fee = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut invoice_notes = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -9818,18 +15746,76 @@ impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
 }
 crate::form::form_object!(CheckoutExistingSubscriptionParams);
 /// Fields of the `CheckoutExistingCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingCustomerParams, A::Error> {
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingCustomerParams {
     /// Parameters with nothing set.
@@ -9870,15 +15856,61 @@ impl crate::form::FormEncode for CheckoutExistingCustomerParams {
 }
 crate::form::form_object!(CheckoutExistingCustomerParams);
 /// Fields of the `CheckoutExistingCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutExistingCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingCardParams {
     /// Parameters with nothing set.
@@ -9906,14 +15938,68 @@ impl crate::form::FormEncode for CheckoutExistingCardParams {
 }
 crate::form::form_object!(CheckoutExistingCardParams);
 /// Fields of the `CheckoutExistingContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutExistingContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CheckoutExistingContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingContractTermParams {
     /// Parameters with nothing set.
@@ -9943,25 +16029,108 @@ impl crate::form::FormEncode for CheckoutExistingContractTermParams {
 }
 crate::form::form_object!(CheckoutExistingContractTermParams);
 /// Fields of the `CheckoutExistingAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for CheckoutExistingAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "billing_cycles",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut billing_cycles = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingAddonsParams {
     /// Parameters with nothing set.
@@ -10015,31 +16184,136 @@ impl crate::form::FormEncode for CheckoutExistingAddonsParams {
 }
 crate::form::form_object!(CheckoutExistingAddonsParams);
 /// Fields of the `CheckoutExistingEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for CheckoutExistingEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "service_period_in_days",
+                    "charge_on",
+                    "on_event",
+                    "charge_once",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut service_period_in_days = None;
+                let mut charge_on = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    charge_on: charge_on.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -10111,34 +16385,143 @@ impl crate::form::FormEncode for CheckoutExistingEventBasedAddonsParams {
 }
 crate::form::form_object!(CheckoutExistingEventBasedAddonsParams);
 /// Fields of the `CheckoutExistingForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut invoice_notes = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingForItemsSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -10222,26 +16605,112 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
 /// Fields of the `CheckoutExistingForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutExistingForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("is_einvoice_enabled", &self.is_einvoice_enabled)?;
+        entries.optional("entity_identifier_scheme", &self.entity_identifier_scheme)?;
+        entries
+            .optional("entity_identifier_standard", &self.entity_identifier_standard)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsCustomerParams, A::Error> {
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut is_einvoice_enabled = None;
+                let mut entity_identifier_scheme = None;
+                let mut entity_identifier_standard = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"is_einvoice_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_einvoice_enabled",
+                                &mut is_einvoice_enabled,
+                            )?
+                        }
+                        b"entity_identifier_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_scheme",
+                                &mut entity_identifier_scheme,
+                            )?
+                        }
+                        b"entity_identifier_standard" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_identifier_standard",
+                                &mut entity_identifier_standard,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutExistingForItemsCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
+                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
+                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -10302,15 +16771,61 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 /// Fields of the `CheckoutExistingForItemsCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CheckoutExistingForItemsCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsCardParams {
     /// Parameters with nothing set.
@@ -10338,14 +16853,68 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCardParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsCardParams);
 /// Fields of the `CheckoutExistingForItemsContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutExistingForItemsContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CheckoutExistingForItemsContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsContractTermParams {
     /// Parameters with nothing set.
@@ -10375,37 +16944,182 @@ impl crate::form::FormEncode for CheckoutExistingForItemsContractTermParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
 /// Fields of the `CheckoutExistingForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
+}
+impl Serialize for CheckoutExistingForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "charge_on_option",
+                    "item_type",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut charge_on_option = None;
+                let mut item_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    item_type: item_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -10491,32 +17205,161 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionItemsParams
 }
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutExistingForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub operation_type: enums::OperationType,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for CheckoutExistingForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("operation_type", &self.operation_type)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "operation_type",
+                    "id",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut operation_type = None;
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "operation_type",
+                                &mut operation_type,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    operation_type: crate::decode::required(
+                        operation_type,
+                        "operation_type",
+                    )?,
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -10594,32 +17437,149 @@ impl crate::form::FormEncode for CheckoutExistingForItemsDiscountsParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
 /// Fields of the `CheckoutExistingForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CheckoutExistingForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -10692,24 +17652,83 @@ impl crate::form::FormEncode for CheckoutExistingForItemsItemTiersParams {
 }
 crate::form::form_object!(CheckoutExistingForItemsItemTiersParams);
 /// Fields of the `CheckoutExistingForItemsEntityIdentifiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsEntityIdentifiersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+}
+impl Serialize for CheckoutExistingForItemsEntityIdentifiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("scheme", &self.scheme)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("operation", &self.operation)?;
+        entries.optional("standard", &self.standard)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutExistingForItemsEntityIdentifiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutExistingForItemsEntityIdentifiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutExistingForItemsEntityIdentifiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutExistingForItemsEntityIdentifiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "scheme",
+                    "value",
+                    "operation",
+                    "standard",
+                ];
+                let mut id = None;
+                let mut scheme = None;
+                let mut value = None;
+                let mut operation = None;
+                let mut standard = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"scheme" => {
+                            crate::decode::param(&mut map, "scheme", &mut scheme)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"operation" => {
+                            crate::decode::param(&mut map, "operation", &mut operation)?
+                        }
+                        b"standard" => {
+                            crate::decode::param(&mut map, "standard", &mut standard)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutExistingForItemsEntityIdentifiersParams {
+                    id: id.flatten(),
+                    scheme: scheme.flatten(),
+                    value: value.flatten(),
+                    operation: operation.flatten(),
+                    standard: standard.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutExistingForItemsEntityIdentifiersParams {
     /// Parameters with nothing set.
@@ -10758,18 +17777,72 @@ impl crate::form::FormEncode for CheckoutExistingForItemsEntityIdentifiersParams
 }
 crate::form::form_object!(CheckoutExistingForItemsEntityIdentifiersParams);
 /// Fields of the `UpdateCardCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardCustomerParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
+}
+impl Serialize for UpdateCardCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "vat_number", "vat_number_prefix"];
+                let mut id = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateCardCustomerParams {
+                    id: crate::decode::required(id, "id")?,
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -10800,15 +17873,61 @@ impl crate::form::FormEncode for UpdateCardCustomerParams {
 }
 crate::form::form_object!(UpdateCardCustomerParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for UpdateCardCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateCardCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardCardParams {
     /// Parameters with nothing set.
@@ -10836,18 +17955,72 @@ impl crate::form::FormEncode for UpdateCardCardParams {
 }
 crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdatePaymentMethodCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodCustomerParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
+}
+impl Serialize for UpdatePaymentMethodCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "vat_number", "vat_number_prefix"];
+                let mut id = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdatePaymentMethodCustomerParams {
+                    id: crate::decode::required(id, "id")?,
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentMethodCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -10878,15 +18051,61 @@ impl crate::form::FormEncode for UpdatePaymentMethodCustomerParams {
 }
 crate::form::form_object!(UpdatePaymentMethodCustomerParams);
 /// Fields of the `UpdatePaymentMethodCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for UpdatePaymentMethodCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdatePaymentMethodCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentMethodCardParams {
     /// Parameters with nothing set.
@@ -10914,12 +18133,48 @@ impl crate::form::FormEncode for UpdatePaymentMethodCardParams {
 }
 crate::form::form_object!(UpdatePaymentMethodCardParams);
 /// Fields of the `ManagePaymentSourcesCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesCustomerParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for ManagePaymentSourcesCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ManagePaymentSourcesCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ManagePaymentSourcesCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ManagePaymentSourcesCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagePaymentSourcesCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ManagePaymentSourcesCustomerParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ManagePaymentSourcesCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -10934,15 +18189,61 @@ impl crate::form::FormEncode for ManagePaymentSourcesCustomerParams {
 }
 crate::form::form_object!(ManagePaymentSourcesCustomerParams);
 /// Fields of the `ManagePaymentSourcesCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for ManagePaymentSourcesCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ManagePaymentSourcesCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ManagePaymentSourcesCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ManagePaymentSourcesCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagePaymentSourcesCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ManagePaymentSourcesCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ManagePaymentSourcesCardParams {
     /// Parameters with nothing set.
@@ -10970,12 +18271,48 @@ impl crate::form::FormEncode for ManagePaymentSourcesCardParams {
 }
 crate::form::form_object!(ManagePaymentSourcesCardParams);
 /// Fields of the `CollectNowCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectNowCustomerParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for CollectNowCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectNowCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectNowCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectNowCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectNowCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectNowCustomerParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectNowCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -10990,15 +18327,61 @@ impl crate::form::FormEncode for CollectNowCustomerParams {
 }
 crate::form::form_object!(CollectNowCustomerParams);
 /// Fields of the `CollectNowCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectNowCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
+}
+impl Serialize for CollectNowCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectNowCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectNowCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectNowCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectNowCardParams, A::Error> {
+                const EXPECTED: &[&str] = &["gateway", "gateway_account_id"];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CollectNowCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectNowCardParams {
     /// Parameters with nothing set.
@@ -11026,12 +18409,48 @@ impl crate::form::FormEncode for CollectNowCardParams {
 }
 crate::form::form_object!(CollectNowCardParams);
 /// Fields of the `AcceptQuoteQuoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptQuoteQuoteParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for AcceptQuoteQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AcceptQuoteQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AcceptQuoteQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AcceptQuoteQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AcceptQuoteQuoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AcceptQuoteQuoteParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AcceptQuoteQuoteParams {
     /// Parameters with the required fields set and nothing else.
@@ -11046,12 +18465,48 @@ impl crate::form::FormEncode for AcceptQuoteQuoteParams {
 }
 crate::form::form_object!(AcceptQuoteQuoteParams);
 /// Fields of the `ExtendSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for ExtendSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ExtendSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExtendSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExtendSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExtendSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ExtendSubscriptionSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ExtendSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -11066,13 +18521,54 @@ impl crate::form::FormEncode for ExtendSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(ExtendSubscriptionSubscriptionParams);
 /// Fields of the `CheckoutGiftGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftGifterParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+}
+impl Serialize for CheckoutGiftGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &["customer_id"];
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutGiftGifterParams {
+                    customer_id: customer_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftGifterParams {
     /// Parameters with nothing set.
@@ -11092,23 +18588,91 @@ impl crate::form::FormEncode for CheckoutGiftGifterParams {
 }
 crate::form::form_object!(CheckoutGiftGifterParams);
 /// Fields of the `CheckoutGiftSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftSubscriptionParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CheckoutGiftSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftSubscriptionParams, A::Error> {
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut coupon = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CheckoutGiftSubscriptionParams {
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    coupon: coupon.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftSubscriptionParams {
     /// Parameters with nothing set.
@@ -11162,18 +18726,67 @@ impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
 }
 crate::form::form_object!(CheckoutGiftSubscriptionParams);
 /// Fields of the `CheckoutGiftAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+}
+impl Serialize for CheckoutGiftAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "quantity", "quantity_in_decimal"];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutGiftAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftAddonsParams {
     /// Parameters with nothing set.
@@ -11208,13 +18821,54 @@ impl crate::form::FormEncode for CheckoutGiftAddonsParams {
 }
 crate::form::form_object!(CheckoutGiftAddonsParams);
 /// Fields of the `CheckoutGiftForItemsGifterParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsGifterParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+}
+impl Serialize for CheckoutGiftForItemsGifterParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftForItemsGifterParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftForItemsGifterParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftForItemsGifterParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftForItemsGifterParams, A::Error> {
+                const EXPECTED: &[&str] = &["customer_id"];
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutGiftForItemsGifterParams {
+                    customer_id: customer_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftForItemsGifterParams {
     /// Parameters with nothing set.
@@ -11234,23 +18888,102 @@ impl crate::form::FormEncode for CheckoutGiftForItemsGifterParams {
 }
 crate::form::form_object!(CheckoutGiftForItemsGifterParams);
 /// Fields of the `CheckoutGiftForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsSubscriptionItemsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for CheckoutGiftForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftForItemsSubscriptionItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftForItemsSubscriptionItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutGiftForItemsSubscriptionItemsParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
@@ -11298,28 +19031,125 @@ impl crate::form::FormEncode for CheckoutGiftForItemsSubscriptionItemsParams {
 }
 crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutGiftForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for CheckoutGiftForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CheckoutGiftForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CheckoutGiftForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CheckoutGiftForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckoutGiftForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CheckoutGiftForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CheckoutGiftForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -11380,12 +19210,48 @@ impl crate::form::FormEncode for CheckoutGiftForItemsItemTiersParams {
 }
 crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
 /// Fields of the `ClaimGiftGiftParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClaimGiftGiftParams {
     /// At most 150 characters.
     pub id: String,
+}
+impl Serialize for ClaimGiftGiftParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ClaimGiftGiftParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClaimGiftGiftParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ClaimGiftGiftParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClaimGiftGiftParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ClaimGiftGiftParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ClaimGiftGiftParams {
     /// Parameters with the required fields set and nothing else.
@@ -11400,13 +19266,50 @@ impl crate::form::FormEncode for ClaimGiftGiftParams {
 }
 crate::form::form_object!(ClaimGiftGiftParams);
 /// Fields of the `ClaimGiftCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClaimGiftCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+impl Serialize for ClaimGiftCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("locale", &self.locale)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ClaimGiftCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClaimGiftCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ClaimGiftCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClaimGiftCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["locale"];
+                let mut locale = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ClaimGiftCustomerParams {
+                    locale: locale.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ClaimGiftCustomerParams {
     /// Parameters with nothing set.
@@ -11426,12 +19329,48 @@ impl crate::form::FormEncode for ClaimGiftCustomerParams {
 }
 crate::form::form_object!(ClaimGiftCustomerParams);
 /// Fields of the `PreCancelSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreCancelSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for PreCancelSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PreCancelSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreCancelSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PreCancelSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreCancelSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PreCancelSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PreCancelSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -11446,12 +19385,48 @@ impl crate::form::FormEncode for PreCancelSubscriptionParams {
 }
 crate::form::form_object!(PreCancelSubscriptionParams);
 /// Fields of the `ViewVoucherPaymentVoucherParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewVoucherPaymentVoucherParams {
     /// At most 40 characters.
     pub id: String,
+}
+impl Serialize for ViewVoucherPaymentVoucherParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ViewVoucherPaymentVoucherParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ViewVoucherPaymentVoucherParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ViewVoucherPaymentVoucherParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ViewVoucherPaymentVoucherParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ViewVoucherPaymentVoucherParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ViewVoucherPaymentVoucherParams {
     /// Parameters with the required fields set and nothing else.
@@ -11466,13 +19441,50 @@ impl crate::form::FormEncode for ViewVoucherPaymentVoucherParams {
 }
 crate::form::form_object!(ViewVoucherPaymentVoucherParams);
 /// Fields of the `ViewVoucherCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViewVoucherCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+impl Serialize for ViewVoucherCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("locale", &self.locale)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ViewVoucherCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ViewVoucherCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ViewVoucherCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ViewVoucherCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["locale"];
+                let mut locale = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ViewVoucherCustomerParams {
+                    locale: locale.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ViewVoucherCustomerParams {
     /// Parameters with nothing set.

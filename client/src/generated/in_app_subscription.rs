@@ -5,31 +5,37 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `in_app_subscription` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InAppSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_status: Option<StoreStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for InAppSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InAppSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("app_id", &self.app_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("store_status", &self.store_status)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InAppSubscription {
@@ -312,18 +318,74 @@ impl ProcessReceiptRequest {
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptParams {
     /// At most 65000 characters.
     pub receipt: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ProcessReceiptProductParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ProcessReceiptParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("receipt", &self.receipt)?;
+        entries.optional("product", &self.product)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptParams, A::Error> {
+                let mut receipt = None;
+                let mut product = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"receipt" => {
+                            crate::decode::param(&mut map, "receipt", &mut receipt)?
+                        }
+                        b"product" => {
+                            crate::decode::param(&mut map, "product", &mut product)?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ProcessReceiptParams {
+                    receipt: crate::decode::required(receipt, "receipt")?,
+                    product: product.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -350,12 +412,11 @@ impl crate::form::FormEncode for ProcessReceiptParams {
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptResponse {
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ProcessReceiptResponse {
@@ -370,6 +431,14 @@ impl ProcessReceiptResponse {
 impl ExtraFields for ProcessReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ProcessReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("in_app_subscription", &self.in_app_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ProcessReceiptResponse {
@@ -503,18 +572,74 @@ impl ImportReceiptRequest {
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportReceiptParams {
     /// At most 65000 characters.
     pub receipt: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ImportReceiptProductParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ImportReceiptParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("receipt", &self.receipt)?;
+        entries.optional("product", &self.product)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportReceiptParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportReceiptParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportReceiptParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportReceiptParams, A::Error> {
+                let mut receipt = None;
+                let mut product = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"receipt" => {
+                            crate::decode::param(&mut map, "receipt", &mut receipt)?
+                        }
+                        b"product" => {
+                            crate::decode::param(&mut map, "product", &mut product)?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ImportReceiptParams {
+                    receipt: crate::decode::required(receipt, "receipt")?,
+                    product: product.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -541,12 +666,11 @@ impl crate::form::FormEncode for ImportReceiptParams {
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportReceiptResponse {
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ImportReceiptResponse {
@@ -561,6 +685,14 @@ impl ImportReceiptResponse {
 impl ExtraFields for ImportReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ImportReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("in_app_subscriptions", &self.in_app_subscriptions)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ImportReceiptResponse {
@@ -696,16 +828,70 @@ impl ImportSubscriptionRequest {
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ImportSubscriptionSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportSubscriptionCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ImportSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportSubscriptionParams, A::Error> {
+                let mut subscription = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ImportSubscriptionParams {
+                    subscription: subscription.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportSubscriptionParams {
     /// Parameters with nothing set.
@@ -730,12 +916,11 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportSubscriptionResponse {
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ImportSubscriptionResponse {
@@ -750,6 +935,14 @@ impl ImportSubscriptionResponse {
 impl ExtraFields for ImportSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ImportSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("in_app_subscription", &self.in_app_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
@@ -877,14 +1070,60 @@ impl RetrieveStoreSubsRequest {
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveStoreSubsParams {
     /// At most 65000 characters.
     pub receipt: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveStoreSubsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("receipt", &self.receipt)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveStoreSubsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveStoreSubsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveStoreSubsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveStoreSubsParams, A::Error> {
+                let mut receipt = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"receipt" => {
+                            crate::decode::param(&mut map, "receipt", &mut receipt)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveStoreSubsParams {
+                    receipt: crate::decode::required(receipt, "receipt")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveStoreSubsParams {
     /// Parameters with the required fields set and nothing else.
@@ -907,12 +1146,11 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveStoreSubsResponse {
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveStoreSubsResponse {
@@ -927,6 +1165,14 @@ impl RetrieveStoreSubsResponse {
 impl ExtraFields for RetrieveStoreSubsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveStoreSubsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("in_app_subscriptions", &self.in_app_subscriptions)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
@@ -977,8 +1223,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
     }
 }
 /// Fields of the `ProcessReceiptProductParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
     /// At most 96 characters.
@@ -987,17 +1232,105 @@ pub struct ProcessReceiptProductParams {
     pub currency_code: String,
     pub price: i64,
     /// At most 46 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
+}
+impl Serialize for ProcessReceiptProductParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("currency_code", &self.currency_code)?;
+        entries.field("price", &self.price)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptProductParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptProductParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptProductParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "currency_code",
+                    "price",
+                    "name",
+                    "price_in_decimal",
+                    "period",
+                    "period_unit",
+                ];
+                let mut id = None;
+                let mut currency_code = None;
+                let mut price = None;
+                let mut name = None;
+                let mut price_in_decimal = None;
+                let mut period = None;
+                let mut period_unit = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ProcessReceiptProductParams {
+                    id: crate::decode::required(id, "id")?,
+                    currency_code: crate::decode::required(
+                        currency_code,
+                        "currency_code",
+                    )?,
+                    price: crate::decode::required(price, "price")?,
+                    name: name.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
@@ -1050,22 +1383,74 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
 }
 crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+impl Serialize for ProcessReceiptCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "email", "first_name", "last_name"];
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ProcessReceiptCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptCustomerParams {
     /// Parameters with nothing set.
@@ -1108,12 +1493,57 @@ impl crate::form::FormEncode for ProcessReceiptCustomerParams {
 }
 crate::form::form_object!(ProcessReceiptCustomerParams);
 /// Fields of the `ImportReceiptProductParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportReceiptProductParams {
     /// At most 3 characters.
     pub currency_code: String,
+}
+impl Serialize for ImportReceiptProductParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("currency_code", &self.currency_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportReceiptProductParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportReceiptProductParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportReceiptProductParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportReceiptProductParams, A::Error> {
+                const EXPECTED: &[&str] = &["currency_code"];
+                let mut currency_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportReceiptProductParams {
+                    currency_code: crate::decode::required(
+                        currency_code,
+                        "currency_code",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
@@ -1130,16 +1560,54 @@ impl crate::form::FormEncode for ImportReceiptProductParams {
 }
 crate::form::form_object!(ImportReceiptProductParams);
 /// Fields of the `ImportReceiptCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportReceiptCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl Serialize for ImportReceiptCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportReceiptCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportReceiptCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportReceiptCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportReceiptCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "email"];
+                let mut id = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportReceiptCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportReceiptCustomerParams {
     /// Parameters with nothing set.
@@ -1165,8 +1633,7 @@ impl crate::form::FormEncode for ImportReceiptCustomerParams {
 }
 crate::form::form_object!(ImportReceiptCustomerParams);
 /// Fields of the `ImportSubscriptionSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportSubscriptionSubscriptionParams {
     /// At most 50 characters.
@@ -1183,8 +1650,121 @@ pub struct ImportSubscriptionSubscriptionParams {
     pub currency_code: String,
     /// At most 43 characters.
     pub transaction_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_trial: Option<bool>,
+}
+impl Serialize for ImportSubscriptionSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("started_at", &self.started_at)?;
+        entries.field("term_start", &self.term_start)?;
+        entries.field("term_end", &self.term_end)?;
+        entries.field("product_id", &self.product_id)?;
+        entries.field("currency_code", &self.currency_code)?;
+        entries.field("transaction_id", &self.transaction_id)?;
+        entries.optional("is_trial", &self.is_trial)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportSubscriptionSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportSubscriptionSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportSubscriptionSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportSubscriptionSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "started_at",
+                    "term_start",
+                    "term_end",
+                    "product_id",
+                    "currency_code",
+                    "transaction_id",
+                    "is_trial",
+                ];
+                let mut id = None;
+                let mut started_at = None;
+                let mut term_start = None;
+                let mut term_end = None;
+                let mut product_id = None;
+                let mut currency_code = None;
+                let mut transaction_id = None;
+                let mut is_trial = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"started_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "started_at",
+                                &mut started_at,
+                            )?
+                        }
+                        b"term_start" => {
+                            crate::decode::param(
+                                &mut map,
+                                "term_start",
+                                &mut term_start,
+                            )?
+                        }
+                        b"term_end" => {
+                            crate::decode::param(&mut map, "term_end", &mut term_end)?
+                        }
+                        b"product_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "product_id",
+                                &mut product_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction_id",
+                                &mut transaction_id,
+                            )?
+                        }
+                        b"is_trial" => {
+                            crate::decode::param(&mut map, "is_trial", &mut is_trial)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportSubscriptionSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    started_at: crate::decode::required(started_at, "started_at")?,
+                    term_start: crate::decode::required(term_start, "term_start")?,
+                    term_end: crate::decode::required(term_end, "term_end")?,
+                    product_id: crate::decode::required(product_id, "product_id")?,
+                    currency_code: crate::decode::required(
+                        currency_code,
+                        "currency_code",
+                    )?,
+                    transaction_id: crate::decode::required(
+                        transaction_id,
+                        "transaction_id",
+                    )?,
+                    is_trial: is_trial.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -1227,16 +1807,54 @@ impl crate::form::FormEncode for ImportSubscriptionSubscriptionParams {
 }
 crate::form::form_object!(ImportSubscriptionSubscriptionParams);
 /// Fields of the `ImportSubscriptionCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl Serialize for ImportSubscriptionCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportSubscriptionCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportSubscriptionCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportSubscriptionCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportSubscriptionCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "email"];
+                let mut id = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportSubscriptionCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportSubscriptionCustomerParams {
     /// Parameters with nothing set.

@@ -20,163 +20,91 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `invoice` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_exchange_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_applied: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_status: Option<DunningStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_retry_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_next_offset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rates: Option<Vec<ExchangeRate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_invoice: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_sales_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_advance_charges: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_finalized: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gifted: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_payment_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_to_collect: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_credits: Option<Vec<LineItemCredit>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_addresses: Option<Vec<LineItemAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_origin: Option<Box<TaxOrigin>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transactions: Option<Vec<ReferenceTransaction>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_attempts: Option<Vec<DunningAttempt>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_credits: Option<Vec<AppliedCredit>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjustment_credit_notes: Option<Vec<AdjustmentCreditNote>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_credit_notes: Option<Vec<IssuedCreditNote>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_orders: Option<Vec<LinkedOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<Box<StatementDescriptor>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<Einvoice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Invoice {
@@ -262,6 +190,90 @@ impl Invoice {
 impl ExtraFields for Invoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Invoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("payment_owner", &self.payment_owner)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("recurring", &self.recurring)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("due_date", &self.due_date)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("price_type", &self.price_type)?;
+        entries.optional("exchange_rate", &self.exchange_rate)?;
+        entries
+            .optional(
+                "local_currency_exchange_rate",
+                &self.local_currency_exchange_rate,
+            )?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("tax", &self.tax)?;
+        entries.optional("sub_total", &self.sub_total)?;
+        entries
+            .optional("sub_total_in_local_currency", &self.sub_total_in_local_currency)?;
+        entries.optional("total", &self.total)?;
+        entries.optional("total_in_local_currency", &self.total_in_local_currency)?;
+        entries.optional("amount_due", &self.amount_due)?;
+        entries.optional("amount_adjusted", &self.amount_adjusted)?;
+        entries.optional("amount_paid", &self.amount_paid)?;
+        entries.optional("paid_at", &self.paid_at)?;
+        entries.optional("write_off_amount", &self.write_off_amount)?;
+        entries.optional("credits_applied", &self.credits_applied)?;
+        entries.optional("dunning_status", &self.dunning_status)?;
+        entries.optional("next_retry_at", &self.next_retry_at)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("line_items_next_offset", &self.line_items_next_offset)?;
+        entries.optional("exchange_rates", &self.exchange_rates)?;
+        entries.optional("first_invoice", &self.first_invoice)?;
+        entries.optional("new_sales_amount", &self.new_sales_amount)?;
+        entries.optional("has_advance_charges", &self.has_advance_charges)?;
+        entries.optional("term_finalized", &self.term_finalized)?;
+        entries.optional("is_gifted", &self.is_gifted)?;
+        entries.optional("generated_at", &self.generated_at)?;
+        entries.optional("expected_payment_date", &self.expected_payment_date)?;
+        entries.optional("amount_to_collect", &self.amount_to_collect)?;
+        entries.optional("round_off_amount", &self.round_off_amount)?;
+        entries.optional("line_items", &self.line_items)?;
+        entries.optional("line_item_tiers", &self.line_item_tiers)?;
+        entries.optional("line_item_discounts", &self.line_item_discounts)?;
+        entries.optional("line_item_taxes", &self.line_item_taxes)?;
+        entries.optional("line_item_credits", &self.line_item_credits)?;
+        entries.optional("line_item_addresses", &self.line_item_addresses)?;
+        entries.optional("discounts", &self.discounts)?;
+        entries.optional("taxes", &self.taxes)?;
+        entries.optional("tax_origin", &self.tax_origin)?;
+        entries.optional("linked_payments", &self.linked_payments)?;
+        entries.optional("reference_transactions", &self.reference_transactions)?;
+        entries.optional("dunning_attempts", &self.dunning_attempts)?;
+        entries.optional("applied_credits", &self.applied_credits)?;
+        entries.optional("adjustment_credit_notes", &self.adjustment_credit_notes)?;
+        entries.optional("issued_credit_notes", &self.issued_credit_notes)?;
+        entries.optional("linked_orders", &self.linked_orders)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("statement_descriptor", &self.statement_descriptor)?;
+        entries.optional("einvoice", &self.einvoice)?;
+        entries.optional("void_reason_code", &self.void_reason_code)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("tax_category", &self.tax_category)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("site_details_at_creation", &self.site_details_at_creation)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Invoice {
@@ -833,23 +845,29 @@ impl<'de> Deserialize<'de> for Invoice {
     }
 }
 /// The `ExchangeRate` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExchangeRate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ExchangeRate {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("rate", &self.rate)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ExchangeRate {
@@ -913,73 +931,80 @@ impl<'de> Deserialize<'de> for ExchangeRate {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("is_taxed", &self.is_taxed)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries
+            .optional("item_level_discount_amount", &self.item_level_discount_amount)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("reference_line_item_id", &self.reference_line_item_id)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("tax_exempt_reason", &self.tax_exempt_reason)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("proration_mode", &self.proration_mode)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItem {
@@ -1200,41 +1225,47 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTier {
@@ -1374,29 +1405,35 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemDiscount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemDiscount {
@@ -1482,51 +1519,61 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("tax_name", &self.tax_name)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("prorated_taxable_amount", &self.prorated_taxable_amount)?;
+        entries.optional("is_partial_tax_applied", &self.is_partial_tax_applied)?;
+        entries.optional("is_non_compliance_tax", &self.is_non_compliance_tax)?;
+        entries.optional("taxable_amount", &self.taxable_amount)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_juris_type", &self.tax_juris_type)?;
+        entries.optional("tax_juris_name", &self.tax_juris_name)?;
+        entries.optional("tax_juris_code", &self.tax_juris_code)?;
+        entries
+            .optional(
+                "tax_amount_in_local_currency",
+                &self.tax_amount_in_local_currency,
+            )?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTax {
@@ -1687,25 +1734,31 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemCredit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemCredit {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cn_id", &self.cn_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemCredit {
@@ -1778,49 +1831,55 @@ impl<'de> Deserialize<'de> for LineItemCredit {
     }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemAddress {
@@ -1941,33 +2000,39 @@ impl<'de> Deserialize<'de> for LineItemAddress {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Discount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Discount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("coupon_set_code", &self.coupon_set_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Discount {
@@ -2061,25 +2126,31 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tax {
@@ -2142,23 +2213,29 @@ impl<'de> Deserialize<'de> for Tax {
     }
 }
 /// The `TaxOrigin` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxOrigin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxOrigin {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("registration_number", &self.registration_number)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxOrigin {
@@ -2222,33 +2299,39 @@ impl<'de> Deserialize<'de> for TaxOrigin {
     }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedPayment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedPaymentTxnStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedPayment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("txn_id", &self.txn_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("txn_status", &self.txn_status)?;
+        entries.optional("txn_date", &self.txn_date)?;
+        entries.optional("txn_amount", &self.txn_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedPayment {
@@ -2328,39 +2411,45 @@ impl<'de> Deserialize<'de> for LinkedPayment {
     }
 }
 /// The `ReferenceTransaction` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReferenceTransaction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<ReferenceTransactionTxnStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_type: Option<ReferenceTransactionTxnType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_capturable: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<ReferenceTransactionAuthorizationReason>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ReferenceTransaction {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReferenceTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("txn_id", &self.txn_id)?;
+        entries.optional("txn_status", &self.txn_status)?;
+        entries.optional("txn_date", &self.txn_date)?;
+        entries.optional("txn_amount", &self.txn_amount)?;
+        entries.optional("txn_type", &self.txn_type)?;
+        entries.optional("amount_capturable", &self.amount_capturable)?;
+        entries.optional("authorization_reason", &self.authorization_reason)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReferenceTransaction {
@@ -2464,34 +2553,40 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
     }
 }
 /// The `DunningAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DunningAttempt {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_type: Option<enums::DunningType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<DunningAttemptTxnStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_engine: Option<enums::RetryEngine>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for DunningAttempt {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DunningAttempt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("attempt", &self.attempt)?;
+        entries.optional("transaction_id", &self.transaction_id)?;
+        entries.optional("dunning_type", &self.dunning_type)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("txn_status", &self.txn_status)?;
+        entries.optional("txn_amount", &self.txn_amount)?;
+        entries.optional("retry_engine", &self.retry_engine)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DunningAttempt {
@@ -2585,37 +2680,43 @@ impl<'de> Deserialize<'de> for DunningAttempt {
     }
 }
 /// The `AppliedCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppliedCredit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AppliedCreditCnReasonCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<AppliedCreditCnStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AppliedCreditTaxApplication>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AppliedCredit {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AppliedCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cn_id", &self.cn_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("cn_reason_code", &self.cn_reason_code)?;
+        entries.optional("cn_create_reason_code", &self.cn_create_reason_code)?;
+        entries.optional("cn_date", &self.cn_date)?;
+        entries.optional("cn_status", &self.cn_status)?;
+        entries.optional("tax_application", &self.tax_application)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AppliedCredit {
@@ -2718,32 +2819,38 @@ impl<'de> Deserialize<'de> for AppliedCredit {
     }
 }
 /// The `AdjustmentCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdjustmentCreditNote {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<AdjustmentCreditNoteCnStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AdjustmentCreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AdjustmentCreditNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cn_id", &self.cn_id)?;
+        entries.optional("cn_reason_code", &self.cn_reason_code)?;
+        entries.optional("cn_create_reason_code", &self.cn_create_reason_code)?;
+        entries.optional("cn_date", &self.cn_date)?;
+        entries.optional("cn_total", &self.cn_total)?;
+        entries.optional("cn_status", &self.cn_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AdjustmentCreditNote {
@@ -2828,32 +2935,38 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
     }
 }
 /// The `IssuedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IssuedCreditNote {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<IssuedCreditNoteCnReasonCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<IssuedCreditNoteCnStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for IssuedCreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for IssuedCreditNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cn_id", &self.cn_id)?;
+        entries.optional("cn_reason_code", &self.cn_reason_code)?;
+        entries.optional("cn_create_reason_code", &self.cn_create_reason_code)?;
+        entries.optional("cn_date", &self.cn_date)?;
+        entries.optional("cn_total", &self.cn_total)?;
+        entries.optional("cn_status", &self.cn_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for IssuedCreditNote {
@@ -2938,36 +3051,42 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
     }
 }
 /// The `LinkedOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedOrder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedOrderStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<LinkedOrderOrderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedOrder {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("document_number", &self.document_number)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("order_type", &self.order_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("fulfillment_status", &self.fulfillment_status)?;
+        entries.optional("batch_id", &self.batch_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedOrder {
@@ -3065,25 +3184,31 @@ impl<'de> Deserialize<'de> for LinkedOrder {
     }
 }
 /// The `Note` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Note {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<NoteEntityType>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Note {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Note {
@@ -3146,47 +3271,53 @@ impl<'de> Deserialize<'de> for Note {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ShippingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ShippingAddress {
@@ -3298,47 +3429,53 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -3450,23 +3587,29 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `StatementDescriptor` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StatementDescriptor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for StatementDescriptor {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for StatementDescriptor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("descriptor", &self.descriptor)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for StatementDescriptor {
@@ -3525,31 +3668,37 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
     }
 }
 /// The `Einvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Einvoice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EinvoiceStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Einvoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Einvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("message", &self.message)?;
+        entries.optional("provider_references", &self.provider_references)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Einvoice {
@@ -3639,24 +3788,30 @@ impl<'de> Deserialize<'de> for Einvoice {
     }
 }
 /// The `SiteDetailsAtCreation` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SiteDetailsAtCreation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for SiteDetailsAtCreation {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SiteDetailsAtCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("timezone", &self.timezone)?;
+        entries.optional("organization_address", &self.organization_address)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
@@ -6539,74 +6694,331 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /invoices` (`invoice.create`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateStatementDescriptorParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreatePaymentMethodParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateNotesToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("remove_general_note", &self.remove_general_note)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries
+            .optional(
+                "authorization_transaction_id",
+                &self.authorization_transaction_id,
+            )?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("token_id", &self.token_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("retain_payment_source", &self.retain_payment_source)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("statement_descriptor", &self.statement_descriptor)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.list("notes_to_remove", &self.notes_to_remove)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut currency_code = None;
+                let mut invoice_date = None;
+                let mut invoice_note = None;
+                let mut remove_general_note = None;
+                let mut po_number = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut authorization_transaction_id = None;
+                let mut payment_source_id = None;
+                let mut auto_collection = None;
+                let mut token_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut retain_payment_source = None;
+                let mut payment_initiator = None;
+                let mut shipping_address = None;
+                let mut statement_descriptor = None;
+                let mut card = None;
+                let mut bank_account = None;
+                let mut payment_method = None;
+                let mut payment_intent = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut tax_providers_fields = None;
+                let mut notes_to_remove = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"remove_general_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "remove_general_note",
+                                &mut remove_general_note,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"authorization_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_transaction_id",
+                                &mut authorization_transaction_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"token_id" => {
+                            crate::decode::param(&mut map, "token_id", &mut token_id)?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"retain_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "retain_payment_source",
+                                &mut retain_payment_source,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"statement_descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "statement_descriptor",
+                                &mut statement_descriptor,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"bank_account" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bank_account",
+                                &mut bank_account,
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        b"notes_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "notes_to_remove",
+                                &mut notes_to_remove,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    currency_code: currency_code.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    remove_general_note: remove_general_note.flatten(),
+                    po_number: po_number.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    authorization_transaction_id: authorization_transaction_id.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    token_id: token_id.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    retain_payment_source: retain_payment_source.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    statement_descriptor: statement_descriptor.flatten(),
+                    card: card.flatten(),
+                    bank_account: bank_account.flatten(),
+                    payment_method: payment_method.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    notes_to_remove: notes_to_remove.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -6682,12 +7094,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /invoices` (`invoice.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -6702,6 +7113,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -6984,86 +7403,379 @@ impl CreateForChargeItemsAndChargesRequest {
     }
 }
 /// Parameters of `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoice: Option<bool>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<
         CreateForChargeItemsAndChargesStatementDescriptorParams,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateForChargeItemsAndChargesCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateForChargeItemsAndChargesBankAccountParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreateForChargeItemsAndChargesPaymentMethodParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateForChargeItemsAndChargesPaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<
         CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
     >,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForChargeItemsAndChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("remove_general_note", &self.remove_general_note)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries
+            .optional(
+                "authorization_transaction_id",
+                &self.authorization_transaction_id,
+            )?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("create_pending_invoice", &self.create_pending_invoice)?;
+        entries.optional("token_id", &self.token_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("retain_payment_source", &self.retain_payment_source)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("statement_descriptor", &self.statement_descriptor)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("notes_to_remove", &self.notes_to_remove)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesParams, A::Error> {
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut currency_code = None;
+                let mut invoice_note = None;
+                let mut remove_general_note = None;
+                let mut po_number = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut authorization_transaction_id = None;
+                let mut payment_source_id = None;
+                let mut auto_collection = None;
+                let mut net_term_days = None;
+                let mut invoice_date = None;
+                let mut create_pending_invoice = None;
+                let mut token_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut retain_payment_source = None;
+                let mut payment_initiator = None;
+                let mut shipping_address = None;
+                let mut statement_descriptor = None;
+                let mut card = None;
+                let mut bank_account = None;
+                let mut payment_method = None;
+                let mut payment_intent = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut notes_to_remove = None;
+                let mut tax_providers_fields = None;
+                let mut discounts = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"remove_general_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "remove_general_note",
+                                &mut remove_general_note,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"authorization_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_transaction_id",
+                                &mut authorization_transaction_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"create_pending_invoice" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_pending_invoice",
+                                &mut create_pending_invoice,
+                            )?
+                        }
+                        b"token_id" => {
+                            crate::decode::param(&mut map, "token_id", &mut token_id)?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"retain_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "retain_payment_source",
+                                &mut retain_payment_source,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"statement_descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "statement_descriptor",
+                                &mut statement_descriptor,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"bank_account" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bank_account",
+                                &mut bank_account,
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"notes_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "notes_to_remove",
+                                &mut notes_to_remove,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    currency_code: currency_code.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    remove_general_note: remove_general_note.flatten(),
+                    po_number: po_number.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    authorization_transaction_id: authorization_transaction_id.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    create_pending_invoice: create_pending_invoice.flatten(),
+                    token_id: token_id.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    retain_payment_source: retain_payment_source.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    statement_descriptor: statement_descriptor.flatten(),
+                    card: card.flatten(),
+                    bank_account: bank_account.flatten(),
+                    payment_method: payment_method.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    notes_to_remove: notes_to_remove.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
@@ -7147,12 +7859,11 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForChargeItemsAndChargesResponse {
@@ -7167,6 +7878,14 @@ impl CreateForChargeItemsAndChargesResponse {
 impl ExtraFields for CreateForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForChargeItemsAndChargesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
@@ -7358,58 +8077,241 @@ impl ChargeRequest {
     }
 }
 /// Parameters of `POST /invoices/charge` (`invoice.charge`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChargeParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
     pub description: String,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<ChargeTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ChargeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.field("description", &self.description)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ChargeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeParams, A::Error> {
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut currency_code = None;
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut coupon_ids = None;
+                let mut coupon = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut po_number = None;
+                let mut invoice_date = None;
+                let mut payment_source_id = None;
+                let mut payment_initiator = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ChargeParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    currency_code: currency_code.flatten(),
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    coupon: coupon.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    po_number: po_number.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -7466,12 +8368,11 @@ impl crate::form::FormEncode for ChargeParams {
     }
 }
 /// What `POST /invoices/charge` (`invoice.charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChargeResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ChargeResponse {
@@ -7486,6 +8387,14 @@ impl ChargeResponse {
 impl ExtraFields for ChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ChargeResponse {
@@ -7664,52 +8573,209 @@ impl ChargeAddonRequest {
     }
 }
 /// Parameters of `POST /invoices/charge_addon` (`invoice.charge_addon`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChargeAddonParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 100 characters.
     pub addon_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ChargeAddonParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.field("addon_id", &self.addon_id)?;
+        entries.optional("addon_quantity", &self.addon_quantity)?;
+        entries.optional("addon_unit_price", &self.addon_unit_price)?;
+        entries.optional("addon_quantity_in_decimal", &self.addon_quantity_in_decimal)?;
+        entries
+            .optional("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ChargeAddonParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeAddonParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeAddonParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeAddonParams, A::Error> {
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut addon_id = None;
+                let mut addon_quantity = None;
+                let mut addon_unit_price = None;
+                let mut addon_quantity_in_decimal = None;
+                let mut addon_unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut coupon_ids = None;
+                let mut coupon = None;
+                let mut po_number = None;
+                let mut invoice_date = None;
+                let mut payment_source_id = None;
+                let mut payment_initiator = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"addon_id" => {
+                            crate::decode::param(&mut map, "addon_id", &mut addon_id)?
+                        }
+                        b"addon_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_quantity",
+                                &mut addon_quantity,
+                            )?
+                        }
+                        b"addon_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_unit_price",
+                                &mut addon_unit_price,
+                            )?
+                        }
+                        b"addon_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_quantity_in_decimal",
+                                &mut addon_quantity_in_decimal,
+                            )?
+                        }
+                        b"addon_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_unit_price_in_decimal",
+                                &mut addon_unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ChargeAddonParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    addon_id: crate::decode::required(addon_id, "addon_id")?,
+                    addon_quantity: addon_quantity.flatten(),
+                    addon_unit_price: addon_unit_price.flatten(),
+                    addon_quantity_in_decimal: addon_quantity_in_decimal.flatten(),
+                    addon_unit_price_in_decimal: addon_unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    coupon: coupon.flatten(),
+                    po_number: po_number.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChargeAddonParams {
     /// Parameters with the required fields set and nothing else.
@@ -7760,12 +8826,11 @@ impl crate::form::FormEncode for ChargeAddonParams {
     }
 }
 /// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChargeAddonResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ChargeAddonResponse {
@@ -7780,6 +8845,14 @@ impl ChargeAddonResponse {
 impl ExtraFields for ChargeAddonResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ChargeAddonResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ChargeAddonResponse {
@@ -7936,36 +9009,149 @@ impl CreateForChargeItemRequest {
     }
 }
 /// Parameters of `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<CreateForChargeItemItemPriceParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForChargeItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("item_price", &self.item_price)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemParams, A::Error> {
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut po_number = None;
+                let mut coupon = None;
+                let mut payment_source_id = None;
+                let mut payment_initiator = None;
+                let mut invoice_date = None;
+                let mut item_price = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"item_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price",
+                                &mut item_price,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemParams {
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    po_number: po_number.flatten(),
+                    coupon: coupon.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    item_price: item_price.flatten(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemParams {
     /// Parameters with nothing set.
@@ -8004,12 +9190,11 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
     }
 }
 /// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForChargeItemResponse {
@@ -8024,6 +9209,14 @@ impl CreateForChargeItemResponse {
 impl ExtraFields for CreateForChargeItemResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForChargeItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
@@ -8147,15 +9340,60 @@ impl StopDunningRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StopDunningParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for StopDunningParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for StopDunningParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StopDunningParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `StopDunningParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopDunningParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(StopDunningParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl StopDunningParams {
     /// Parameters with nothing set.
@@ -8178,12 +9416,11 @@ impl crate::form::FormEncode for StopDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopDunningResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl StopDunningResponse {
@@ -8198,6 +9435,14 @@ impl StopDunningResponse {
 impl ExtraFields for StopDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for StopDunningResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for StopDunningResponse {
@@ -8321,17 +9566,75 @@ impl PauseDunningRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PauseDunningParams {
     /// Unix seconds.
     pub expected_payment_date: Timestamp,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PauseDunningParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("expected_payment_date", &self.expected_payment_date)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PauseDunningParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseDunningParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseDunningParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseDunningParams, A::Error> {
+                let mut expected_payment_date = None;
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"expected_payment_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expected_payment_date",
+                                &mut expected_payment_date,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PauseDunningParams {
+                    expected_payment_date: crate::decode::required(
+                        expected_payment_date,
+                        "expected_payment_date",
+                    )?,
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PauseDunningParams {
     /// Parameters with the required fields set and nothing else.
@@ -8356,12 +9659,11 @@ impl crate::form::FormEncode for PauseDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PauseDunningResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PauseDunningResponse {
@@ -8376,6 +9678,14 @@ impl PauseDunningResponse {
 impl ExtraFields for PauseDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PauseDunningResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PauseDunningResponse {
@@ -8499,15 +9809,60 @@ impl ResumeDunningRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumeDunningParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ResumeDunningParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResumeDunningParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeDunningParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeDunningParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeDunningParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ResumeDunningParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ResumeDunningParams {
     /// Parameters with nothing set.
@@ -8530,12 +9885,11 @@ impl crate::form::FormEncode for ResumeDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeDunningResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ResumeDunningResponse {
@@ -8550,6 +9904,14 @@ impl ResumeDunningResponse {
 impl ExtraFields for ResumeDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResumeDunningResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResumeDunningResponse {
@@ -8809,90 +10171,378 @@ impl ImportInvoiceRequest {
     }
 }
 /// Parameters of `POST /invoices/import_invoice` (`invoice.import_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_override_reason: Option<enums::TaxOverrideReason>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// Unix seconds.
     pub date: Timestamp,
     pub total: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ImportInvoiceStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_written_off: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_advance_charges: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_for_proration: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<ImportInvoiceCreditNoteParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportInvoiceBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportInvoiceShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<ImportInvoiceLineItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payment_reference_numbers: Vec<ImportInvoicePaymentReferenceNumbersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_tiers: Vec<ImportInvoiceLineItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportInvoiceDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taxes: Vec<ImportInvoiceTaxesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<ImportInvoicePaymentsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<ImportInvoiceNotesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_addresses: Vec<ImportInvoiceLineItemAddressesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ImportInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("price_type", &self.price_type)?;
+        entries.optional("tax_override_reason", &self.tax_override_reason)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.field("date", &self.date)?;
+        entries.field("total", &self.total)?;
+        entries.optional("round_off", &self.round_off)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("void_reason_code", &self.void_reason_code)?;
+        entries.optional("is_written_off", &self.is_written_off)?;
+        entries.optional("write_off_amount", &self.write_off_amount)?;
+        entries.optional("write_off_date", &self.write_off_date)?;
+        entries.optional("due_date", &self.due_date)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("has_advance_charges", &self.has_advance_charges)?;
+        entries.optional("use_for_proration", &self.use_for_proration)?;
+        entries.optional("paid_at", &self.paid_at)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("line_items", &self.line_items)?;
+        entries.list("payment_reference_numbers", &self.payment_reference_numbers)?;
+        entries.list("line_item_tiers", &self.line_item_tiers)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("taxes", &self.taxes)?;
+        entries.list("payments", &self.payments)?;
+        entries.list("notes", &self.notes)?;
+        entries.list("line_item_addresses", &self.line_item_addresses)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceParams, A::Error> {
+                let mut id = None;
+                let mut currency_code = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut po_number = None;
+                let mut price_type = None;
+                let mut tax_override_reason = None;
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut date = None;
+                let mut total = None;
+                let mut round_off = None;
+                let mut status = None;
+                let mut voided_at = None;
+                let mut void_reason_code = None;
+                let mut is_written_off = None;
+                let mut write_off_amount = None;
+                let mut write_off_date = None;
+                let mut due_date = None;
+                let mut net_term_days = None;
+                let mut has_advance_charges = None;
+                let mut use_for_proration = None;
+                let mut paid_at = None;
+                let mut credit_note = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut line_items = None;
+                let mut payment_reference_numbers = None;
+                let mut line_item_tiers = None;
+                let mut discounts = None;
+                let mut taxes = None;
+                let mut payments = None;
+                let mut notes = None;
+                let mut line_item_addresses = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"price_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                            )?
+                        }
+                        b"tax_override_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_override_reason",
+                                &mut tax_override_reason,
+                            )?
+                        }
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"total" => crate::decode::param(&mut map, "total", &mut total)?,
+                        b"round_off" => {
+                            crate::decode::param(&mut map, "round_off", &mut round_off)?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"voided_at" => {
+                            crate::decode::param(&mut map, "voided_at", &mut voided_at)?
+                        }
+                        b"void_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "void_reason_code",
+                                &mut void_reason_code,
+                            )?
+                        }
+                        b"is_written_off" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_written_off",
+                                &mut is_written_off,
+                            )?
+                        }
+                        b"write_off_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "write_off_amount",
+                                &mut write_off_amount,
+                            )?
+                        }
+                        b"write_off_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "write_off_date",
+                                &mut write_off_date,
+                            )?
+                        }
+                        b"due_date" => {
+                            crate::decode::param(&mut map, "due_date", &mut due_date)?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"has_advance_charges" => {
+                            crate::decode::param(
+                                &mut map,
+                                "has_advance_charges",
+                                &mut has_advance_charges,
+                            )?
+                        }
+                        b"use_for_proration" => {
+                            crate::decode::param(
+                                &mut map,
+                                "use_for_proration",
+                                &mut use_for_proration,
+                            )?
+                        }
+                        b"paid_at" => {
+                            crate::decode::param(&mut map, "paid_at", &mut paid_at)?
+                        }
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items",
+                                &mut line_items,
+                            )?
+                        }
+                        b"payment_reference_numbers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_reference_numbers",
+                                &mut payment_reference_numbers,
+                            )?
+                        }
+                        b"line_item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_tiers",
+                                &mut line_item_tiers,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"taxes" => crate::decode::param(&mut map, "taxes", &mut taxes)?,
+                        b"payments" => {
+                            crate::decode::param(&mut map, "payments", &mut payments)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"line_item_addresses" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_addresses",
+                                &mut line_item_addresses,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ImportInvoiceParams {
+                    id: crate::decode::required(id, "id")?,
+                    currency_code: currency_code.flatten(),
+                    customer_id: customer_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    po_number: po_number.flatten(),
+                    price_type: price_type.flatten(),
+                    tax_override_reason: tax_override_reason.flatten(),
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    date: crate::decode::required(date, "date")?,
+                    total: crate::decode::required(total, "total")?,
+                    round_off: round_off.flatten(),
+                    status: status.flatten(),
+                    voided_at: voided_at.flatten(),
+                    void_reason_code: void_reason_code.flatten(),
+                    is_written_off: is_written_off.flatten(),
+                    write_off_amount: write_off_amount.flatten(),
+                    write_off_date: write_off_date.flatten(),
+                    due_date: due_date.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    has_advance_charges: has_advance_charges.flatten(),
+                    use_for_proration: use_for_proration.flatten(),
+                    paid_at: paid_at.flatten(),
+                    credit_note: credit_note.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    line_items: line_items.unwrap_or_default(),
+                    payment_reference_numbers: payment_reference_numbers
+                        .unwrap_or_default(),
+                    line_item_tiers: line_item_tiers.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    taxes: taxes.unwrap_or_default(),
+                    payments: payments.unwrap_or_default(),
+                    notes: notes.unwrap_or_default(),
+                    line_item_addresses: line_item_addresses.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceParams {
     /// Parameters with the required fields set and nothing else.
@@ -8981,14 +10631,12 @@ impl crate::form::FormEncode for ImportInvoiceParams {
     }
 }
 /// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceResponse {
     pub invoice: Invoice,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ImportInvoiceResponse {
@@ -9004,6 +10652,15 @@ impl ImportInvoiceResponse {
 impl ExtraFields for ImportInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ImportInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ImportInvoiceResponse {
@@ -9135,17 +10792,71 @@ impl ApplyPaymentsRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyPaymentsParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<ApplyPaymentsTransactionsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ApplyPaymentsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.list("transactions", &self.transactions)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ApplyPaymentsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyPaymentsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyPaymentsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyPaymentsParams, A::Error> {
+                let mut comment = None;
+                let mut transactions = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"transactions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transactions",
+                                &mut transactions,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ApplyPaymentsParams {
+                    comment: comment.flatten(),
+                    transactions: transactions.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ApplyPaymentsParams {
     /// Parameters with nothing set.
@@ -9170,12 +10881,11 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyPaymentsResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ApplyPaymentsResponse {
@@ -9190,6 +10900,14 @@ impl ApplyPaymentsResponse {
 impl ExtraFields for ApplyPaymentsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ApplyPaymentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
@@ -9288,12 +11006,11 @@ impl SyncUsagesRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncUsagesResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SyncUsagesResponse {
@@ -9308,6 +11025,14 @@ impl SyncUsagesResponse {
 impl ExtraFields for SyncUsagesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SyncUsagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SyncUsagesResponse {
@@ -9430,14 +11155,63 @@ impl DeleteLineItemsRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteLineItemsParams {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<DeleteLineItemsLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.list("line_items", &self.line_items)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteLineItemsParams, A::Error> {
+                let mut line_items = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items",
+                                &mut line_items,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteLineItemsParams {
+                    line_items: line_items.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteLineItemsParams {
     /// Parameters with nothing set.
@@ -9460,12 +11234,11 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLineItemsResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteLineItemsResponse {
@@ -9480,6 +11253,14 @@ impl DeleteLineItemsResponse {
 impl ExtraFields for DeleteLineItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteLineItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
@@ -9607,17 +11388,71 @@ impl ApplyCreditsRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyCreditsParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credit_notes: Vec<ApplyCreditsCreditNotesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ApplyCreditsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.list("credit_notes", &self.credit_notes)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ApplyCreditsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyCreditsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyCreditsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyCreditsParams, A::Error> {
+                let mut comment = None;
+                let mut credit_notes = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"credit_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_notes",
+                                &mut credit_notes,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ApplyCreditsParams {
+                    comment: comment.flatten(),
+                    credit_notes: credit_notes.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ApplyCreditsParams {
     /// Parameters with nothing set.
@@ -9642,12 +11477,11 @@ impl crate::form::FormEncode for ApplyCreditsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyCreditsResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ApplyCreditsResponse {
@@ -9662,6 +11496,14 @@ impl ApplyCreditsResponse {
 impl ExtraFields for ApplyCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ApplyCreditsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ApplyCreditsResponse {
@@ -10023,161 +11865,353 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /invoices` (`invoice.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_on_after: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub paid_at: Vec<TimestampFilter>,
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub total: Vec<NumberFilter>,
     /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_paid: Vec<NumberFilter>,
     /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_adjusted: Vec<NumberFilter>,
     /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub credits_applied: Vec<NumberFilter>,
     /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub dunning_status: Vec<EnumFilter<DunningStatus>>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_owner: Vec<StringFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub voided_at: Vec<TimestampFilter>,
     /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub void_reason_code: Vec<StringFilter>,
     /// Filters in the `einvoice` group.
-    #[serde(default, skip_serializing_if = "ListEinvoiceFilters::is_empty")]
     pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("paid_on_after", &self.paid_on_after)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("recurring", &self.recurring)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("price_type", &self.price_type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("paid_at", &self.paid_at)?;
+        entries.conditions("total", &self.total)?;
+        entries.conditions("amount_paid", &self.amount_paid)?;
+        entries.conditions("amount_adjusted", &self.amount_adjusted)?;
+        entries.conditions("credits_applied", &self.credits_applied)?;
+        entries.conditions("amount_due", &self.amount_due)?;
+        entries.conditions("dunning_status", &self.dunning_status)?;
+        entries.conditions("payment_owner", &self.payment_owner)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("voided_at", &self.voided_at)?;
+        entries.conditions("void_reason_code", &self.void_reason_code)?;
+        if !self.einvoice.is_empty() {
+            entries.field("einvoice", &self.einvoice)?;
+        }
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut paid_on_after = None;
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut recurring = None;
+                let mut status = None;
+                let mut price_type = None;
+                let mut date = None;
+                let mut paid_at = None;
+                let mut total = None;
+                let mut amount_paid = None;
+                let mut amount_adjusted = None;
+                let mut credits_applied = None;
+                let mut amount_due = None;
+                let mut dunning_status = None;
+                let mut payment_owner = None;
+                let mut updated_at = None;
+                let mut channel = None;
+                let mut voided_at = None;
+                let mut void_reason_code = None;
+                let mut einvoice = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"paid_on_after" => {
+                            crate::decode::param(
+                                &mut map,
+                                "paid_on_after",
+                                &mut paid_on_after,
+                            )?
+                        }
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"recurring" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "recurring",
+                                &mut recurring,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_type",
+                                &mut price_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"paid_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "paid_at",
+                                &mut paid_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"total" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "total",
+                                &mut total,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_paid" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_paid",
+                                &mut amount_paid,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_adjusted" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_adjusted",
+                                &mut amount_adjusted,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"credits_applied" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "credits_applied",
+                                &mut credits_applied,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_due" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_due",
+                                &mut amount_due,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"dunning_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "dunning_status",
+                                &mut dunning_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_owner" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_owner",
+                                &mut payment_owner,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"voided_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "voided_at",
+                                &mut voided_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"void_reason_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "void_reason_code",
+                                &mut void_reason_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"einvoice" => {
+                            crate::decode::param(&mut map, "einvoice", &mut einvoice)?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    paid_on_after: paid_on_after.flatten(),
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    recurring: recurring.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    price_type: price_type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    paid_at: paid_at.unwrap_or_default(),
+                    total: total.unwrap_or_default(),
+                    amount_paid: amount_paid.unwrap_or_default(),
+                    amount_adjusted: amount_adjusted.unwrap_or_default(),
+                    credits_applied: credits_applied.unwrap_or_default(),
+                    amount_due: amount_due.unwrap_or_default(),
+                    dunning_status: dunning_status.unwrap_or_default(),
+                    payment_owner: payment_owner.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    voided_at: voided_at.unwrap_or_default(),
+                    void_reason_code: void_reason_code.unwrap_or_default(),
+                    einvoice: einvoice.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -10248,17 +12282,55 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `einvoice` filters of `GET /invoices` (`invoice.list`), sent as `einvoice[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListEinvoiceFilters {
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
+}
+impl Serialize for ListEinvoiceFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("status", &self.status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListEinvoiceFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEinvoiceFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEinvoiceFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEinvoiceFilters, A::Error> {
+                const EXPECTED: &[&str] = &["status"];
+                let mut status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListEinvoiceFilters {
+                    status: status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListEinvoiceFilters {
     /// Whether no filter of the group is set.
@@ -10292,12 +12364,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /invoices` (`invoice.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -10312,6 +12383,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -10476,18 +12555,66 @@ impl InvoicesForCustomerRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoicesForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for InvoicesForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesForCustomerParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(InvoicesForCustomerParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoicesForCustomerParams {
     /// Parameters with nothing set.
@@ -10512,12 +12639,11 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoicesForCustomerEntry {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl InvoicesForCustomerEntry {
@@ -10532,6 +12658,14 @@ impl InvoicesForCustomerEntry {
 impl ExtraFields for InvoicesForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InvoicesForCustomerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
@@ -10697,18 +12831,66 @@ impl InvoicesForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoicesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for InvoicesForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesForSubscriptionParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(InvoicesForSubscriptionParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoicesForSubscriptionParams {
     /// Parameters with nothing set.
@@ -10733,12 +12915,11 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoicesForSubscriptionEntry {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl InvoicesForSubscriptionEntry {
@@ -10753,6 +12934,14 @@ impl InvoicesForSubscriptionEntry {
 impl ExtraFields for InvoicesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InvoicesForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
@@ -10894,20 +13083,85 @@ impl RetrieveRequest {
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}` (`invoice.retrieve`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_limit: Option<i64>,
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
     /// Filters in the `line_item` group.
-    #[serde(default, skip_serializing_if = "RetrieveLineItemFilters::is_empty")]
     pub line_item: RetrieveLineItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_items_limit", &self.line_items_limit)?;
+        entries.optional("line_items_offset", &self.line_items_offset)?;
+        if !self.line_item.is_empty() {
+            entries.field("line_item", &self.line_item)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveParams, A::Error> {
+                let mut line_items_limit = None;
+                let mut line_items_offset = None;
+                let mut line_item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_items_limit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items_limit",
+                                &mut line_items_limit,
+                            )?
+                        }
+                        b"line_items_offset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_items_offset",
+                                &mut line_items_offset,
+                            )?
+                        }
+                        b"line_item" => {
+                            crate::decode::param(&mut map, "line_item", &mut line_item)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveParams {
+                    line_items_limit: line_items_limit.flatten(),
+                    line_items_offset: line_items_offset.flatten(),
+                    line_item: line_item.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
@@ -10934,24 +13188,68 @@ impl crate::form::FormEncode for RetrieveParams {
     }
 }
 /// The `line_item` filters of `GET /invoices/{invoice_id}` (`invoice.retrieve`), sent as `line_item[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieveLineItemFilters {
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
+}
+impl Serialize for RetrieveLineItemFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveLineItemFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveLineItemFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveLineItemFilters, A::Error> {
+                const EXPECTED: &[&str] = &["subscription_id", "customer_id"];
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RetrieveLineItemFilters {
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveLineItemFilters {
     /// Whether no filter of the group is set.
@@ -10967,12 +13265,11 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
 }
 crate::form::form_object!(RetrieveLineItemFilters);
 /// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -10987,6 +13284,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -11107,14 +13412,63 @@ impl PdfRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PdfParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PdfParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("disposition_type", &self.disposition_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PdfParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfParams, A::Error> {
+                let mut disposition_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"disposition_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "disposition_type",
+                                &mut disposition_type,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PdfParams {
+                    disposition_type: disposition_type.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PdfParams {
     /// Parameters with nothing set.
@@ -11137,12 +13491,11 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PdfResponse {
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PdfResponse {
@@ -11157,6 +13510,14 @@ impl PdfResponse {
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("download", &self.download)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PdfResponse {
@@ -11249,12 +13610,11 @@ impl DownloadEinvoiceRequest {
     }
 }
 /// What `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadEinvoiceResponse {
     pub downloads: Vec<download::Download>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DownloadEinvoiceResponse {
@@ -11269,6 +13629,14 @@ impl DownloadEinvoiceResponse {
 impl ExtraFields for DownloadEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DownloadEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("downloads", &self.downloads)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
@@ -11453,31 +13821,94 @@ impl ListPaymentReferenceNumbersRequest {
     }
 }
 /// Parameters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPaymentReferenceNumbersParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filters in the `payment_reference_number` group.
-    #[serde(
-        default,
-        skip_serializing_if = "ListPaymentReferenceNumbersPaymentReferenceNumberFilters::is_empty"
-    )]
     pub payment_reference_number: ListPaymentReferenceNumbersPaymentReferenceNumberFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListPaymentReferenceNumbersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        if !self.payment_reference_number.is_empty() {
+            entries.field("payment_reference_number", &self.payment_reference_number)?;
+        }
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPaymentReferenceNumbersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListPaymentReferenceNumbersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPaymentReferenceNumbersParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut payment_reference_number = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_reference_number",
+                                &mut payment_reference_number,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListPaymentReferenceNumbersParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    payment_reference_number: payment_reference_number
+                        .unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListPaymentReferenceNumbersParams {
     /// Parameters with nothing set.
@@ -11506,17 +13937,60 @@ impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
     }
 }
 /// The `payment_reference_number` filters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`), sent as `payment_reference_number[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub number: Vec<StringFilter>,
+}
+impl Serialize for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("number", &self.number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPaymentReferenceNumbersPaymentReferenceNumberFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `ListPaymentReferenceNumbersPaymentReferenceNumberFilters` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                ListPaymentReferenceNumbersPaymentReferenceNumberFilters,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["number"];
+                let mut number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"number" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "number",
+                                &mut number,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+                    number: number.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     /// Whether no filter of the group is set.
@@ -11532,12 +14006,11 @@ for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
 }
 crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
 /// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListPaymentReferenceNumbersEntry {
     pub payment_reference_number: payment_reference_number::PaymentReferenceNumber,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListPaymentReferenceNumbersEntry {
@@ -11554,6 +14027,14 @@ impl ListPaymentReferenceNumbersEntry {
 impl ExtraFields for ListPaymentReferenceNumbersEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListPaymentReferenceNumbersEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_reference_number", &self.payment_reference_number)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
@@ -11721,38 +14202,163 @@ impl AddChargeRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddChargeParams {
     pub amount: i64,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddChargeLineItemParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddChargeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("description", &self.description)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("line_item", &self.line_item)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeParams, A::Error> {
+                let mut amount = None;
+                let mut description = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut comment = None;
+                let mut subscription_id = None;
+                let mut line_item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"line_item" => {
+                            crate::decode::param(&mut map, "line_item", &mut line_item)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddChargeParams {
+                    amount: crate::decode::required(amount, "amount")?,
+                    description: crate::decode::required(description, "description")?,
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    comment: comment.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    line_item: line_item.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -11795,12 +14401,11 @@ impl crate::form::FormEncode for AddChargeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddChargeResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddChargeResponse {
@@ -11815,6 +14420,14 @@ impl AddChargeResponse {
 impl ExtraFields for AddChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddChargeResponse {
@@ -11965,32 +14578,134 @@ impl AddAddonChargeRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddAddonChargeParams {
     /// At most 100 characters.
     pub addon_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price_in_decimal: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddAddonChargeLineItemParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddAddonChargeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("addon_id", &self.addon_id)?;
+        entries.optional("addon_quantity", &self.addon_quantity)?;
+        entries.optional("addon_unit_price", &self.addon_unit_price)?;
+        entries.optional("addon_quantity_in_decimal", &self.addon_quantity_in_decimal)?;
+        entries
+            .optional("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("line_item", &self.line_item)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddAddonChargeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAddonChargeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddAddonChargeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAddonChargeParams, A::Error> {
+                let mut addon_id = None;
+                let mut addon_quantity = None;
+                let mut addon_unit_price = None;
+                let mut addon_quantity_in_decimal = None;
+                let mut addon_unit_price_in_decimal = None;
+                let mut comment = None;
+                let mut subscription_id = None;
+                let mut line_item = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"addon_id" => {
+                            crate::decode::param(&mut map, "addon_id", &mut addon_id)?
+                        }
+                        b"addon_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_quantity",
+                                &mut addon_quantity,
+                            )?
+                        }
+                        b"addon_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_unit_price",
+                                &mut addon_unit_price,
+                            )?
+                        }
+                        b"addon_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_quantity_in_decimal",
+                                &mut addon_quantity_in_decimal,
+                            )?
+                        }
+                        b"addon_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_unit_price_in_decimal",
+                                &mut addon_unit_price_in_decimal,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"line_item" => {
+                            crate::decode::param(&mut map, "line_item", &mut line_item)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddAddonChargeParams {
+                    addon_id: crate::decode::required(addon_id, "addon_id")?,
+                    addon_quantity: addon_quantity.flatten(),
+                    addon_unit_price: addon_unit_price.flatten(),
+                    addon_quantity_in_decimal: addon_quantity_in_decimal.flatten(),
+                    addon_unit_price_in_decimal: addon_unit_price_in_decimal.flatten(),
+                    comment: comment.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    line_item: line_item.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddAddonChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -12027,12 +14742,11 @@ impl crate::form::FormEncode for AddAddonChargeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddAddonChargeResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddAddonChargeResponse {
@@ -12047,6 +14761,14 @@ impl AddAddonChargeResponse {
 impl ExtraFields for AddAddonChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddAddonChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddAddonChargeResponse {
@@ -12183,22 +14905,94 @@ impl AddChargeItemRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddChargeItemParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<AddChargeItemItemPriceParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<AddChargeItemItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddChargeItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("item_price", &self.item_price)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeItemParams, A::Error> {
+                let mut comment = None;
+                let mut subscription_id = None;
+                let mut item_price = None;
+                let mut item_tiers = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"item_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price",
+                                &mut item_price,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddChargeItemParams {
+                    comment: comment.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    item_price: item_price.flatten(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddChargeItemParams {
     /// Parameters with nothing set.
@@ -12227,12 +15021,11 @@ impl crate::form::FormEncode for AddChargeItemParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddChargeItemResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddChargeItemResponse {
@@ -12247,6 +15040,14 @@ impl AddChargeItemResponse {
 impl ExtraFields for AddChargeItemResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddChargeItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddChargeItemResponse {
@@ -12386,25 +15187,106 @@ impl CloseRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/close` (`invoice.close`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloseParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CloseNotesToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CloseParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("invoice_note", &self.invoice_note)?;
+        entries.optional("remove_general_note", &self.remove_general_note)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.list("notes_to_remove", &self.notes_to_remove)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CloseParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CloseParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CloseParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CloseParams, A::Error> {
+                let mut comment = None;
+                let mut invoice_note = None;
+                let mut remove_general_note = None;
+                let mut invoice_date = None;
+                let mut notes_to_remove = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"invoice_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_note",
+                                &mut invoice_note,
+                            )?
+                        }
+                        b"remove_general_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "remove_general_note",
+                                &mut remove_general_note,
+                            )?
+                        }
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"notes_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "notes_to_remove",
+                                &mut notes_to_remove,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CloseParams {
+                    comment: comment.flatten(),
+                    invoice_note: invoice_note.flatten(),
+                    remove_general_note: remove_general_note.flatten(),
+                    invoice_date: invoice_date.flatten(),
+                    notes_to_remove: notes_to_remove.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CloseParams {
     /// Parameters with nothing set.
@@ -12435,12 +15317,11 @@ impl crate::form::FormEncode for CloseParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloseResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CloseResponse {
@@ -12455,6 +15336,14 @@ impl CloseResponse {
 impl ExtraFields for CloseResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CloseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CloseResponse {
@@ -12596,25 +15485,106 @@ impl CollectPaymentRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CollectPaymentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries
+            .optional(
+                "authorization_transaction_id",
+                &self.authorization_transaction_id,
+            )?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("payment_initiator", &self.payment_initiator)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentParams, A::Error> {
+                let mut amount = None;
+                let mut authorization_transaction_id = None;
+                let mut payment_source_id = None;
+                let mut comment = None;
+                let mut payment_initiator = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"authorization_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_transaction_id",
+                                &mut authorization_transaction_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"payment_initiator" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_initiator",
+                                &mut payment_initiator,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CollectPaymentParams {
+                    amount: amount.flatten(),
+                    authorization_transaction_id: authorization_transaction_id.flatten(),
+                    payment_source_id: payment_source_id.flatten(),
+                    comment: comment.flatten(),
+                    payment_initiator: payment_initiator.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
@@ -12645,13 +15615,12 @@ impl crate::form::FormEncode for CollectPaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectPaymentResponse {
     pub invoice: Invoice,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CollectPaymentResponse {
@@ -12667,6 +15636,15 @@ impl CollectPaymentResponse {
 impl ExtraFields for CollectPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CollectPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CollectPaymentResponse {
@@ -12803,17 +15781,71 @@ impl RecordPaymentRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordPaymentParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordPaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordPaymentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordPaymentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordPaymentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordPaymentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPaymentParams, A::Error> {
+                let mut comment = None;
+                let mut transaction = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordPaymentParams {
+                    comment: comment.flatten(),
+                    transaction: transaction.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordPaymentParams {
     /// Parameters with nothing set.
@@ -12838,13 +15870,12 @@ impl crate::form::FormEncode for RecordPaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPaymentResponse {
     pub invoice: Invoice,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordPaymentResponse {
@@ -12860,6 +15891,15 @@ impl RecordPaymentResponse {
 impl ExtraFields for RecordPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordPaymentResponse {
@@ -12993,14 +16033,63 @@ impl RecordTaxWithheldRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RecordTaxWithheldTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordTaxWithheldParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_withheld", &self.tax_withheld)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordTaxWithheldParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordTaxWithheldParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordTaxWithheldParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordTaxWithheldParams, A::Error> {
+                let mut tax_withheld = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"tax_withheld" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_withheld",
+                                &mut tax_withheld,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordTaxWithheldParams {
+                    tax_withheld: tax_withheld.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordTaxWithheldParams {
     /// Parameters with nothing set.
@@ -13023,12 +16112,11 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordTaxWithheldResponse {
@@ -13043,6 +16131,14 @@ impl RecordTaxWithheldResponse {
 impl ExtraFields for RecordTaxWithheldResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordTaxWithheldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
@@ -13167,14 +16263,63 @@ impl RemoveTaxWithheldRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RemoveTaxWithheldParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_withheld", &self.tax_withheld)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldParams, A::Error> {
+                let mut tax_withheld = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"tax_withheld" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_withheld",
+                                &mut tax_withheld,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RemoveTaxWithheldParams {
+                    tax_withheld: tax_withheld.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveTaxWithheldParams {
     /// Parameters with nothing set.
@@ -13197,12 +16342,11 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RemoveTaxWithheldResponse {
@@ -13217,6 +16361,14 @@ impl RemoveTaxWithheldResponse {
 impl ExtraFields for RemoveTaxWithheldResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RemoveTaxWithheldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
@@ -13351,22 +16503,94 @@ impl RefundRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RefundCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("refund_amount", &self.refund_amount)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundParams, A::Error> {
+                let mut refund_amount = None;
+                let mut comment = None;
+                let mut customer_notes = None;
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"refund_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refund_amount",
+                                &mut refund_amount,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RefundParams {
+                    refund_amount: refund_amount.flatten(),
+                    comment: comment.flatten(),
+                    customer_notes: customer_notes.flatten(),
+                    credit_note: credit_note.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -13395,15 +16619,13 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundResponse {
     pub invoice: Invoice,
     pub transaction: transaction::Transaction,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RefundResponse {
@@ -13420,6 +16642,16 @@ impl RefundResponse {
 impl ExtraFields for RefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RefundResponse {
@@ -13569,22 +16801,94 @@ impl RecordRefundRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordRefundTransactionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RecordRefundCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordRefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundParams, A::Error> {
+                let mut comment = None;
+                let mut customer_notes = None;
+                let mut transaction = None;
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordRefundParams {
+                    comment: comment.flatten(),
+                    customer_notes: customer_notes.flatten(),
+                    transaction: transaction.flatten(),
+                    credit_note: credit_note.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
@@ -13613,16 +16917,13 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
     pub invoice: Invoice,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordRefundResponse {
@@ -13639,6 +16940,16 @@ impl RecordRefundResponse {
 impl ExtraFields for RecordRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordRefundResponse {
@@ -13769,14 +17080,63 @@ impl RemovePaymentRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemovePaymentParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RemovePaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RemovePaymentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("transaction", &self.transaction)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemovePaymentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemovePaymentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemovePaymentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemovePaymentParams, A::Error> {
+                let mut transaction = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction",
+                                &mut transaction,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RemovePaymentParams {
+                    transaction: transaction.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemovePaymentParams {
     /// Parameters with nothing set.
@@ -13799,13 +17159,12 @@ impl crate::form::FormEncode for RemovePaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePaymentResponse {
     pub invoice: Invoice,
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RemovePaymentResponse {
@@ -13821,6 +17180,15 @@ impl RemovePaymentResponse {
 impl ExtraFields for RemovePaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RemovePaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RemovePaymentResponse {
@@ -13952,14 +17320,63 @@ impl RemoveCreditNoteRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RemoveCreditNoteCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RemoveCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveCreditNoteParams, A::Error> {
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RemoveCreditNoteParams {
+                    credit_note: credit_note.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveCreditNoteParams {
     /// Parameters with nothing set.
@@ -13982,13 +17399,12 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteResponse {
     pub invoice: Invoice,
     pub credit_note: credit_note::CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RemoveCreditNoteResponse {
@@ -14004,6 +17420,15 @@ impl RemoveCreditNoteResponse {
 impl ExtraFields for RemoveCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RemoveCreditNoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
@@ -14141,18 +17566,72 @@ impl VoidInvoiceRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoidInvoiceParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for VoidInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("void_reason_code", &self.void_reason_code)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for VoidInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidInvoiceParams, A::Error> {
+                let mut comment = None;
+                let mut void_reason_code = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"void_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "void_reason_code",
+                                &mut void_reason_code,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(VoidInvoiceParams {
+                    comment: comment.flatten(),
+                    void_reason_code: void_reason_code.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VoidInvoiceParams {
     /// Parameters with nothing set.
@@ -14177,14 +17656,12 @@ impl crate::form::FormEncode for VoidInvoiceParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoidInvoiceResponse {
     pub invoice: Invoice,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VoidInvoiceResponse {
@@ -14200,6 +17677,15 @@ impl VoidInvoiceResponse {
 impl ExtraFields for VoidInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for VoidInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for VoidInvoiceResponse {
@@ -14327,15 +17813,60 @@ impl WriteOffRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WriteOffParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for WriteOffParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for WriteOffParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WriteOffParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WriteOffParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WriteOffParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(WriteOffParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl WriteOffParams {
     /// Parameters with nothing set.
@@ -14358,13 +17889,12 @@ impl crate::form::FormEncode for WriteOffParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WriteOffResponse {
     pub invoice: Invoice,
     pub credit_note: credit_note::CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl WriteOffResponse {
@@ -14380,6 +17910,15 @@ impl WriteOffResponse {
 impl ExtraFields for WriteOffResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for WriteOffResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.field("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for WriteOffResponse {
@@ -14523,20 +18062,83 @@ impl VoidBeforeCaptureRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoidBeforeCaptureParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_action: Option<enums::InvoiceAction>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for VoidBeforeCaptureParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("void_reason_code", &self.void_reason_code)?;
+        entries.optional("invoice_action", &self.invoice_action)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for VoidBeforeCaptureParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidBeforeCaptureParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidBeforeCaptureParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidBeforeCaptureParams, A::Error> {
+                let mut comment = None;
+                let mut void_reason_code = None;
+                let mut invoice_action = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"void_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "void_reason_code",
+                                &mut void_reason_code,
+                            )?
+                        }
+                        b"invoice_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_action",
+                                &mut invoice_action,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(VoidBeforeCaptureParams {
+                    comment: comment.flatten(),
+                    void_reason_code: void_reason_code.flatten(),
+                    invoice_action: invoice_action.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VoidBeforeCaptureParams {
     /// Parameters with nothing set.
@@ -14563,14 +18165,12 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoidBeforeCaptureResponse {
     pub invoice: Invoice,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VoidBeforeCaptureResponse {
@@ -14586,6 +18186,15 @@ impl VoidBeforeCaptureResponse {
 impl ExtraFields for VoidBeforeCaptureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for VoidBeforeCaptureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
@@ -14711,15 +18320,60 @@ impl DeleteRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteParams {
     /// Parameters with nothing set.
@@ -14742,12 +18396,11 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -14762,6 +18415,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -14918,30 +18579,125 @@ impl UpdateDetailsRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDetailsParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateDetailsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateDetailsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<UpdateDetailsStatementDescriptorParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateDetailsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("statement_descriptor", &self.statement_descriptor)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateDetailsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDetailsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateDetailsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDetailsParams, A::Error> {
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut po_number = None;
+                let mut comment = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut statement_descriptor = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"statement_descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "statement_descriptor",
+                                &mut statement_descriptor,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateDetailsParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    po_number: po_number.flatten(),
+                    comment: comment.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    statement_descriptor: statement_descriptor.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateDetailsParams {
     /// Parameters with nothing set.
@@ -14976,12 +18732,11 @@ impl crate::form::FormEncode for UpdateDetailsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDetailsResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateDetailsResponse {
@@ -14996,6 +18751,14 @@ impl UpdateDetailsResponse {
 impl ExtraFields for UpdateDetailsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateDetailsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateDetailsResponse {
@@ -15120,15 +18883,66 @@ impl ApplyPaymentScheduleSchemeRequest {
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeParams {
     pub scheme_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ApplyPaymentScheduleSchemeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("scheme_id", &self.scheme_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyPaymentScheduleSchemeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyPaymentScheduleSchemeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyPaymentScheduleSchemeParams, A::Error> {
+                let mut scheme_id = None;
+                let mut amount = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheme_id" => {
+                            crate::decode::param(&mut map, "scheme_id", &mut scheme_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ApplyPaymentScheduleSchemeParams {
+                    scheme_id: crate::decode::required(scheme_id, "scheme_id")?,
+                    amount: amount.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ApplyPaymentScheduleSchemeParams {
     /// Parameters with the required fields set and nothing else.
@@ -15153,12 +18967,11 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ApplyPaymentScheduleSchemeResponse {
@@ -15173,6 +18986,14 @@ impl ApplyPaymentScheduleSchemeResponse {
 impl ExtraFields for ApplyPaymentScheduleSchemeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ApplyPaymentScheduleSchemeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
@@ -15265,12 +19086,11 @@ impl PaymentSchedulesRequest {
     }
 }
 /// What `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSchedulesResponse {
     pub payment_schedules: Vec<payment_schedule::PaymentSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentSchedulesResponse {
@@ -15285,6 +19105,14 @@ impl PaymentSchedulesResponse {
 impl ExtraFields for PaymentSchedulesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentSchedulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_schedules", &self.payment_schedules)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
@@ -15391,12 +19219,11 @@ impl ResendEinvoiceRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResendEinvoiceResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ResendEinvoiceResponse {
@@ -15411,6 +19238,14 @@ impl ResendEinvoiceResponse {
 impl ExtraFields for ResendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResendEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
@@ -15509,12 +19344,11 @@ impl SendEinvoiceRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SendEinvoiceResponse {
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SendEinvoiceResponse {
@@ -15529,6 +19363,14 @@ impl SendEinvoiceResponse {
 impl ExtraFields for SendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SendEinvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice", &self.invoice)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SendEinvoiceResponse {
@@ -15573,51 +19415,164 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
     }
 }
 /// Fields of the `CreateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateShippingAddressParams {
     /// Parameters with nothing set.
@@ -15729,13 +19684,54 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
 }
 crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+}
+impl Serialize for CreateStatementDescriptorParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("descriptor", &self.descriptor)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateStatementDescriptorParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateStatementDescriptorParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateStatementDescriptorParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateStatementDescriptorParams, A::Error> {
+                const EXPECTED: &[&str] = &["descriptor"];
+                let mut descriptor = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "descriptor",
+                                &mut descriptor,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateStatementDescriptorParams {
+                    descriptor: descriptor.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateStatementDescriptorParams {
     /// Parameters with nothing set.
@@ -15755,63 +19751,264 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
 }
 crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreateCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("number", &self.number)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway",
+                    "gateway_account_id",
+                    "tmp_token",
+                    "first_name",
+                    "last_name",
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "preferred_scheme",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_zip",
+                    "billing_country",
+                    "ip_address",
+                    "additional_information",
+                ];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut tmp_token = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut ip_address = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"ip_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ip_address",
+                                &mut ip_address,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: number.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    ip_address: ip_address.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCardParams {
     /// Parameters with nothing set.
@@ -15955,58 +20152,227 @@ impl crate::form::FormEncode for CreateCardParams {
 }
 crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// At most 17 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// At most 9 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// At most 12 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
+}
+impl Serialize for CreateBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("iban", &self.iban)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("bank_name", &self.bank_name)?;
+        entries.optional("account_number", &self.account_number)?;
+        entries.optional("routing_number", &self.routing_number)?;
+        entries.optional("bank_code", &self.bank_code)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("account_holder_type", &self.account_holder_type)?;
+        entries.optional("echeck_type", &self.echeck_type)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("swedish_identity_number", &self.swedish_identity_number)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBankAccountParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "iban",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "email",
+                    "phone",
+                    "bank_name",
+                    "account_number",
+                    "routing_number",
+                    "bank_code",
+                    "account_type",
+                    "account_holder_type",
+                    "echeck_type",
+                    "issuing_country",
+                    "swedish_identity_number",
+                    "billing_address",
+                ];
+                let mut gateway_account_id = None;
+                let mut iban = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut bank_name = None;
+                let mut account_number = None;
+                let mut routing_number = None;
+                let mut bank_code = None;
+                let mut account_type = None;
+                let mut account_holder_type = None;
+                let mut echeck_type = None;
+                let mut issuing_country = None;
+                let mut swedish_identity_number = None;
+                let mut billing_address = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"iban" => crate::decode::param(&mut map, "iban", &mut iban)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"bank_name" => {
+                            crate::decode::param(&mut map, "bank_name", &mut bank_name)?
+                        }
+                        b"account_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_number",
+                                &mut account_number,
+                            )?
+                        }
+                        b"routing_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "routing_number",
+                                &mut routing_number,
+                            )?
+                        }
+                        b"bank_code" => {
+                            crate::decode::param(&mut map, "bank_code", &mut bank_code)?
+                        }
+                        b"account_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_type",
+                                &mut account_type,
+                            )?
+                        }
+                        b"account_holder_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_holder_type",
+                                &mut account_holder_type,
+                            )?
+                        }
+                        b"echeck_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "echeck_type",
+                                &mut echeck_type,
+                            )?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"swedish_identity_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "swedish_identity_number",
+                                &mut swedish_identity_number,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateBankAccountParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    iban: iban.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    email: email.flatten(),
+                    phone: phone.flatten(),
+                    bank_name: bank_name.flatten(),
+                    account_number: account_number.flatten(),
+                    routing_number: routing_number.flatten(),
+                    bank_code: bank_code.flatten(),
+                    account_type: account_type.flatten(),
+                    account_holder_type: account_holder_type.flatten(),
+                    echeck_type: echeck_type.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    swedish_identity_number: swedish_identity_number.flatten(),
+                    billing_address: billing_address.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBankAccountParams {
     /// Parameters with nothing set.
@@ -16137,30 +20503,118 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 }
 crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentMethodParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentMethodParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "type",
+                    "gateway",
+                    "gateway_account_id",
+                    "reference_id",
+                    "tmp_token",
+                    "issuing_country",
+                    "additional_information",
+                ];
+                let mut r#type = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut tmp_token = None;
+                let mut issuing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentMethodParams {
+                    r#type: r#type.flatten(),
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentMethodParams {
     /// Parameters with nothing set.
@@ -16222,30 +20676,123 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
 }
 crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
@@ -16311,29 +20858,114 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 }
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAddonsParams {
     /// Parameters with nothing set.
@@ -16395,44 +21027,187 @@ impl crate::form::FormEncode for CreateAddonsParams {
 }
 crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateChargesParams {
     /// Parameters with nothing set.
@@ -16533,19 +21308,74 @@ impl crate::form::FormEncode for CreateChargesParams {
 }
 crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -16581,15 +21411,61 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateNotesToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateNotesToRemoveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CreateNotesToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateNotesToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateNotesToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateNotesToRemoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateNotesToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateNotesToRemoveParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateNotesToRemoveParams {
     /// Parameters with nothing set.
@@ -16617,51 +21493,166 @@ impl crate::form::FormEncode for CreateNotesToRemoveParams {
 }
 crate::form::form_object!(CreateNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateForChargeItemsAndChargesShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesShippingAddressParams {
     /// Parameters with nothing set.
@@ -16773,13 +21764,59 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesShippingAddressPa
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesStatementDescriptorParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesStatementDescriptorParams {
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesStatementDescriptorParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("descriptor", &self.descriptor)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesStatementDescriptorParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesStatementDescriptorParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesStatementDescriptorParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateForChargeItemsAndChargesStatementDescriptorParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["descriptor"];
+                let mut descriptor = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "descriptor",
+                                &mut descriptor,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesStatementDescriptorParams {
+                    descriptor: descriptor.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesStatementDescriptorParams {
     /// Parameters with nothing set.
@@ -16800,63 +21837,264 @@ for CreateForChargeItemsAndChargesStatementDescriptorParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesStatementDescriptorParams);
 /// Fields of the `CreateForChargeItemsAndChargesCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesCardParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateForChargeItemsAndChargesCardPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateForChargeItemsAndChargesCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("number", &self.number)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway",
+                    "gateway_account_id",
+                    "tmp_token",
+                    "first_name",
+                    "last_name",
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "preferred_scheme",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_zip",
+                    "billing_country",
+                    "ip_address",
+                    "additional_information",
+                ];
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut tmp_token = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut ip_address = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"ip_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ip_address",
+                                &mut ip_address,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesCardParams {
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: number.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    ip_address: ip_address.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesCardParams {
     /// Parameters with nothing set.
@@ -17003,58 +22241,227 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesCardParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
 /// Fields of the `CreateForChargeItemsAndChargesBankAccountParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBankAccountParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// At most 17 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// At most 9 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// At most 12 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
+}
+impl Serialize for CreateForChargeItemsAndChargesBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("iban", &self.iban)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("bank_name", &self.bank_name)?;
+        entries.optional("account_number", &self.account_number)?;
+        entries.optional("routing_number", &self.routing_number)?;
+        entries.optional("bank_code", &self.bank_code)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("account_holder_type", &self.account_holder_type)?;
+        entries.optional("echeck_type", &self.echeck_type)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("swedish_identity_number", &self.swedish_identity_number)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesBankAccountParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "iban",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "email",
+                    "phone",
+                    "bank_name",
+                    "account_number",
+                    "routing_number",
+                    "bank_code",
+                    "account_type",
+                    "account_holder_type",
+                    "echeck_type",
+                    "issuing_country",
+                    "swedish_identity_number",
+                    "billing_address",
+                ];
+                let mut gateway_account_id = None;
+                let mut iban = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut bank_name = None;
+                let mut account_number = None;
+                let mut routing_number = None;
+                let mut bank_code = None;
+                let mut account_type = None;
+                let mut account_holder_type = None;
+                let mut echeck_type = None;
+                let mut issuing_country = None;
+                let mut swedish_identity_number = None;
+                let mut billing_address = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"iban" => crate::decode::param(&mut map, "iban", &mut iban)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"bank_name" => {
+                            crate::decode::param(&mut map, "bank_name", &mut bank_name)?
+                        }
+                        b"account_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_number",
+                                &mut account_number,
+                            )?
+                        }
+                        b"routing_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "routing_number",
+                                &mut routing_number,
+                            )?
+                        }
+                        b"bank_code" => {
+                            crate::decode::param(&mut map, "bank_code", &mut bank_code)?
+                        }
+                        b"account_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_type",
+                                &mut account_type,
+                            )?
+                        }
+                        b"account_holder_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_holder_type",
+                                &mut account_holder_type,
+                            )?
+                        }
+                        b"echeck_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "echeck_type",
+                                &mut echeck_type,
+                            )?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"swedish_identity_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "swedish_identity_number",
+                                &mut swedish_identity_number,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesBankAccountParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    iban: iban.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    email: email.flatten(),
+                    phone: phone.flatten(),
+                    bank_name: bank_name.flatten(),
+                    account_number: account_number.flatten(),
+                    routing_number: routing_number.flatten(),
+                    bank_code: bank_code.flatten(),
+                    account_type: account_type.flatten(),
+                    account_holder_type: account_holder_type.flatten(),
+                    echeck_type: echeck_type.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    swedish_identity_number: swedish_identity_number.flatten(),
+                    billing_address: billing_address.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesBankAccountParams {
     /// Parameters with nothing set.
@@ -17185,30 +22592,120 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesBankAccountParams
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesBankAccountParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentMethodParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentMethodParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateForChargeItemsAndChargesPaymentMethodParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("tmp_token", &self.tmp_token)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesPaymentMethodParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesPaymentMethodParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesPaymentMethodParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesPaymentMethodParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "type",
+                    "gateway",
+                    "gateway_account_id",
+                    "reference_id",
+                    "tmp_token",
+                    "issuing_country",
+                    "additional_information",
+                ];
+                let mut r#type = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut tmp_token = None;
+                let mut issuing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway" => {
+                            crate::decode::param(&mut map, "gateway", &mut gateway)?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesPaymentMethodParams {
+                    r#type: r#type.flatten(),
+                    gateway: gateway.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    tmp_token: tmp_token.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesPaymentMethodParams {
     /// Parameters with nothing set.
@@ -17270,32 +22767,127 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentMethodPara
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesPaymentMethodParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
     >,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateForChargeItemsAndChargesPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesPaymentIntentParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesPaymentIntentParams {
     /// Parameters with nothing set.
@@ -17361,35 +22953,146 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentIntentPara
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                    "description",
+                    "entity_description",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut description = None;
+                let mut entity_description = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"entity_description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_description",
+                                &mut entity_description,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    description: description.flatten(),
+                    entity_description: entity_description.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesItemPricesParams {
     /// Parameters with nothing set.
@@ -17465,32 +23168,149 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateForChargeItemsAndChargesItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesItemTiersParams {
     /// Parameters with nothing set.
@@ -17563,47 +23383,200 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateForChargeItemsAndChargesChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "entity_description",
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut entity_description = None;
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_description",
+                                &mut entity_description,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesChargesParams {
+                    entity_description: entity_description.flatten(),
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesChargesParams {
     /// Parameters with nothing set.
@@ -17711,15 +23684,63 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesNotesToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesNotesToRemoveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesNotesToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesNotesToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesNotesToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesNotesToRemoveParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesNotesToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesNotesToRemoveParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesNotesToRemoveParams {
     /// Parameters with nothing set.
@@ -17747,19 +23768,79 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesNotesToRemovePara
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -17795,20 +23876,92 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesTaxProvidersField
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub apply_on: enums::ApplyOn,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "percentage",
+                    "amount",
+                    "quantity",
+                    "apply_on",
+                    "item_price_id",
+                ];
+                let mut percentage = None;
+                let mut amount = None;
+                let mut quantity = None;
+                let mut apply_on = None;
+                let mut item_price_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesDiscountsParams {
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    quantity: quantity.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    item_price_id: item_price_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -17850,19 +24003,74 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `ChargeTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChargeTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for ChargeTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ChargeTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ChargeTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChargeTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -17898,28 +24106,123 @@ impl crate::form::FormEncode for ChargeTaxProvidersFieldsParams {
 }
 crate::form::form_object!(ChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateForChargeItemItemPriceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemPriceParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateForChargeItemItemPriceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemItemPriceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemItemPriceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemItemPriceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemItemPriceParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemItemPriceParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemItemPriceParams {
     /// Parameters with the required fields set and nothing else.
@@ -17976,29 +24279,136 @@ impl crate::form::FormEncode for CreateForChargeItemItemPriceParams {
 }
 crate::form::form_object!(CreateForChargeItemItemPriceParams);
 /// Fields of the `CreateForChargeItemItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateForChargeItemItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemItemTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemItemTiersParams {
     /// Parameters with nothing set.
@@ -18064,13 +24474,48 @@ impl crate::form::FormEncode for CreateForChargeItemItemTiersParams {
 }
 crate::form::form_object!(CreateForChargeItemItemTiersParams);
 /// Fields of the `ImportInvoiceCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceCreditNoteParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for ImportInvoiceCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceCreditNoteParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceCreditNoteParams {
     /// Parameters with nothing set.
@@ -18090,51 +24535,164 @@ impl crate::form::FormEncode for ImportInvoiceCreditNoteParams {
 }
 crate::form::form_object!(ImportInvoiceCreditNoteParams);
 /// Fields of the `ImportInvoiceBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for ImportInvoiceBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceBillingAddressParams {
     /// Parameters with nothing set.
@@ -18246,51 +24804,164 @@ impl crate::form::FormEncode for ImportInvoiceBillingAddressParams {
 }
 crate::form::form_object!(ImportInvoiceBillingAddressParams);
 /// Fields of the `ImportInvoiceShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for ImportInvoiceShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceShippingAddressParams {
     /// Parameters with nothing set.
@@ -18402,109 +25073,483 @@ impl crate::form::FormEncode for ImportInvoiceShippingAddressParams {
 }
 crate::form::form_object!(ImportInvoiceShippingAddressParams);
 /// Fields of the `ImportInvoiceLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportInvoiceLineItemsEntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_amount: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<ImportInvoiceLineItemsProrationMode>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+}
+impl Serialize for ImportInvoiceLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.field("description", &self.description)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries
+            .optional(
+                "item_level_discount1_entity_id",
+                &self.item_level_discount1_entity_id,
+            )?;
+        entries
+            .optional("item_level_discount1_amount", &self.item_level_discount1_amount)?;
+        entries
+            .optional(
+                "item_level_discount2_entity_id",
+                &self.item_level_discount2_entity_id,
+            )?;
+        entries
+            .optional("item_level_discount2_amount", &self.item_level_discount2_amount)?;
+        entries.optional("tax1_name", &self.tax1_name)?;
+        entries.optional("tax1_amount", &self.tax1_amount)?;
+        entries.optional("tax2_name", &self.tax2_name)?;
+        entries.optional("tax2_amount", &self.tax2_amount)?;
+        entries.optional("tax3_name", &self.tax3_name)?;
+        entries.optional("tax3_amount", &self.tax3_amount)?;
+        entries.optional("tax4_name", &self.tax4_name)?;
+        entries.optional("tax4_amount", &self.tax4_amount)?;
+        entries.optional("tax5_name", &self.tax5_name)?;
+        entries.optional("tax5_amount", &self.tax5_amount)?;
+        entries.optional("tax6_name", &self.tax6_name)?;
+        entries.optional("tax6_amount", &self.tax6_amount)?;
+        entries.optional("tax7_name", &self.tax7_name)?;
+        entries.optional("tax7_amount", &self.tax7_amount)?;
+        entries.optional("tax8_name", &self.tax8_name)?;
+        entries.optional("tax8_amount", &self.tax8_amount)?;
+        entries.optional("tax9_name", &self.tax9_name)?;
+        entries.optional("tax9_amount", &self.tax9_amount)?;
+        entries.optional("tax10_name", &self.tax10_name)?;
+        entries.optional("tax10_amount", &self.tax10_amount)?;
+        entries.optional("proration_mode", &self.proration_mode)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "date_from",
+                    "date_to",
+                    "subscription_id",
+                    "description",
+                    "unit_amount",
+                    "quantity",
+                    "amount",
+                    "unit_amount_in_decimal",
+                    "quantity_in_decimal",
+                    "amount_in_decimal",
+                    "entity_type",
+                    "entity_id",
+                    "item_level_discount1_entity_id",
+                    "item_level_discount1_amount",
+                    "item_level_discount2_entity_id",
+                    "item_level_discount2_amount",
+                    "tax1_name",
+                    "tax1_amount",
+                    "tax2_name",
+                    "tax2_amount",
+                    "tax3_name",
+                    "tax3_amount",
+                    "tax4_name",
+                    "tax4_amount",
+                    "tax5_name",
+                    "tax5_amount",
+                    "tax6_name",
+                    "tax6_amount",
+                    "tax7_name",
+                    "tax7_amount",
+                    "tax8_name",
+                    "tax8_amount",
+                    "tax9_name",
+                    "tax9_amount",
+                    "tax10_name",
+                    "tax10_amount",
+                    "proration_mode",
+                    "created_at",
+                ];
+                let mut id = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                let mut subscription_id = None;
+                let mut description = None;
+                let mut unit_amount = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut unit_amount_in_decimal = None;
+                let mut quantity_in_decimal = None;
+                let mut amount_in_decimal = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut item_level_discount1_entity_id = None;
+                let mut item_level_discount1_amount = None;
+                let mut item_level_discount2_entity_id = None;
+                let mut item_level_discount2_amount = None;
+                let mut tax1_name = None;
+                let mut tax1_amount = None;
+                let mut tax2_name = None;
+                let mut tax2_amount = None;
+                let mut tax3_name = None;
+                let mut tax3_amount = None;
+                let mut tax4_name = None;
+                let mut tax4_amount = None;
+                let mut tax5_name = None;
+                let mut tax5_amount = None;
+                let mut tax6_name = None;
+                let mut tax6_amount = None;
+                let mut tax7_name = None;
+                let mut tax7_amount = None;
+                let mut tax8_name = None;
+                let mut tax8_amount = None;
+                let mut tax9_name = None;
+                let mut tax9_amount = None;
+                let mut tax10_name = None;
+                let mut tax10_amount = None;
+                let mut proration_mode = None;
+                let mut created_at = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"item_level_discount1_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount1_entity_id",
+                                &mut item_level_discount1_entity_id,
+                            )?
+                        }
+                        b"item_level_discount1_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount1_amount",
+                                &mut item_level_discount1_amount,
+                            )?
+                        }
+                        b"item_level_discount2_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount2_entity_id",
+                                &mut item_level_discount2_entity_id,
+                            )?
+                        }
+                        b"item_level_discount2_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_level_discount2_amount",
+                                &mut item_level_discount2_amount,
+                            )?
+                        }
+                        b"tax1_name" => {
+                            crate::decode::param(&mut map, "tax1_name", &mut tax1_name)?
+                        }
+                        b"tax1_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax1_amount",
+                                &mut tax1_amount,
+                            )?
+                        }
+                        b"tax2_name" => {
+                            crate::decode::param(&mut map, "tax2_name", &mut tax2_name)?
+                        }
+                        b"tax2_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax2_amount",
+                                &mut tax2_amount,
+                            )?
+                        }
+                        b"tax3_name" => {
+                            crate::decode::param(&mut map, "tax3_name", &mut tax3_name)?
+                        }
+                        b"tax3_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax3_amount",
+                                &mut tax3_amount,
+                            )?
+                        }
+                        b"tax4_name" => {
+                            crate::decode::param(&mut map, "tax4_name", &mut tax4_name)?
+                        }
+                        b"tax4_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax4_amount",
+                                &mut tax4_amount,
+                            )?
+                        }
+                        b"tax5_name" => {
+                            crate::decode::param(&mut map, "tax5_name", &mut tax5_name)?
+                        }
+                        b"tax5_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax5_amount",
+                                &mut tax5_amount,
+                            )?
+                        }
+                        b"tax6_name" => {
+                            crate::decode::param(&mut map, "tax6_name", &mut tax6_name)?
+                        }
+                        b"tax6_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax6_amount",
+                                &mut tax6_amount,
+                            )?
+                        }
+                        b"tax7_name" => {
+                            crate::decode::param(&mut map, "tax7_name", &mut tax7_name)?
+                        }
+                        b"tax7_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax7_amount",
+                                &mut tax7_amount,
+                            )?
+                        }
+                        b"tax8_name" => {
+                            crate::decode::param(&mut map, "tax8_name", &mut tax8_name)?
+                        }
+                        b"tax8_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax8_amount",
+                                &mut tax8_amount,
+                            )?
+                        }
+                        b"tax9_name" => {
+                            crate::decode::param(&mut map, "tax9_name", &mut tax9_name)?
+                        }
+                        b"tax9_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax9_amount",
+                                &mut tax9_amount,
+                            )?
+                        }
+                        b"tax10_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax10_name",
+                                &mut tax10_name,
+                            )?
+                        }
+                        b"tax10_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax10_amount",
+                                &mut tax10_amount,
+                            )?
+                        }
+                        b"proration_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_mode",
+                                &mut proration_mode,
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceLineItemsParams {
+                    id: id.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    unit_amount: unit_amount.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                    item_level_discount1_entity_id: item_level_discount1_entity_id
+                        .flatten(),
+                    item_level_discount1_amount: item_level_discount1_amount.flatten(),
+                    item_level_discount2_entity_id: item_level_discount2_entity_id
+                        .flatten(),
+                    item_level_discount2_amount: item_level_discount2_amount.flatten(),
+                    tax1_name: tax1_name.flatten(),
+                    tax1_amount: tax1_amount.flatten(),
+                    tax2_name: tax2_name.flatten(),
+                    tax2_amount: tax2_amount.flatten(),
+                    tax3_name: tax3_name.flatten(),
+                    tax3_amount: tax3_amount.flatten(),
+                    tax4_name: tax4_name.flatten(),
+                    tax4_amount: tax4_amount.flatten(),
+                    tax5_name: tax5_name.flatten(),
+                    tax5_amount: tax5_amount.flatten(),
+                    tax6_name: tax6_name.flatten(),
+                    tax6_amount: tax6_amount.flatten(),
+                    tax7_name: tax7_name.flatten(),
+                    tax7_amount: tax7_amount.flatten(),
+                    tax8_name: tax8_name.flatten(),
+                    tax8_amount: tax8_amount.flatten(),
+                    tax9_name: tax9_name.flatten(),
+                    tax9_amount: tax9_amount.flatten(),
+                    tax10_name: tax10_name.flatten(),
+                    tax10_amount: tax10_amount.flatten(),
+                    proration_mode: proration_mode.flatten(),
+                    created_at: created_at.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceLineItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -18776,17 +25821,61 @@ impl crate::form::FormEncode for ImportInvoiceLineItemsParams {
 }
 crate::form::form_object!(ImportInvoiceLineItemsParams);
 /// Fields of the `ImportInvoicePaymentReferenceNumbersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentReferenceNumbersParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type")]
     pub r#type: ImportInvoicePaymentReferenceNumbersType,
     /// At most 100 characters.
     pub number: String,
+}
+impl Serialize for ImportInvoicePaymentReferenceNumbersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("type", &self.r#type)?;
+        entries.field("number", &self.number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoicePaymentReferenceNumbersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoicePaymentReferenceNumbersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoicePaymentReferenceNumbersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoicePaymentReferenceNumbersParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "type", "number"];
+                let mut id = None;
+                let mut r#type = None;
+                let mut number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoicePaymentReferenceNumbersParams {
+                    id: id.flatten(),
+                    r#type: crate::decode::required(r#type, "type")?,
+                    number: crate::decode::required(number, "number")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoicePaymentReferenceNumbersParams {
     /// Parameters with the required fields set and nothing else.
@@ -18815,32 +25904,156 @@ impl crate::form::FormEncode for ImportInvoicePaymentReferenceNumbersParams {
 }
 crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
 /// Fields of the `ImportInvoiceLineItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemTiersParams {
     /// At most 40 characters.
     pub line_item_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
+}
+impl Serialize for ImportInvoiceLineItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("line_item_id", &self.line_item_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceLineItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceLineItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceLineItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceLineItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line_item_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "quantity_used",
+                    "unit_amount",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "quantity_used_in_decimal",
+                    "unit_amount_in_decimal",
+                ];
+                let mut line_item_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut quantity_used = None;
+                let mut unit_amount = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut quantity_used_in_decimal = None;
+                let mut unit_amount_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_id",
+                                &mut line_item_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"quantity_used" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_used",
+                                &mut quantity_used,
+                            )?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"quantity_used_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                                &mut quantity_used_in_decimal,
+                            )?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceLineItemTiersParams {
+                    line_item_id: crate::decode::required(line_item_id, "line_item_id")?,
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    quantity_used: quantity_used.flatten(),
+                    unit_amount: unit_amount.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    quantity_used_in_decimal: quantity_used_in_decimal.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceLineItemTiersParams {
     /// Parameters with the required fields set and nothing else.
@@ -18909,21 +26122,98 @@ impl crate::form::FormEncode for ImportInvoiceLineItemTiersParams {
 }
 crate::form::form_object!(ImportInvoiceLineItemTiersParams);
 /// Fields of the `ImportInvoiceDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceDiscountsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     pub entity_type: ImportInvoiceDiscountsEntityType,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub amount: i64,
+}
+impl Serialize for ImportInvoiceDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.field("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("description", &self.description)?;
+        entries.field("amount", &self.amount)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line_item_id",
+                    "entity_type",
+                    "entity_id",
+                    "description",
+                    "amount",
+                ];
+                let mut line_item_id = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut description = None;
+                let mut amount = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_id",
+                                &mut line_item_id,
+                            )?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceDiscountsParams {
+                    line_item_id: line_item_id.flatten(),
+                    entity_type: crate::decode::required(entity_type, "entity_type")?,
+                    entity_id: entity_id.flatten(),
+                    description: description.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -18963,26 +26253,115 @@ impl crate::form::FormEncode for ImportInvoiceDiscountsParams {
 }
 crate::form::form_object!(ImportInvoiceDiscountsParams);
 /// Fields of the `ImportInvoiceTaxesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceTaxesParams {
     /// At most 100 characters.
     pub name: String,
     pub rate: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_type: Option<enums::TaxJurisType>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_code: Option<String>,
+}
+impl Serialize for ImportInvoiceTaxesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("name", &self.name)?;
+        entries.field("rate", &self.rate)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("juris_type", &self.juris_type)?;
+        entries.optional("juris_name", &self.juris_name)?;
+        entries.optional("juris_code", &self.juris_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceTaxesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceTaxesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceTaxesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceTaxesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "name",
+                    "rate",
+                    "amount",
+                    "description",
+                    "juris_type",
+                    "juris_name",
+                    "juris_code",
+                ];
+                let mut name = None;
+                let mut rate = None;
+                let mut amount = None;
+                let mut description = None;
+                let mut juris_type = None;
+                let mut juris_name = None;
+                let mut juris_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"rate" => crate::decode::param(&mut map, "rate", &mut rate)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"juris_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_type",
+                                &mut juris_type,
+                            )?
+                        }
+                        b"juris_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_name",
+                                &mut juris_name,
+                            )?
+                        }
+                        b"juris_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "juris_code",
+                                &mut juris_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceTaxesParams {
+                    name: crate::decode::required(name, "name")?,
+                    rate: crate::decode::required(rate, "rate")?,
+                    amount: amount.flatten(),
+                    description: description.flatten(),
+                    juris_type: juris_type.flatten(),
+                    juris_name: juris_name.flatten(),
+                    juris_code: juris_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceTaxesParams {
     /// Parameters with the required fields set and nothing else.
@@ -19034,21 +26413,93 @@ impl crate::form::FormEncode for ImportInvoiceTaxesParams {
 }
 crate::form::form_object!(ImportInvoiceTaxesParams);
 /// Fields of the `ImportInvoicePaymentsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub amount: i64,
     pub payment_method: enums::PaymentMethod,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
+}
+impl Serialize for ImportInvoicePaymentsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoicePaymentsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoicePaymentsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoicePaymentsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoicePaymentsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "amount",
+                    "payment_method",
+                    "date",
+                    "reference_number",
+                ];
+                let mut id = None;
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut date = None;
+                let mut reference_number = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoicePaymentsParams {
+                    id: id.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    date: date.flatten(),
+                    reference_number: reference_number.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoicePaymentsParams {
     /// Parameters with the required fields set and nothing else.
@@ -19088,18 +26539,67 @@ impl crate::form::FormEncode for ImportInvoicePaymentsParams {
 }
 crate::form::form_object!(ImportInvoicePaymentsParams);
 /// Fields of the `ImportInvoiceNotesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceNotesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportInvoiceNotesEntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+impl Serialize for ImportInvoiceNotesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("note", &self.note)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceNotesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceNotesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceNotesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceNotesParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id", "note"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut note = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceNotesParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                    note: note.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceNotesParams {
     /// Parameters with nothing set.
@@ -19134,54 +26634,177 @@ impl crate::form::FormEncode for ImportInvoiceNotesParams {
 }
 crate::form::form_object!(ImportInvoiceNotesParams);
 /// Fields of the `ImportInvoiceLineItemAddressesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemAddressesParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for ImportInvoiceLineItemAddressesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceLineItemAddressesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceLineItemAddressesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceLineItemAddressesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceLineItemAddressesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line_item_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line_item_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line_item_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "line_item_id",
+                                &mut line_item_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportInvoiceLineItemAddressesParams {
+                    line_item_id: line_item_id.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportInvoiceLineItemAddressesParams {
     /// Parameters with nothing set.
@@ -19300,15 +26923,55 @@ impl crate::form::FormEncode for ImportInvoiceLineItemAddressesParams {
 }
 crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
 /// Fields of the `ApplyPaymentsTransactionsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyPaymentsTransactionsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl Serialize for ApplyPaymentsTransactionsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ApplyPaymentsTransactionsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyPaymentsTransactionsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyPaymentsTransactionsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyPaymentsTransactionsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "amount"];
+                let mut id = None;
+                let mut amount = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ApplyPaymentsTransactionsParams {
+                    id: id.flatten(),
+                    amount: amount.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ApplyPaymentsTransactionsParams {
     /// Parameters with nothing set.
@@ -19333,13 +26996,48 @@ impl crate::form::FormEncode for ApplyPaymentsTransactionsParams {
 }
 crate::form::form_object!(ApplyPaymentsTransactionsParams);
 /// Fields of the `DeleteLineItemsLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteLineItemsLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for DeleteLineItemsLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteLineItemsLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteLineItemsLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteLineItemsLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteLineItemsLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(DeleteLineItemsLineItemsParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteLineItemsLineItemsParams {
     /// Parameters with nothing set.
@@ -19359,13 +27057,48 @@ impl crate::form::FormEncode for DeleteLineItemsLineItemsParams {
 }
 crate::form::form_object!(DeleteLineItemsLineItemsParams);
 /// Fields of the `ApplyCreditsCreditNotesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyCreditsCreditNotesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for ApplyCreditsCreditNotesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ApplyCreditsCreditNotesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyCreditsCreditNotesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyCreditsCreditNotesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyCreditsCreditNotesParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ApplyCreditsCreditNotesParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ApplyCreditsCreditNotesParams {
     /// Parameters with nothing set.
@@ -19385,16 +27118,58 @@ impl crate::form::FormEncode for ApplyCreditsCreditNotesParams {
 }
 crate::form::form_object!(ApplyCreditsCreditNotesParams);
 /// Fields of the `AddChargeLineItemParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddChargeLineItemParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for AddChargeLineItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeLineItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeLineItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeLineItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeLineItemParams, A::Error> {
+                const EXPECTED: &[&str] = &["date_from", "date_to"];
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddChargeLineItemParams {
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddChargeLineItemParams {
     /// Parameters with nothing set.
@@ -19423,16 +27198,58 @@ impl crate::form::FormEncode for AddChargeLineItemParams {
 }
 crate::form::form_object!(AddChargeLineItemParams);
 /// Fields of the `AddAddonChargeLineItemParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddAddonChargeLineItemParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for AddAddonChargeLineItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddAddonChargeLineItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAddonChargeLineItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddAddonChargeLineItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAddonChargeLineItemParams, A::Error> {
+                const EXPECTED: &[&str] = &["date_from", "date_to"];
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddAddonChargeLineItemParams {
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddAddonChargeLineItemParams {
     /// Parameters with nothing set.
@@ -19461,28 +27278,123 @@ impl crate::form::FormEncode for AddAddonChargeLineItemParams {
 }
 crate::form::form_object!(AddAddonChargeLineItemParams);
 /// Fields of the `AddChargeItemItemPriceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddChargeItemItemPriceParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for AddChargeItemItemPriceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeItemItemPriceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeItemItemPriceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeItemItemPriceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeItemItemPriceParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddChargeItemItemPriceParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddChargeItemItemPriceParams {
     /// Parameters with the required fields set and nothing else.
@@ -19539,29 +27451,136 @@ impl crate::form::FormEncode for AddChargeItemItemPriceParams {
 }
 crate::form::form_object!(AddChargeItemItemPriceParams);
 /// Fields of the `AddChargeItemItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddChargeItemItemTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for AddChargeItemItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeItemItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeItemItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeItemItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeItemItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddChargeItemItemTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddChargeItemItemTiersParams {
     /// Parameters with nothing set.
@@ -19627,15 +27646,61 @@ impl crate::form::FormEncode for AddChargeItemItemTiersParams {
 }
 crate::form::form_object!(AddChargeItemItemTiersParams);
 /// Fields of the `CloseNotesToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloseNotesToRemoveParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+impl Serialize for CloseNotesToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CloseNotesToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CloseNotesToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CloseNotesToRemoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CloseNotesToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["entity_type", "entity_id"];
+                let mut entity_type = None;
+                let mut entity_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CloseNotesToRemoveParams {
+                    entity_type: entity_type.flatten(),
+                    entity_id: entity_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CloseNotesToRemoveParams {
     /// Parameters with nothing set.
@@ -19663,33 +27728,146 @@ impl crate::form::FormEncode for CloseNotesToRemoveParams {
 }
 crate::form::form_object!(CloseNotesToRemoveParams);
 /// Fields of the `RecordPaymentTransactionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPaymentTransactionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub payment_method: enums::PaymentMethod,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RecordPaymentTransactionStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
+}
+impl Serialize for RecordPaymentTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.optional("id_at_gateway", &self.id_at_gateway)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_text", &self.error_text)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordPaymentTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordPaymentTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordPaymentTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPaymentTransactionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "payment_method",
+                    "reference_number",
+                    "custom_payment_method_id",
+                    "id_at_gateway",
+                    "status",
+                    "date",
+                    "error_code",
+                    "error_text",
+                ];
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut reference_number = None;
+                let mut custom_payment_method_id = None;
+                let mut id_at_gateway = None;
+                let mut status = None;
+                let mut date = None;
+                let mut error_code = None;
+                let mut error_text = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"custom_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "custom_payment_method_id",
+                                &mut custom_payment_method_id,
+                            )?
+                        }
+                        b"id_at_gateway" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_gateway",
+                                &mut id_at_gateway,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"error_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "error_code",
+                                &mut error_code,
+                            )?
+                        }
+                        b"error_text" => {
+                            crate::decode::param(
+                                &mut map,
+                                "error_text",
+                                &mut error_text,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordPaymentTransactionParams {
+                    amount: amount.flatten(),
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    reference_number: reference_number.flatten(),
+                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    id_at_gateway: id_at_gateway.flatten(),
+                    status: status.flatten(),
+                    date: date.flatten(),
+                    error_code: error_code.flatten(),
+                    error_text: error_text.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordPaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
@@ -19760,20 +27938,84 @@ impl crate::form::FormEncode for RecordPaymentTransactionParams {
 }
 crate::form::form_object!(RecordPaymentTransactionParams);
 /// Fields of the `RecordTaxWithheldTaxWithheldParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldTaxWithheldParams {
     pub amount: i64,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl Serialize for RecordTaxWithheldTaxWithheldParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount", &self.amount)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("description", &self.description)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordTaxWithheldTaxWithheldParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordTaxWithheldTaxWithheldParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordTaxWithheldTaxWithheldParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordTaxWithheldTaxWithheldParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "reference_number",
+                    "date",
+                    "description",
+                ];
+                let mut amount = None;
+                let mut reference_number = None;
+                let mut date = None;
+                let mut description = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordTaxWithheldTaxWithheldParams {
+                    amount: crate::decode::required(amount, "amount")?,
+                    reference_number: reference_number.flatten(),
+                    date: date.flatten(),
+                    description: description.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordTaxWithheldTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
@@ -19811,12 +28053,48 @@ impl crate::form::FormEncode for RecordTaxWithheldTaxWithheldParams {
 }
 crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
 /// Fields of the `RemoveTaxWithheldTaxWithheldParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldTaxWithheldParams {
     /// At most 40 characters.
     pub id: String,
+}
+impl Serialize for RemoveTaxWithheldTaxWithheldParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldTaxWithheldParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldTaxWithheldParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldTaxWithheldParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldTaxWithheldParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RemoveTaxWithheldTaxWithheldParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveTaxWithheldTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
@@ -19831,15 +28109,65 @@ impl crate::form::FormEncode for RemoveTaxWithheldTaxWithheldParams {
 }
 crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
 /// Fields of the `RefundCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundCreditNoteParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<RefundCreditNoteReasonCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
+}
+impl Serialize for RefundCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reason_code", &self.reason_code)?;
+        entries.optional("create_reason_code", &self.create_reason_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RefundCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["reason_code", "create_reason_code"];
+                let mut reason_code = None;
+                let mut create_reason_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RefundCreditNoteParams {
+                    reason_code: reason_code.flatten(),
+                    create_reason_code: create_reason_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundCreditNoteParams {
     /// Parameters with nothing set.
@@ -19867,21 +28195,99 @@ impl crate::form::FormEncode for RefundCreditNoteParams {
 }
 crate::form::form_object!(RefundCreditNoteParams);
 /// Fields of the `RecordRefundTransactionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub payment_method: enums::PaymentMethod,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
     /// Unix seconds.
     pub date: Timestamp,
+}
+impl Serialize for RecordRefundTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.field("date", &self.date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundTransactionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "payment_method",
+                    "reference_number",
+                    "custom_payment_method_id",
+                    "date",
+                ];
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut reference_number = None;
+                let mut custom_payment_method_id = None;
+                let mut date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"custom_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "custom_payment_method_id",
+                                &mut custom_payment_method_id,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordRefundTransactionParams {
+                    amount: amount.flatten(),
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    reference_number: reference_number.flatten(),
+                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    date: crate::decode::required(date, "date")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
@@ -19923,15 +28329,65 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
 }
 crate::form::form_object!(RecordRefundTransactionParams);
 /// Fields of the `RecordRefundCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordRefundCreditNoteParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<RecordRefundCreditNoteReasonCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
+}
+impl Serialize for RecordRefundCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reason_code", &self.reason_code)?;
+        entries.optional("create_reason_code", &self.create_reason_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["reason_code", "create_reason_code"];
+                let mut reason_code = None;
+                let mut create_reason_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                            )?
+                        }
+                        b"create_reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_reason_code",
+                                &mut create_reason_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RecordRefundCreditNoteParams {
+                    reason_code: reason_code.flatten(),
+                    create_reason_code: create_reason_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundCreditNoteParams {
     /// Parameters with nothing set.
@@ -19959,12 +28415,48 @@ impl crate::form::FormEncode for RecordRefundCreditNoteParams {
 }
 crate::form::form_object!(RecordRefundCreditNoteParams);
 /// Fields of the `RemovePaymentTransactionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePaymentTransactionParams {
     /// At most 40 characters.
     pub id: String,
+}
+impl Serialize for RemovePaymentTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemovePaymentTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemovePaymentTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemovePaymentTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemovePaymentTransactionParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RemovePaymentTransactionParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemovePaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
@@ -19979,12 +28471,48 @@ impl crate::form::FormEncode for RemovePaymentTransactionParams {
 }
 crate::form::form_object!(RemovePaymentTransactionParams);
 /// Fields of the `RemoveCreditNoteCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteCreditNoteParams {
     /// At most 50 characters.
     pub id: String,
+}
+impl Serialize for RemoveCreditNoteCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RemoveCreditNoteCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveCreditNoteCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveCreditNoteCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveCreditNoteCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(RemoveCreditNoteCreditNoteParams {
+                    id: crate::decode::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RemoveCreditNoteCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
@@ -19999,51 +28527,164 @@ impl crate::form::FormEncode for RemoveCreditNoteCreditNoteParams {
 }
 crate::form::form_object!(RemoveCreditNoteCreditNoteParams);
 /// Fields of the `UpdateDetailsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDetailsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateDetailsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateDetailsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDetailsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateDetailsBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDetailsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateDetailsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateDetailsBillingAddressParams {
     /// Parameters with nothing set.
@@ -20155,51 +28796,164 @@ impl crate::form::FormEncode for UpdateDetailsBillingAddressParams {
 }
 crate::form::form_object!(UpdateDetailsBillingAddressParams);
 /// Fields of the `UpdateDetailsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDetailsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateDetailsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateDetailsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDetailsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateDetailsShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDetailsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateDetailsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateDetailsShippingAddressParams {
     /// Parameters with nothing set.
@@ -20311,13 +29065,54 @@ impl crate::form::FormEncode for UpdateDetailsShippingAddressParams {
 }
 crate::form::form_object!(UpdateDetailsShippingAddressParams);
 /// Fields of the `UpdateDetailsStatementDescriptorParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDetailsStatementDescriptorParams {
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+}
+impl Serialize for UpdateDetailsStatementDescriptorParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("descriptor", &self.descriptor)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateDetailsStatementDescriptorParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDetailsStatementDescriptorParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateDetailsStatementDescriptorParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDetailsStatementDescriptorParams, A::Error> {
+                const EXPECTED: &[&str] = &["descriptor"];
+                let mut descriptor = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "descriptor",
+                                &mut descriptor,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateDetailsStatementDescriptorParams {
+                    descriptor: descriptor.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateDetailsStatementDescriptorParams {
     /// Parameters with nothing set.

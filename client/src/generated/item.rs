@@ -10,75 +10,44 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_giftable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<ItemApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_calculation: Option<UsageCalculation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_items: Option<Vec<ApplicableItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_items: Option<Vec<BundleItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<Box<BundleConfiguration>>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Item {
@@ -122,6 +91,43 @@ impl Item {
 impl ExtraFields for Item {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("item_family_id", &self.item_family_id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("is_giftable", &self.is_giftable)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_for_checkout", &self.enabled_for_checkout)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_applicability", &self.item_applicability)?;
+        entries.optional("gift_claim_redirect_url", &self.gift_claim_redirect_url)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("usage_calculation", &self.usage_calculation)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("archived_at", &self.archived_at)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("applicable_items", &self.applicable_items)?;
+        entries.optional("bundle_items", &self.bundle_items)?;
+        entries.optional("bundle_configuration", &self.bundle_configuration)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Item {
@@ -372,21 +378,27 @@ impl<'de> Deserialize<'de> for Item {
     }
 }
 /// The `ApplicableItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicableItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ApplicableItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ApplicableItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ApplicableItem {
@@ -441,27 +453,33 @@ impl<'de> Deserialize<'de> for ApplicableItem {
     }
 }
 /// The `BundleItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BundleItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BundleItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BundleItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("price_allocation", &self.price_allocation)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BundleItem {
@@ -533,22 +551,27 @@ impl<'de> Deserialize<'de> for BundleItem {
     }
 }
 /// The `BundleConfiguration` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BundleConfiguration {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BundleConfigurationType>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BundleConfiguration {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BundleConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BundleConfiguration {
@@ -1156,65 +1179,286 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /items` (`item.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
     pub id: String,
     /// At most 100 characters.
     pub name: String,
-    #[serde(rename = "type")]
     pub r#type: enums::ItemType,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 100 characters.
     pub item_family_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_giftable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<CreateItemApplicability>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_items: Vec<String>,
     /// At most 30 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_calculation: Option<CreateUsageCalculation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<CreateBundleConfigurationParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_add: Vec<CreateBundleItemsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("description", &self.description)?;
+        entries.field("item_family_id", &self.item_family_id)?;
+        entries.optional("is_giftable", &self.is_giftable)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_for_checkout", &self.enabled_for_checkout)?;
+        entries.optional("item_applicability", &self.item_applicability)?;
+        entries.list("applicable_items", &self.applicable_items)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("gift_claim_redirect_url", &self.gift_claim_redirect_url)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("usage_calculation", &self.usage_calculation)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("bundle_configuration", &self.bundle_configuration)?;
+        entries.list("bundle_items_to_add", &self.bundle_items_to_add)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut r#type = None;
+                let mut description = None;
+                let mut item_family_id = None;
+                let mut is_giftable = None;
+                let mut is_shippable = None;
+                let mut external_name = None;
+                let mut enabled_in_portal = None;
+                let mut redirect_url = None;
+                let mut enabled_for_checkout = None;
+                let mut item_applicability = None;
+                let mut applicable_items = None;
+                let mut unit = None;
+                let mut gift_claim_redirect_url = None;
+                let mut included_in_mrr = None;
+                let mut metered = None;
+                let mut usage_calculation = None;
+                let mut is_percentage_pricing = None;
+                let mut metadata = None;
+                let mut business_entity_id = None;
+                let mut bundle_configuration = None;
+                let mut bundle_items_to_add = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"item_family_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                            )?
+                        }
+                        b"is_giftable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_giftable",
+                                &mut is_giftable,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"external_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "external_name",
+                                &mut external_name,
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"enabled_for_checkout" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_for_checkout",
+                                &mut enabled_for_checkout,
+                            )?
+                        }
+                        b"item_applicability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_applicability",
+                                &mut item_applicability,
+                            )?
+                        }
+                        b"applicable_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "applicable_items",
+                                &mut applicable_items,
+                            )?
+                        }
+                        b"unit" => crate::decode::param(&mut map, "unit", &mut unit)?,
+                        b"gift_claim_redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_claim_redirect_url",
+                                &mut gift_claim_redirect_url,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"metered" => {
+                            crate::decode::param(&mut map, "metered", &mut metered)?
+                        }
+                        b"usage_calculation" => {
+                            crate::decode::param(
+                                &mut map,
+                                "usage_calculation",
+                                &mut usage_calculation,
+                            )?
+                        }
+                        b"is_percentage_pricing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_percentage_pricing",
+                                &mut is_percentage_pricing,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"bundle_configuration" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_configuration",
+                                &mut bundle_configuration,
+                            )?
+                        }
+                        b"bundle_items_to_add" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_items_to_add",
+                                &mut bundle_items_to_add,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    description: description.flatten(),
+                    item_family_id: crate::decode::required(
+                        item_family_id,
+                        "item_family_id",
+                    )?,
+                    is_giftable: is_giftable.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    external_name: external_name.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    enabled_for_checkout: enabled_for_checkout.flatten(),
+                    item_applicability: item_applicability.flatten(),
+                    applicable_items: applicable_items.unwrap_or_default(),
+                    unit: unit.flatten(),
+                    gift_claim_redirect_url: gift_claim_redirect_url.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    metered: metered.flatten(),
+                    usage_calculation: usage_calculation.flatten(),
+                    is_percentage_pricing: is_percentage_pricing.flatten(),
+                    metadata: metadata.flatten(),
+                    business_entity_id: business_entity_id.flatten(),
+                    bundle_configuration: bundle_configuration.flatten(),
+                    bundle_items_to_add: bundle_items_to_add.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1286,12 +1530,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /items` (`item.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -1306,6 +1549,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -1397,12 +1648,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /items/{item_id}` (`item.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -1417,6 +1667,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -1636,62 +1894,271 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /items/{item_id}` (`item.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<UpdateItemApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clear_applicable_items: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_items: Vec<String>,
     /// At most 30 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<UpdateBundleConfigurationParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_add: Vec<UpdateBundleItemsToAddParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_update: Vec<UpdateBundleItemsToUpdateParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_remove: Vec<UpdateBundleItemsToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries.optional("item_family_id", &self.item_family_id)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_for_checkout", &self.enabled_for_checkout)?;
+        entries.optional("item_applicability", &self.item_applicability)?;
+        entries.optional("clear_applicable_items", &self.clear_applicable_items)?;
+        entries.list("applicable_items", &self.applicable_items)?;
+        entries.optional("unit", &self.unit)?;
+        entries.optional("gift_claim_redirect_url", &self.gift_claim_redirect_url)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("bundle_configuration", &self.bundle_configuration)?;
+        entries.list("bundle_items_to_add", &self.bundle_items_to_add)?;
+        entries.list("bundle_items_to_update", &self.bundle_items_to_update)?;
+        entries.list("bundle_items_to_remove", &self.bundle_items_to_remove)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut description = None;
+                let mut is_shippable = None;
+                let mut external_name = None;
+                let mut item_family_id = None;
+                let mut enabled_in_portal = None;
+                let mut redirect_url = None;
+                let mut enabled_for_checkout = None;
+                let mut item_applicability = None;
+                let mut clear_applicable_items = None;
+                let mut applicable_items = None;
+                let mut unit = None;
+                let mut gift_claim_redirect_url = None;
+                let mut metadata = None;
+                let mut included_in_mrr = None;
+                let mut status = None;
+                let mut is_percentage_pricing = None;
+                let mut bundle_configuration = None;
+                let mut bundle_items_to_add = None;
+                let mut bundle_items_to_update = None;
+                let mut bundle_items_to_remove = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"external_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "external_name",
+                                &mut external_name,
+                            )?
+                        }
+                        b"item_family_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"enabled_for_checkout" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_for_checkout",
+                                &mut enabled_for_checkout,
+                            )?
+                        }
+                        b"item_applicability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_applicability",
+                                &mut item_applicability,
+                            )?
+                        }
+                        b"clear_applicable_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "clear_applicable_items",
+                                &mut clear_applicable_items,
+                            )?
+                        }
+                        b"applicable_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "applicable_items",
+                                &mut applicable_items,
+                            )?
+                        }
+                        b"unit" => crate::decode::param(&mut map, "unit", &mut unit)?,
+                        b"gift_claim_redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gift_claim_redirect_url",
+                                &mut gift_claim_redirect_url,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"is_percentage_pricing" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_percentage_pricing",
+                                &mut is_percentage_pricing,
+                            )?
+                        }
+                        b"bundle_configuration" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_configuration",
+                                &mut bundle_configuration,
+                            )?
+                        }
+                        b"bundle_items_to_add" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_items_to_add",
+                                &mut bundle_items_to_add,
+                            )?
+                        }
+                        b"bundle_items_to_update" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_items_to_update",
+                                &mut bundle_items_to_update,
+                            )?
+                        }
+                        b"bundle_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_items_to_remove",
+                                &mut bundle_items_to_remove,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    description: description.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    external_name: external_name.flatten(),
+                    item_family_id: item_family_id.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    enabled_for_checkout: enabled_for_checkout.flatten(),
+                    item_applicability: item_applicability.flatten(),
+                    clear_applicable_items: clear_applicable_items.flatten(),
+                    applicable_items: applicable_items.unwrap_or_default(),
+                    unit: unit.flatten(),
+                    gift_claim_redirect_url: gift_claim_redirect_url.flatten(),
+                    metadata: metadata.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    status: status.flatten(),
+                    is_percentage_pricing: is_percentage_pricing.flatten(),
+                    bundle_configuration: bundle_configuration.flatten(),
+                    bundle_items_to_add: bundle_items_to_add.unwrap_or_default(),
+                    bundle_items_to_update: bundle_items_to_update.unwrap_or_default(),
+                    bundle_items_to_remove: bundle_items_to_remove.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -1754,12 +2221,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /items/{item_id}` (`item.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -1774,6 +2240,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -2095,129 +2569,288 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /items` (`item.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_family_id: Vec<StringFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_applicability: Vec<EnumFilter<ItemApplicability>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub is_giftable: Vec<BooleanFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub enabled_for_checkout: Vec<BooleanFilter>,
     /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub enabled_in_portal: Vec<BooleanFilter>,
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub metered: Vec<BooleanFilter>,
     /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub usage_calculation: Vec<EnumFilter<UsageCalculation>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filters in the `bundle_configuration` group.
-    #[serde(default, skip_serializing_if = "ListBundleConfigurationFilters::is_empty")]
     pub bundle_configuration: ListBundleConfigurationFilters,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("item_family_id", &self.item_family_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("item_applicability", &self.item_applicability)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("is_giftable", &self.is_giftable)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("enabled_for_checkout", &self.enabled_for_checkout)?;
+        entries.conditions("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.conditions("metered", &self.metered)?;
+        entries.conditions("usage_calculation", &self.usage_calculation)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        if !self.bundle_configuration.is_empty() {
+            entries.field("bundle_configuration", &self.bundle_configuration)?;
+        }
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut item_family_id = None;
+                let mut r#type = None;
+                let mut name = None;
+                let mut item_applicability = None;
+                let mut status = None;
+                let mut is_giftable = None;
+                let mut updated_at = None;
+                let mut enabled_for_checkout = None;
+                let mut enabled_in_portal = None;
+                let mut metered = None;
+                let mut usage_calculation = None;
+                let mut channel = None;
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut bundle_configuration = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_family_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_applicability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_applicability",
+                                &mut item_applicability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"is_giftable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "is_giftable",
+                                &mut is_giftable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"enabled_for_checkout" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "enabled_for_checkout",
+                                &mut enabled_for_checkout,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"metered" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "metered",
+                                &mut metered,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"usage_calculation" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "usage_calculation",
+                                &mut usage_calculation,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"bundle_configuration" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bundle_configuration",
+                                &mut bundle_configuration,
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    item_family_id: item_family_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    item_applicability: item_applicability.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    is_giftable: is_giftable.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    enabled_for_checkout: enabled_for_checkout.unwrap_or_default(),
+                    enabled_in_portal: enabled_in_portal.unwrap_or_default(),
+                    metered: metered.unwrap_or_default(),
+                    usage_calculation: usage_calculation.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    bundle_configuration: bundle_configuration.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2276,17 +2909,55 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `bundle_configuration` filters of `GET /items` (`item.list`), sent as `bundle_configuration[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListBundleConfigurationFilters {
     /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<enums::ItemType>>,
+}
+impl Serialize for ListBundleConfigurationFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListBundleConfigurationFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListBundleConfigurationFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListBundleConfigurationFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBundleConfigurationFilters, A::Error> {
+                const EXPECTED: &[&str] = &["type"];
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListBundleConfigurationFilters {
+                    r#type: r#type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListBundleConfigurationFilters {
     /// Whether no filter of the group is set.
@@ -2324,12 +2995,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /items` (`item.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -2344,6 +3014,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -2439,12 +3117,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /items/{item_id}/delete` (`item.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -2459,6 +3136,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -2502,13 +3187,47 @@ impl<'de> Deserialize<'de> for DeleteResponse {
     }
 }
 /// Fields of the `CreateBundleConfigurationParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBundleConfigurationParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateBundleConfigurationType>,
+}
+impl Serialize for CreateBundleConfigurationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBundleConfigurationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBundleConfigurationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBundleConfigurationParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBundleConfigurationParams, A::Error> {
+                const EXPECTED: &[&str] = &["type"];
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateBundleConfigurationParams {
+                    r#type: r#type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBundleConfigurationParams {
     /// Parameters with nothing set.
@@ -2527,19 +3246,80 @@ impl crate::form::FormEncode for CreateBundleConfigurationParams {
 }
 crate::form::form_object!(CreateBundleConfigurationParams);
 /// Fields of the `CreateBundleItemsToAddParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBundleItemsToAddParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
+}
+impl Serialize for CreateBundleItemsToAddParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("price_allocation", &self.price_allocation)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBundleItemsToAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBundleItemsToAddParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBundleItemsToAddParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBundleItemsToAddParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_id",
+                    "item_type",
+                    "quantity",
+                    "price_allocation",
+                ];
+                let mut item_id = None;
+                let mut item_type = None;
+                let mut quantity = None;
+                let mut price_allocation = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"price_allocation" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_allocation",
+                                &mut price_allocation,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateBundleItemsToAddParams {
+                    item_id: item_id.flatten(),
+                    item_type: item_type.flatten(),
+                    quantity: quantity.flatten(),
+                    price_allocation: price_allocation.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBundleItemsToAddParams {
     /// Parameters with nothing set.
@@ -2579,13 +3359,47 @@ impl crate::form::FormEncode for CreateBundleItemsToAddParams {
 }
 crate::form::form_object!(CreateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleConfigurationParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleConfigurationParams {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateBundleConfigurationType>,
+}
+impl Serialize for UpdateBundleConfigurationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("type", &self.r#type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBundleConfigurationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBundleConfigurationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBundleConfigurationParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBundleConfigurationParams, A::Error> {
+                const EXPECTED: &[&str] = &["type"];
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBundleConfigurationParams {
+                    r#type: r#type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBundleConfigurationParams {
     /// Parameters with nothing set.
@@ -2604,19 +3418,80 @@ impl crate::form::FormEncode for UpdateBundleConfigurationParams {
 }
 crate::form::form_object!(UpdateBundleConfigurationParams);
 /// Fields of the `UpdateBundleItemsToAddParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToAddParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
+}
+impl Serialize for UpdateBundleItemsToAddParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("price_allocation", &self.price_allocation)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBundleItemsToAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBundleItemsToAddParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBundleItemsToAddParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBundleItemsToAddParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_id",
+                    "item_type",
+                    "quantity",
+                    "price_allocation",
+                ];
+                let mut item_id = None;
+                let mut item_type = None;
+                let mut quantity = None;
+                let mut price_allocation = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"price_allocation" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_allocation",
+                                &mut price_allocation,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBundleItemsToAddParams {
+                    item_id: item_id.flatten(),
+                    item_type: item_type.flatten(),
+                    quantity: quantity.flatten(),
+                    price_allocation: price_allocation.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBundleItemsToAddParams {
     /// Parameters with nothing set.
@@ -2656,19 +3531,80 @@ impl crate::form::FormEncode for UpdateBundleItemsToAddParams {
 }
 crate::form::form_object!(UpdateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleItemsToUpdateParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToUpdateParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
+}
+impl Serialize for UpdateBundleItemsToUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("price_allocation", &self.price_allocation)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBundleItemsToUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBundleItemsToUpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBundleItemsToUpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBundleItemsToUpdateParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_id",
+                    "item_type",
+                    "quantity",
+                    "price_allocation",
+                ];
+                let mut item_id = None;
+                let mut item_type = None;
+                let mut quantity = None;
+                let mut price_allocation = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"price_allocation" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_allocation",
+                                &mut price_allocation,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBundleItemsToUpdateParams {
+                    item_id: item_id.flatten(),
+                    item_type: item_type.flatten(),
+                    quantity: quantity.flatten(),
+                    price_allocation: price_allocation.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBundleItemsToUpdateParams {
     /// Parameters with nothing set.
@@ -2708,15 +3644,57 @@ impl crate::form::FormEncode for UpdateBundleItemsToUpdateParams {
 }
 crate::form::form_object!(UpdateBundleItemsToUpdateParams);
 /// Fields of the `UpdateBundleItemsToRemoveParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToRemoveParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
+}
+impl Serialize for UpdateBundleItemsToRemoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBundleItemsToRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBundleItemsToRemoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBundleItemsToRemoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBundleItemsToRemoveParams, A::Error> {
+                const EXPECTED: &[&str] = &["item_id", "item_type"];
+                let mut item_id = None;
+                let mut item_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBundleItemsToRemoveParams {
+                    item_id: item_id.flatten(),
+                    item_type: item_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBundleItemsToRemoveParams {
     /// Parameters with nothing set.

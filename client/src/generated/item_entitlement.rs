@@ -6,27 +6,19 @@ use super::enums;
 use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `item_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemEntitlement {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemEntitlement {
@@ -48,6 +40,21 @@ impl ItemEntitlement {
 impl ExtraFields for ItemEntitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemEntitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("feature_name", &self.feature_name)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemEntitlement {
@@ -423,23 +430,83 @@ impl ItemEntitlementsForItemRequest {
     }
 }
 /// Parameters of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForItemParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ItemEntitlementsForItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_drafts", &self.include_drafts)?;
+        entries.optional("embed", &self.embed)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemEntitlementsForItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemEntitlementsForItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemEntitlementsForItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemEntitlementsForItemParams, A::Error> {
+                let mut include_drafts = None;
+                let mut embed = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_drafts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_drafts",
+                                &mut include_drafts,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ItemEntitlementsForItemParams {
+                    include_drafts: include_drafts.flatten(),
+                    embed: embed.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemEntitlementsForItemParams {
     /// Parameters with nothing set.
@@ -468,12 +535,11 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
     }
 }
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForItemEntry {
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemEntitlementsForItemEntry {
@@ -488,6 +554,14 @@ impl ItemEntitlementsForItemEntry {
 impl ExtraFields for ItemEntitlementsForItemEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemEntitlementsForItemEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_entitlement", &self.item_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
@@ -662,20 +736,77 @@ impl ItemEntitlementsForFeatureRequest {
     }
 }
 /// Parameters of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForFeatureParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ItemEntitlementsForFeatureParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_drafts", &self.include_drafts)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemEntitlementsForFeatureParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemEntitlementsForFeatureParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemEntitlementsForFeatureParams, A::Error> {
+                let mut include_drafts = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_drafts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_drafts",
+                                &mut include_drafts,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ItemEntitlementsForFeatureParams {
+                    include_drafts: include_drafts.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ItemEntitlementsForFeatureParams {
     /// Parameters with nothing set.
@@ -702,12 +833,11 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
     }
 }
 /// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForFeatureEntry {
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemEntitlementsForFeatureEntry {
@@ -722,6 +852,14 @@ impl ItemEntitlementsForFeatureEntry {
 impl ExtraFields for ItemEntitlementsForFeatureEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemEntitlementsForFeatureEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_entitlement", &self.item_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
@@ -855,15 +993,70 @@ impl AddItemEntitlementsRequest {
     }
 }
 /// Parameters of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsParams {
     pub action: enums::Action,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_entitlements: Vec<AddItemEntitlementsItemEntitlementsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddItemEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("action", &self.action)?;
+        entries.list("item_entitlements", &self.item_entitlements)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddItemEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddItemEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddItemEntitlementsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddItemEntitlementsParams, A::Error> {
+                let mut action = None;
+                let mut item_entitlements = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action" => {
+                            crate::decode::param(&mut map, "action", &mut action)?
+                        }
+                        b"item_entitlements" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_entitlements",
+                                &mut item_entitlements,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddItemEntitlementsParams {
+                    action: crate::decode::required(action, "action")?,
+                    item_entitlements: item_entitlements.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
@@ -888,12 +1081,11 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
     }
 }
 /// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsEntry {
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddItemEntitlementsEntry {
@@ -908,6 +1100,14 @@ impl AddItemEntitlementsEntry {
 impl ExtraFields for AddItemEntitlementsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddItemEntitlementsEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_entitlement", &self.item_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
@@ -1054,17 +1254,72 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
     }
 }
 /// Parameters of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemParams {
     pub action: enums::Action,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_entitlements: Vec<
         UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpsertOrRemoveItemEntitlementsForItemParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("action", &self.action)?;
+        entries.list("item_entitlements", &self.item_entitlements)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpsertOrRemoveItemEntitlementsForItemParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpsertOrRemoveItemEntitlementsForItemParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpsertOrRemoveItemEntitlementsForItemParams, A::Error> {
+                let mut action = None;
+                let mut item_entitlements = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action" => {
+                            crate::decode::param(&mut map, "action", &mut action)?
+                        }
+                        b"item_entitlements" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_entitlements",
+                                &mut item_entitlements,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpsertOrRemoveItemEntitlementsForItemParams {
+                    action: crate::decode::required(action, "action")?,
+                    item_entitlements: item_entitlements.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpsertOrRemoveItemEntitlementsForItemParams {
     /// Parameters with the required fields set and nothing else.
@@ -1089,12 +1344,11 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
     }
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemEntry {
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpsertOrRemoveItemEntitlementsForItemEntry {
@@ -1109,6 +1363,14 @@ impl UpsertOrRemoveItemEntitlementsForItemEntry {
 impl ExtraFields for UpsertOrRemoveItemEntitlementsForItemEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpsertOrRemoveItemEntitlementsForItemEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_entitlement", &self.item_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
@@ -1159,17 +1421,63 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
     }
 }
 /// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsItemEntitlementsParams {
     /// At most 100 characters.
     pub item_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<AddItemEntitlementsItemEntitlementsItemType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl Serialize for AddItemEntitlementsItemEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_id", &self.item_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("value", &self.value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddItemEntitlementsItemEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddItemEntitlementsItemEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddItemEntitlementsItemEntitlementsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddItemEntitlementsItemEntitlementsParams, A::Error> {
+                const EXPECTED: &[&str] = &["item_id", "item_type", "value"];
+                let mut item_id = None;
+                let mut item_type = None;
+                let mut value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(AddItemEntitlementsItemEntitlementsParams {
+                    item_id: crate::decode::required(item_id, "item_id")?,
+                    item_type: item_type.flatten(),
+                    value: value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddItemEntitlementsItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
@@ -1202,15 +1510,66 @@ impl crate::form::FormEncode for AddItemEntitlementsItemEntitlementsParams {
 }
 crate::form::form_object!(AddItemEntitlementsItemEntitlementsParams);
 /// Fields of the `UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     /// At most 50 characters.
     pub feature_id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl Serialize for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("feature_id", &self.feature_id)?;
+        entries.optional("value", &self.value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["feature_id", "value"];
+                let mut feature_id = None;
+                let mut value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
+                    feature_id: crate::decode::required(feature_id, "feature_id")?,
+                    value: value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.

@@ -12,105 +12,61 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item_price` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPrice {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<ProrationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<TrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<TrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<Box<TaxDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<Box<AccountingDetail>>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archivable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ItemPrice {
@@ -168,6 +124,66 @@ impl ItemPrice {
 impl ExtraFields for ItemPrice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("item_family_id", &self.item_family_id)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries.optional("price_variant_id", &self.price_variant_id)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.optional("shipping_period", &self.shipping_period)?;
+        entries.optional("shipping_period_unit", &self.shipping_period_unit)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries
+            .optional(
+                "usage_accumulation_reset_frequency",
+                &self.usage_accumulation_reset_frequency,
+            )?;
+        entries.optional("archived_at", &self.archived_at)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("tiers", &self.tiers)?;
+        entries.optional("is_taxable", &self.is_taxable)?;
+        entries.optional("tax_detail", &self.tax_detail)?;
+        entries.optional("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.optional("accounting_detail", &self.accounting_detail)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("archivable", &self.archivable)?;
+        entries.optional("parent_item_id", &self.parent_item_id)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemPrice {
@@ -516,35 +532,41 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tier {
@@ -657,33 +679,39 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxDetail {
@@ -792,25 +820,31 @@ impl<'de> Deserialize<'de> for TaxDetail {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxProvidersField {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxProvidersField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxProvidersField {
@@ -878,31 +912,37 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `AccountingDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountingDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AccountingDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AccountingDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AccountingDetail {
@@ -1685,7 +1725,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /item_prices` (`item_price.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
@@ -1693,79 +1733,384 @@ pub struct CreateParams {
     /// At most 100 characters.
     pub name: String,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 100 characters.
     pub item_id: String,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<CreateProrationType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<CreateTrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<CreateTrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<CreateTaxDetailParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<CreateAccountingDetailParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.field("item_id", &self.item_id)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("price_variant_id", &self.price_variant_id)?;
+        entries.optional("is_taxable", &self.is_taxable)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries
+            .optional(
+                "usage_accumulation_reset_frequency",
+                &self.usage_accumulation_reset_frequency,
+            )?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("shipping_period", &self.shipping_period)?;
+        entries.optional("shipping_period_unit", &self.shipping_period_unit)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.optional("tax_detail", &self.tax_detail)?;
+        entries.optional("accounting_detail", &self.accounting_detail)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut description = None;
+                let mut item_id = None;
+                let mut invoice_notes = None;
+                let mut proration_type = None;
+                let mut external_name = None;
+                let mut currency_code = None;
+                let mut price_variant_id = None;
+                let mut is_taxable = None;
+                let mut free_quantity = None;
+                let mut free_quantity_in_decimal = None;
+                let mut metadata = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut usage_accumulation_reset_frequency = None;
+                let mut business_entity_id = None;
+                let mut pricing_model = None;
+                let mut price = None;
+                let mut price_in_decimal = None;
+                let mut period_unit = None;
+                let mut period = None;
+                let mut trial_period_unit = None;
+                let mut trial_period = None;
+                let mut shipping_period = None;
+                let mut shipping_period_unit = None;
+                let mut billing_cycles = None;
+                let mut trial_end_action = None;
+                let mut tax_detail = None;
+                let mut accounting_detail = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        b"external_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "external_name",
+                                &mut external_name,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"price_variant_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_variant_id",
+                                &mut price_variant_id,
+                            )?
+                        }
+                        b"is_taxable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_taxable",
+                                &mut is_taxable,
+                            )?
+                        }
+                        b"free_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity",
+                                &mut free_quantity,
+                            )?
+                        }
+                        b"free_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                                &mut free_quantity_in_decimal,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"usage_accumulation_reset_frequency" => {
+                            crate::decode::param(
+                                &mut map,
+                                "usage_accumulation_reset_frequency",
+                                &mut usage_accumulation_reset_frequency,
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                            )?
+                        }
+                        b"shipping_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_period",
+                                &mut shipping_period,
+                            )?
+                        }
+                        b"shipping_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_period_unit",
+                                &mut shipping_period_unit,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        b"tax_detail" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_detail",
+                                &mut tax_detail,
+                            )?
+                        }
+                        b"accounting_detail" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_detail",
+                                &mut accounting_detail,
+                            )?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    description: description.flatten(),
+                    item_id: crate::decode::required(item_id, "item_id")?,
+                    invoice_notes: invoice_notes.flatten(),
+                    proration_type: proration_type.flatten(),
+                    external_name: external_name.flatten(),
+                    currency_code: currency_code.flatten(),
+                    price_variant_id: price_variant_id.flatten(),
+                    is_taxable: is_taxable.flatten(),
+                    free_quantity: free_quantity.flatten(),
+                    free_quantity_in_decimal: free_quantity_in_decimal.flatten(),
+                    metadata: metadata.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    usage_accumulation_reset_frequency: usage_accumulation_reset_frequency
+                        .flatten(),
+                    business_entity_id: business_entity_id.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    price: price.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    period_unit: period_unit.flatten(),
+                    period: period.flatten(),
+                    trial_period_unit: trial_period_unit.flatten(),
+                    trial_period: trial_period.flatten(),
+                    shipping_period: shipping_period.flatten(),
+                    shipping_period_unit: shipping_period_unit.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                    tax_detail: tax_detail.flatten(),
+                    accounting_detail: accounting_detail.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1857,12 +2202,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /item_prices` (`item_price.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -1877,6 +2221,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -1973,12 +2325,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -1993,6 +2344,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -2248,83 +2607,373 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /item_prices/{item_price_id}` (`item_price.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<UpdateProrationType>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<UpdateTrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<UpdateTaxDetailParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<UpdateAccountingDetailParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("price_variant_id", &self.price_variant_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("external_name", &self.external_name)?;
+        entries
+            .optional(
+                "usage_accumulation_reset_frequency",
+                &self.usage_accumulation_reset_frequency,
+            )?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("is_taxable", &self.is_taxable)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("shipping_period", &self.shipping_period)?;
+        entries.optional("shipping_period_unit", &self.shipping_period_unit)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("tax_detail", &self.tax_detail)?;
+        entries.optional("accounting_detail", &self.accounting_detail)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut description = None;
+                let mut proration_type = None;
+                let mut price_variant_id = None;
+                let mut status = None;
+                let mut external_name = None;
+                let mut usage_accumulation_reset_frequency = None;
+                let mut currency_code = None;
+                let mut invoice_notes = None;
+                let mut is_taxable = None;
+                let mut free_quantity = None;
+                let mut free_quantity_in_decimal = None;
+                let mut metadata = None;
+                let mut pricing_model = None;
+                let mut price = None;
+                let mut price_in_decimal = None;
+                let mut period_unit = None;
+                let mut period = None;
+                let mut trial_period_unit = None;
+                let mut trial_period = None;
+                let mut shipping_period = None;
+                let mut shipping_period_unit = None;
+                let mut billing_cycles = None;
+                let mut trial_end_action = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut tax_detail = None;
+                let mut accounting_detail = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"proration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "proration_type",
+                                &mut proration_type,
+                            )?
+                        }
+                        b"price_variant_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_variant_id",
+                                &mut price_variant_id,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"external_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "external_name",
+                                &mut external_name,
+                            )?
+                        }
+                        b"usage_accumulation_reset_frequency" => {
+                            crate::decode::param(
+                                &mut map,
+                                "usage_accumulation_reset_frequency",
+                                &mut usage_accumulation_reset_frequency,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"is_taxable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_taxable",
+                                &mut is_taxable,
+                            )?
+                        }
+                        b"free_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity",
+                                &mut free_quantity,
+                            )?
+                        }
+                        b"free_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                                &mut free_quantity_in_decimal,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                            )?
+                        }
+                        b"shipping_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_period",
+                                &mut shipping_period,
+                            )?
+                        }
+                        b"shipping_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_period_unit",
+                                &mut shipping_period_unit,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"tax_detail" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_detail",
+                                &mut tax_detail,
+                            )?
+                        }
+                        b"accounting_detail" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_detail",
+                                &mut accounting_detail,
+                            )?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    description: description.flatten(),
+                    proration_type: proration_type.flatten(),
+                    price_variant_id: price_variant_id.flatten(),
+                    status: status.flatten(),
+                    external_name: external_name.flatten(),
+                    usage_accumulation_reset_frequency: usage_accumulation_reset_frequency
+                        .flatten(),
+                    currency_code: currency_code.flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    is_taxable: is_taxable.flatten(),
+                    free_quantity: free_quantity.flatten(),
+                    free_quantity_in_decimal: free_quantity_in_decimal.flatten(),
+                    metadata: metadata.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    price: price.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    period_unit: period_unit.flatten(),
+                    period: period.flatten(),
+                    trial_period_unit: trial_period_unit.flatten(),
+                    trial_period: trial_period.flatten(),
+                    shipping_period: shipping_period.flatten(),
+                    shipping_period_unit: shipping_period_unit.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    tax_detail: tax_detail.flatten(),
+                    accounting_detail: accounting_detail.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2408,12 +3057,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -2428,6 +3076,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -2762,140 +3418,300 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /item_prices` (`item_price.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id: Vec<StringFilter>,
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_family_id: Vec<StringFilter>,
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price_variant_id: Vec<StringFilter>,
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub business_entity_id: Vec<StringFilter>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub include_site_level_resources: Vec<BooleanFilter>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("pricing_model", &self.pricing_model)?;
+        entries.conditions("item_id", &self.item_id)?;
+        entries.conditions("item_family_id", &self.item_family_id)?;
+        entries.conditions("item_type", &self.item_type)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries.conditions("price_variant_id", &self.price_variant_id)?;
+        entries.conditions("trial_period", &self.trial_period)?;
+        entries.conditions("trial_period_unit", &self.trial_period_unit)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("business_entity_id", &self.business_entity_id)?;
+        entries
+            .conditions(
+                "include_site_level_resources",
+                &self.include_site_level_resources,
+            )?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut name = None;
+                let mut pricing_model = None;
+                let mut item_id = None;
+                let mut item_family_id = None;
+                let mut item_type = None;
+                let mut currency_code = None;
+                let mut price_variant_id = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut business_entity_id = None;
+                let mut include_site_level_resources = None;
+                let mut period_unit = None;
+                let mut period = None;
+                let mut channel = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id",
+                                &mut item_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_family_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_family_id",
+                                &mut item_family_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_type",
+                                &mut item_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price_variant_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price_variant_id",
+                                &mut price_variant_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"business_entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"include_site_level_resources" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "include_site_level_resources",
+                                &mut include_site_level_resources,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    pricing_model: pricing_model.unwrap_or_default(),
+                    item_id: item_id.unwrap_or_default(),
+                    item_family_id: item_family_id.unwrap_or_default(),
+                    item_type: item_type.unwrap_or_default(),
+                    currency_code: currency_code.unwrap_or_default(),
+                    price_variant_id: price_variant_id.unwrap_or_default(),
+                    trial_period: trial_period.unwrap_or_default(),
+                    trial_period_unit: trial_period_unit.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    business_entity_id: business_entity_id.unwrap_or_default(),
+                    include_site_level_resources: include_site_level_resources
+                        .unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2979,12 +3795,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /item_prices` (`item_price.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -2999,6 +3814,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -3099,12 +3922,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -3119,6 +3941,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -3292,21 +4122,74 @@ impl FindApplicableItemsRequest {
     }
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FindApplicableItemsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<FindApplicableItemsSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for FindApplicableItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for FindApplicableItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FindApplicableItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FindApplicableItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindApplicableItemsParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(FindApplicableItemsParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl FindApplicableItemsParams {
     /// Parameters with nothing set.
@@ -3356,12 +4239,11 @@ impl crate::filter::SortField for FindApplicableItemsSortField {
     }
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FindApplicableItemsEntry {
     pub item: item::Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl FindApplicableItemsEntry {
@@ -3376,6 +4258,14 @@ impl FindApplicableItemsEntry {
 impl ExtraFields for FindApplicableItemsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for FindApplicableItemsEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item", &self.item)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
@@ -3549,24 +4439,82 @@ impl FindApplicableItemPricesRequest {
     }
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FindApplicableItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<FindApplicableItemPricesSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for FindApplicableItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_id", &self.item_id)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for FindApplicableItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FindApplicableItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FindApplicableItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindApplicableItemPricesParams, A::Error> {
+                let mut item_id = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_id" => {
+                            crate::decode::param(&mut map, "item_id", &mut item_id)?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(FindApplicableItemPricesParams {
+                    item_id: item_id.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl FindApplicableItemPricesParams {
     /// Parameters with nothing set.
@@ -3618,12 +4566,11 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
     }
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FindApplicableItemPricesEntry {
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl FindApplicableItemPricesEntry {
@@ -3638,6 +4585,14 @@ impl FindApplicableItemPricesEntry {
 impl ExtraFields for FindApplicableItemPricesEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for FindApplicableItemPricesEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price", &self.item_price)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
@@ -3686,28 +4641,127 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
     }
 }
 /// Fields of the `CreateTaxDetailParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxDetailParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
+}
+impl Serialize for CreateTaxDetailParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxDetailParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxDetailParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxDetailParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxDetailParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "taxjar_product_code",
+                ];
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut taxjar_product_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxDetailParams {
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxDetailParams {
     /// Parameters with nothing set.
@@ -3768,28 +4822,115 @@ impl crate::form::FormEncode for CreateTaxDetailParams {
 }
 crate::form::form_object!(CreateTaxDetailParams);
 /// Fields of the `CreateAccountingDetailParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccountingDetailParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
+}
+impl Serialize for CreateAccountingDetailParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAccountingDetailParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAccountingDetailParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAccountingDetailParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAccountingDetailParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "sku",
+                    "accounting_code",
+                    "accounting_category1",
+                    "accounting_category2",
+                    "accounting_category3",
+                    "accounting_category4",
+                ];
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateAccountingDetailParams {
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAccountingDetailParams {
     /// Parameters with nothing set.
@@ -3846,29 +4987,136 @@ impl crate::form::FormEncode for CreateAccountingDetailParams {
 }
 crate::form::form_object!(CreateAccountingDetailParams);
 /// Fields of the `CreateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTiersParams {
     /// Parameters with nothing set.
@@ -3934,8 +5182,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 }
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -3944,6 +5191,68 @@ pub struct CreateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
@@ -3968,28 +5277,127 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxDetailParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateTaxDetailParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
+}
+impl Serialize for UpdateTaxDetailParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTaxDetailParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTaxDetailParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTaxDetailParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTaxDetailParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "taxjar_product_code",
+                ];
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut taxjar_product_code = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTaxDetailParams {
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTaxDetailParams {
     /// Parameters with nothing set.
@@ -4050,28 +5458,115 @@ impl crate::form::FormEncode for UpdateTaxDetailParams {
 }
 crate::form::form_object!(UpdateTaxDetailParams);
 /// Fields of the `UpdateAccountingDetailParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountingDetailParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
+}
+impl Serialize for UpdateAccountingDetailParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateAccountingDetailParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateAccountingDetailParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateAccountingDetailParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAccountingDetailParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "sku",
+                    "accounting_code",
+                    "accounting_category1",
+                    "accounting_category2",
+                    "accounting_category3",
+                    "accounting_category4",
+                ];
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateAccountingDetailParams {
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateAccountingDetailParams {
     /// Parameters with nothing set.
@@ -4128,29 +5623,136 @@ impl crate::form::FormEncode for UpdateAccountingDetailParams {
 }
 crate::form::form_object!(UpdateAccountingDetailParams);
 /// Fields of the `UpdateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for UpdateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTiersParams {
     /// Parameters with nothing set.
@@ -4216,8 +5818,7 @@ impl crate::form::FormEncode for UpdateTiersParams {
 }
 crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -4226,6 +5827,68 @@ pub struct UpdateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for UpdateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.

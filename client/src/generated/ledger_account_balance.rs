@@ -7,37 +7,43 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_account_balance` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LedgerAccountBalance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_balance: Option<Box<ProvisionedBalance>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_balance: Option<Box<OverdraftBalance>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LedgerAccountBalance {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LedgerAccountBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("unit_id", &self.unit_id)?;
+        entries.optional("unit_type", &self.unit_type)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("provisioned_balance", &self.provisioned_balance)?;
+        entries.optional("overdraft_balance", &self.overdraft_balance)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LedgerAccountBalance {
@@ -140,25 +146,31 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
     }
 }
 /// The `ProvisionedBalance` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProvisionedBalance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ProvisionedBalance {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ProvisionedBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("total_balance", &self.total_balance)?;
+        entries.optional("usable_balance", &self.usable_balance)?;
+        entries.optional("hold_amount", &self.hold_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ProvisionedBalance {
@@ -231,31 +243,37 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
     }
 }
 /// The `OverdraftBalance` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OverdraftBalance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for OverdraftBalance {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OverdraftBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("is_unlimited", &self.is_unlimited)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("total_balance", &self.total_balance)?;
+        entries.optional("usable_balance", &self.usable_balance)?;
+        entries.optional("used_amount", &self.used_amount)?;
+        entries.optional("hold_amount", &self.hold_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OverdraftBalance {
@@ -527,32 +545,92 @@ impl ListLedgerAccountBalancesRequest {
     }
 }
 /// Parameters of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListLedgerAccountBalancesParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub unit_id: Vec<StringFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListLedgerAccountBalancesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("unit_id", &self.unit_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListLedgerAccountBalancesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLedgerAccountBalancesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListLedgerAccountBalancesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLedgerAccountBalancesParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "unit_id",
+                                &mut unit_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListLedgerAccountBalancesParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    unit_id: unit_id.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListLedgerAccountBalancesParams {
     /// Parameters with nothing set.
@@ -581,12 +659,11 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
     }
 }
 /// One entry of a page of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListLedgerAccountBalancesEntry {
     pub ledger_account_balance: LedgerAccountBalance,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListLedgerAccountBalancesEntry {
@@ -601,6 +678,14 @@ impl ListLedgerAccountBalancesEntry {
 impl ExtraFields for ListLedgerAccountBalancesEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListLedgerAccountBalancesEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {

@@ -6,46 +6,29 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_entry` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LedgerEntry {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_start_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_end_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_start_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_end_balance: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl LedgerEntry {
@@ -75,6 +58,29 @@ impl LedgerEntry {
 impl ExtraFields for LedgerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LedgerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("unit_id", &self.unit_id)?;
+        entries.optional("unit_type", &self.unit_type)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("grant_block_start_balance", &self.grant_block_start_balance)?;
+        entries.optional("grant_block_end_balance", &self.grant_block_end_balance)?;
+        entries.optional("account_start_balance", &self.account_start_balance)?;
+        entries.optional("account_end_balance", &self.account_end_balance)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("ledger_operation_id", &self.ledger_operation_id)?;
+        entries.optional("grant_block_id", &self.grant_block_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LedgerEntry {

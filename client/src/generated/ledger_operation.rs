@@ -15,51 +15,33 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `ledger_operation` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LedgerOperation {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_start_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_end_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_start_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_end_balance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ledger_operation_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation_timestamp: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_release_timestamp: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl LedgerOperation {
@@ -90,6 +72,32 @@ impl LedgerOperation {
 impl ExtraFields for LedgerOperation {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LedgerOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("unit_id", &self.unit_id)?;
+        entries.optional("unit_type", &self.unit_type)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("provisioned_start_balance", &self.provisioned_start_balance)?;
+        entries.optional("provisioned_end_balance", &self.provisioned_end_balance)?;
+        entries.optional("overdraft_start_balance", &self.overdraft_start_balance)?;
+        entries.optional("overdraft_end_balance", &self.overdraft_end_balance)?;
+        entries
+            .optional("parent_ledger_operation_id", &self.parent_ledger_operation_id)?;
+        entries
+            .optional("ledger_operation_timestamp", &self.ledger_operation_timestamp)?;
+        entries.optional("auto_release_timestamp", &self.auto_release_timestamp)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LedgerOperation {
@@ -515,12 +523,11 @@ impl RetrieveLedgerOperationRequest {
     }
 }
 /// What `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveLedgerOperationResponse {
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveLedgerOperationResponse {
@@ -535,6 +542,14 @@ impl RetrieveLedgerOperationResponse {
 impl ExtraFields for RetrieveLedgerOperationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveLedgerOperationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
@@ -736,49 +751,126 @@ impl ListLedgerOperationsRequest {
     }
 }
 /// Parameters of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListLedgerOperationsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub unit_id: Vec<StringFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<Type>>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListLedgerOperationsSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListLedgerOperationsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("unit_id", &self.unit_id)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLedgerOperationsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListLedgerOperationsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLedgerOperationsParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut created_at = None;
+                let mut r#type = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "unit_id",
+                                &mut unit_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListLedgerOperationsParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    unit_id: unit_id.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListLedgerOperationsParams {
     /// Parameters with nothing set.
@@ -828,12 +920,11 @@ impl crate::filter::SortField for ListLedgerOperationsSortField {
     }
 }
 /// One entry of a page of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListLedgerOperationsEntry {
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListLedgerOperationsEntry {
@@ -848,6 +939,14 @@ impl ListLedgerOperationsEntry {
 impl ExtraFields for ListLedgerOperationsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListLedgerOperationsEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
@@ -968,11 +1067,10 @@ impl CaptureRequest {
     }
 }
 /// Parameters of `POST /ledger_operations/capture` (`ledger_operation.capture`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
     pub subscription_id: String,
@@ -983,11 +1081,98 @@ pub struct CaptureParams {
     /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CaptureParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("unit_id", &self.unit_id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("ledger_operation_timestamp", &self.ledger_operation_timestamp)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CaptureParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CaptureParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CaptureParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaptureParams, A::Error> {
+                let mut id = None;
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut amount = None;
+                let mut ledger_operation_timestamp = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param(&mut map, "unit_id", &mut unit_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"ledger_operation_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ledger_operation_timestamp",
+                                &mut ledger_operation_timestamp,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CaptureParams {
+                    id: id.flatten(),
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    unit_id: crate::decode::required(unit_id, "unit_id")?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    ledger_operation_timestamp: crate::decode::required(
+                        ledger_operation_timestamp,
+                        "ledger_operation_timestamp",
+                    )?,
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CaptureParams {
     /// Parameters with the required fields set and nothing else.
@@ -1028,7 +1213,7 @@ impl crate::form::FormEncode for CaptureParams {
     }
 }
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureResponse {
     pub ledger_operation: LedgerOperation,
@@ -1036,7 +1221,6 @@ pub struct CaptureResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CaptureResponse {
@@ -1059,6 +1243,17 @@ impl CaptureResponse {
 impl ExtraFields for CaptureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CaptureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.field("ledger_entries", &self.ledger_entries)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CaptureResponse {
@@ -1219,11 +1414,10 @@ impl AuthorizeRequest {
     }
 }
 /// Parameters of `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
     pub subscription_id: String,
@@ -1234,14 +1428,110 @@ pub struct AuthorizeParams {
     /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_release_timestamp: Option<Timestamp>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AuthorizeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("unit_id", &self.unit_id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("ledger_operation_timestamp", &self.ledger_operation_timestamp)?;
+        entries.optional("auto_release_timestamp", &self.auto_release_timestamp)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AuthorizeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AuthorizeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AuthorizeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthorizeParams, A::Error> {
+                let mut id = None;
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut amount = None;
+                let mut ledger_operation_timestamp = None;
+                let mut auto_release_timestamp = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param(&mut map, "unit_id", &mut unit_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"ledger_operation_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ledger_operation_timestamp",
+                                &mut ledger_operation_timestamp,
+                            )?
+                        }
+                        b"auto_release_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_release_timestamp",
+                                &mut auto_release_timestamp,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AuthorizeParams {
+                    id: id.flatten(),
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    unit_id: crate::decode::required(unit_id, "unit_id")?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    ledger_operation_timestamp: crate::decode::required(
+                        ledger_operation_timestamp,
+                        "ledger_operation_timestamp",
+                    )?,
+                    auto_release_timestamp: auto_release_timestamp.flatten(),
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AuthorizeParams {
     /// Parameters with the required fields set and nothing else.
@@ -1284,7 +1574,7 @@ impl crate::form::FormEncode for AuthorizeParams {
     }
 }
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeResponse {
     pub ledger_operation: LedgerOperation,
@@ -1292,7 +1582,6 @@ pub struct AuthorizeResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AuthorizeResponse {
@@ -1315,6 +1604,17 @@ impl AuthorizeResponse {
 impl ExtraFields for AuthorizeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AuthorizeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.field("ledger_entries", &self.ledger_entries)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AuthorizeResponse {
@@ -1472,24 +1772,104 @@ impl CaptureAuthorizationRequest {
     }
 }
 /// Parameters of `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureAuthorizationParams {
     /// At most 50 characters.
     pub authorization_id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 36 characters.
     pub amount: String,
     /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CaptureAuthorizationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("authorization_id", &self.authorization_id)?;
+        entries.optional("id", &self.id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("ledger_operation_timestamp", &self.ledger_operation_timestamp)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CaptureAuthorizationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CaptureAuthorizationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CaptureAuthorizationParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaptureAuthorizationParams, A::Error> {
+                let mut authorization_id = None;
+                let mut id = None;
+                let mut amount = None;
+                let mut ledger_operation_timestamp = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"authorization_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_id",
+                                &mut authorization_id,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"ledger_operation_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ledger_operation_timestamp",
+                                &mut ledger_operation_timestamp,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CaptureAuthorizationParams {
+                    authorization_id: crate::decode::required(
+                        authorization_id,
+                        "authorization_id",
+                    )?,
+                    id: id.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    ledger_operation_timestamp: crate::decode::required(
+                        ledger_operation_timestamp,
+                        "ledger_operation_timestamp",
+                    )?,
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CaptureAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
@@ -1527,7 +1907,7 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
     }
 }
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureAuthorizationResponse {
     pub ledger_operation: LedgerOperation,
@@ -1535,7 +1915,6 @@ pub struct CaptureAuthorizationResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CaptureAuthorizationResponse {
@@ -1558,6 +1937,17 @@ impl CaptureAuthorizationResponse {
 impl ExtraFields for CaptureAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CaptureAuthorizationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.field("ledger_entries", &self.ledger_entries)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
@@ -1715,22 +2105,96 @@ impl ReleaseAuthorizationRequest {
     }
 }
 /// Parameters of `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseAuthorizationParams {
     /// At most 50 characters.
     pub authorization_id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ReleaseAuthorizationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("authorization_id", &self.authorization_id)?;
+        entries.optional("id", &self.id)?;
+        entries.field("ledger_operation_timestamp", &self.ledger_operation_timestamp)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ReleaseAuthorizationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReleaseAuthorizationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReleaseAuthorizationParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReleaseAuthorizationParams, A::Error> {
+                let mut authorization_id = None;
+                let mut id = None;
+                let mut ledger_operation_timestamp = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"authorization_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "authorization_id",
+                                &mut authorization_id,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"ledger_operation_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ledger_operation_timestamp",
+                                &mut ledger_operation_timestamp,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ReleaseAuthorizationParams {
+                    authorization_id: crate::decode::required(
+                        authorization_id,
+                        "authorization_id",
+                    )?,
+                    id: id.flatten(),
+                    ledger_operation_timestamp: crate::decode::required(
+                        ledger_operation_timestamp,
+                        "ledger_operation_timestamp",
+                    )?,
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ReleaseAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
@@ -1765,7 +2229,7 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
     }
 }
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseAuthorizationResponse {
     pub ledger_operation: LedgerOperation,
@@ -1773,7 +2237,6 @@ pub struct ReleaseAuthorizationResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ReleaseAuthorizationResponse {
@@ -1796,6 +2259,17 @@ impl ReleaseAuthorizationResponse {
 impl ExtraFields for ReleaseAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReleaseAuthorizationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operation", &self.ledger_operation)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.field("ledger_entries", &self.ledger_entries)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
@@ -1946,7 +2420,7 @@ impl AllocateRequest {
     }
 }
 /// Parameters of `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateParams {
     /// At most 50 characters.
@@ -1958,11 +2432,91 @@ pub struct AllocateParams {
     /// Unix seconds.
     pub expires_at: Timestamp,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AllocateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("unit_id", &self.unit_id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("expires_at", &self.expires_at)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AllocateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AllocateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AllocateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AllocateParams, A::Error> {
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut amount = None;
+                let mut expires_at = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param(&mut map, "unit_id", &mut unit_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AllocateParams {
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    unit_id: crate::decode::required(unit_id, "unit_id")?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    expires_at: crate::decode::required(expires_at, "expires_at")?,
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AllocateParams {
     /// Parameters with the required fields set and nothing else.
@@ -2001,7 +2555,7 @@ impl crate::form::FormEncode for AllocateParams {
     }
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateResponse {
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
@@ -2009,7 +2563,6 @@ pub struct AllocateResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AllocateResponse {
@@ -2032,6 +2585,17 @@ impl AllocateResponse {
 impl ExtraFields for AllocateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AllocateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_account_balance", &self.ledger_account_balance)?;
+        entries.field("ledger_operations", &self.ledger_operations)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.field("ledger_entries", &self.ledger_entries)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AllocateResponse {

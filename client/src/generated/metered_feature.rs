@@ -12,30 +12,20 @@ use super::meter;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `metered_feature` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeteredFeature {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<enums::Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_definitions: Option<Vec<column_definition::ColumnDefinition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<feature::Feature>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl MeteredFeature {
@@ -58,6 +48,22 @@ impl MeteredFeature {
 impl ExtraFields for MeteredFeature {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for MeteredFeature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("query", &self.query)?;
+        entries.optional("column_definitions", &self.column_definitions)?;
+        entries.optional("features", &self.features)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for MeteredFeature {
@@ -326,23 +332,99 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /metered_features` (`metered_feature.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
     pub name: String,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 50 characters.
     pub feature_unit: String,
     /// At most 500 characters.
     pub query: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub column_definitions: Vec<CreateColumnDefinitionsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.field("feature_unit", &self.feature_unit)?;
+        entries.field("query", &self.query)?;
+        entries.list("column_definitions", &self.column_definitions)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut name = None;
+                let mut description = None;
+                let mut feature_unit = None;
+                let mut query = None;
+                let mut column_definitions = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"feature_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_unit",
+                                &mut feature_unit,
+                            )?
+                        }
+                        b"query" => crate::decode::param(&mut map, "query", &mut query)?,
+                        b"column_definitions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "column_definitions",
+                                &mut column_definitions,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    name: crate::decode::required(name, "name")?,
+                    description: description.flatten(),
+                    feature_unit: crate::decode::required(feature_unit, "feature_unit")?,
+                    query: crate::decode::required(query, "query")?,
+                    column_definitions: column_definitions.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -377,12 +459,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /metered_features` (`metered_feature.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -397,6 +478,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("meter", &self.meter)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -494,12 +583,11 @@ impl ArchiveRequest {
     }
 }
 /// What `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ArchiveResponse {
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ArchiveResponse {
@@ -514,6 +602,14 @@ impl ArchiveResponse {
 impl ExtraFields for ArchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ArchiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("meter", &self.meter)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ArchiveResponse {
@@ -613,12 +709,11 @@ impl ReactivateRequest {
     }
 }
 /// What `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReactivateResponse {
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ReactivateResponse {
@@ -633,6 +728,14 @@ impl ReactivateResponse {
 impl ExtraFields for ReactivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReactivateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("meter", &self.meter)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReactivateResponse {
@@ -730,12 +833,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -750,6 +852,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("meter", &self.meter)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -794,13 +904,61 @@ impl<'de> Deserialize<'de> for DeleteResponse {
     }
 }
 /// Fields of the `CreateColumnDefinitionsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateColumnDefinitionsParams {
     /// At most 100 characters.
     pub column_name: String,
     pub data_type: CreateColumnDefinitionsDataType,
+}
+impl Serialize for CreateColumnDefinitionsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("column_name", &self.column_name)?;
+        entries.field("data_type", &self.data_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateColumnDefinitionsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateColumnDefinitionsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateColumnDefinitionsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateColumnDefinitionsParams, A::Error> {
+                const EXPECTED: &[&str] = &["column_name", "data_type"];
+                let mut column_name = None;
+                let mut data_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"column_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "column_name",
+                                &mut column_name,
+                            )?
+                        }
+                        b"data_type" => {
+                            crate::decode::param(&mut map, "data_type", &mut data_type)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateColumnDefinitionsParams {
+                    column_name: crate::decode::required(column_name, "column_name")?,
+                    data_type: crate::decode::required(data_type, "data_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateColumnDefinitionsParams {
     /// Parameters with the required fields set and nothing else.

@@ -5,27 +5,33 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `non_subscription` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NonSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for NonSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for NonSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("app_id", &self.app_id)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("charge_id", &self.charge_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for NonSubscription {
@@ -242,18 +248,74 @@ impl ProcessReceiptRequest {
     }
 }
 /// Parameters of `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptParams {
     /// At most 65000 characters.
     pub receipt: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ProcessReceiptProductParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ProcessReceiptParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("receipt", &self.receipt)?;
+        entries.optional("product", &self.product)?;
+        entries.optional("customer", &self.customer)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptParams, A::Error> {
+                let mut receipt = None;
+                let mut product = None;
+                let mut customer = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"receipt" => {
+                            crate::decode::param(&mut map, "receipt", &mut receipt)?
+                        }
+                        b"product" => {
+                            crate::decode::param(&mut map, "product", &mut product)?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ProcessReceiptParams {
+                    receipt: crate::decode::required(receipt, "receipt")?,
+                    product: product.flatten(),
+                    customer: customer.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -280,12 +342,11 @@ impl crate::form::FormEncode for ProcessReceiptParams {
     }
 }
 /// What `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptResponse {
     pub non_subscription: NonSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ProcessReceiptResponse {
@@ -300,6 +361,14 @@ impl ProcessReceiptResponse {
 impl ExtraFields for ProcessReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ProcessReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("non_subscription", &self.non_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ProcessReceiptResponse {
@@ -350,8 +419,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
     }
 }
 /// Fields of the `ProcessReceiptProductParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
     /// At most 96 characters.
@@ -359,14 +427,90 @@ pub struct ProcessReceiptProductParams {
     /// At most 3 characters.
     pub currency_code: String,
     pub price: i64,
-    #[serde(rename = "type")]
     pub r#type: ProcessReceiptProductType,
     /// At most 96 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for ProcessReceiptProductParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("currency_code", &self.currency_code)?;
+        entries.field("price", &self.price)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptProductParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptProductParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptProductParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "currency_code",
+                    "price",
+                    "type",
+                    "name",
+                    "price_in_decimal",
+                ];
+                let mut id = None;
+                let mut currency_code = None;
+                let mut price = None;
+                let mut r#type = None;
+                let mut name = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ProcessReceiptProductParams {
+                    id: crate::decode::required(id, "id")?,
+                    currency_code: crate::decode::required(
+                        currency_code,
+                        "currency_code",
+                    )?,
+                    price: crate::decode::required(price, "price")?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    name: name.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
@@ -408,22 +552,74 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
 }
 crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+impl Serialize for ProcessReceiptCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "email", "first_name", "last_name"];
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ProcessReceiptCustomerParams {
+                    id: id.flatten(),
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProcessReceiptCustomerParams {
     /// Parameters with nothing set.

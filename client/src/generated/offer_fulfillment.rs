@@ -7,36 +7,25 @@ use super::hosted_page;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_fulfillment` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillment {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personalized_offer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_type: Option<ProcessingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Box<OfferFulfillmentError>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OfferFulfillment {
@@ -61,6 +50,24 @@ impl OfferFulfillment {
 impl ExtraFields for OfferFulfillment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OfferFulfillment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("personalized_offer_id", &self.personalized_offer_id)?;
+        entries.optional("option_id", &self.option_id)?;
+        entries.optional("processing_type", &self.processing_type)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("failed_at", &self.failed_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("completed_at", &self.completed_at)?;
+        entries.optional("error", &self.error)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OfferFulfillment {
@@ -171,23 +178,29 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
     }
 }
 /// The `OfferFulfillmentError` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OfferFulfillmentError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for OfferFulfillmentError {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OfferFulfillmentError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("code", &self.code)?;
+        entries.optional("message", &self.message)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OfferFulfillmentError {
@@ -526,7 +539,7 @@ impl OfferFulfillmentsRequest {
     }
 }
 /// Parameters of `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsParams {
     /// At most 50 characters.
@@ -534,8 +547,67 @@ pub struct OfferFulfillmentsParams {
     /// At most 50 characters.
     pub option_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for OfferFulfillmentsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("personalized_offer_id", &self.personalized_offer_id)?;
+        entries.field("option_id", &self.option_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentsParams, A::Error> {
+                let mut personalized_offer_id = None;
+                let mut option_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"personalized_offer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "personalized_offer_id",
+                                &mut personalized_offer_id,
+                            )?
+                        }
+                        b"option_id" => {
+                            crate::decode::param(&mut map, "option_id", &mut option_id)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentsParams {
+                    personalized_offer_id: crate::decode::required(
+                        personalized_offer_id,
+                        "personalized_offer_id",
+                    )?,
+                    option_id: crate::decode::required(option_id, "option_id")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OfferFulfillmentsParams {
     /// Parameters with the required fields set and nothing else.
@@ -566,14 +638,12 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
     }
 }
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsResponse {
     pub offer_fulfillment: OfferFulfillment,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OfferFulfillmentsResponse {
@@ -589,6 +659,15 @@ impl OfferFulfillmentsResponse {
 impl ExtraFields for OfferFulfillmentsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OfferFulfillmentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("offer_fulfillment", &self.offer_fulfillment)?;
+        entries.optional("hosted_page", &self.hosted_page)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
@@ -692,12 +771,11 @@ impl OfferFulfillmentsGetRequest {
     }
 }
 /// What `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsGetResponse {
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OfferFulfillmentsGetResponse {
@@ -712,6 +790,14 @@ impl OfferFulfillmentsGetResponse {
 impl ExtraFields for OfferFulfillmentsGetResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OfferFulfillmentsGetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("offer_fulfillment", &self.offer_fulfillment)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
@@ -838,18 +924,77 @@ impl OfferFulfillmentsUpdateRequest {
     }
 }
 /// Parameters of `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsUpdateParams {
     /// At most 50 characters.
     pub id: String,
     pub status: OfferFulfillmentsUpdateStatus,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for OfferFulfillmentsUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("status", &self.status)?;
+        entries.optional("failure_reason", &self.failure_reason)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentsUpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentsUpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentsUpdateParams, A::Error> {
+                let mut id = None;
+                let mut status = None;
+                let mut failure_reason = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"failure_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "failure_reason",
+                                &mut failure_reason,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentsUpdateParams {
+                    id: crate::decode::required(id, "id")?,
+                    status: crate::decode::required(status, "status")?,
+                    failure_reason: failure_reason.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OfferFulfillmentsUpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -879,12 +1024,11 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
     }
 }
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsUpdateResponse {
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OfferFulfillmentsUpdateResponse {
@@ -899,6 +1043,14 @@ impl OfferFulfillmentsUpdateResponse {
 impl ExtraFields for OfferFulfillmentsUpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OfferFulfillmentsUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("offer_fulfillment", &self.offer_fulfillment)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {

@@ -12,42 +12,30 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscription {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchased_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_items: Option<
         Vec<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OmnichannelSubscription {
@@ -73,6 +61,33 @@ impl OmnichannelSubscription {
 impl ExtraFields for OmnichannelSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("id_at_source", &self.id_at_source)?;
+        entries.optional("app_id", &self.app_id)?;
+        entries.optional("source", &self.source)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("purchased_at", &self.purchased_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries
+            .optional(
+                "omnichannel_subscription_items",
+                &self.omnichannel_subscription_items,
+            )?;
+        entries
+            .optional(
+                "initial_purchase_transaction",
+                &self.initial_purchase_transaction,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelSubscription {
@@ -392,12 +407,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -412,6 +426,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("omnichannel_subscription", &self.omnichannel_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -667,69 +689,171 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub source: Vec<EnumFilter<Source>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id_at_source: Vec<StringFilter>,
     /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub purchased_at: Vec<TimestampFilter>,
     /// Filters in the `omnichannel_subscription_item` group.
-    #[serde(
-        default,
-        skip_serializing_if = "ListOmnichannelSubscriptionItemFilters::is_empty"
-    )]
     pub omnichannel_subscription_item: ListOmnichannelSubscriptionItemFilters,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("source", &self.source)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("id_at_source", &self.id_at_source)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("purchased_at", &self.purchased_at)?;
+        if !self.omnichannel_subscription_item.is_empty() {
+            entries
+                .field(
+                    "omnichannel_subscription_item",
+                    &self.omnichannel_subscription_item,
+                )?;
+        }
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut source = None;
+                let mut customer_id = None;
+                let mut id = None;
+                let mut id_at_source = None;
+                let mut updated_at = None;
+                let mut purchased_at = None;
+                let mut omnichannel_subscription_item = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"source" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "source",
+                                &mut source,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"id_at_source" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id_at_source",
+                                &mut id_at_source,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"purchased_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "purchased_at",
+                                &mut purchased_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"omnichannel_subscription_item" => {
+                            crate::decode::param(
+                                &mut map,
+                                "omnichannel_subscription_item",
+                                &mut omnichannel_subscription_item,
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    source: source.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    id: id.unwrap_or_default(),
+                    id_at_source: id_at_source.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    purchased_at: purchased_at.unwrap_or_default(),
+                    omnichannel_subscription_item: omnichannel_subscription_item
+                        .unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -770,24 +894,68 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// The `omnichannel_subscription_item` filters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`), sent as `omnichannel_subscription_item[field][operator]`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListOmnichannelSubscriptionItemFilters {
     /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<ListOmnichannelSubscriptionItemStatus>>,
     /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub item_id_at_source: Vec<StringFilter>,
+}
+impl Serialize for ListOmnichannelSubscriptionItemFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("item_id_at_source", &self.item_id_at_source)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListOmnichannelSubscriptionItemFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListOmnichannelSubscriptionItemFilters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListOmnichannelSubscriptionItemFilters` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOmnichannelSubscriptionItemFilters, A::Error> {
+                const EXPECTED: &[&str] = &["status", "item_id_at_source"];
+                let mut status = None;
+                let mut item_id_at_source = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"item_id_at_source" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "item_id_at_source",
+                                &mut item_id_at_source,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ListOmnichannelSubscriptionItemFilters {
+                    status: status.unwrap_or_default(),
+                    item_id_at_source: item_id_at_source.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListOmnichannelSubscriptionItemFilters {
     /// Whether no filter of the group is set.
@@ -822,12 +990,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -842,6 +1009,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("omnichannel_subscription", &self.omnichannel_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -1021,16 +1196,61 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionRequest {
     }
 }
 /// Parameters of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+}
+impl Serialize for OmnichannelTransactionsForOmnichannelSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelTransactionsForOmnichannelSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `OmnichannelTransactionsForOmnichannelSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                OmnichannelTransactionsForOmnichannelSubscriptionParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["limit", "offset"];
+                let mut limit = None;
+                let mut offset = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(OmnichannelTransactionsForOmnichannelSubscriptionParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OmnichannelTransactionsForOmnichannelSubscriptionParams {
     /// Parameters with nothing set.
@@ -1051,12 +1271,11 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionEntry {
     pub omnichannel_transaction: omnichannel_transaction::OmnichannelTransaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OmnichannelTransactionsForOmnichannelSubscriptionEntry {
@@ -1073,6 +1292,14 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionEntry {
 impl ExtraFields for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("omnichannel_transaction", &self.omnichannel_transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
@@ -1203,14 +1430,67 @@ impl MoveRequest {
     }
 }
 /// Parameters of `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveParams {
     /// At most 50 characters.
     pub to_customer_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for MoveParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("to_customer_id", &self.to_customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for MoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MoveParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveParams, A::Error> {
+                let mut to_customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"to_customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "to_customer_id",
+                                &mut to_customer_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(MoveParams {
+                    to_customer_id: crate::decode::required(
+                        to_customer_id,
+                        "to_customer_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
@@ -1233,12 +1513,11 @@ impl crate::form::FormEncode for MoveParams {
     }
 }
 /// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveResponse {
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl MoveResponse {
@@ -1253,6 +1532,14 @@ impl MoveResponse {
 impl ExtraFields for MoveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for MoveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("omnichannel_subscription", &self.omnichannel_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for MoveResponse {

@@ -10,60 +10,40 @@ use super::omnichannel_subscription_item_scheduled_change;
 use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItem {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_parent_id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew_status: Option<enums::AutoCollection>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_reason: Option<ExpirationReason>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_expires_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumes_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scheduled_changes: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_offers: Option<
         Vec<omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_renewal: Option<Box<UpcomingRenewal>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_item: Option<Box<LinkedItem>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OmnichannelSubscriptionItem {
@@ -97,6 +77,37 @@ impl OmnichannelSubscriptionItem {
 impl ExtraFields for OmnichannelSubscriptionItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelSubscriptionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("item_id_at_source", &self.item_id_at_source)?;
+        entries.optional("item_parent_id_at_source", &self.item_parent_id_at_source)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("auto_renew_status", &self.auto_renew_status)?;
+        entries.optional("current_term_start", &self.current_term_start)?;
+        entries.optional("current_term_end", &self.current_term_end)?;
+        entries.optional("expired_at", &self.expired_at)?;
+        entries.optional("expiration_reason", &self.expiration_reason)?;
+        entries.optional("cancelled_at", &self.cancelled_at)?;
+        entries.optional("cancellation_reason", &self.cancellation_reason)?;
+        entries.optional("grace_period_expires_at", &self.grace_period_expires_at)?;
+        entries.optional("resumes_at", &self.resumes_at)?;
+        entries.optional("has_scheduled_changes", &self.has_scheduled_changes)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries
+            .optional(
+                "omnichannel_subscription_item_offers",
+                &self.omnichannel_subscription_item_offers,
+            )?;
+        entries.optional("upcoming_renewal", &self.upcoming_renewal)?;
+        entries.optional("linked_item", &self.linked_item)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
@@ -294,25 +305,31 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
     }
 }
 /// The `UpcomingRenewal` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpcomingRenewal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UpcomingRenewal {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpcomingRenewal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("price_currency", &self.price_currency)?;
+        entries.optional("price_units", &self.price_units)?;
+        entries.optional("price_nanos", &self.price_nanos)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpcomingRenewal {
@@ -380,24 +397,30 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
     }
 }
 /// The `LinkedItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("linked_at", &self.linked_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedItem {
@@ -751,18 +774,66 @@ impl ListOmniSubItemScheduleChangesRequest {
     }
 }
 /// Parameters of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListOmniSubItemScheduleChangesParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListOmniSubItemScheduleChangesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListOmniSubItemScheduleChangesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListOmniSubItemScheduleChangesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOmniSubItemScheduleChangesParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListOmniSubItemScheduleChangesParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListOmniSubItemScheduleChangesParams {
     /// Parameters with nothing set.
@@ -787,12 +858,11 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListOmniSubItemScheduleChangesEntry {
     pub omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListOmniSubItemScheduleChangesEntry {
@@ -809,6 +879,18 @@ impl ListOmniSubItemScheduleChangesEntry {
 impl ExtraFields for ListOmniSubItemScheduleChangesEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListOmniSubItemScheduleChangesEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .field(
+                "omnichannel_subscription_item_scheduled_change",
+                &self.omnichannel_subscription_item_scheduled_change,
+            )?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {

@@ -5,44 +5,55 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_metric` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_units: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_nanos: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for OmnichannelSubscriptionItemMetric {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelSubscriptionItemMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries
+            .optional("omnichannel_subscription_id", &self.omnichannel_subscription_id)?;
+        entries
+            .optional(
+                "omnichannel_subscription_item_id",
+                &self.omnichannel_subscription_item_id,
+            )?;
+        entries.optional("item_id_at_source", &self.item_id_at_source)?;
+        entries.optional("mrr_currency", &self.mrr_currency)?;
+        entries.optional("mrr_units", &self.mrr_units)?;
+        entries.optional("mrr_nanos", &self.mrr_nanos)?;
+        entries.optional("effective_from", &self.effective_from)?;
+        entries.optional("calculated_at", &self.calculated_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {

@@ -6,46 +6,29 @@ use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_offer` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemOffer {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<enums::Category>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_at_source: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<enums::DiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_term_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_term_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OmnichannelSubscriptionItemOffer {
@@ -75,6 +58,29 @@ impl OmnichannelSubscriptionItemOffer {
 impl ExtraFields for OmnichannelSubscriptionItemOffer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelSubscriptionItemOffer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("offer_id_at_source", &self.offer_id_at_source)?;
+        entries.optional("category", &self.category)?;
+        entries.optional("category_at_source", &self.category_at_source)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("type_at_source", &self.type_at_source)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("duration", &self.duration)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("price_currency", &self.price_currency)?;
+        entries.optional("price_units", &self.price_units)?;
+        entries.optional("price_nanos", &self.price_nanos)?;
+        entries.optional("offer_term_start", &self.offer_term_start)?;
+        entries.optional("offer_term_end", &self.offer_term_end)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {

@@ -5,40 +5,26 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_transaction` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelTransaction {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transacted_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_subscriptions: Option<Vec<LinkedOmnichannelSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OmnichannelTransaction {
@@ -65,6 +51,34 @@ impl OmnichannelTransaction {
 impl ExtraFields for OmnichannelTransaction {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OmnichannelTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("id_at_source", &self.id_at_source)?;
+        entries.optional("app_id", &self.app_id)?;
+        entries.optional("price_currency", &self.price_currency)?;
+        entries.optional("price_units", &self.price_units)?;
+        entries.optional("price_nanos", &self.price_nanos)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("transacted_at", &self.transacted_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries
+            .optional(
+                "linked_omnichannel_subscriptions",
+                &self.linked_omnichannel_subscriptions,
+            )?;
+        entries
+            .optional(
+                "linked_omnichannel_one_time_orders",
+                &self.linked_omnichannel_one_time_orders,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OmnichannelTransaction {
@@ -197,21 +211,28 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
     }
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedOmnichannelSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedOmnichannelSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional("omnichannel_subscription_id", &self.omnichannel_subscription_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
@@ -271,21 +292,31 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
     }
 }
 /// The `LinkedOmnichannelOneTimeOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedOmnichannelOneTimeOrder {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedOmnichannelOneTimeOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "omnichannel_one_time_order_id",
+                &self.omnichannel_one_time_order_id,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {

@@ -9,135 +9,78 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `order` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<OrderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_round_off_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounding_adjustement: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_on: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_cut_off_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_update_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resent_status: Option<ResentStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_resent: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_order_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_line_items: Option<Vec<OrderLineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_credit_notes: Option<Vec<LinkedCreditNote>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gifted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resend_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resent_orders: Option<Vec<ResentOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Order {
@@ -208,6 +151,70 @@ impl Order {
 impl ExtraFields for Order {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("document_number", &self.document_number)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("cancellation_reason", &self.cancellation_reason)?;
+        entries.optional("payment_status", &self.payment_status)?;
+        entries.optional("order_type", &self.order_type)?;
+        entries.optional("price_type", &self.price_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("fulfillment_status", &self.fulfillment_status)?;
+        entries.optional("order_date", &self.order_date)?;
+        entries.optional("shipping_date", &self.shipping_date)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("tracking_id", &self.tracking_id)?;
+        entries.optional("tracking_url", &self.tracking_url)?;
+        entries.optional("batch_id", &self.batch_id)?;
+        entries.optional("created_by", &self.created_by)?;
+        entries.optional("shipment_carrier", &self.shipment_carrier)?;
+        entries.optional("invoice_round_off_amount", &self.invoice_round_off_amount)?;
+        entries.optional("tax", &self.tax)?;
+        entries.optional("amount_paid", &self.amount_paid)?;
+        entries.optional("amount_adjusted", &self.amount_adjusted)?;
+        entries.optional("refundable_credits_issued", &self.refundable_credits_issued)?;
+        entries.optional("refundable_credits", &self.refundable_credits)?;
+        entries.optional("rounding_adjustement", &self.rounding_adjustement)?;
+        entries.optional("paid_on", &self.paid_on)?;
+        entries.optional("shipping_cut_off_date", &self.shipping_cut_off_date)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("status_update_at", &self.status_update_at)?;
+        entries.optional("delivered_at", &self.delivered_at)?;
+        entries.optional("shipped_at", &self.shipped_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("cancelled_at", &self.cancelled_at)?;
+        entries.optional("resent_status", &self.resent_status)?;
+        entries.optional("is_resent", &self.is_resent)?;
+        entries.optional("original_order_id", &self.original_order_id)?;
+        entries.optional("order_line_items", &self.order_line_items)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("discount", &self.discount)?;
+        entries.optional("sub_total", &self.sub_total)?;
+        entries.optional("total", &self.total)?;
+        entries.optional("line_item_taxes", &self.line_item_taxes)?;
+        entries.optional("line_item_discounts", &self.line_item_discounts)?;
+        entries.optional("linked_credit_notes", &self.linked_credit_notes)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("is_gifted", &self.is_gifted)?;
+        entries.optional("gift_note", &self.gift_note)?;
+        entries.optional("gift_id", &self.gift_id)?;
+        entries.optional("resend_reason", &self.resend_reason)?;
+        entries.optional("resent_orders", &self.resent_orders)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Order {
@@ -641,59 +648,66 @@ impl<'de> Deserialize<'de> for Order {
     }
 }
 /// The `OrderLineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderLineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderLineItemStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<OrderLineItemEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for OrderLineItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OrderLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("invoice_line_item_id", &self.invoice_line_item_id)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("fulfillment_quantity", &self.fulfillment_quantity)?;
+        entries.optional("fulfillment_amount", &self.fulfillment_amount)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("amount_paid", &self.amount_paid)?;
+        entries.optional("amount_adjusted", &self.amount_adjusted)?;
+        entries.optional("refundable_credits_issued", &self.refundable_credits_issued)?;
+        entries.optional("refundable_credits", &self.refundable_credits)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries
+            .optional("item_level_discount_amount", &self.item_level_discount_amount)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OrderLineItem {
@@ -871,47 +885,53 @@ impl<'de> Deserialize<'de> for OrderLineItem {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ShippingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ShippingAddress {
@@ -1023,47 +1043,53 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -1175,51 +1201,61 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("tax_name", &self.tax_name)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("prorated_taxable_amount", &self.prorated_taxable_amount)?;
+        entries.optional("is_partial_tax_applied", &self.is_partial_tax_applied)?;
+        entries.optional("is_non_compliance_tax", &self.is_non_compliance_tax)?;
+        entries.optional("taxable_amount", &self.taxable_amount)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_juris_type", &self.tax_juris_type)?;
+        entries.optional("tax_juris_name", &self.tax_juris_name)?;
+        entries.optional("tax_juris_code", &self.tax_juris_code)?;
+        entries
+            .optional(
+                "tax_amount_in_local_currency",
+                &self.tax_amount_in_local_currency,
+            )?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTax {
@@ -1380,29 +1416,35 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemDiscount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemDiscount {
@@ -1488,32 +1530,37 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedCreditNote {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LinkedCreditNoteType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedCreditNoteStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedCreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedCreditNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("amount_adjusted", &self.amount_adjusted)?;
+        entries.optional("amount_refunded", &self.amount_refunded)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedCreditNote {
@@ -1598,25 +1645,31 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
     }
 }
 /// The `ResentOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResentOrder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ResentOrder {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResentOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("order_id", &self.order_id)?;
+        entries.optional("reason", &self.reason)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResentOrder {
@@ -2989,37 +3042,139 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /orders` (`order.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
     pub invoice_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
     /// At most 600 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.field("invoice_id", &self.invoice_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("fulfillment_status", &self.fulfillment_status)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("tracking_id", &self.tracking_id)?;
+        entries.optional("tracking_url", &self.tracking_url)?;
+        entries.optional("batch_id", &self.batch_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut invoice_id = None;
+                let mut status = None;
+                let mut reference_id = None;
+                let mut fulfillment_status = None;
+                let mut note = None;
+                let mut tracking_id = None;
+                let mut tracking_url = None;
+                let mut batch_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"fulfillment_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fulfillment_status",
+                                &mut fulfillment_status,
+                            )?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"tracking_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_id",
+                                &mut tracking_id,
+                            )?
+                        }
+                        b"tracking_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_url",
+                                &mut tracking_url,
+                            )?
+                        }
+                        b"batch_id" => {
+                            crate::decode::param(&mut map, "batch_id", &mut batch_id)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: id.flatten(),
+                    invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
+                    status: status.flatten(),
+                    reference_id: reference_id.flatten(),
+                    fulfillment_status: fulfillment_status.flatten(),
+                    note: note.flatten(),
+                    tracking_id: tracking_id.flatten(),
+                    tracking_url: tracking_url.flatten(),
+                    batch_id: batch_id.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -3058,12 +3213,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /orders` (`order.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -3078,6 +3232,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -3270,56 +3432,226 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /orders/{order_id}` (`order.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// At most 600 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<UpdateCancellationReason>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<UpdateOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("batch_id", &self.batch_id)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("shipping_date", &self.shipping_date)?;
+        entries.optional("order_date", &self.order_date)?;
+        entries.optional("cancelled_at", &self.cancelled_at)?;
+        entries.optional("cancellation_reason", &self.cancellation_reason)?;
+        entries.optional("shipped_at", &self.shipped_at)?;
+        entries.optional("delivered_at", &self.delivered_at)?;
+        entries.optional("tracking_url", &self.tracking_url)?;
+        entries.optional("tracking_id", &self.tracking_id)?;
+        entries.optional("shipment_carrier", &self.shipment_carrier)?;
+        entries.optional("fulfillment_status", &self.fulfillment_status)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("order_line_items", &self.order_line_items)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut reference_id = None;
+                let mut batch_id = None;
+                let mut note = None;
+                let mut shipping_date = None;
+                let mut order_date = None;
+                let mut cancelled_at = None;
+                let mut cancellation_reason = None;
+                let mut shipped_at = None;
+                let mut delivered_at = None;
+                let mut tracking_url = None;
+                let mut tracking_id = None;
+                let mut shipment_carrier = None;
+                let mut fulfillment_status = None;
+                let mut status = None;
+                let mut shipping_address = None;
+                let mut order_line_items = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"batch_id" => {
+                            crate::decode::param(&mut map, "batch_id", &mut batch_id)?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"shipping_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_date",
+                                &mut shipping_date,
+                            )?
+                        }
+                        b"order_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "order_date",
+                                &mut order_date,
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                            )?
+                        }
+                        b"cancellation_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_reason",
+                                &mut cancellation_reason,
+                            )?
+                        }
+                        b"shipped_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipped_at",
+                                &mut shipped_at,
+                            )?
+                        }
+                        b"delivered_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "delivered_at",
+                                &mut delivered_at,
+                            )?
+                        }
+                        b"tracking_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_url",
+                                &mut tracking_url,
+                            )?
+                        }
+                        b"tracking_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_id",
+                                &mut tracking_id,
+                            )?
+                        }
+                        b"shipment_carrier" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipment_carrier",
+                                &mut shipment_carrier,
+                            )?
+                        }
+                        b"fulfillment_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fulfillment_status",
+                                &mut fulfillment_status,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"order_line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "order_line_items",
+                                &mut order_line_items,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    reference_id: reference_id.flatten(),
+                    batch_id: batch_id.flatten(),
+                    note: note.flatten(),
+                    shipping_date: shipping_date.flatten(),
+                    order_date: order_date.flatten(),
+                    cancelled_at: cancelled_at.flatten(),
+                    cancellation_reason: cancellation_reason.flatten(),
+                    shipped_at: shipped_at.flatten(),
+                    delivered_at: delivered_at.flatten(),
+                    tracking_url: tracking_url.flatten(),
+                    tracking_id: tracking_id.flatten(),
+                    shipment_carrier: shipment_carrier.flatten(),
+                    fulfillment_status: fulfillment_status.flatten(),
+                    status: status.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    order_line_items: order_line_items.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -3372,12 +3704,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /orders/{order_id}` (`order.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -3392,6 +3723,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -3595,23 +3934,19 @@ impl ImportOrderRequest {
     }
 }
 /// Parameters of `POST /orders/import_order` (`order.import_order`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportOrderParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
     /// At most 50 characters.
     pub invoice_id: String,
     pub status: ImportOrderStatus,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Unix seconds.
     pub created_at: Timestamp,
@@ -3620,49 +3955,297 @@ pub struct ImportOrderParams {
     /// Unix seconds.
     pub shipping_date: Timestamp,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
     /// At most 600 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_cut_off_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<ImportOrderCancellationReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportOrderShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportOrderBillingAddressParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ImportOrderParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("document_number", &self.document_number)?;
+        entries.field("invoice_id", &self.invoice_id)?;
+        entries.field("status", &self.status)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.field("created_at", &self.created_at)?;
+        entries.field("order_date", &self.order_date)?;
+        entries.field("shipping_date", &self.shipping_date)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("fulfillment_status", &self.fulfillment_status)?;
+        entries.optional("note", &self.note)?;
+        entries.optional("tracking_id", &self.tracking_id)?;
+        entries.optional("tracking_url", &self.tracking_url)?;
+        entries.optional("batch_id", &self.batch_id)?;
+        entries.optional("shipment_carrier", &self.shipment_carrier)?;
+        entries.optional("shipping_cut_off_date", &self.shipping_cut_off_date)?;
+        entries.optional("delivered_at", &self.delivered_at)?;
+        entries.optional("shipped_at", &self.shipped_at)?;
+        entries.optional("cancelled_at", &self.cancelled_at)?;
+        entries.optional("cancellation_reason", &self.cancellation_reason)?;
+        entries.optional("refundable_credits_issued", &self.refundable_credits_issued)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportOrderParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportOrderParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportOrderParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportOrderParams, A::Error> {
+                let mut id = None;
+                let mut document_number = None;
+                let mut invoice_id = None;
+                let mut status = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut created_at = None;
+                let mut order_date = None;
+                let mut shipping_date = None;
+                let mut reference_id = None;
+                let mut fulfillment_status = None;
+                let mut note = None;
+                let mut tracking_id = None;
+                let mut tracking_url = None;
+                let mut batch_id = None;
+                let mut shipment_carrier = None;
+                let mut shipping_cut_off_date = None;
+                let mut delivered_at = None;
+                let mut shipped_at = None;
+                let mut cancelled_at = None;
+                let mut cancellation_reason = None;
+                let mut refundable_credits_issued = None;
+                let mut shipping_address = None;
+                let mut billing_address = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"document_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "document_number",
+                                &mut document_number,
+                            )?
+                        }
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                            )?
+                        }
+                        b"order_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "order_date",
+                                &mut order_date,
+                            )?
+                        }
+                        b"shipping_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_date",
+                                &mut shipping_date,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"fulfillment_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fulfillment_status",
+                                &mut fulfillment_status,
+                            )?
+                        }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
+                        b"tracking_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_id",
+                                &mut tracking_id,
+                            )?
+                        }
+                        b"tracking_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tracking_url",
+                                &mut tracking_url,
+                            )?
+                        }
+                        b"batch_id" => {
+                            crate::decode::param(&mut map, "batch_id", &mut batch_id)?
+                        }
+                        b"shipment_carrier" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipment_carrier",
+                                &mut shipment_carrier,
+                            )?
+                        }
+                        b"shipping_cut_off_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_cut_off_date",
+                                &mut shipping_cut_off_date,
+                            )?
+                        }
+                        b"delivered_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "delivered_at",
+                                &mut delivered_at,
+                            )?
+                        }
+                        b"shipped_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipped_at",
+                                &mut shipped_at,
+                            )?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                            )?
+                        }
+                        b"cancellation_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_reason",
+                                &mut cancellation_reason,
+                            )?
+                        }
+                        b"refundable_credits_issued" => {
+                            crate::decode::param(
+                                &mut map,
+                                "refundable_credits_issued",
+                                &mut refundable_credits_issued,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ImportOrderParams {
+                    id: id.flatten(),
+                    document_number: document_number.flatten(),
+                    invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
+                    status: crate::decode::required(status, "status")?,
+                    subscription_id: subscription_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    order_date: crate::decode::required(order_date, "order_date")?,
+                    shipping_date: crate::decode::required(
+                        shipping_date,
+                        "shipping_date",
+                    )?,
+                    reference_id: reference_id.flatten(),
+                    fulfillment_status: fulfillment_status.flatten(),
+                    note: note.flatten(),
+                    tracking_id: tracking_id.flatten(),
+                    tracking_url: tracking_url.flatten(),
+                    batch_id: batch_id.flatten(),
+                    shipment_carrier: shipment_carrier.flatten(),
+                    shipping_cut_off_date: shipping_cut_off_date.flatten(),
+                    delivered_at: delivered_at.flatten(),
+                    shipped_at: shipped_at.flatten(),
+                    cancelled_at: cancelled_at.flatten(),
+                    cancellation_reason: cancellation_reason.flatten(),
+                    refundable_credits_issued: refundable_credits_issued.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    billing_address: billing_address.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportOrderParams {
     /// Parameters with the required fields set and nothing else.
@@ -3737,12 +4320,11 @@ impl crate::form::FormEncode for ImportOrderParams {
     }
 }
 /// What `POST /orders/import_order` (`order.import_order`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportOrderResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ImportOrderResponse {
@@ -3757,6 +4339,14 @@ impl ImportOrderResponse {
 impl ExtraFields for ImportOrderResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ImportOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ImportOrderResponse {
@@ -3855,12 +4445,11 @@ impl AssignOrderNumberRequest {
     }
 }
 /// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignOrderNumberResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AssignOrderNumberResponse {
@@ -3875,6 +4464,14 @@ impl AssignOrderNumberResponse {
 impl ExtraFields for AssignOrderNumberResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AssignOrderNumberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
@@ -4010,24 +4607,109 @@ impl CancelRequest {
     }
 }
 /// Parameters of `POST /orders/{order_id}/cancel` (`order.cancel`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelParams {
     pub cancellation_reason: CancelCancellationReason,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CancelCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CancelParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cancellation_reason", &self.cancellation_reason)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("cancelled_at", &self.cancelled_at)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelParams, A::Error> {
+                let mut cancellation_reason = None;
+                let mut customer_notes = None;
+                let mut comment = None;
+                let mut cancelled_at = None;
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"cancellation_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_reason",
+                                &mut cancellation_reason,
+                            )?
+                        }
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"cancelled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancelled_at",
+                                &mut cancelled_at,
+                            )?
+                        }
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CancelParams {
+                    cancellation_reason: crate::decode::required(
+                        cancellation_reason,
+                        "cancellation_reason",
+                    )?,
+                    customer_notes: customer_notes.flatten(),
+                    comment: comment.flatten(),
+                    cancelled_at: cancelled_at.flatten(),
+                    credit_note: credit_note.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelParams {
     /// Parameters with the required fields set and nothing else.
@@ -4058,12 +4740,11 @@ impl crate::form::FormEncode for CancelParams {
     }
 }
 /// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CancelResponse {
@@ -4078,6 +4759,14 @@ impl CancelResponse {
 impl ExtraFields for CancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CancelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CancelResponse {
@@ -4215,20 +4904,83 @@ impl CreateRefundableCreditNoteRequest {
     }
 }
 /// Parameters of `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteParams {
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CreateRefundableCreditNoteCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateRefundableCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("customer_notes", &self.customer_notes)?;
+        entries.optional("comment", &self.comment)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateRefundableCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRefundableCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateRefundableCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRefundableCreditNoteParams, A::Error> {
+                let mut customer_notes = None;
+                let mut comment = None;
+                let mut credit_note = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_notes",
+                                &mut customer_notes,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        b"credit_note" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_note",
+                                &mut credit_note,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateRefundableCreditNoteParams {
+                    customer_notes: customer_notes.flatten(),
+                    comment: comment.flatten(),
+                    credit_note: credit_note.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateRefundableCreditNoteParams {
     /// Parameters with nothing set.
@@ -4255,12 +5007,11 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
     }
 }
 /// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateRefundableCreditNoteResponse {
@@ -4275,6 +5026,14 @@ impl CreateRefundableCreditNoteResponse {
 impl ExtraFields for CreateRefundableCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateRefundableCreditNoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
@@ -4395,14 +5154,68 @@ impl ReopenRequest {
     }
 }
 /// Parameters of `POST /orders/{order_id}/reopen` (`order.reopen`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReopenParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_cancellation_credit_notes: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ReopenParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "void_cancellation_credit_notes",
+                &self.void_cancellation_credit_notes,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ReopenParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReopenParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReopenParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReopenParams, A::Error> {
+                let mut void_cancellation_credit_notes = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"void_cancellation_credit_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "void_cancellation_credit_notes",
+                                &mut void_cancellation_credit_notes,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ReopenParams {
+                    void_cancellation_credit_notes: void_cancellation_credit_notes
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ReopenParams {
     /// Parameters with nothing set.
@@ -4428,12 +5241,11 @@ impl crate::form::FormEncode for ReopenParams {
     }
 }
 /// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReopenResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ReopenResponse {
@@ -4448,6 +5260,14 @@ impl ReopenResponse {
 impl ExtraFields for ReopenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReopenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReopenResponse {
@@ -4540,12 +5360,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /orders/{order_id}` (`order.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -4560,6 +5379,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -4656,12 +5483,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /orders/{order_id}/delete` (`order.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -4676,6 +5502,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -4977,123 +5811,282 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /orders` (`order.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_deleted_credit_notes: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub invoice_id: Vec<StringFilter>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub shipping_date: Vec<TimestampFilter>,
     /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub shipped_at: Vec<TimestampFilter>,
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub order_type: Vec<EnumFilter<OrderType>>,
     /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub order_date: Vec<TimestampFilter>,
     /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub paid_on: Vec<TimestampFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub resent_status: Vec<EnumFilter<ResentStatus>>,
     /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub is_resent: Vec<BooleanFilter>,
     /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub original_order_id: Vec<StringFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries
+            .optional(
+                "exclude_deleted_credit_notes",
+                &self.exclude_deleted_credit_notes,
+            )?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("invoice_id", &self.invoice_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("shipping_date", &self.shipping_date)?;
+        entries.conditions("shipped_at", &self.shipped_at)?;
+        entries.conditions("order_type", &self.order_type)?;
+        entries.conditions("order_date", &self.order_date)?;
+        entries.conditions("paid_on", &self.paid_on)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("resent_status", &self.resent_status)?;
+        entries.conditions("is_resent", &self.is_resent)?;
+        entries.conditions("original_order_id", &self.original_order_id)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut exclude_deleted_credit_notes = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut invoice_id = None;
+                let mut subscription_id = None;
+                let mut status = None;
+                let mut shipping_date = None;
+                let mut shipped_at = None;
+                let mut order_type = None;
+                let mut order_date = None;
+                let mut paid_on = None;
+                let mut updated_at = None;
+                let mut created_at = None;
+                let mut resent_status = None;
+                let mut is_resent = None;
+                let mut original_order_id = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"exclude_deleted_credit_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exclude_deleted_credit_notes",
+                                &mut exclude_deleted_credit_notes,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"invoice_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"shipping_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "shipping_date",
+                                &mut shipping_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"shipped_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "shipped_at",
+                                &mut shipped_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"order_type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "order_type",
+                                &mut order_type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"order_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "order_date",
+                                &mut order_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"paid_on" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "paid_on",
+                                &mut paid_on,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"resent_status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "resent_status",
+                                &mut resent_status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"is_resent" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "is_resent",
+                                &mut is_resent,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"original_order_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "original_order_id",
+                                &mut original_order_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    exclude_deleted_credit_notes: exclude_deleted_credit_notes.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    invoice_id: invoice_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    shipping_date: shipping_date.unwrap_or_default(),
+                    shipped_at: shipped_at.unwrap_or_default(),
+                    order_type: order_type.unwrap_or_default(),
+                    order_date: order_date.unwrap_or_default(),
+                    paid_on: paid_on.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    resent_status: resent_status.unwrap_or_default(),
+                    is_resent: is_resent.unwrap_or_default(),
+                    original_order_id: original_order_id.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -5171,12 +6164,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /orders` (`order.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -5191,6 +6183,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -5353,18 +6353,66 @@ impl OrdersForInvoiceRequest {
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrdersForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for OrdersForInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for OrdersForInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrdersForInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrdersForInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersForInvoiceParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(OrdersForInvoiceParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrdersForInvoiceParams {
     /// Parameters with nothing set.
@@ -5389,12 +6437,11 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrdersForInvoiceEntry {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl OrdersForInvoiceEntry {
@@ -5409,6 +6456,14 @@ impl OrdersForInvoiceEntry {
 impl ExtraFields for OrdersForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for OrdersForInvoiceEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
@@ -5539,20 +6594,87 @@ impl ResendRequest {
     }
 }
 /// Parameters of `POST /orders/{order_id}/resend` (`order.resend`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResendParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resend_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<ResendOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ResendParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("shipping_date", &self.shipping_date)?;
+        entries.optional("resend_reason", &self.resend_reason)?;
+        entries.list("order_line_items", &self.order_line_items)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResendParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResendParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResendParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendParams, A::Error> {
+                let mut shipping_date = None;
+                let mut resend_reason = None;
+                let mut order_line_items = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"shipping_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_date",
+                                &mut shipping_date,
+                            )?
+                        }
+                        b"resend_reason" => {
+                            crate::decode::param(
+                                &mut map,
+                                "resend_reason",
+                                &mut resend_reason,
+                            )?
+                        }
+                        b"order_line_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "order_line_items",
+                                &mut order_line_items,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ResendParams {
+                    shipping_date: shipping_date.flatten(),
+                    resend_reason: resend_reason.flatten(),
+                    order_line_items: order_line_items.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ResendParams {
     /// Parameters with nothing set.
@@ -5579,12 +6701,11 @@ impl crate::form::FormEncode for ResendParams {
     }
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResendResponse {
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ResendResponse {
@@ -5599,6 +6720,14 @@ impl ResendResponse {
 impl ExtraFields for ResendResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResendResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("order", &self.order)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResendResponse {
@@ -5643,51 +6772,164 @@ impl<'de> Deserialize<'de> for ResendResponse {
     }
 }
 /// Fields of the `UpdateShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateShippingAddressParams {
     /// Parameters with nothing set.
@@ -5799,18 +7041,61 @@ impl crate::form::FormEncode for UpdateShippingAddressParams {
 }
 crate::form::form_object!(UpdateShippingAddressParams);
 /// Fields of the `UpdateOrderLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrderLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateOrderLineItemsStatus>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
+}
+impl Serialize for UpdateOrderLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("sku", &self.sku)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateOrderLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrderLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateOrderLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrderLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "status", "sku"];
+                let mut id = None;
+                let mut status = None;
+                let mut sku = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateOrderLineItemsParams {
+                    id: id.flatten(),
+                    status: status.flatten(),
+                    sku: sku.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrderLineItemsParams {
     /// Parameters with nothing set.
@@ -5845,51 +7130,164 @@ impl crate::form::FormEncode for UpdateOrderLineItemsParams {
 }
 crate::form::form_object!(UpdateOrderLineItemsParams);
 /// Fields of the `ImportOrderShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportOrderShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for ImportOrderShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportOrderShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportOrderShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportOrderShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportOrderShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportOrderShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportOrderShippingAddressParams {
     /// Parameters with nothing set.
@@ -6001,51 +7399,164 @@ impl crate::form::FormEncode for ImportOrderShippingAddressParams {
 }
 crate::form::form_object!(ImportOrderShippingAddressParams);
 /// Fields of the `ImportOrderBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportOrderBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for ImportOrderBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ImportOrderBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportOrderBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportOrderBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportOrderBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ImportOrderBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ImportOrderBillingAddressParams {
     /// Parameters with nothing set.
@@ -6157,12 +7668,47 @@ impl crate::form::FormEncode for ImportOrderBillingAddressParams {
 }
 crate::form::form_object!(ImportOrderBillingAddressParams);
 /// Fields of the `CancelCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelCreditNoteParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+impl Serialize for CancelCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("total", &self.total)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CancelCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["total"];
+                let mut total = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"total" => crate::decode::param(&mut map, "total", &mut total)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CancelCreditNoteParams {
+                    total: total.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CancelCreditNoteParams {
     /// Parameters with nothing set.
@@ -6181,12 +7727,58 @@ impl crate::form::FormEncode for CancelCreditNoteParams {
 }
 crate::form::form_object!(CancelCreditNoteParams);
 /// Fields of the `CreateRefundableCreditNoteCreditNoteParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
     pub reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
     pub total: i64,
+}
+impl Serialize for CreateRefundableCreditNoteCreditNoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("reason_code", &self.reason_code)?;
+        entries.field("total", &self.total)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateRefundableCreditNoteCreditNoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRefundableCreditNoteCreditNoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateRefundableCreditNoteCreditNoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRefundableCreditNoteCreditNoteParams, A::Error> {
+                const EXPECTED: &[&str] = &["reason_code", "total"];
+                let mut reason_code = None;
+                let mut total = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"reason_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reason_code",
+                                &mut reason_code,
+                            )?
+                        }
+                        b"total" => crate::decode::param(&mut map, "total", &mut total)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateRefundableCreditNoteCreditNoteParams {
+                    reason_code: crate::decode::required(reason_code, "reason_code")?,
+                    total: crate::decode::required(total, "total")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateRefundableCreditNoteCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
@@ -6205,15 +7797,59 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteCreditNoteParams {
 }
 crate::form::form_object!(CreateRefundableCreditNoteCreditNoteParams);
 /// Fields of the `ResendOrderLineItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResendOrderLineItemsParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_quantity: Option<i64>,
+}
+impl Serialize for ResendOrderLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("fulfillment_quantity", &self.fulfillment_quantity)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResendOrderLineItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResendOrderLineItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResendOrderLineItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendOrderLineItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "fulfillment_quantity"];
+                let mut id = None;
+                let mut fulfillment_quantity = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"fulfillment_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "fulfillment_quantity",
+                                &mut fulfillment_quantity,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ResendOrderLineItemsParams {
+                    id: id.flatten(),
+                    fulfillment_quantity: fulfillment_quantity.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ResendOrderLineItemsParams {
     /// Parameters with nothing set.

@@ -8,60 +8,38 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_intent` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentIntent {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentMethodType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_attempt: Option<Box<PaymentAttempt>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_attempts: Option<Vec<PaymentAttempt>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent_metadata: Option<Box<PaymentIntentMetadata>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentIntent {
@@ -97,6 +75,35 @@ impl PaymentIntent {
 impl ExtraFields for PaymentIntent {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentIntent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("success_url", &self.success_url)?;
+        entries.optional("failure_url", &self.failure_url)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("payment_method_options", &self.payment_method_options)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("active_payment_attempt", &self.active_payment_attempt)?;
+        entries.optional("payment_attempts", &self.payment_attempts)?;
+        entries.optional("payment_intent_metadata", &self.payment_intent_metadata)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentIntent {
@@ -285,45 +292,55 @@ impl<'de> Deserialize<'de> for PaymentIntent {
     }
 }
 /// The `PaymentAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentAttempt {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentAttemptStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentAttemptPaymentMethodType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_details: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_rule_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_display_rule_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PaymentAttempt {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentAttempt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("id_at_gateway", &self.id_at_gateway)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_text", &self.error_text)?;
+        entries.optional("checkout_details", &self.checkout_details)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("error_detail", &self.error_detail)?;
+        entries.optional("routing_rule_id", &self.routing_rule_id)?;
+        entries
+            .optional(
+                "payment_method_display_rule_id",
+                &self.payment_method_display_rule_id,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentAttempt {
@@ -454,28 +471,34 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
     }
 }
 /// The `PaymentIntentMetadata` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentIntentMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<PaymentIntentMetadataSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PaymentIntentMetadata {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentIntentMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("source", &self.source)?;
+        entries.optional("client_ip_address", &self.client_ip_address)?;
+        entries.optional("user_agent", &self.user_agent)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentIntentMetadata {
@@ -1785,40 +1808,180 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /payment_intents` (`payment_intent.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     pub amount: i64,
     /// At most 3 characters.
     pub currency_code: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_payment_method_type: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentMethodType>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("currency_code", &self.currency_code)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("defer_payment_method_type", &self.defer_payment_method_type)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("success_url", &self.success_url)?;
+        entries.optional("failure_url", &self.failure_url)?;
+        entries.optional("payment_method_options", &self.payment_method_options)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut business_entity_id = None;
+                let mut customer_id = None;
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut defer_payment_method_type = None;
+                let mut payment_method_type = None;
+                let mut success_url = None;
+                let mut failure_url = None;
+                let mut payment_method_options = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"business_entity_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "business_entity_id",
+                                &mut business_entity_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"defer_payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "defer_payment_method_type",
+                                &mut defer_payment_method_type,
+                            )?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"success_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "success_url",
+                                &mut success_url,
+                            )?
+                        }
+                        b"failure_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "failure_url",
+                                &mut failure_url,
+                            )?
+                        }
+                        b"payment_method_options" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_options",
+                                &mut payment_method_options,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    business_entity_id: business_entity_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    currency_code: crate::decode::required(
+                        currency_code,
+                        "currency_code",
+                    )?,
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    defer_payment_method_type: defer_payment_method_type.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    success_url: success_url.flatten(),
+                    failure_url: failure_url.flatten(),
+                    payment_method_options: payment_method_options.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1861,12 +2024,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /payment_intents` (`payment_intent.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -1881,6 +2043,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_intent", &self.payment_intent)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -2037,31 +2207,130 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<UpdatePaymentMethodType>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("success_url", &self.success_url)?;
+        entries.optional("failure_url", &self.failure_url)?;
+        entries.optional("payment_method_options", &self.payment_method_options)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut amount = None;
+                let mut currency_code = None;
+                let mut gateway_account_id = None;
+                let mut payment_method_type = None;
+                let mut success_url = None;
+                let mut failure_url = None;
+                let mut payment_method_options = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"success_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "success_url",
+                                &mut success_url,
+                            )?
+                        }
+                        b"failure_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "failure_url",
+                                &mut failure_url,
+                            )?
+                        }
+                        b"payment_method_options" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_options",
+                                &mut payment_method_options,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    amount: amount.flatten(),
+                    currency_code: currency_code.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    success_url: success_url.flatten(),
+                    failure_url: failure_url.flatten(),
+                    payment_method_options: payment_method_options.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2096,12 +2365,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -2116,6 +2384,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_intent", &self.payment_intent)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -2215,12 +2491,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -2235,6 +2510,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_intent", &self.payment_intent)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {

@@ -5,22 +5,16 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_reference_number` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentReferenceNumber {
     pub id: String,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentReferenceNumber {
@@ -39,6 +33,18 @@ impl PaymentReferenceNumber {
 impl ExtraFields for PaymentReferenceNumber {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentReferenceNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("number", &self.number)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentReferenceNumber {

@@ -5,35 +5,24 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule_scheme` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentScheduleScheme {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_schedules: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_schedules: Option<Vec<PreferredSchedule>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentScheduleScheme {
@@ -58,6 +47,24 @@ impl PaymentScheduleScheme {
 impl ExtraFields for PaymentScheduleScheme {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentScheduleScheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("number_of_schedules", &self.number_of_schedules)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("preferred_schedules", &self.preferred_schedules)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentScheduleScheme {
@@ -163,23 +170,29 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
     }
 }
 /// The `PreferredSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PreferredSchedule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_percentage: Option<f64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PreferredSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PreferredSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("amount_percentage", &self.amount_percentage)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PreferredSchedule {
@@ -450,20 +463,101 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     pub number_of_schedules: i64,
     pub period_unit: CreatePeriodUnit,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// At most 100 characters.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flexible_schedules: Vec<CreateFlexibleSchedulesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("number_of_schedules", &self.number_of_schedules)?;
+        entries.field("period_unit", &self.period_unit)?;
+        entries.optional("period", &self.period)?;
+        entries.field("name", &self.name)?;
+        entries.list("flexible_schedules", &self.flexible_schedules)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut number_of_schedules = None;
+                let mut period_unit = None;
+                let mut period = None;
+                let mut name = None;
+                let mut flexible_schedules = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"number_of_schedules" => {
+                            crate::decode::param(
+                                &mut map,
+                                "number_of_schedules",
+                                &mut number_of_schedules,
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"flexible_schedules" => {
+                            crate::decode::param(
+                                &mut map,
+                                "flexible_schedules",
+                                &mut flexible_schedules,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    number_of_schedules: crate::decode::required(
+                        number_of_schedules,
+                        "number_of_schedules",
+                    )?,
+                    period_unit: crate::decode::required(period_unit, "period_unit")?,
+                    period: period.flatten(),
+                    name: crate::decode::required(name, "name")?,
+                    flexible_schedules: flexible_schedules.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -498,12 +592,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -518,6 +611,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_schedule_scheme", &self.payment_schedule_scheme)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -617,12 +718,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_schedule_schemes/{payment_schedule_scheme_id}` (`payment_schedule_scheme.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -637,6 +737,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_schedule_scheme", &self.payment_schedule_scheme)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -740,12 +848,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -760,6 +867,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_schedule_scheme", &self.payment_schedule_scheme)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -810,14 +925,60 @@ impl<'de> Deserialize<'de> for DeleteResponse {
     }
 }
 /// Fields of the `CreateFlexibleSchedulesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateFlexibleSchedulesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_percentage: Option<f64>,
+}
+impl Serialize for CreateFlexibleSchedulesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("amount_percentage", &self.amount_percentage)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateFlexibleSchedulesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateFlexibleSchedulesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateFlexibleSchedulesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateFlexibleSchedulesParams, A::Error> {
+                const EXPECTED: &[&str] = &["period", "amount_percentage"];
+                let mut period = None;
+                let mut amount_percentage = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"amount_percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_percentage",
+                                &mut amount_percentage,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateFlexibleSchedulesParams {
+                    period: period.flatten(),
+                    amount_percentage: amount_percentage.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateFlexibleSchedulesParams {
     /// Parameters with nothing set.

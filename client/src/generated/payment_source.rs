@@ -16,67 +16,40 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_source` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSource {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<Card>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<Box<BankAccount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boleto: Option<Box<CustVoucherSource>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amazon_payment: Option<Box<AmazonPayment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi: Option<Box<Upi>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paypal: Option<Box<Paypal>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venmo: Option<Box<Venmo>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna_pay_now: Option<Box<KlarnaPayNow>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandates: Option<Vec<Mandate>>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_token: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentSource {
@@ -116,6 +89,39 @@ impl PaymentSource {
 impl ExtraFields for PaymentSource {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.optional("boleto", &self.boleto)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("amazon_payment", &self.amazon_payment)?;
+        entries.optional("upi", &self.upi)?;
+        entries.optional("paypal", &self.paypal)?;
+        entries.optional("venmo", &self.venmo)?;
+        entries.optional("klarna_pay_now", &self.klarna_pay_now)?;
+        entries.optional("mandates", &self.mandates)?;
+        entries.optional("vault_token", &self.vault_token)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentSource {
@@ -318,51 +324,57 @@ impl<'de> Deserialize<'de> for PaymentSource {
     }
 }
 /// The `Card` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Card {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<CardFundingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Card {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("iin", &self.iin)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("brand", &self.brand)?;
+        entries.optional("funding_type", &self.funding_type)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("masked_number", &self.masked_number)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Card {
@@ -524,41 +536,47 @@ impl<'de> Deserialize<'de> for Card {
     }
 }
 /// The `BankAccount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BankAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_on_account: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_debit_scheme: Option<enums::DirectDebitScheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BankAccount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("name_on_account", &self.name_on_account)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("direct_debit_scheme", &self.direct_debit_scheme)?;
+        entries.optional("bank_name", &self.bank_name)?;
+        entries.optional("mandate_id", &self.mandate_id)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("echeck_type", &self.echeck_type)?;
+        entries.optional("account_holder_type", &self.account_holder_type)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BankAccount {
@@ -673,27 +691,33 @@ impl<'de> Deserialize<'de> for BankAccount {
     }
 }
 /// The `CustVoucherSource` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustVoucherSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for CustVoucherSource {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CustVoucherSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CustVoucherSource {
@@ -760,47 +784,53 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -912,23 +942,29 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `AmazonPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AmazonPayment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AmazonPayment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AmazonPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("agreement_id", &self.agreement_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AmazonPayment {
@@ -992,21 +1028,27 @@ impl<'de> Deserialize<'de> for AmazonPayment {
     }
 }
 /// The `Upi` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Upi {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpa: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Upi {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Upi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vpa", &self.vpa)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Upi {
@@ -1057,23 +1099,29 @@ impl<'de> Deserialize<'de> for Upi {
     }
 }
 /// The `Paypal` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Paypal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Paypal {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Paypal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("agreement_id", &self.agreement_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Paypal {
@@ -1137,21 +1185,27 @@ impl<'de> Deserialize<'de> for Paypal {
     }
 }
 /// The `Venmo` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Venmo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Venmo {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Venmo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("user_name", &self.user_name)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Venmo {
@@ -1202,21 +1256,27 @@ impl<'de> Deserialize<'de> for Venmo {
     }
 }
 /// The `KlarnaPayNow` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KlarnaPayNow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for KlarnaPayNow {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for KlarnaPayNow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for KlarnaPayNow {
@@ -1271,26 +1331,32 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
     }
 }
 /// The `Mandate` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Mandate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Mandate {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Mandate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Mandate {
@@ -2317,29 +2383,129 @@ impl CreateUsingTempTokenRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingTempTokenParams {
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(rename = "type")]
     pub r#type: enums::Type,
     /// At most 65000 characters.
     pub tmp_token: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateUsingTempTokenParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.field("type", &self.r#type)?;
+        entries.field("tmp_token", &self.tmp_token)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingTempTokenParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingTempTokenParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingTempTokenParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingTempTokenParams, A::Error> {
+                let mut customer_id = None;
+                let mut gateway_account_id = None;
+                let mut r#type = None;
+                let mut tmp_token = None;
+                let mut issuing_country = None;
+                let mut replace_primary_payment_source = None;
+                let mut additional_information = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"tmp_token" => {
+                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateUsingTempTokenParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    gateway_account_id: gateway_account_id.flatten(),
+                    r#type: crate::decode::required(r#type, "type")?,
+                    tmp_token: crate::decode::required(tmp_token, "tmp_token")?,
+                    issuing_country: issuing_country.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    additional_information: additional_information.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingTempTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2381,13 +2547,12 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingTempTokenResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUsingTempTokenResponse {
@@ -2403,6 +2568,15 @@ impl CreateUsingTempTokenResponse {
 impl ExtraFields for CreateUsingTempTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateUsingTempTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
@@ -2587,48 +2761,208 @@ impl CreateUsingPermanentTokenRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(rename = "type")]
     pub r#type: enums::Type,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_token: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_profile_token: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_transaction_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_retrieval: Option<bool>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateUsingPermanentTokenCardParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateUsingPermanentTokenBillingAddressParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateUsingPermanentTokenParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.field("type", &self.r#type)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("payment_method_token", &self.payment_method_token)?;
+        entries.optional("customer_profile_token", &self.customer_profile_token)?;
+        entries.optional("network_transaction_id", &self.network_transaction_id)?;
+        entries.optional("mandate_id", &self.mandate_id)?;
+        entries.optional("skip_retrieval", &self.skip_retrieval)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.optional("card", &self.card)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPermanentTokenParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPermanentTokenParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPermanentTokenParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPermanentTokenParams, A::Error> {
+                let mut customer_id = None;
+                let mut r#type = None;
+                let mut gateway_account_id = None;
+                let mut reference_id = None;
+                let mut issuing_country = None;
+                let mut replace_primary_payment_source = None;
+                let mut payment_method_token = None;
+                let mut customer_profile_token = None;
+                let mut network_transaction_id = None;
+                let mut mandate_id = None;
+                let mut skip_retrieval = None;
+                let mut additional_information = None;
+                let mut card = None;
+                let mut billing_address = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"payment_method_token" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_token",
+                                &mut payment_method_token,
+                            )?
+                        }
+                        b"customer_profile_token" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_profile_token",
+                                &mut customer_profile_token,
+                            )?
+                        }
+                        b"network_transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "network_transaction_id",
+                                &mut network_transaction_id,
+                            )?
+                        }
+                        b"mandate_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandate_id",
+                                &mut mandate_id,
+                            )?
+                        }
+                        b"skip_retrieval" => {
+                            crate::decode::param(
+                                &mut map,
+                                "skip_retrieval",
+                                &mut skip_retrieval,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateUsingPermanentTokenParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    r#type: crate::decode::required(r#type, "type")?,
+                    gateway_account_id: gateway_account_id.flatten(),
+                    reference_id: reference_id.flatten(),
+                    issuing_country: issuing_country.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    payment_method_token: payment_method_token.flatten(),
+                    customer_profile_token: customer_profile_token.flatten(),
+                    network_transaction_id: network_transaction_id.flatten(),
+                    mandate_id: mandate_id.flatten(),
+                    skip_retrieval: skip_retrieval.flatten(),
+                    additional_information: additional_information.flatten(),
+                    card: card.flatten(),
+                    billing_address: billing_address.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingPermanentTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2680,13 +3014,12 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUsingPermanentTokenResponse {
@@ -2702,6 +3035,15 @@ impl CreateUsingPermanentTokenResponse {
 impl ExtraFields for CreateUsingPermanentTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateUsingPermanentTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
@@ -2829,18 +3171,88 @@ impl CreateUsingTokenRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingTokenParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
     /// At most 40 characters.
     pub token_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateUsingTokenParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.field("token_id", &self.token_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingTokenParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingTokenParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingTokenParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingTokenParams, A::Error> {
+                let mut customer_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut token_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"token_id" => {
+                            crate::decode::param(&mut map, "token_id", &mut token_id)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateUsingTokenParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    token_id: crate::decode::required(token_id, "token_id")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2870,13 +3282,12 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_token` (`payment_source.create_using_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingTokenResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUsingTokenResponse {
@@ -2892,6 +3303,15 @@ impl CreateUsingTokenResponse {
 impl ExtraFields for CreateUsingTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateUsingTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
@@ -3028,18 +3448,91 @@ impl CreateUsingPaymentIntentRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateUsingPaymentIntentPaymentIntentParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateUsingPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPaymentIntentParams, A::Error> {
+                let mut customer_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut payment_intent = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateUsingPaymentIntentParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingPaymentIntentParams {
     /// Parameters with the required fields set and nothing else.
@@ -3069,13 +3562,12 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
     }
 }
 /// What `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUsingPaymentIntentResponse {
@@ -3091,6 +3583,15 @@ impl CreateUsingPaymentIntentResponse {
 impl ExtraFields for CreateUsingPaymentIntentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateUsingPaymentIntentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
@@ -3223,18 +3724,77 @@ impl CreateVoucherPaymentSourceRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_payment_source: Option<
         CreateVoucherPaymentSourceVoucherPaymentSourceParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateVoucherPaymentSourceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("voucher_payment_source", &self.voucher_payment_source)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateVoucherPaymentSourceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateVoucherPaymentSourceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVoucherPaymentSourceParams, A::Error> {
+                let mut customer_id = None;
+                let mut voucher_payment_source = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"voucher_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "voucher_payment_source",
+                                &mut voucher_payment_source,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateVoucherPaymentSourceParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    voucher_payment_source: voucher_payment_source.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
@@ -3259,13 +3819,12 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
     }
 }
 /// What `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateVoucherPaymentSourceResponse {
@@ -3281,6 +3840,15 @@ impl CreateVoucherPaymentSourceResponse {
 impl ExtraFields for CreateVoucherPaymentSourceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateVoucherPaymentSourceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
@@ -3412,18 +3980,85 @@ impl CreateCardRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_card` (`payment_source.create_card`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCardParams, A::Error> {
+                let mut customer_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateCardParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCardParams {
     /// Parameters with the required fields set and nothing else.
@@ -3453,13 +4088,12 @@ impl crate::form::FormEncode for CreateCardParams {
     }
 }
 /// What `POST /payment_sources/create_card` (`payment_source.create_card`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateCardResponse {
@@ -3475,6 +4109,15 @@ impl CreateCardResponse {
 impl ExtraFields for CreateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateCardResponse {
@@ -3613,21 +4256,103 @@ impl CreateBankAccountRequest {
     }
 }
 /// Parameters of `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountBankAccountParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("issuing_country", &self.issuing_country)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBankAccountParams, A::Error> {
+                let mut customer_id = None;
+                let mut issuing_country = None;
+                let mut replace_primary_payment_source = None;
+                let mut bank_account = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"issuing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "issuing_country",
+                                &mut issuing_country,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"bank_account" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bank_account",
+                                &mut bank_account,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateBankAccountParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    issuing_country: issuing_country.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    bank_account: bank_account.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBankAccountParams {
     /// Parameters with the required fields set and nothing else.
@@ -3659,13 +4384,12 @@ impl crate::form::FormEncode for CreateBankAccountParams {
     }
 }
 /// What `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBankAccountResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateBankAccountResponse {
@@ -3681,6 +4405,15 @@ impl CreateBankAccountResponse {
 impl ExtraFields for CreateBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateBankAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateBankAccountResponse {
@@ -3825,20 +4558,81 @@ impl UpdateCardRequest {
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_meta_data: Option<Value>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transaction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_meta_data", &self.gateway_meta_data)?;
+        entries.optional("reference_transaction", &self.reference_transaction)?;
+        entries.optional("card", &self.card)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardParams, A::Error> {
+                let mut gateway_meta_data = None;
+                let mut reference_transaction = None;
+                let mut card = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_meta_data" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_meta_data",
+                                &mut gateway_meta_data,
+                            )?
+                        }
+                        b"reference_transaction" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_transaction",
+                                &mut reference_transaction,
+                            )?
+                        }
+                        b"card" => crate::decode::param(&mut map, "card", &mut card)?,
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateCardParams {
+                    gateway_meta_data: gateway_meta_data.flatten(),
+                    reference_transaction: reference_transaction.flatten(),
+                    card: card.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
@@ -3865,13 +4659,12 @@ impl crate::form::FormEncode for UpdateCardParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateCardResponse {
@@ -3887,6 +4680,15 @@ impl UpdateCardResponse {
 impl ExtraFields for UpdateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateCardResponse {
@@ -4023,14 +4825,63 @@ impl UpdateBankAccountRequest {
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBankAccountParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<UpdateBankAccountBankAccountParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("bank_account", &self.bank_account)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBankAccountParams, A::Error> {
+                let mut bank_account = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"bank_account" => {
+                            crate::decode::param(
+                                &mut map,
+                                "bank_account",
+                                &mut bank_account,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateBankAccountParams {
+                    bank_account: bank_account.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBankAccountParams {
     /// Parameters with nothing set.
@@ -4053,13 +4904,12 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBankAccountResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateBankAccountResponse {
@@ -4075,6 +4925,15 @@ impl UpdateBankAccountResponse {
 impl ExtraFields for UpdateBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateBankAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
@@ -4207,14 +5066,66 @@ impl VerifyBankAccountRequest {
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyBankAccountParams {
     pub amount1: i64,
     pub amount2: i64,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for VerifyBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("amount1", &self.amount1)?;
+        entries.field("amount2", &self.amount2)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for VerifyBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerifyBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyBankAccountParams, A::Error> {
+                let mut amount1 = None;
+                let mut amount2 = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount1" => {
+                            crate::decode::param(&mut map, "amount1", &mut amount1)?
+                        }
+                        b"amount2" => {
+                            crate::decode::param(&mut map, "amount2", &mut amount2)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(VerifyBankAccountParams {
+                    amount1: crate::decode::required(amount1, "amount1")?,
+                    amount2: crate::decode::required(amount2, "amount2")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifyBankAccountParams {
     /// Parameters with the required fields set and nothing else.
@@ -4239,12 +5150,11 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyBankAccountResponse {
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VerifyBankAccountResponse {
@@ -4259,6 +5169,14 @@ impl VerifyBankAccountResponse {
 impl ExtraFields for VerifyBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for VerifyBankAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
@@ -4449,20 +5367,77 @@ impl ListGatewayTokensForPaymentSourceRequest {
     }
 }
 /// Parameters of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListGatewayTokensForPaymentSourceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGatewayTokensForPaymentSourceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGatewayTokensForPaymentSourceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGatewayTokensForPaymentSourceParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListGatewayTokensForPaymentSourceParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListGatewayTokensForPaymentSourceParams {
     /// Parameters with nothing set.
@@ -4489,12 +5464,11 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
     }
 }
 /// One entry of a page of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceEntry {
     pub gateway_payment_method_token: gateway_payment_method_token::GatewayPaymentMethodToken,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListGatewayTokensForPaymentSourceEntry {
@@ -4511,6 +5485,15 @@ impl ListGatewayTokensForPaymentSourceEntry {
 impl ExtraFields for ListGatewayTokensForPaymentSourceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListGatewayTokensForPaymentSourceEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .field("gateway_payment_method_token", &self.gateway_payment_method_token)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
@@ -4615,12 +5598,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -4635,6 +5617,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -4857,61 +5847,162 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /payment_sources` (`payment_source.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<enums::PaymentMethodType>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut subscription_id = None;
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut customer_id = None;
+                let mut r#type = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut created_at = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    subscription_id: subscription_id.flatten(),
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4971,12 +6062,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /payment_sources` (`payment_source.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -4991,6 +6081,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -5118,14 +6216,67 @@ impl SwitchGatewayAccountRequest {
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchGatewayAccountParams {
     /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SwitchGatewayAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gateway_account_id", &self.gateway_account_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SwitchGatewayAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SwitchGatewayAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SwitchGatewayAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwitchGatewayAccountParams, A::Error> {
+                let mut gateway_account_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SwitchGatewayAccountParams {
+                    gateway_account_id: crate::decode::required(
+                        gateway_account_id,
+                        "gateway_account_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SwitchGatewayAccountParams {
     /// Parameters with the required fields set and nothing else.
@@ -5148,13 +6299,12 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchGatewayAccountResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SwitchGatewayAccountResponse {
@@ -5170,6 +6320,15 @@ impl SwitchGatewayAccountResponse {
 impl ExtraFields for SwitchGatewayAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SwitchGatewayAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
@@ -5302,14 +6461,67 @@ impl ExportPaymentSourceRequest {
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportPaymentSourceParams {
     /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ExportPaymentSourceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("gateway_account_id", &self.gateway_account_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ExportPaymentSourceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExportPaymentSourceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExportPaymentSourceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPaymentSourceParams, A::Error> {
+                let mut gateway_account_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ExportPaymentSourceParams {
+                    gateway_account_id: crate::decode::required(
+                        gateway_account_id,
+                        "gateway_account_id",
+                    )?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ExportPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
@@ -5332,12 +6544,11 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportPaymentSourceResponse {
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExportPaymentSourceResponse {
@@ -5354,6 +6565,14 @@ impl ExportPaymentSourceResponse {
 impl ExtraFields for ExportPaymentSourceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ExportPaymentSourceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("third_party_payment_method", &self.third_party_payment_method)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
@@ -5462,13 +6681,12 @@ impl DeleteRequest {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -5484,6 +6702,15 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -5594,13 +6821,12 @@ impl DeleteLocalRequest {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalResponse {
     pub customer: customer::Customer,
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteLocalResponse {
@@ -5616,6 +6842,15 @@ impl DeleteLocalResponse {
 impl ExtraFields for DeleteLocalResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteLocalResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("payment_source", &self.payment_source)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteLocalResponse {
@@ -5671,24 +6906,99 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
     }
 }
 /// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenCardParams {
     /// At most 4 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// At most 6 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<CreateUsingPermanentTokenCardBrand>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<CreateUsingPermanentTokenCardFundingType>,
+}
+impl Serialize for CreateUsingPermanentTokenCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("iin", &self.iin)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("brand", &self.brand)?;
+        entries.optional("funding_type", &self.funding_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPermanentTokenCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPermanentTokenCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPermanentTokenCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPermanentTokenCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "last4",
+                    "iin",
+                    "expiry_month",
+                    "expiry_year",
+                    "brand",
+                    "funding_type",
+                ];
+                let mut last4 = None;
+                let mut iin = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut brand = None;
+                let mut funding_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"last4" => crate::decode::param(&mut map, "last4", &mut last4)?,
+                        b"iin" => crate::decode::param(&mut map, "iin", &mut iin)?,
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"brand" => crate::decode::param(&mut map, "brand", &mut brand)?,
+                        b"funding_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "funding_type",
+                                &mut funding_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUsingPermanentTokenCardParams {
+                    last4: last4.flatten(),
+                    iin: iin.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    brand: brand.flatten(),
+                    funding_type: funding_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingPermanentTokenCardParams {
     /// Parameters with nothing set.
@@ -5744,43 +7054,136 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenCardParams {
 }
 crate::form::form_object!(CreateUsingPermanentTokenCardParams);
 /// Fields of the `CreateUsingPermanentTokenBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+impl Serialize for CreateUsingPermanentTokenBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPermanentTokenBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPermanentTokenBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPermanentTokenBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPermanentTokenBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUsingPermanentTokenBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingPermanentTokenBillingAddressParams {
     /// Parameters with nothing set.
@@ -5872,35 +7275,138 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenBillingAddressParams {
 }
 crate::form::form_object!(CreateUsingPermanentTokenBillingAddressParams);
 /// Fields of the `CreateUsingPaymentIntentPaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentPaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         CreateUsingPaymentIntentPaymentIntentPaymentMethodType,
     >,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateUsingPaymentIntentPaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_info", &self.additional_info)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPaymentIntentPaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPaymentIntentPaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPaymentIntentPaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPaymentIntentPaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_info",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_info = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_info" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_info",
+                                &mut additional_info,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUsingPaymentIntentPaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_info: additional_info.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUsingPaymentIntentPaymentIntentParams {
     /// Parameters with nothing set.
@@ -5973,20 +7479,92 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentPaymentIntentParams {
 }
 crate::form::form_object!(CreateUsingPaymentIntentPaymentIntentParams);
 /// Fields of the `CreateVoucherPaymentSourceVoucherPaymentSourceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceVoucherPaymentSourceParams {
     pub voucher_type: enums::VoucherType,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
+}
+impl Serialize for CreateVoucherPaymentSourceVoucherPaymentSourceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("voucher_type", &self.voucher_type)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("tax_id", &self.tax_id)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceVoucherPaymentSourceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateVoucherPaymentSourceVoucherPaymentSourceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateVoucherPaymentSourceVoucherPaymentSourceParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVoucherPaymentSourceVoucherPaymentSourceParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "voucher_type",
+                    "gateway_account_id",
+                    "tax_id",
+                    "billing_address",
+                ];
+                let mut voucher_type = None;
+                let mut gateway_account_id = None;
+                let mut tax_id = None;
+                let mut billing_address = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"voucher_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "voucher_type",
+                                &mut voucher_type,
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"tax_id" => {
+                            crate::decode::param(&mut map, "tax_id", &mut tax_id)?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateVoucherPaymentSourceVoucherPaymentSourceParams {
+                    voucher_type: crate::decode::required(voucher_type, "voucher_type")?,
+                    gateway_account_id: gateway_account_id.flatten(),
+                    tax_id: tax_id.flatten(),
+                    billing_address: billing_address.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateVoucherPaymentSourceVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
@@ -6024,52 +7602,234 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceVoucherPaymentSourceP
 }
 crate::form::form_object!(CreateVoucherPaymentSourceVoucherPaymentSourceParams);
 /// Fields of the `CreateCardCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardCardParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 1500 characters.
     pub number: String,
     pub expiry_month: i64,
     pub expiry_year: i64,
     /// At most 520 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardCardPreferredScheme>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreateCardCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.field("number", &self.number)?;
+        entries.field("expiry_month", &self.expiry_month)?;
+        entries.field("expiry_year", &self.expiry_year)?;
+        entries.optional("cvv", &self.cvv)?;
+        entries.optional("preferred_scheme", &self.preferred_scheme)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateCardCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCardCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCardCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCardCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "first_name",
+                    "last_name",
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "preferred_scheme",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_zip",
+                    "billing_country",
+                    "additional_information",
+                ];
+                let mut gateway_account_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut number = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut cvv = None;
+                let mut preferred_scheme = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_zip = None;
+                let mut billing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"number" => {
+                            crate::decode::param(&mut map, "number", &mut number)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
+                        b"preferred_scheme" => {
+                            crate::decode::param(
+                                &mut map,
+                                "preferred_scheme",
+                                &mut preferred_scheme,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateCardCardParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    number: crate::decode::required(number, "number")?,
+                    expiry_month: crate::decode::required(expiry_month, "expiry_month")?,
+                    expiry_year: crate::decode::required(expiry_year, "expiry_year")?,
+                    cvv: cvv.flatten(),
+                    preferred_scheme: preferred_scheme.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_country: billing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCardCardParams {
     /// Parameters with the required fields set and nothing else.
@@ -6180,55 +7940,214 @@ impl crate::form::FormEncode for CreateCardCardParams {
 }
 crate::form::form_object!(CreateCardCardParams);
 /// Fields of the `CreateBankAccountBankAccountParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountBankAccountParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// At most 17 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// At most 9 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
     /// At most 12 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
+}
+impl Serialize for CreateBankAccountBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("iban", &self.iban)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("bank_name", &self.bank_name)?;
+        entries.optional("account_number", &self.account_number)?;
+        entries.optional("routing_number", &self.routing_number)?;
+        entries.optional("bank_code", &self.bank_code)?;
+        entries.optional("account_type", &self.account_type)?;
+        entries.optional("account_holder_type", &self.account_holder_type)?;
+        entries.optional("echeck_type", &self.echeck_type)?;
+        entries.optional("swedish_identity_number", &self.swedish_identity_number)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateBankAccountBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBankAccountBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBankAccountBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBankAccountBankAccountParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "gateway_account_id",
+                    "iban",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "email",
+                    "phone",
+                    "bank_name",
+                    "account_number",
+                    "routing_number",
+                    "bank_code",
+                    "account_type",
+                    "account_holder_type",
+                    "echeck_type",
+                    "swedish_identity_number",
+                    "billing_address",
+                ];
+                let mut gateway_account_id = None;
+                let mut iban = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut company = None;
+                let mut email = None;
+                let mut phone = None;
+                let mut bank_name = None;
+                let mut account_number = None;
+                let mut routing_number = None;
+                let mut bank_code = None;
+                let mut account_type = None;
+                let mut account_holder_type = None;
+                let mut echeck_type = None;
+                let mut swedish_identity_number = None;
+                let mut billing_address = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"iban" => crate::decode::param(&mut map, "iban", &mut iban)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"bank_name" => {
+                            crate::decode::param(&mut map, "bank_name", &mut bank_name)?
+                        }
+                        b"account_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_number",
+                                &mut account_number,
+                            )?
+                        }
+                        b"routing_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "routing_number",
+                                &mut routing_number,
+                            )?
+                        }
+                        b"bank_code" => {
+                            crate::decode::param(&mut map, "bank_code", &mut bank_code)?
+                        }
+                        b"account_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_type",
+                                &mut account_type,
+                            )?
+                        }
+                        b"account_holder_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "account_holder_type",
+                                &mut account_holder_type,
+                            )?
+                        }
+                        b"echeck_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "echeck_type",
+                                &mut echeck_type,
+                            )?
+                        }
+                        b"swedish_identity_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "swedish_identity_number",
+                                &mut swedish_identity_number,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateBankAccountBankAccountParams {
+                    gateway_account_id: gateway_account_id.flatten(),
+                    iban: iban.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    company: company.flatten(),
+                    email: email.flatten(),
+                    phone: phone.flatten(),
+                    bank_name: bank_name.flatten(),
+                    account_number: account_number.flatten(),
+                    routing_number: routing_number.flatten(),
+                    bank_code: bank_code.flatten(),
+                    account_type: account_type.flatten(),
+                    account_holder_type: account_holder_type.flatten(),
+                    echeck_type: echeck_type.flatten(),
+                    swedish_identity_number: swedish_identity_number.flatten(),
+                    billing_address: billing_address.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBankAccountBankAccountParams {
     /// Parameters with nothing set.
@@ -6352,44 +8271,193 @@ impl crate::form::FormEncode for CreateBankAccountBankAccountParams {
 }
 crate::form::form_object!(CreateBankAccountBankAccountParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardCardParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for UpdateCardCardParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("expiry_month", &self.expiry_month)?;
+        entries.optional("expiry_year", &self.expiry_year)?;
+        entries.optional("billing_addr1", &self.billing_addr1)?;
+        entries.optional("billing_addr2", &self.billing_addr2)?;
+        entries.optional("billing_city", &self.billing_city)?;
+        entries.optional("billing_zip", &self.billing_zip)?;
+        entries.optional("billing_state_code", &self.billing_state_code)?;
+        entries.optional("billing_state", &self.billing_state)?;
+        entries.optional("billing_country", &self.billing_country)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardCardParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardCardParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardCardParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardCardParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "expiry_month",
+                    "expiry_year",
+                    "billing_addr1",
+                    "billing_addr2",
+                    "billing_city",
+                    "billing_zip",
+                    "billing_state_code",
+                    "billing_state",
+                    "billing_country",
+                    "additional_information",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut expiry_month = None;
+                let mut expiry_year = None;
+                let mut billing_addr1 = None;
+                let mut billing_addr2 = None;
+                let mut billing_city = None;
+                let mut billing_zip = None;
+                let mut billing_state_code = None;
+                let mut billing_state = None;
+                let mut billing_country = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"expiry_month" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_month",
+                                &mut expiry_month,
+                            )?
+                        }
+                        b"expiry_year" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expiry_year",
+                                &mut expiry_year,
+                            )?
+                        }
+                        b"billing_addr1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr1",
+                                &mut billing_addr1,
+                            )?
+                        }
+                        b"billing_addr2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_addr2",
+                                &mut billing_addr2,
+                            )?
+                        }
+                        b"billing_city" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_city",
+                                &mut billing_city,
+                            )?
+                        }
+                        b"billing_zip" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_zip",
+                                &mut billing_zip,
+                            )?
+                        }
+                        b"billing_state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state_code",
+                                &mut billing_state_code,
+                            )?
+                        }
+                        b"billing_state" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_state",
+                                &mut billing_state,
+                            )?
+                        }
+                        b"billing_country" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_country",
+                                &mut billing_country,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateCardCardParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    expiry_month: expiry_month.flatten(),
+                    expiry_year: expiry_year.flatten(),
+                    billing_addr1: billing_addr1.flatten(),
+                    billing_addr2: billing_addr2.flatten(),
+                    billing_city: billing_city.flatten(),
+                    billing_zip: billing_zip.flatten(),
+                    billing_state_code: billing_state_code.flatten(),
+                    billing_state: billing_state.flatten(),
+                    billing_country: billing_country.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateCardCardParams {
     /// Parameters with nothing set.
@@ -6486,19 +8554,68 @@ impl crate::form::FormEncode for UpdateCardCardParams {
 }
 crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdateBankAccountBankAccountParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBankAccountBankAccountParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl Serialize for UpdateBankAccountBankAccountParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBankAccountBankAccountParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBankAccountBankAccountParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBankAccountBankAccountParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBankAccountBankAccountParams, A::Error> {
+                const EXPECTED: &[&str] = &["first_name", "last_name", "email"];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateBankAccountBankAccountParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateBankAccountBankAccountParams {
     /// Parameters with nothing set.

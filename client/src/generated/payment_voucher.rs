@@ -8,56 +8,35 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_voucher` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentVoucher {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher_type: Option<enums::PaymentVoucherType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentVoucher {
@@ -92,6 +71,34 @@ impl PaymentVoucher {
 impl ExtraFields for PaymentVoucher {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentVoucher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("id_at_gateway", &self.id_at_gateway)?;
+        entries.optional("payment_voucher_type", &self.payment_voucher_type)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("payload", &self.payload)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_text", &self.error_text)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("linked_invoices", &self.linked_invoices)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentVoucher {
@@ -264,26 +271,32 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
     }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedInvoice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedInvoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("txn_id", &self.txn_id)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedInvoice {
@@ -535,21 +548,98 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /payment_vouchers` (`payment_voucher.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_payment_source: Option<CreateVoucherPaymentSourceParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CreateInvoiceAllocationsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("voucher_payment_source", &self.voucher_payment_source)?;
+        entries.list("invoice_allocations", &self.invoice_allocations)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut customer_id = None;
+                let mut payment_source_id = None;
+                let mut voucher_payment_source = None;
+                let mut invoice_allocations = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"voucher_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "voucher_payment_source",
+                                &mut voucher_payment_source,
+                            )?
+                        }
+                        b"invoice_allocations" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_allocations",
+                                &mut invoice_allocations,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    payment_source_id: payment_source_id.flatten(),
+                    voucher_payment_source: voucher_payment_source.flatten(),
+                    invoice_allocations: invoice_allocations.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -578,12 +668,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /payment_vouchers` (`payment_voucher.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -598,6 +687,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_voucher", &self.payment_voucher)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -697,12 +794,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -717,6 +813,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_voucher", &self.payment_voucher)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -887,23 +991,69 @@ impl PaymentVouchersForInvoiceRequest {
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentVouchersForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
+}
+impl Serialize for PaymentVouchersForInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("status", &self.status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentVouchersForInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentVouchersForInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentVouchersForInvoiceParams, A::Error> {
+                const EXPECTED: &[&str] = &["limit", "offset", "status"];
+                let mut limit = None;
+                let mut offset = None;
+                let mut status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PaymentVouchersForInvoiceParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    status: status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentVouchersForInvoiceParams {
     /// Parameters with nothing set.
@@ -928,12 +1078,11 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentVouchersForInvoiceEntry {
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentVouchersForInvoiceEntry {
@@ -948,6 +1097,14 @@ impl PaymentVouchersForInvoiceEntry {
 impl ExtraFields for PaymentVouchersForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentVouchersForInvoiceEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_voucher", &self.payment_voucher)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
@@ -1118,23 +1275,69 @@ impl PaymentVouchersForCustomerRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentVouchersForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
+}
+impl Serialize for PaymentVouchersForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("status", &self.status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentVouchersForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentVouchersForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentVouchersForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentVouchersForCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["limit", "offset", "status"];
+                let mut limit = None;
+                let mut offset = None;
+                let mut status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PaymentVouchersForCustomerParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    status: status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentVouchersForCustomerParams {
     /// Parameters with nothing set.
@@ -1159,12 +1362,11 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentVouchersForCustomerEntry {
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentVouchersForCustomerEntry {
@@ -1179,6 +1381,14 @@ impl PaymentVouchersForCustomerEntry {
 impl ExtraFields for PaymentVouchersForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentVouchersForCustomerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("payment_voucher", &self.payment_voucher)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
@@ -1229,11 +1439,53 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
     }
 }
 /// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
     pub voucher_type: enums::VoucherType,
+}
+impl Serialize for CreateVoucherPaymentSourceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("voucher_type", &self.voucher_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateVoucherPaymentSourceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateVoucherPaymentSourceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVoucherPaymentSourceParams, A::Error> {
+                const EXPECTED: &[&str] = &["voucher_type"];
+                let mut voucher_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"voucher_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "voucher_type",
+                                &mut voucher_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateVoucherPaymentSourceParams {
+                    voucher_type: crate::decode::required(voucher_type, "voucher_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
@@ -1248,12 +1500,54 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
 }
 crate::form::form_object!(CreateVoucherPaymentSourceParams);
 /// Fields of the `CreateInvoiceAllocationsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceAllocationsParams {
     /// At most 50 characters.
     pub invoice_id: String,
+}
+impl Serialize for CreateInvoiceAllocationsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoice_id", &self.invoice_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceAllocationsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceAllocationsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceAllocationsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceAllocationsParams, A::Error> {
+                const EXPECTED: &[&str] = &["invoice_id"];
+                let mut invoice_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"invoice_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_id",
+                                &mut invoice_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceAllocationsParams {
+                    invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceAllocationsParams {
     /// Parameters with the required fields set and nothing else.

@@ -9,21 +9,16 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `personalized_offer` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalizedOffer {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Box<Content>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<PersonalizedOfferOption>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PersonalizedOffer {
@@ -42,6 +37,18 @@ impl PersonalizedOffer {
 impl ExtraFields for PersonalizedOffer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PersonalizedOffer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("offer_id", &self.offer_id)?;
+        entries.optional("content", &self.content)?;
+        entries.optional("options", &self.options)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PersonalizedOffer {
@@ -108,23 +115,29 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
     }
 }
 /// The `Content` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Content {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Content {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("title", &self.title)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Content {
@@ -183,29 +196,35 @@ impl<'de> Deserialize<'de> for Content {
     }
 }
 /// The `PersonalizedOfferOption` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonalizedOfferOption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_type: Option<OptionProcessingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_layout: Option<enums::Layout>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PersonalizedOfferOption {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PersonalizedOfferOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("label", &self.label)?;
+        entries.optional("processing_type", &self.processing_type)?;
+        entries.optional("processing_layout", &self.processing_layout)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PersonalizedOfferOption {
@@ -469,36 +488,138 @@ impl PersonalizedOffersRequest {
     }
 }
 /// Parameters of `POST /personalized_offers` (`personalized_offer.personalized_offers`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalizedOffersParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 50 characters.
     pub customer_id: String,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_context: Option<PersonalizedOffersRequestContextParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PersonalizedOffersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.list("roles", &self.roles)?;
+        entries.optional("external_user_id", &self.external_user_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("custom", &self.custom)?;
+        entries.optional("request_context", &self.request_context)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PersonalizedOffersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PersonalizedOffersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PersonalizedOffersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersonalizedOffersParams, A::Error> {
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut roles = None;
+                let mut external_user_id = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut custom = None;
+                let mut request_context = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"roles" => crate::decode::param(&mut map, "roles", &mut roles)?,
+                        b"external_user_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "external_user_id",
+                                &mut external_user_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"custom" => {
+                            crate::decode::param(&mut map, "custom", &mut custom)?
+                        }
+                        b"request_context" => {
+                            crate::decode::param(
+                                &mut map,
+                                "request_context",
+                                &mut request_context,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PersonalizedOffersParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    roles: roles.unwrap_or_default(),
+                    external_user_id: external_user_id.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    custom: custom.flatten(),
+                    request_context: request_context.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PersonalizedOffersParams {
     /// Parameters with the required fields set and nothing else.
@@ -540,16 +661,14 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
     }
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalizedOffersResponse {
     pub personalized_offers: Vec<PersonalizedOffer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Box<brand::Brand>>,
     /// Unix seconds.
     pub expires_at: Timestamp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PersonalizedOffersResponse {
@@ -569,6 +688,16 @@ impl PersonalizedOffersResponse {
 impl ExtraFields for PersonalizedOffersResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PersonalizedOffersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("personalized_offers", &self.personalized_offers)?;
+        entries.optional("brand", &self.brand)?;
+        entries.field("expires_at", &self.expires_at)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
@@ -632,25 +761,94 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
     }
 }
 /// Fields of the `PersonalizedOffersRequestContextParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonalizedOffersRequestContextParams {
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// At most 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer_url: Option<String>,
+}
+impl Serialize for PersonalizedOffersRequestContextParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("user_agent", &self.user_agent)?;
+        entries.optional("locale", &self.locale)?;
+        entries.optional("timezone", &self.timezone)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("referrer_url", &self.referrer_url)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PersonalizedOffersRequestContextParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PersonalizedOffersRequestContextParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PersonalizedOffersRequestContextParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersonalizedOffersRequestContextParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "user_agent",
+                    "locale",
+                    "timezone",
+                    "url",
+                    "referrer_url",
+                ];
+                let mut user_agent = None;
+                let mut locale = None;
+                let mut timezone = None;
+                let mut url = None;
+                let mut referrer_url = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"user_agent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "user_agent",
+                                &mut user_agent,
+                            )?
+                        }
+                        b"locale" => {
+                            crate::decode::param(&mut map, "locale", &mut locale)?
+                        }
+                        b"timezone" => {
+                            crate::decode::param(&mut map, "timezone", &mut timezone)?
+                        }
+                        b"url" => crate::decode::param(&mut map, "url", &mut url)?,
+                        b"referrer_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "referrer_url",
+                                &mut referrer_url,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(PersonalizedOffersRequestContextParams {
+                    user_agent: user_agent.flatten(),
+                    locale: locale.flatten(),
+                    timezone: timezone.flatten(),
+                    url: url.flatten(),
+                    referrer_url: referrer_url.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PersonalizedOffersRequestContextParams {
     /// Parameters with nothing set.

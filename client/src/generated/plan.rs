@@ -10,128 +10,71 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `plan` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Plan {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<TrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<TrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<AddonApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giftable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_addons: Option<Vec<ApplicableAddon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_addons: Option<Vec<AttachedAddon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_based_addons: Option<Vec<EventBasedAddon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Plan {
@@ -202,6 +145,79 @@ impl Plan {
 impl ExtraFields for Plan {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Plan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("charge_model", &self.charge_model)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("setup_cost", &self.setup_cost)?;
+        entries.optional("downgrade_penalty", &self.downgrade_penalty)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("archived_at", &self.archived_at)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_in_hosted_pages", &self.enabled_in_hosted_pages)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("addon_applicability", &self.addon_applicability)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("giftable", &self.giftable)?;
+        entries.optional("claim_url", &self.claim_url)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("channel", &self.channel)?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.optional("tiers", &self.tiers)?;
+        entries.optional("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.optional("applicable_addons", &self.applicable_addons)?;
+        entries.optional("attached_addons", &self.attached_addons)?;
+        entries.optional("event_based_addons", &self.event_based_addons)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Plan {
@@ -665,35 +681,41 @@ impl<'de> Deserialize<'de> for Plan {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tier {
@@ -806,25 +828,31 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for TaxProvidersField {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TaxProvidersField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TaxProvidersField {
@@ -892,21 +920,27 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `ApplicableAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicableAddon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ApplicableAddon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ApplicableAddon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ApplicableAddon {
@@ -961,30 +995,35 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
     }
 }
 /// The `AttachedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedAddon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttachedAddonType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for AttachedAddon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AttachedAddon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AttachedAddon {
@@ -1065,29 +1104,35 @@ impl<'de> Deserialize<'de> for AttachedAddon {
     }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventBasedAddon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for EventBasedAddon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EventBasedAddon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EventBasedAddon {
@@ -2028,7 +2073,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /plans` (`plan.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
@@ -2036,127 +2081,585 @@ pub struct CreateParams {
     /// At most 100 characters.
     pub name: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<CreateTrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<CreateTrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<CreateAddonApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giftable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_addons: Vec<CreateApplicableAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateEventBasedAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached_addons: Vec<CreateAttachedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.field("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("setup_cost", &self.setup_cost)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("charge_model", &self.charge_model)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("addon_applicability", &self.addon_applicability)?;
+        entries.optional("downgrade_penalty", &self.downgrade_penalty)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_in_hosted_pages", &self.enabled_in_hosted_pages)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.optional("giftable", &self.giftable)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("claim_url", &self.claim_url)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.list("applicable_addons", &self.applicable_addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.list("attached_addons", &self.attached_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut description = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut trial_end_action = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut setup_cost = None;
+                let mut price = None;
+                let mut price_in_decimal = None;
+                let mut currency_code = None;
+                let mut billing_cycles = None;
+                let mut pricing_model = None;
+                let mut charge_model = None;
+                let mut free_quantity = None;
+                let mut free_quantity_in_decimal = None;
+                let mut addon_applicability = None;
+                let mut downgrade_penalty = None;
+                let mut redirect_url = None;
+                let mut enabled_in_hosted_pages = None;
+                let mut enabled_in_portal = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                let mut is_shippable = None;
+                let mut shipping_frequency_period = None;
+                let mut shipping_frequency_period_unit = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut giftable = None;
+                let mut status = None;
+                let mut claim_url = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut applicable_addons = None;
+                let mut event_based_addons = None;
+                let mut attached_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"setup_cost" => {
+                            crate::decode::param(
+                                &mut map,
+                                "setup_cost",
+                                &mut setup_cost,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"charge_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_model",
+                                &mut charge_model,
+                            )?
+                        }
+                        b"free_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity",
+                                &mut free_quantity,
+                            )?
+                        }
+                        b"free_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                                &mut free_quantity_in_decimal,
+                            )?
+                        }
+                        b"addon_applicability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_applicability",
+                                &mut addon_applicability,
+                            )?
+                        }
+                        b"downgrade_penalty" => {
+                            crate::decode::param(
+                                &mut map,
+                                "downgrade_penalty",
+                                &mut downgrade_penalty,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"enabled_in_hosted_pages" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_hosted_pages",
+                                &mut enabled_in_hosted_pages,
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"tax_code" => {
+                            crate::decode::param(&mut map, "tax_code", &mut tax_code)?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"shipping_frequency_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period",
+                                &mut shipping_frequency_period,
+                            )?
+                        }
+                        b"shipping_frequency_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period_unit",
+                                &mut shipping_frequency_period_unit,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"giftable" => {
+                            crate::decode::param(&mut map, "giftable", &mut giftable)?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"claim_url" => {
+                            crate::decode::param(&mut map, "claim_url", &mut claim_url)?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        b"applicable_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "applicable_addons",
+                                &mut applicable_addons,
+                            )?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        b"attached_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "attached_addons",
+                                &mut attached_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    invoice_name: invoice_name.flatten(),
+                    description: description.flatten(),
+                    trial_period: trial_period.flatten(),
+                    trial_period_unit: trial_period_unit.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    setup_cost: setup_cost.flatten(),
+                    price: price.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    currency_code: currency_code.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    charge_model: charge_model.flatten(),
+                    free_quantity: free_quantity.flatten(),
+                    free_quantity_in_decimal: free_quantity_in_decimal.flatten(),
+                    addon_applicability: addon_applicability.flatten(),
+                    downgrade_penalty: downgrade_penalty.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    enabled_in_hosted_pages: enabled_in_hosted_pages.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    tax_code: tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    shipping_frequency_period: shipping_frequency_period.flatten(),
+                    shipping_frequency_period_unit: shipping_frequency_period_unit
+                        .flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    giftable: giftable.flatten(),
+                    status: status.flatten(),
+                    claim_url: claim_url.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    applicable_addons: applicable_addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    attached_addons: attached_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -2284,12 +2787,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /plans` (`plan.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -2304,6 +2806,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -2642,127 +3152,565 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /plans/{plan_id}` (`plan.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<UpdateTrialEndAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<UpdateAddonApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_addons: Vec<UpdateApplicableAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached_addons: Vec<UpdateAttachedAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("trial_period", &self.trial_period)?;
+        entries.optional("trial_period_unit", &self.trial_period_unit)?;
+        entries.optional("trial_end_action", &self.trial_end_action)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("setup_cost", &self.setup_cost)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("charge_model", &self.charge_model)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("addon_applicability", &self.addon_applicability)?;
+        entries.optional("downgrade_penalty", &self.downgrade_penalty)?;
+        entries.optional("redirect_url", &self.redirect_url)?;
+        entries.optional("enabled_in_hosted_pages", &self.enabled_in_hosted_pages)?;
+        entries.optional("enabled_in_portal", &self.enabled_in_portal)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("tax_code", &self.tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("sku", &self.sku)?;
+        entries.optional("accounting_code", &self.accounting_code)?;
+        entries.optional("accounting_category1", &self.accounting_category1)?;
+        entries.optional("accounting_category2", &self.accounting_category2)?;
+        entries.optional("accounting_category3", &self.accounting_category3)?;
+        entries.optional("accounting_category4", &self.accounting_category4)?;
+        entries.optional("is_shippable", &self.is_shippable)?;
+        entries.optional("shipping_frequency_period", &self.shipping_frequency_period)?;
+        entries
+            .optional(
+                "shipping_frequency_period_unit",
+                &self.shipping_frequency_period_unit,
+            )?;
+        entries.optional("invoice_notes", &self.invoice_notes)?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries
+            .optional(
+                "show_description_in_invoices",
+                &self.show_description_in_invoices,
+            )?;
+        entries
+            .optional("show_description_in_quotes", &self.show_description_in_quotes)?;
+        entries.list("tiers", &self.tiers)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.list("applicable_addons", &self.applicable_addons)?;
+        entries.list("attached_addons", &self.attached_addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut invoice_name = None;
+                let mut description = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut trial_end_action = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut setup_cost = None;
+                let mut price = None;
+                let mut price_in_decimal = None;
+                let mut currency_code = None;
+                let mut billing_cycles = None;
+                let mut pricing_model = None;
+                let mut charge_model = None;
+                let mut free_quantity = None;
+                let mut free_quantity_in_decimal = None;
+                let mut addon_applicability = None;
+                let mut downgrade_penalty = None;
+                let mut redirect_url = None;
+                let mut enabled_in_hosted_pages = None;
+                let mut enabled_in_portal = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut sku = None;
+                let mut accounting_code = None;
+                let mut accounting_category1 = None;
+                let mut accounting_category2 = None;
+                let mut accounting_category3 = None;
+                let mut accounting_category4 = None;
+                let mut is_shippable = None;
+                let mut shipping_frequency_period = None;
+                let mut shipping_frequency_period_unit = None;
+                let mut invoice_notes = None;
+                let mut meta_data = None;
+                let mut show_description_in_invoices = None;
+                let mut show_description_in_quotes = None;
+                let mut tiers = None;
+                let mut tax_providers_fields = None;
+                let mut applicable_addons = None;
+                let mut attached_addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"invoice_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_name",
+                                &mut invoice_name,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                            )?
+                        }
+                        b"trial_end_action" => {
+                            crate::decode::param(
+                                &mut map,
+                                "trial_end_action",
+                                &mut trial_end_action,
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"setup_cost" => {
+                            crate::decode::param(
+                                &mut map,
+                                "setup_cost",
+                                &mut setup_cost,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                            )?
+                        }
+                        b"charge_model" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_model",
+                                &mut charge_model,
+                            )?
+                        }
+                        b"free_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity",
+                                &mut free_quantity,
+                            )?
+                        }
+                        b"free_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                                &mut free_quantity_in_decimal,
+                            )?
+                        }
+                        b"addon_applicability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "addon_applicability",
+                                &mut addon_applicability,
+                            )?
+                        }
+                        b"downgrade_penalty" => {
+                            crate::decode::param(
+                                &mut map,
+                                "downgrade_penalty",
+                                &mut downgrade_penalty,
+                            )?
+                        }
+                        b"redirect_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "redirect_url",
+                                &mut redirect_url,
+                            )?
+                        }
+                        b"enabled_in_hosted_pages" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_hosted_pages",
+                                &mut enabled_in_hosted_pages,
+                            )?
+                        }
+                        b"enabled_in_portal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_in_portal",
+                                &mut enabled_in_portal,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"tax_code" => {
+                            crate::decode::param(&mut map, "tax_code", &mut tax_code)?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"sku" => crate::decode::param(&mut map, "sku", &mut sku)?,
+                        b"accounting_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_code",
+                                &mut accounting_code,
+                            )?
+                        }
+                        b"accounting_category1" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category1",
+                                &mut accounting_category1,
+                            )?
+                        }
+                        b"accounting_category2" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category2",
+                                &mut accounting_category2,
+                            )?
+                        }
+                        b"accounting_category3" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category3",
+                                &mut accounting_category3,
+                            )?
+                        }
+                        b"accounting_category4" => {
+                            crate::decode::param(
+                                &mut map,
+                                "accounting_category4",
+                                &mut accounting_category4,
+                            )?
+                        }
+                        b"is_shippable" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_shippable",
+                                &mut is_shippable,
+                            )?
+                        }
+                        b"shipping_frequency_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period",
+                                &mut shipping_frequency_period,
+                            )?
+                        }
+                        b"shipping_frequency_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_frequency_period_unit",
+                                &mut shipping_frequency_period_unit,
+                            )?
+                        }
+                        b"invoice_notes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_notes",
+                                &mut invoice_notes,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        b"show_description_in_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_invoices",
+                                &mut show_description_in_invoices,
+                            )?
+                        }
+                        b"show_description_in_quotes" => {
+                            crate::decode::param(
+                                &mut map,
+                                "show_description_in_quotes",
+                                &mut show_description_in_quotes,
+                            )?
+                        }
+                        b"tiers" => crate::decode::param(&mut map, "tiers", &mut tiers)?,
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        b"applicable_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "applicable_addons",
+                                &mut applicable_addons,
+                            )?
+                        }
+                        b"attached_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "attached_addons",
+                                &mut attached_addons,
+                            )?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    invoice_name: invoice_name.flatten(),
+                    description: description.flatten(),
+                    trial_period: trial_period.flatten(),
+                    trial_period_unit: trial_period_unit.flatten(),
+                    trial_end_action: trial_end_action.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    setup_cost: setup_cost.flatten(),
+                    price: price.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    currency_code: currency_code.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    pricing_model: pricing_model.flatten(),
+                    charge_model: charge_model.flatten(),
+                    free_quantity: free_quantity.flatten(),
+                    free_quantity_in_decimal: free_quantity_in_decimal.flatten(),
+                    addon_applicability: addon_applicability.flatten(),
+                    downgrade_penalty: downgrade_penalty.flatten(),
+                    redirect_url: redirect_url.flatten(),
+                    enabled_in_hosted_pages: enabled_in_hosted_pages.flatten(),
+                    enabled_in_portal: enabled_in_portal.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    tax_code: tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    sku: sku.flatten(),
+                    accounting_code: accounting_code.flatten(),
+                    accounting_category1: accounting_category1.flatten(),
+                    accounting_category2: accounting_category2.flatten(),
+                    accounting_category3: accounting_category3.flatten(),
+                    accounting_category4: accounting_category4.flatten(),
+                    is_shippable: is_shippable.flatten(),
+                    shipping_frequency_period: shipping_frequency_period.flatten(),
+                    shipping_frequency_period_unit: shipping_frequency_period_unit
+                        .flatten(),
+                    invoice_notes: invoice_notes.flatten(),
+                    meta_data: meta_data.flatten(),
+                    show_description_in_invoices: show_description_in_invoices.flatten(),
+                    show_description_in_quotes: show_description_in_quotes.flatten(),
+                    tiers: tiers.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    applicable_addons: applicable_addons.unwrap_or_default(),
+                    attached_addons: attached_addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2882,12 +3830,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /plans/{plan_id}` (`plan.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -2902,6 +3849,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -3203,125 +4158,272 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /plans` (`plan.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub name: Vec<StringFilter>,
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub price: Vec<NumberFilter>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period: Vec<NumberFilter>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
     /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub addon_applicability: Vec<EnumFilter<AddonApplicability>>,
     /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub giftable: Vec<BooleanFilter>,
     /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub charge_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub currency_code: Vec<StringFilter>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("name", &self.name)?;
+        entries.conditions("price", &self.price)?;
+        entries.conditions("period", &self.period)?;
+        entries.conditions("period_unit", &self.period_unit)?;
+        entries.conditions("trial_period", &self.trial_period)?;
+        entries.conditions("trial_period_unit", &self.trial_period_unit)?;
+        entries.conditions("addon_applicability", &self.addon_applicability)?;
+        entries.conditions("giftable", &self.giftable)?;
+        entries.conditions("charge_model", &self.charge_model)?;
+        entries.conditions("pricing_model", &self.pricing_model)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.conditions("currency_code", &self.currency_code)?;
+        entries.conditions("channel", &self.channel)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut name = None;
+                let mut price = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut trial_period = None;
+                let mut trial_period_unit = None;
+                let mut addon_applicability = None;
+                let mut giftable = None;
+                let mut charge_model = None;
+                let mut pricing_model = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut currency_code = None;
+                let mut channel = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"name" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "name",
+                                &mut name,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"price" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "price",
+                                &mut price,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period",
+                                &mut period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period",
+                                &mut trial_period,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"trial_period_unit" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "trial_period_unit",
+                                &mut trial_period_unit,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"addon_applicability" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "addon_applicability",
+                                &mut addon_applicability,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"giftable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "giftable",
+                                &mut giftable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"charge_model" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "charge_model",
+                                &mut charge_model,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"pricing_model" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "pricing_model",
+                                &mut pricing_model,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"channel" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "channel",
+                                &mut channel,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    price: price.unwrap_or_default(),
+                    period: period.unwrap_or_default(),
+                    period_unit: period_unit.unwrap_or_default(),
+                    trial_period: trial_period.unwrap_or_default(),
+                    trial_period_unit: trial_period_unit.unwrap_or_default(),
+                    addon_applicability: addon_applicability.unwrap_or_default(),
+                    giftable: giftable.unwrap_or_default(),
+                    charge_model: charge_model.unwrap_or_default(),
+                    pricing_model: pricing_model.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    currency_code: currency_code.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -3378,12 +4480,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /plans` (`plan.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -3398,6 +4499,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -3489,12 +4598,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /plans/{plan_id}` (`plan.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -3509,6 +4617,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -3604,12 +4720,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /plans/{plan_id}/delete` (`plan.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -3624,6 +4739,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -3742,7 +4865,7 @@ impl CopyRequest {
     }
 }
 /// Parameters of `POST /plans/copy` (`plan.copy`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyParams {
     /// At most 50 characters.
@@ -3750,13 +4873,84 @@ pub struct CopyParams {
     /// At most 100 characters.
     pub id_at_from_site: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CopyParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("from_site", &self.from_site)?;
+        entries.field("id_at_from_site", &self.id_at_from_site)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("for_site_merging", &self.for_site_merging)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CopyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyParams, A::Error> {
+                let mut from_site = None;
+                let mut id_at_from_site = None;
+                let mut id = None;
+                let mut for_site_merging = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"from_site" => {
+                            crate::decode::param(&mut map, "from_site", &mut from_site)?
+                        }
+                        b"id_at_from_site" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_from_site",
+                                &mut id_at_from_site,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"for_site_merging" => {
+                            crate::decode::param(
+                                &mut map,
+                                "for_site_merging",
+                                &mut for_site_merging,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CopyParams {
+                    from_site: crate::decode::required(from_site, "from_site")?,
+                    id_at_from_site: crate::decode::required(
+                        id_at_from_site,
+                        "id_at_from_site",
+                    )?,
+                    id: id.flatten(),
+                    for_site_merging: for_site_merging.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
@@ -3788,12 +4982,11 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /plans/copy` (`plan.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CopyResponse {
@@ -3808,6 +5001,14 @@ impl CopyResponse {
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CopyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CopyResponse {
@@ -3905,12 +5106,11 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /plans/{plan_id}/unarchive` (`plan.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UnarchiveResponse {
@@ -3925,6 +5125,14 @@ impl UnarchiveResponse {
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UnarchiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("plan", &self.plan)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UnarchiveResponse {
@@ -3968,25 +5176,112 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
     }
 }
 /// Fields of the `CreateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for CreateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTiersParams {
     /// Parameters with nothing set.
@@ -4040,8 +5335,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 }
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -4050,6 +5344,68 @@ pub struct CreateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
@@ -4074,13 +5430,48 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateApplicableAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApplicableAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for CreateApplicableAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateApplicableAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateApplicableAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateApplicableAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateApplicableAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateApplicableAddonsParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateApplicableAddonsParams {
     /// Parameters with nothing set.
@@ -4100,22 +5491,91 @@ impl crate::form::FormEncode for CreateApplicableAddonsParams {
 }
 crate::form::form_object!(CreateApplicableAddonsParams);
 /// Fields of the `CreateEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
+}
+impl Serialize for CreateEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "on_event",
+                    "charge_once",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -4162,23 +5622,89 @@ impl crate::form::FormEncode for CreateEventBasedAddonsParams {
 }
 crate::form::form_object!(CreateEventBasedAddonsParams);
 /// Fields of the `CreateAttachedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAttachedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateAttachedAddonsType>,
+}
+impl Serialize for CreateAttachedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("type", &self.r#type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAttachedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAttachedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAttachedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAttachedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "billing_cycles",
+                    "type",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateAttachedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    r#type: r#type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAttachedAddonsParams {
     /// Parameters with nothing set.
@@ -4225,25 +5751,112 @@ impl crate::form::FormEncode for CreateAttachedAddonsParams {
 }
 crate::form::form_object!(CreateAttachedAddonsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for UpdateTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTiersParams {
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTiersParams {
     /// Parameters with nothing set.
@@ -4297,8 +5910,7 @@ impl crate::form::FormEncode for UpdateTiersParams {
 }
 crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// At most 50 characters.
@@ -4307,6 +5919,68 @@ pub struct UpdateTaxProvidersFieldsParams {
     pub field_id: String,
     /// At most 50 characters.
     pub field_value: String,
+}
+impl Serialize for UpdateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("provider_name", &self.provider_name)?;
+        entries.field("field_id", &self.field_id)?;
+        entries.field("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateTaxProvidersFieldsParams {
+                    provider_name: crate::decode::required(
+                        provider_name,
+                        "provider_name",
+                    )?,
+                    field_id: crate::decode::required(field_id, "field_id")?,
+                    field_value: crate::decode::required(field_value, "field_value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
@@ -4331,13 +6005,48 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdateApplicableAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateApplicableAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for UpdateApplicableAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateApplicableAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateApplicableAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateApplicableAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateApplicableAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateApplicableAddonsParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateApplicableAddonsParams {
     /// Parameters with nothing set.
@@ -4357,23 +6066,89 @@ impl crate::form::FormEncode for UpdateApplicableAddonsParams {
 }
 crate::form::form_object!(UpdateApplicableAddonsParams);
 /// Fields of the `UpdateAttachedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAttachedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateAttachedAddonsType>,
+}
+impl Serialize for UpdateAttachedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("type", &self.r#type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateAttachedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateAttachedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateAttachedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAttachedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "billing_cycles",
+                    "type",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateAttachedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    r#type: r#type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateAttachedAddonsParams {
     /// Parameters with nothing set.
@@ -4420,22 +6195,91 @@ impl crate::form::FormEncode for UpdateAttachedAddonsParams {
 }
 crate::form::form_object!(UpdateAttachedAddonsParams);
 /// Fields of the `UpdateEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
+}
+impl Serialize for UpdateEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "on_event",
+                    "charge_once",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateEventBasedAddonsParams {
     /// Parameters with nothing set.

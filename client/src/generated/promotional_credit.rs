@@ -11,41 +11,26 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `promotional_credit` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionalCredit {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_balance: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_by: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PromotionalCredit {
@@ -73,6 +58,27 @@ impl PromotionalCredit {
 impl ExtraFields for PromotionalCredit {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PromotionalCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.optional("closing_balance", &self.closing_balance)?;
+        entries.optional("done_by", &self.done_by)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PromotionalCredit {
@@ -392,29 +398,126 @@ impl AddRequest {
     }
 }
 /// Parameters of `POST /promotional_credits/add` (`promotional_credit.add`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for AddParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for AddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddParams, A::Error> {
+                let mut customer_id = None;
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(AddParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddParams {
     /// Parameters with the required fields set and nothing else.
@@ -449,13 +552,12 @@ impl crate::form::FormEncode for AddParams {
     }
 }
 /// What `POST /promotional_credits/add` (`promotional_credit.add`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddResponse {
     pub customer: customer::Customer,
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddResponse {
@@ -474,6 +576,15 @@ impl AddResponse {
 impl ExtraFields for AddResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for AddResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("promotional_credit", &self.promotional_credit)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for AddResponse {
@@ -618,29 +729,126 @@ impl DeductRequest {
     }
 }
 /// Parameters of `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeductParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeductParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeductParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeductParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeductParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeductParams, A::Error> {
+                let mut customer_id = None;
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeductParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeductParams {
     /// Parameters with the required fields set and nothing else.
@@ -675,13 +883,12 @@ impl crate::form::FormEncode for DeductParams {
     }
 }
 /// What `POST /promotional_credits/deduct` (`promotional_credit.deduct`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeductResponse {
     pub customer: customer::Customer,
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeductResponse {
@@ -700,6 +907,15 @@ impl DeductResponse {
 impl ExtraFields for DeductResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("promotional_credit", &self.promotional_credit)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeductResponse {
@@ -844,29 +1060,126 @@ impl SetRequest {
     }
 }
 /// Parameters of `POST /promotional_credits/set` (`promotional_credit.set`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetParams {
     /// At most 50 characters.
     pub customer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 250 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SetParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("description", &self.description)?;
+        entries.optional("credit_type", &self.credit_type)?;
+        entries.optional("reference", &self.reference)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SetParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetParams, A::Error> {
+                let mut customer_id = None;
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut currency_code = None;
+                let mut description = None;
+                let mut credit_type = None;
+                let mut reference = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"credit_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "credit_type",
+                                &mut credit_type,
+                            )?
+                        }
+                        b"reference" => {
+                            crate::decode::param(&mut map, "reference", &mut reference)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SetParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    currency_code: currency_code.flatten(),
+                    description: crate::decode::required(description, "description")?,
+                    credit_type: credit_type.flatten(),
+                    reference: reference.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SetParams {
     /// Parameters with the required fields set and nothing else.
@@ -901,13 +1214,12 @@ impl crate::form::FormEncode for SetParams {
     }
 }
 /// What `POST /promotional_credits/set` (`promotional_credit.set`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetResponse {
     pub customer: customer::Customer,
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SetResponse {
@@ -926,6 +1238,15 @@ impl SetResponse {
 impl ExtraFields for SetResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer", &self.customer)?;
+        entries.field("promotional_credit", &self.promotional_credit)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SetResponse {
@@ -1129,46 +1450,118 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /promotional_credits` (`promotional_credit.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("created_at", &self.created_at)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut created_at = None;
+                let mut r#type = None;
+                let mut customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"created_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "created_at",
+                                &mut created_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1201,12 +1594,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /promotional_credits` (`promotional_credit.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -1221,6 +1613,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("promotional_credit", &self.promotional_credit)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -1320,12 +1720,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -1340,6 +1739,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("promotional_credit", &self.promotional_credit)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {

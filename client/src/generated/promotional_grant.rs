@@ -10,31 +10,37 @@ use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `promotional_grant` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PromotionalGrant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for PromotionalGrant {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PromotionalGrant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("unit_id", &self.unit_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PromotionalGrant {
@@ -219,7 +225,7 @@ impl PromotionalGrantsRequest {
     }
 }
 /// Parameters of `POST /promotional_grants` (`promotional_grant.promotional_grants`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionalGrantsParams {
     /// At most 50 characters.
@@ -231,11 +237,91 @@ pub struct PromotionalGrantsParams {
     /// Unix seconds.
     pub expires_at: Timestamp,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PromotionalGrantsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("unit_id", &self.unit_id)?;
+        entries.field("amount", &self.amount)?;
+        entries.field("expires_at", &self.expires_at)?;
+        entries.optional("metadata", &self.metadata)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PromotionalGrantsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PromotionalGrantsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PromotionalGrantsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PromotionalGrantsParams, A::Error> {
+                let mut subscription_id = None;
+                let mut unit_id = None;
+                let mut amount = None;
+                let mut expires_at = None;
+                let mut metadata = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"unit_id" => {
+                            crate::decode::param(&mut map, "unit_id", &mut unit_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"metadata" => {
+                            crate::decode::param(&mut map, "metadata", &mut metadata)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PromotionalGrantsParams {
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    unit_id: crate::decode::required(unit_id, "unit_id")?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    expires_at: crate::decode::required(expires_at, "expires_at")?,
+                    metadata: metadata.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PromotionalGrantsParams {
     /// Parameters with the required fields set and nothing else.
@@ -274,13 +360,12 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
     }
 }
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionalGrantsResponse {
     pub ledger_operations: Vec<ledger_operation::LedgerOperation>,
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PromotionalGrantsResponse {
@@ -299,6 +384,15 @@ impl PromotionalGrantsResponse {
 impl ExtraFields for PromotionalGrantsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PromotionalGrantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("ledger_operations", &self.ledger_operations)?;
+        entries.field("grant_blocks", &self.grant_blocks)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PromotionalGrantsResponse {

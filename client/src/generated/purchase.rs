@@ -9,33 +9,39 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `purchase` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Purchase {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Purchase {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Purchase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("subscription_ids", &self.subscription_ids)?;
+        entries.optional("invoice_ids", &self.invoice_ids)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Purchase {
@@ -590,39 +596,198 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /purchases` (`purchase.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_info: Option<CreateInvoiceInfoParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<CreatePaymentScheduleParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateStatementDescriptorParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purchase_items: Vec<CreatePurchaseItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipping_addresses: Vec<CreateShippingAddressesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_info: Vec<CreateSubscriptionInfoParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<CreateContractTermsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries
+            .optional(
+                "replace_primary_payment_source",
+                &self.replace_primary_payment_source,
+            )?;
+        entries.optional("invoice_info", &self.invoice_info)?;
+        entries.optional("payment_schedule", &self.payment_schedule)?;
+        entries.optional("statement_descriptor", &self.statement_descriptor)?;
+        entries.optional("payment_intent", &self.payment_intent)?;
+        entries.list("purchase_items", &self.purchase_items)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("shipping_addresses", &self.shipping_addresses)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("subscription_info", &self.subscription_info)?;
+        entries.list("contract_terms", &self.contract_terms)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut customer_id = None;
+                let mut payment_source_id = None;
+                let mut replace_primary_payment_source = None;
+                let mut invoice_info = None;
+                let mut payment_schedule = None;
+                let mut statement_descriptor = None;
+                let mut payment_intent = None;
+                let mut purchase_items = None;
+                let mut item_tiers = None;
+                let mut shipping_addresses = None;
+                let mut discounts = None;
+                let mut subscription_info = None;
+                let mut contract_terms = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"replace_primary_payment_source" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_primary_payment_source",
+                                &mut replace_primary_payment_source,
+                            )?
+                        }
+                        b"invoice_info" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_info",
+                                &mut invoice_info,
+                            )?
+                        }
+                        b"payment_schedule" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_schedule",
+                                &mut payment_schedule,
+                            )?
+                        }
+                        b"statement_descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "statement_descriptor",
+                                &mut statement_descriptor,
+                            )?
+                        }
+                        b"payment_intent" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_intent",
+                                &mut payment_intent,
+                            )?
+                        }
+                        b"purchase_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "purchase_items",
+                                &mut purchase_items,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"shipping_addresses" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_addresses",
+                                &mut shipping_addresses,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"subscription_info" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_info",
+                                &mut subscription_info,
+                            )?
+                        }
+                        b"contract_terms" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_terms",
+                                &mut contract_terms,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    payment_source_id: payment_source_id.flatten(),
+                    replace_primary_payment_source: replace_primary_payment_source
+                        .flatten(),
+                    invoice_info: invoice_info.flatten(),
+                    payment_schedule: payment_schedule.flatten(),
+                    statement_descriptor: statement_descriptor.flatten(),
+                    payment_intent: payment_intent.flatten(),
+                    purchase_items: purchase_items.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    shipping_addresses: shipping_addresses.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    subscription_info: subscription_info.unwrap_or_default(),
+                    contract_terms: contract_terms.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -672,12 +837,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /purchases` (`purchase.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub purchase: Purchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -692,6 +856,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("purchase", &self.purchase)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -846,34 +1018,156 @@ impl EstimateRequest {
     }
 }
 /// Parameters of `POST /purchases/estimate` (`purchase.estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EstimateCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EstimateBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purchase_items: Vec<EstimatePurchaseItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EstimateItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipping_addresses: Vec<EstimateShippingAddressesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EstimateDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_info: Vec<EstimateSubscriptionInfoParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<EstimateContractTermsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("client_profile_id", &self.client_profile_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("purchase_items", &self.purchase_items)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("shipping_addresses", &self.shipping_addresses)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("subscription_info", &self.subscription_info)?;
+        entries.list("contract_terms", &self.contract_terms)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateParams, A::Error> {
+                let mut client_profile_id = None;
+                let mut customer_id = None;
+                let mut customer = None;
+                let mut billing_address = None;
+                let mut purchase_items = None;
+                let mut item_tiers = None;
+                let mut shipping_addresses = None;
+                let mut discounts = None;
+                let mut subscription_info = None;
+                let mut contract_terms = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"client_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "client_profile_id",
+                                &mut client_profile_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"purchase_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "purchase_items",
+                                &mut purchase_items,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"shipping_addresses" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_addresses",
+                                &mut shipping_addresses,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"subscription_info" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_info",
+                                &mut subscription_info,
+                            )?
+                        }
+                        b"contract_terms" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_terms",
+                                &mut contract_terms,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EstimateParams {
+                    client_profile_id: client_profile_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    customer: customer.flatten(),
+                    billing_address: billing_address.flatten(),
+                    purchase_items: purchase_items.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    shipping_addresses: shipping_addresses.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    subscription_info: subscription_info.unwrap_or_default(),
+                    contract_terms: contract_terms.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateParams {
     /// Parameters with nothing set.
@@ -914,12 +1208,11 @@ impl crate::form::FormEncode for EstimateParams {
     }
 }
 /// What `POST /purchases/estimate` (`purchase.estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateResponse {
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EstimateResponse {
@@ -934,6 +1227,14 @@ impl EstimateResponse {
 impl ExtraFields for EstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EstimateResponse {
@@ -978,16 +1279,56 @@ impl<'de> Deserialize<'de> for EstimateResponse {
     }
 }
 /// Fields of the `CreateInvoiceInfoParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceInfoParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+impl Serialize for CreateInvoiceInfoParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("notes", &self.notes)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceInfoParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceInfoParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceInfoParams, A::Error> {
+                const EXPECTED: &[&str] = &["po_number", "notes"];
+                let mut po_number = None;
+                let mut notes = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateInvoiceInfoParams {
+                    po_number: po_number.flatten(),
+                    notes: notes.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvoiceInfoParams {
     /// Parameters with nothing set.
@@ -1016,15 +1357,57 @@ impl crate::form::FormEncode for CreateInvoiceInfoParams {
 }
 crate::form::form_object!(CreateInvoiceInfoParams);
 /// Fields of the `CreatePaymentScheduleParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentScheduleParams {
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl Serialize for CreatePaymentScheduleParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("scheme_id", &self.scheme_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentScheduleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentScheduleParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentScheduleParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentScheduleParams, A::Error> {
+                const EXPECTED: &[&str] = &["scheme_id", "amount"];
+                let mut scheme_id = None;
+                let mut amount = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"scheme_id" => {
+                            crate::decode::param(&mut map, "scheme_id", &mut scheme_id)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentScheduleParams {
+                    scheme_id: scheme_id.flatten(),
+                    amount: amount.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentScheduleParams {
     /// Parameters with nothing set.
@@ -1052,13 +1435,54 @@ impl crate::form::FormEncode for CreatePaymentScheduleParams {
 }
 crate::form::form_object!(CreatePaymentScheduleParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+}
+impl Serialize for CreateStatementDescriptorParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("descriptor", &self.descriptor)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateStatementDescriptorParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateStatementDescriptorParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateStatementDescriptorParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateStatementDescriptorParams, A::Error> {
+                const EXPECTED: &[&str] = &["descriptor"];
+                let mut descriptor = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"descriptor" => {
+                            crate::decode::param(
+                                &mut map,
+                                "descriptor",
+                                &mut descriptor,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateStatementDescriptorParams {
+                    descriptor: descriptor.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateStatementDescriptorParams {
     /// Parameters with nothing set.
@@ -1078,30 +1502,123 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
 }
 crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+}
+impl Serialize for CreatePaymentIntentParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("gw_token", &self.gw_token)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("reference_id", &self.reference_id)?;
+        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
+        entries.optional("additional_information", &self.additional_information)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentIntentParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePaymentIntentParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentIntentParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "gateway_account_id",
+                    "gw_token",
+                    "payment_method_type",
+                    "reference_id",
+                    "gw_payment_method_id",
+                    "additional_information",
+                ];
+                let mut id = None;
+                let mut gateway_account_id = None;
+                let mut gw_token = None;
+                let mut payment_method_type = None;
+                let mut reference_id = None;
+                let mut gw_payment_method_id = None;
+                let mut additional_information = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"gateway_account_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                            )?
+                        }
+                        b"gw_token" => {
+                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
+                        }
+                        b"payment_method_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method_type",
+                                &mut payment_method_type,
+                            )?
+                        }
+                        b"reference_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_id",
+                                &mut reference_id,
+                            )?
+                        }
+                        b"gw_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "gw_payment_method_id",
+                                &mut gw_payment_method_id,
+                            )?
+                        }
+                        b"additional_information" => {
+                            crate::decode::param(
+                                &mut map,
+                                "additional_information",
+                                &mut additional_information,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePaymentIntentParams {
+                    id: id.flatten(),
+                    gateway_account_id: gateway_account_id.flatten(),
+                    gw_token: gw_token.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    reference_id: reference_id.flatten(),
+                    gw_payment_method_id: gw_payment_method_id.flatten(),
+                    additional_information: additional_information.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
@@ -1167,23 +1684,111 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 }
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreatePurchaseItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePurchaseItemsParams {
     pub index: i64,
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+}
+impl Serialize for CreatePurchaseItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreatePurchaseItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePurchaseItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreatePurchaseItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePurchaseItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "item_price_id",
+                    "quantity",
+                    "unit_amount",
+                    "unit_amount_in_decimal",
+                    "quantity_in_decimal",
+                ];
+                let mut index = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut unit_amount = None;
+                let mut unit_amount_in_decimal = None;
+                let mut quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreatePurchaseItemsParams {
+                    index: crate::decode::required(index, "index")?,
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    unit_amount: unit_amount.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePurchaseItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -1228,29 +1833,131 @@ impl crate::form::FormEncode for CreatePurchaseItemsParams {
 }
 crate::form::form_object!(CreatePurchaseItemsParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateItemTiersParams {
     pub index: i64,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for CreateItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut index = None;
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateItemTiersParams {
+                    index: crate::decode::required(index, "index")?,
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateItemTiersParams {
     /// Parameters with the required fields set and nothing else.
@@ -1313,51 +2020,164 @@ impl crate::form::FormEncode for CreateItemTiersParams {
 }
 crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateShippingAddressesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressesParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateShippingAddressesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateShippingAddressesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateShippingAddressesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateShippingAddressesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateShippingAddressesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state",
+                    "state_code",
+                    "country",
+                    "zip",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state = None;
+                let mut state_code = None;
+                let mut country = None;
+                let mut zip = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateShippingAddressesParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state: state.flatten(),
+                    state_code: state_code.flatten(),
+                    country: country.flatten(),
+                    zip: zip.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateShippingAddressesParams {
     /// Parameters with nothing set.
@@ -1469,23 +2289,98 @@ impl crate::form::FormEncode for CreateShippingAddressesParams {
 }
 crate::form::form_object!(CreateShippingAddressesParams);
 /// Fields of the `CreateDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
+}
+impl Serialize for CreateDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("index", &self.index)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "coupon_id",
+                    "percentage",
+                    "quantity",
+                    "amount",
+                    "included_in_mrr",
+                ];
+                let mut index = None;
+                let mut coupon_id = None;
+                let mut percentage = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut included_in_mrr = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"coupon_id" => {
+                            crate::decode::param(&mut map, "coupon_id", &mut coupon_id)?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateDiscountsParams {
+                    index: index.flatten(),
+                    coupon_id: coupon_id.flatten(),
+                    percentage: percentage.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateDiscountsParams {
     /// Parameters with nothing set.
@@ -1537,21 +2432,100 @@ impl crate::form::FormEncode for CreateDiscountsParams {
 }
 crate::form::form_object!(CreateDiscountsParams);
 /// Fields of the `CreateSubscriptionInfoParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionInfoParams {
     pub index: i64,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
+}
+impl Serialize for CreateSubscriptionInfoParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("meta_data", &self.meta_data)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionInfoParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionInfoParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionInfoParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "subscription_id",
+                    "billing_cycles",
+                    "contract_term_billing_cycle_on_renewal",
+                    "meta_data",
+                ];
+                let mut index = None;
+                let mut subscription_id = None;
+                let mut billing_cycles = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut meta_data = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"meta_data" => {
+                            crate::decode::param(&mut map, "meta_data", &mut meta_data)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubscriptionInfoParams {
+                    index: crate::decode::required(index, "index")?,
+                    subscription_id: subscription_id.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    meta_data: meta_data.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionInfoParams {
     /// Parameters with the required fields set and nothing else.
@@ -1597,15 +2571,74 @@ impl crate::form::FormEncode for CreateSubscriptionInfoParams {
 }
 crate::form::form_object!(CreateSubscriptionInfoParams);
 /// Fields of the `CreateContractTermsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContractTermsParams {
     pub index: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateContractTermsActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateContractTermsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateContractTermsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateContractTermsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateContractTermsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateContractTermsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut index = None;
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateContractTermsParams {
+                    index: crate::decode::required(index, "index")?,
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateContractTermsParams {
     /// Parameters with the required fields set and nothing else.
@@ -1637,30 +2670,143 @@ impl crate::form::FormEncode for CreateContractTermsParams {
 }
 crate::form::form_object!(CreateContractTermsParams);
 /// Fields of the `EstimateCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
+}
+impl Serialize for EstimateCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.optional("taxability", &self.taxability)?;
+        entries.optional("entity_code", &self.entity_code)?;
+        entries.optional("exempt_number", &self.exempt_number)?;
+        entries.optional("exemption_details", &self.exemption_details)?;
+        entries.optional("customer_type", &self.customer_type)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                    "taxability",
+                    "entity_code",
+                    "exempt_number",
+                    "exemption_details",
+                    "customer_type",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                let mut taxability = None;
+                let mut entity_code = None;
+                let mut exempt_number = None;
+                let mut exemption_details = None;
+                let mut customer_type = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        b"taxability" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxability",
+                                &mut taxability,
+                            )?
+                        }
+                        b"entity_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_code",
+                                &mut entity_code,
+                            )?
+                        }
+                        b"exempt_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exempt_number",
+                                &mut exempt_number,
+                            )?
+                        }
+                        b"exemption_details" => {
+                            crate::decode::param(
+                                &mut map,
+                                "exemption_details",
+                                &mut exemption_details,
+                            )?
+                        }
+                        b"customer_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_type",
+                                &mut customer_type,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                    taxability: taxability.flatten(),
+                    entity_code: entity_code.flatten(),
+                    exempt_number: exempt_number.flatten(),
+                    exemption_details: exemption_details.flatten(),
+                    customer_type: customer_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateCustomerParams {
     /// Parameters with nothing set.
@@ -1727,33 +2873,112 @@ impl crate::form::FormEncode for EstimateCustomerParams {
 }
 crate::form::form_object!(EstimateCustomerParams);
 /// Fields of the `EstimateBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EstimateBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateBillingAddressParams {
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateBillingAddressParams {
     /// Parameters with nothing set.
@@ -1823,23 +3048,111 @@ impl crate::form::FormEncode for EstimateBillingAddressParams {
 }
 crate::form::form_object!(EstimateBillingAddressParams);
 /// Fields of the `EstimatePurchaseItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimatePurchaseItemsParams {
     pub index: i64,
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+}
+impl Serialize for EstimatePurchaseItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimatePurchaseItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimatePurchaseItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimatePurchaseItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimatePurchaseItemsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "item_price_id",
+                    "quantity",
+                    "unit_amount",
+                    "unit_amount_in_decimal",
+                    "quantity_in_decimal",
+                ];
+                let mut index = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut unit_amount = None;
+                let mut unit_amount_in_decimal = None;
+                let mut quantity_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_amount" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount",
+                                &mut unit_amount,
+                            )?
+                        }
+                        b"unit_amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                                &mut unit_amount_in_decimal,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimatePurchaseItemsParams {
+                    index: crate::decode::required(index, "index")?,
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    unit_amount: unit_amount.flatten(),
+                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimatePurchaseItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -1884,29 +3197,131 @@ impl crate::form::FormEncode for EstimatePurchaseItemsParams {
 }
 crate::form::form_object!(EstimatePurchaseItemsParams);
 /// Fields of the `EstimateItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateItemTiersParams {
     pub index: i64,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
+}
+impl Serialize for EstimateItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                ];
+                let mut index = None;
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateItemTiersParams {
+                    index: crate::decode::required(index, "index")?,
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateItemTiersParams {
     /// Parameters with the required fields set and nothing else.
@@ -1969,51 +3384,164 @@ impl crate::form::FormEncode for EstimateItemTiersParams {
 }
 crate::form::form_object!(EstimateItemTiersParams);
 /// Fields of the `EstimateShippingAddressesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateShippingAddressesParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EstimateShippingAddressesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateShippingAddressesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateShippingAddressesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateShippingAddressesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateShippingAddressesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state",
+                    "state_code",
+                    "country",
+                    "zip",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state = None;
+                let mut state_code = None;
+                let mut country = None;
+                let mut zip = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateShippingAddressesParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state: state.flatten(),
+                    state_code: state_code.flatten(),
+                    country: country.flatten(),
+                    zip: zip.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateShippingAddressesParams {
     /// Parameters with nothing set.
@@ -2125,23 +3653,98 @@ impl crate::form::FormEncode for EstimateShippingAddressesParams {
 }
 crate::form::form_object!(EstimateShippingAddressesParams);
 /// Fields of the `EstimateDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
+}
+impl Serialize for EstimateDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("index", &self.index)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "coupon_id",
+                    "percentage",
+                    "quantity",
+                    "amount",
+                    "included_in_mrr",
+                ];
+                let mut index = None;
+                let mut coupon_id = None;
+                let mut percentage = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut included_in_mrr = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"coupon_id" => {
+                            crate::decode::param(&mut map, "coupon_id", &mut coupon_id)?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateDiscountsParams {
+                    index: index.flatten(),
+                    coupon_id: coupon_id.flatten(),
+                    percentage: percentage.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateDiscountsParams {
     /// Parameters with nothing set.
@@ -2193,18 +3796,91 @@ impl crate::form::FormEncode for EstimateDiscountsParams {
 }
 crate::form::form_object!(EstimateDiscountsParams);
 /// Fields of the `EstimateSubscriptionInfoParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateSubscriptionInfoParams {
     pub index: i64,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl Serialize for EstimateSubscriptionInfoParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateSubscriptionInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateSubscriptionInfoParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateSubscriptionInfoParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateSubscriptionInfoParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "subscription_id",
+                    "billing_cycles",
+                    "contract_term_billing_cycle_on_renewal",
+                ];
+                let mut index = None;
+                let mut subscription_id = None;
+                let mut billing_cycles = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateSubscriptionInfoParams {
+                    index: crate::decode::required(index, "index")?,
+                    subscription_id: subscription_id.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateSubscriptionInfoParams {
     /// Parameters with the required fields set and nothing else.
@@ -2243,15 +3919,74 @@ impl crate::form::FormEncode for EstimateSubscriptionInfoParams {
 }
 crate::form::form_object!(EstimateSubscriptionInfoParams);
 /// Fields of the `EstimateContractTermsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateContractTermsParams {
     pub index: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<EstimateContractTermsActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for EstimateContractTermsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("index", &self.index)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EstimateContractTermsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EstimateContractTermsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EstimateContractTermsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EstimateContractTermsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "index",
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut index = None;
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EstimateContractTermsParams {
+                    index: crate::decode::required(index, "index")?,
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EstimateContractTermsParams {
     /// Parameters with the required fields set and nothing else.

@@ -32,103 +32,60 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `quote` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Quote {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<OperationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_payable: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_acceptance: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_applied: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_termination_fee: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_entitlements: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Quote {
@@ -185,6 +142,60 @@ impl Quote {
 impl ExtraFields for Quote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Quote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("operation_type", &self.operation_type)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("price_type", &self.price_type)?;
+        entries.optional("valid_till", &self.valid_till)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("total_payable", &self.total_payable)?;
+        entries.optional("charge_on_acceptance", &self.charge_on_acceptance)?;
+        entries.optional("sub_total", &self.sub_total)?;
+        entries.optional("total", &self.total)?;
+        entries.optional("credits_applied", &self.credits_applied)?;
+        entries.optional("amount_paid", &self.amount_paid)?;
+        entries.optional("amount_due", &self.amount_due)?;
+        entries.optional("version", &self.version)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("line_items", &self.line_items)?;
+        entries.optional("line_item_tiers", &self.line_item_tiers)?;
+        entries.optional("line_item_discounts", &self.line_item_discounts)?;
+        entries.optional("line_item_taxes", &self.line_item_taxes)?;
+        entries.optional("discounts", &self.discounts)?;
+        entries.optional("taxes", &self.taxes)?;
+        entries.optional("tax_category", &self.tax_category)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("contract_term_start", &self.contract_term_start)?;
+        entries.optional("contract_term_end", &self.contract_term_end)?;
+        entries
+            .optional(
+                "contract_term_termination_fee",
+                &self.contract_term_termination_fee,
+            )?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("total_contract_value", &self.total_contract_value)?;
+        entries.optional("total_discount", &self.total_discount)?;
+        entries.optional("has_entitlements", &self.has_entitlements)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Quote {
@@ -520,73 +531,80 @@ impl<'de> Deserialize<'de> for Quote {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("is_taxed", &self.is_taxed)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries
+            .optional("item_level_discount_amount", &self.item_level_discount_amount)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("is_percentage_pricing", &self.is_percentage_pricing)?;
+        entries.optional("reference_line_item_id", &self.reference_line_item_id)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_description", &self.entity_description)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("tax_exempt_reason", &self.tax_exempt_reason)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("proration_mode", &self.proration_mode)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItem {
@@ -807,41 +825,47 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTier {
@@ -981,29 +1005,35 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemDiscount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemDiscount {
@@ -1089,51 +1119,61 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItemTax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItemTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("tax_name", &self.tax_name)?;
+        entries.optional("tax_rate", &self.tax_rate)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("prorated_taxable_amount", &self.prorated_taxable_amount)?;
+        entries.optional("is_partial_tax_applied", &self.is_partial_tax_applied)?;
+        entries.optional("is_non_compliance_tax", &self.is_non_compliance_tax)?;
+        entries.optional("taxable_amount", &self.taxable_amount)?;
+        entries.optional("tax_amount", &self.tax_amount)?;
+        entries.optional("tax_juris_type", &self.tax_juris_type)?;
+        entries.optional("tax_juris_name", &self.tax_juris_name)?;
+        entries.optional("tax_juris_code", &self.tax_juris_code)?;
+        entries
+            .optional(
+                "tax_amount_in_local_currency",
+                &self.tax_amount_in_local_currency,
+            )?;
+        entries.optional("local_currency_code", &self.local_currency_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItemTax {
@@ -1294,33 +1334,39 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Discount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Discount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("line_item_id", &self.line_item_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("discount_type", &self.discount_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("coupon_set_code", &self.coupon_set_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Discount {
@@ -1414,25 +1460,31 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tax {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tax {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tax {
@@ -1495,47 +1547,53 @@ impl<'de> Deserialize<'de> for Tax {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ShippingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ShippingAddress {
@@ -1647,47 +1705,53 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for BillingAddress {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BillingAddress {
@@ -2929,18 +2993,14 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /quotes/{quote_id}` (`quote.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -2958,6 +3018,17 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -3169,41 +3240,183 @@ impl CreateSubForCustomerQuoteRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubForCustomerQuoteSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubForCustomerQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubForCustomerQuoteContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubForCustomerQuoteAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubForCustomerQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteParams, A::Error> {
+                let mut name = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut billing_cycles = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteParams {
+                    name: name.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -3250,14 +3463,12 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubForCustomerQuoteResponse {
@@ -3273,6 +3484,15 @@ impl CreateSubForCustomerQuoteResponse {
 impl ExtraFields for CreateSubForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubForCustomerQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
@@ -3474,38 +3694,177 @@ impl EditCreateSubForCustomerQuoteRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteParams {
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditCreateSubForCustomerQuoteSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditCreateSubForCustomerQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditCreateSubForCustomerQuoteContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditCreateSubForCustomerQuoteAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditCreateSubForCustomerQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubForCustomerQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteParams, A::Error> {
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut billing_cycles = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteParams {
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -3550,14 +3909,12 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditCreateSubForCustomerQuoteResponse {
@@ -3573,6 +3930,15 @@ impl EditCreateSubForCustomerQuoteResponse {
 impl ExtraFields for EditCreateSubForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditCreateSubForCustomerQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
@@ -3806,61 +4172,280 @@ impl UpdateSubscriptionQuoteRequest {
     }
 }
 /// Parameters of `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionQuoteSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionQuoteBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionQuoteCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateSubscriptionQuoteContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<UpdateSubscriptionQuoteAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSubscriptionQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("replace_addon_list", &self.replace_addon_list)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteParams, A::Error> {
+                let mut name = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut replace_addon_list = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut change_option = None;
+                let mut changes_scheduled_at = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"replace_addon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_addon_list",
+                                &mut replace_addon_list,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteParams {
+                    name: name.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    replace_addon_list: replace_addon_list.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    change_option: change_option.flatten(),
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
@@ -3925,14 +4510,12 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
     }
 }
 /// What `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscriptionQuoteResponse {
@@ -3948,6 +4531,15 @@ impl UpdateSubscriptionQuoteResponse {
 impl ExtraFields for UpdateSubscriptionQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSubscriptionQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
@@ -4185,58 +4777,274 @@ impl EditUpdateSubscriptionQuoteRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteParams {
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditUpdateSubscriptionQuoteSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditUpdateSubscriptionQuoteBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditUpdateSubscriptionQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EditUpdateSubscriptionQuoteCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditUpdateSubscriptionQuoteContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditUpdateSubscriptionQuoteAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditUpdateSubscriptionQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("replace_addon_list", &self.replace_addon_list)?;
+        entries.list("mandatory_addons_to_remove", &self.mandatory_addons_to_remove)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("event_based_addons", &self.event_based_addons)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteParams, A::Error> {
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut replace_addon_list = None;
+                let mut mandatory_addons_to_remove = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut change_option = None;
+                let mut changes_scheduled_at = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut addons = None;
+                let mut event_based_addons = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"replace_addon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_addon_list",
+                                &mut replace_addon_list,
+                            )?
+                        }
+                        b"mandatory_addons_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_addons_to_remove",
+                                &mut mandatory_addons_to_remove,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"event_based_addons" => {
+                            crate::decode::param(
+                                &mut map,
+                                "event_based_addons",
+                                &mut event_based_addons,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteParams {
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    replace_addon_list: replace_addon_list.flatten(),
+                    mandatory_addons_to_remove: mandatory_addons_to_remove
+                        .unwrap_or_default(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    change_option: change_option.flatten(),
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    event_based_addons: event_based_addons.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
@@ -4299,14 +5107,12 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditUpdateSubscriptionQuoteResponse {
@@ -4322,6 +5128,15 @@ impl EditUpdateSubscriptionQuoteResponse {
 impl ExtraFields for EditUpdateSubscriptionQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditUpdateSubscriptionQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
@@ -4503,42 +5318,163 @@ impl CreateForOnetimeChargesRequest {
     }
 }
 /// Parameters of `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForOnetimeChargesShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateForOnetimeChargesAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForOnetimeChargesChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForOnetimeChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesParams, A::Error> {
+                let mut name = None;
+                let mut customer_id = None;
+                let mut po_number = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut currency_code = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut shipping_address = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForOnetimeChargesParams {
+                    name: name.flatten(),
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    po_number: po_number.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    currency_code: currency_code.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    shipping_address: shipping_address.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForOnetimeChargesParams {
     /// Parameters with the required fields set and nothing else.
@@ -4583,14 +5519,12 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
     }
 }
 /// What `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForOnetimeChargesResponse {
@@ -4606,6 +5540,15 @@ impl CreateForOnetimeChargesResponse {
 impl ExtraFields for CreateForOnetimeChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForOnetimeChargesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
@@ -4786,37 +5729,145 @@ impl EditOneTimeQuoteRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditOneTimeQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditOneTimeQuoteAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<EditOneTimeQuoteChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditOneTimeQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteParams, A::Error> {
+                let mut po_number = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut currency_code = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut shipping_address = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditOneTimeQuoteParams {
+                    po_number: po_number.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    currency_code: currency_code.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    shipping_address: shipping_address.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditOneTimeQuoteParams {
     /// Parameters with nothing set.
@@ -4857,14 +5908,12 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditOneTimeQuoteResponse {
@@ -4880,6 +5929,15 @@ impl EditOneTimeQuoteResponse {
 impl ExtraFields for EditOneTimeQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditOneTimeQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
@@ -5120,55 +6178,247 @@ impl CreateSubItemsForCustomerQuoteRequest {
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_start_option: Option<enums::BillingStartOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemsForCustomerQuoteSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemsForCustomerQuoteShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemsForCustomerQuoteContractTermParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemsForCustomerQuoteBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemsForCustomerQuoteSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemsForCustomerQuoteDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemsForCustomerQuoteItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateSubItemsForCustomerQuoteCouponsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         CreateSubItemsForCustomerQuoteEntitlementOverridesParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("billing_start_option", &self.billing_start_option)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("coupons", &self.coupons)?;
+        entries.list("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemsForCustomerQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteParams, A::Error> {
+                let mut name = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut billing_cycles = None;
+                let mut mandatory_items_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut billing_start_option = None;
+                let mut net_term_days = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut billing_address = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut coupons = None;
+                let mut entitlement_overrides = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"billing_start_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_start_option",
+                                &mut billing_start_option,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"coupons" => {
+                            crate::decode::param(&mut map, "coupons", &mut coupons)?
+                        }
+                        b"entitlement_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlement_overrides",
+                                &mut entitlement_overrides,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteParams {
+                    name: name.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    billing_start_option: billing_start_option.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    billing_address: billing_address.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    coupons: coupons.unwrap_or_default(),
+                    entitlement_overrides: entitlement_overrides.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -5227,16 +6477,13 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubItemsForCustomerQuoteResponse {
@@ -5253,6 +6500,16 @@ impl CreateSubItemsForCustomerQuoteResponse {
 impl ExtraFields for CreateSubItemsForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSubItemsForCustomerQuoteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
@@ -5499,56 +6756,245 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsParams {
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_start_option: Option<enums::BillingStartOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditCreateSubCustomerQuoteForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         EditCreateSubCustomerQuoteForItemsShippingAddressParams,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditCreateSubCustomerQuoteForItemsContractTermParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditCreateSubCustomerQuoteForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<
         EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams,
     >,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditCreateSubCustomerQuoteForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditCreateSubCustomerQuoteForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<EditCreateSubCustomerQuoteForItemsCouponsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("billing_start_option", &self.billing_start_option)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("coupons", &self.coupons)?;
+        entries.list("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubCustomerQuoteForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsParams, A::Error> {
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut billing_cycles = None;
+                let mut mandatory_items_to_remove = None;
+                let mut terms_to_charge = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut billing_start_option = None;
+                let mut net_term_days = None;
+                let mut subscription = None;
+                let mut shipping_address = None;
+                let mut contract_term = None;
+                let mut billing_address = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut coupons = None;
+                let mut entitlement_overrides = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"billing_start_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_start_option",
+                                &mut billing_start_option,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"coupons" => {
+                            crate::decode::param(&mut map, "coupons", &mut coupons)?
+                        }
+                        b"entitlement_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlement_overrides",
+                                &mut entitlement_overrides,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsParams {
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    billing_start_option: billing_start_option.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    subscription: subscription.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    contract_term: contract_term.flatten(),
+                    billing_address: billing_address.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    coupons: coupons.unwrap_or_default(),
+                    entitlement_overrides: entitlement_overrides.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -5605,16 +7051,13 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditCreateSubCustomerQuoteForItemsResponse {
@@ -5631,6 +7074,16 @@ impl EditCreateSubCustomerQuoteForItemsResponse {
 impl ExtraFields for EditCreateSubCustomerQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
@@ -5904,71 +7357,322 @@ impl UpdateSubscriptionQuoteForItemsRequest {
     }
 }
 /// Parameters of `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionQuoteForItemsShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionQuoteForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateSubscriptionQuoteForItemsContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<UpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<UpdateSubscriptionQuoteForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateSubscriptionQuoteForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<UpdateSubscriptionQuoteForItemsCouponsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         UpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("replace_items_list", &self.replace_items_list)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("coupons", &self.coupons)?;
+        entries.list("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsParams, A::Error> {
+                let mut name = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut mandatory_items_to_remove = None;
+                let mut replace_items_list = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut change_option = None;
+                let mut changes_scheduled_at = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut net_term_days = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut coupons = None;
+                let mut entitlement_overrides = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"replace_items_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_items_list",
+                                &mut replace_items_list,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"coupons" => {
+                            crate::decode::param(&mut map, "coupons", &mut coupons)?
+                        }
+                        b"entitlement_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlement_overrides",
+                                &mut entitlement_overrides,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsParams {
+                    name: name.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    replace_items_list: replace_items_list.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    change_option: change_option.flatten(),
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    coupons: coupons.unwrap_or_default(),
+                    entitlement_overrides: entitlement_overrides.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -6041,16 +7745,13 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscriptionQuoteForItemsResponse {
@@ -6067,6 +7768,16 @@ impl UpdateSubscriptionQuoteForItemsResponse {
 impl ExtraFields for UpdateSubscriptionQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
@@ -6346,72 +8057,320 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsParams {
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditUpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditUpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EditUpdateSubscriptionQuoteForItemsCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditUpdateSubscriptionQuoteForItemsContractTermParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<
         EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams,
     >,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditUpdateSubscriptionQuoteForItemsDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditUpdateSubscriptionQuoteForItemsItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<EditUpdateSubscriptionQuoteForItemsCouponsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.list("mandatory_items_to_remove", &self.mandatory_items_to_remove)?;
+        entries.optional("replace_items_list", &self.replace_items_list)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("terms_to_charge", &self.terms_to_charge)?;
+        entries.optional("reactivate_from", &self.reactivate_from)?;
+        entries.optional("billing_alignment_mode", &self.billing_alignment_mode)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("replace_coupon_list", &self.replace_coupon_list)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("force_term_reset", &self.force_term_reset)?;
+        entries.optional("reactivate", &self.reactivate)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("contract_term", &self.contract_term)?;
+        entries.list("subscription_items", &self.subscription_items)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("coupons", &self.coupons)?;
+        entries.list("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteForItemsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsParams, A::Error> {
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut mandatory_items_to_remove = None;
+                let mut replace_items_list = None;
+                let mut billing_cycles = None;
+                let mut terms_to_charge = None;
+                let mut reactivate_from = None;
+                let mut billing_alignment_mode = None;
+                let mut coupon_ids = None;
+                let mut replace_coupon_list = None;
+                let mut change_option = None;
+                let mut changes_scheduled_at = None;
+                let mut force_term_reset = None;
+                let mut reactivate = None;
+                let mut net_term_days = None;
+                let mut subscription = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut customer = None;
+                let mut contract_term = None;
+                let mut subscription_items = None;
+                let mut discounts = None;
+                let mut item_tiers = None;
+                let mut coupons = None;
+                let mut entitlement_overrides = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"mandatory_items_to_remove" => {
+                            crate::decode::param(
+                                &mut map,
+                                "mandatory_items_to_remove",
+                                &mut mandatory_items_to_remove,
+                            )?
+                        }
+                        b"replace_items_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_items_list",
+                                &mut replace_items_list,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"terms_to_charge" => {
+                            crate::decode::param(
+                                &mut map,
+                                "terms_to_charge",
+                                &mut terms_to_charge,
+                            )?
+                        }
+                        b"reactivate_from" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate_from",
+                                &mut reactivate_from,
+                            )?
+                        }
+                        b"billing_alignment_mode" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_alignment_mode",
+                                &mut billing_alignment_mode,
+                            )?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"replace_coupon_list" => {
+                            crate::decode::param(
+                                &mut map,
+                                "replace_coupon_list",
+                                &mut replace_coupon_list,
+                            )?
+                        }
+                        b"change_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "change_option",
+                                &mut change_option,
+                            )?
+                        }
+                        b"changes_scheduled_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "changes_scheduled_at",
+                                &mut changes_scheduled_at,
+                            )?
+                        }
+                        b"force_term_reset" => {
+                            crate::decode::param(
+                                &mut map,
+                                "force_term_reset",
+                                &mut force_term_reset,
+                            )?
+                        }
+                        b"reactivate" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reactivate",
+                                &mut reactivate,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"contract_term" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term",
+                                &mut contract_term,
+                            )?
+                        }
+                        b"subscription_items" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_items",
+                                &mut subscription_items,
+                            )?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"coupons" => {
+                            crate::decode::param(&mut map, "coupons", &mut coupons)?
+                        }
+                        b"entitlement_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entitlement_overrides",
+                                &mut entitlement_overrides,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsParams {
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    mandatory_items_to_remove: mandatory_items_to_remove
+                        .unwrap_or_default(),
+                    replace_items_list: replace_items_list.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    terms_to_charge: terms_to_charge.flatten(),
+                    reactivate_from: reactivate_from.flatten(),
+                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    replace_coupon_list: replace_coupon_list.flatten(),
+                    change_option: change_option.flatten(),
+                    changes_scheduled_at: changes_scheduled_at.flatten(),
+                    force_term_reset: force_term_reset.flatten(),
+                    reactivate: reactivate.flatten(),
+                    net_term_days: net_term_days.flatten(),
+                    subscription: subscription.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    customer: customer.flatten(),
+                    contract_term: contract_term.flatten(),
+                    subscription_items: subscription_items.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    coupons: coupons.unwrap_or_default(),
+                    entitlement_overrides: entitlement_overrides.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -6482,16 +8441,13 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditUpdateSubscriptionQuoteForItemsResponse {
@@ -6508,6 +8464,16 @@ impl EditUpdateSubscriptionQuoteForItemsResponse {
 impl ExtraFields for EditUpdateSubscriptionQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
@@ -6729,52 +8695,209 @@ impl CreateForChargeItemsAndChargesRequest {
     }
 }
 /// Parameters of `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateForChargeItemsAndChargesBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<
         CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateForChargeItemsAndChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesParams, A::Error> {
+                let mut name = None;
+                let mut customer_id = None;
+                let mut po_number = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut currency_code = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut net_term_days = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut discounts = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesParams {
+                    name: name.flatten(),
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    po_number: po_number.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    currency_code: currency_code.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    net_term_days: net_term_days.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with the required fields set and nothing else.
@@ -6827,14 +8950,12 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateForChargeItemsAndChargesResponse {
@@ -6850,6 +8971,15 @@ impl CreateForChargeItemsAndChargesResponse {
 impl ExtraFields for CreateForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateForChargeItemsAndChargesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
@@ -7066,45 +9196,189 @@ impl EditForChargeItemsAndChargesRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditForChargeItemsAndChargesBillingAddressParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditForChargeItemsAndChargesShippingAddressParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<EditForChargeItemsAndChargesItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditForChargeItemsAndChargesItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<EditForChargeItemsAndChargesChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditForChargeItemsAndChargesDiscountsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditForChargeItemsAndChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("notes", &self.notes)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.list("coupon_ids", &self.coupon_ids)?;
+        entries.optional("net_term_days", &self.net_term_days)?;
+        entries.optional("billing_address", &self.billing_address)?;
+        entries.optional("shipping_address", &self.shipping_address)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("discounts", &self.discounts)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesParams, A::Error> {
+                let mut po_number = None;
+                let mut notes = None;
+                let mut expires_at = None;
+                let mut currency_code = None;
+                let mut coupon = None;
+                let mut coupon_ids = None;
+                let mut net_term_days = None;
+                let mut billing_address = None;
+                let mut shipping_address = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut discounts = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
+                        b"expires_at" => {
+                            crate::decode::param(
+                                &mut map,
+                                "expires_at",
+                                &mut expires_at,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"coupon_ids" => {
+                            crate::decode::param(
+                                &mut map,
+                                "coupon_ids",
+                                &mut coupon_ids,
+                            )?
+                        }
+                        b"net_term_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "net_term_days",
+                                &mut net_term_days,
+                            )?
+                        }
+                        b"billing_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_address",
+                                &mut billing_address,
+                            )?
+                        }
+                        b"shipping_address" => {
+                            crate::decode::param(
+                                &mut map,
+                                "shipping_address",
+                                &mut shipping_address,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"discounts" => {
+                            crate::decode::param(&mut map, "discounts", &mut discounts)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesParams {
+                    po_number: po_number.flatten(),
+                    notes: notes.flatten(),
+                    expires_at: expires_at.flatten(),
+                    currency_code: currency_code.flatten(),
+                    coupon: coupon.flatten(),
+                    coupon_ids: coupon_ids.unwrap_or_default(),
+                    net_term_days: net_term_days.flatten(),
+                    billing_address: billing_address.flatten(),
+                    shipping_address: shipping_address.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    discounts: discounts.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
@@ -7153,14 +9427,12 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl EditForChargeItemsAndChargesResponse {
@@ -7176,6 +9448,15 @@ impl EditForChargeItemsAndChargesResponse {
 impl ExtraFields for EditForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EditForChargeItemsAndChargesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
@@ -7406,65 +9687,163 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /quotes` (`quote.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut status = None;
+                let mut date = None;
+                let mut updated_at = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -7520,16 +9899,13 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /quotes` (`quote.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -7546,6 +9922,16 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -7725,18 +10111,66 @@ impl QuoteLineGroupsForQuoteRequest {
     }
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuoteLineGroupsForQuoteParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for QuoteLineGroupsForQuoteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteLineGroupsForQuoteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuoteLineGroupsForQuoteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteLineGroupsForQuoteParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(QuoteLineGroupsForQuoteParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl QuoteLineGroupsForQuoteParams {
     /// Parameters with nothing set.
@@ -7761,12 +10195,11 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuoteLineGroupsForQuoteEntry {
     pub quote_line_group: quote_line_group::QuoteLineGroup,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl QuoteLineGroupsForQuoteEntry {
@@ -7781,6 +10214,14 @@ impl QuoteLineGroupsForQuoteEntry {
 impl ExtraFields for QuoteLineGroupsForQuoteEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for QuoteLineGroupsForQuoteEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote_line_group", &self.quote_line_group)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
@@ -7924,23 +10365,108 @@ impl ConvertRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/convert` (`quote.convert`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConvertParams {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_invoice_pending: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ConvertSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ConvertParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice_immediately", &self.invoice_immediately)?;
+        entries.optional("create_pending_invoices", &self.create_pending_invoices)?;
+        entries.optional("first_invoice_pending", &self.first_invoice_pending)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ConvertParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConvertParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ConvertParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConvertParams, A::Error> {
+                let mut invoice_date = None;
+                let mut invoice_immediately = None;
+                let mut create_pending_invoices = None;
+                let mut first_invoice_pending = None;
+                let mut subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"invoice_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_date",
+                                &mut invoice_date,
+                            )?
+                        }
+                        b"invoice_immediately" => {
+                            crate::decode::param(
+                                &mut map,
+                                "invoice_immediately",
+                                &mut invoice_immediately,
+                            )?
+                        }
+                        b"create_pending_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "create_pending_invoices",
+                                &mut create_pending_invoices,
+                            )?
+                        }
+                        b"first_invoice_pending" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_invoice_pending",
+                                &mut first_invoice_pending,
+                            )?
+                        }
+                        b"subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription",
+                                &mut subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ConvertParams {
+                    invoice_date: invoice_date.flatten(),
+                    invoice_immediately: invoice_immediately.flatten(),
+                    create_pending_invoices: create_pending_invoices.flatten(),
+                    first_invoice_pending: first_invoice_pending.flatten(),
+                    subscription: subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ConvertParams {
     /// Parameters with nothing set.
@@ -7971,27 +10497,19 @@ impl crate::form::FormEncode for ConvertParams {
     }
 }
 /// What `POST /quotes/{quote_id}/convert` (`quote.convert`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConvertResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     pub customer: customer::Customer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Box<subscription::Subscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ConvertResponse {
@@ -8014,6 +10532,22 @@ impl ConvertResponse {
 impl ExtraFields for ConvertResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ConvertResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.field("customer", &self.customer)?;
+        entries.optional("subscription", &self.subscription)?;
+        entries.optional("invoice", &self.invoice)?;
+        entries.optional("credit_note", &self.credit_note)?;
+        entries.optional("unbilled_charges", &self.unbilled_charges)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ConvertResponse {
@@ -8192,16 +10726,67 @@ impl UpdateStatusRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStatusParams {
     pub status: UpdateStatusStatus,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateStatusParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("status", &self.status)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateStatusParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateStatusParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateStatusParams, A::Error> {
+                let mut status = None;
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateStatusParams {
+                    status: crate::decode::required(status, "status")?,
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateStatusParams {
     /// Parameters with the required fields set and nothing else.
@@ -8226,18 +10811,14 @@ impl crate::form::FormEncode for UpdateStatusParams {
     }
 }
 /// What `POST /quotes/{quote_id}/update_status` (`quote.update_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateStatusResponse {
@@ -8255,6 +10836,17 @@ impl UpdateStatusResponse {
 impl ExtraFields for UpdateStatusResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateStatusResponse {
@@ -8397,14 +10989,64 @@ impl ExtendExpiryDateRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendExpiryDateParams {
     /// Unix seconds.
     pub valid_till: Timestamp,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ExtendExpiryDateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("valid_till", &self.valid_till)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ExtendExpiryDateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExtendExpiryDateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExtendExpiryDateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExtendExpiryDateParams, A::Error> {
+                let mut valid_till = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"valid_till" => {
+                            crate::decode::param(
+                                &mut map,
+                                "valid_till",
+                                &mut valid_till,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ExtendExpiryDateParams {
+                    valid_till: crate::decode::required(valid_till, "valid_till")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ExtendExpiryDateParams {
     /// Parameters with the required fields set and nothing else.
@@ -8427,18 +11069,14 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
     }
 }
 /// What `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendExpiryDateResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtendExpiryDateResponse {
@@ -8456,6 +11094,17 @@ impl ExtendExpiryDateResponse {
 impl ExtraFields for ExtendExpiryDateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ExtendExpiryDateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
@@ -8601,15 +11250,60 @@ impl DeleteRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/delete` (`quote.delete`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteParams {
     /// Parameters with nothing set.
@@ -8632,18 +11326,14 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/delete` (`quote.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub quote: Quote,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -8661,6 +11351,17 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote", &self.quote)?;
+        entries.optional("quoted_subscription", &self.quoted_subscription)?;
+        entries.optional("quoted_charge", &self.quoted_charge)?;
+        entries.optional("quoted_ramp", &self.quoted_ramp)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -8809,16 +11510,74 @@ impl PdfRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PdfParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_view: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PdfParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("consolidated_view", &self.consolidated_view)?;
+        entries.optional("disposition_type", &self.disposition_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PdfParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfParams, A::Error> {
+                let mut consolidated_view = None;
+                let mut disposition_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"consolidated_view" => {
+                            crate::decode::param(
+                                &mut map,
+                                "consolidated_view",
+                                &mut consolidated_view,
+                            )?
+                        }
+                        b"disposition_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "disposition_type",
+                                &mut disposition_type,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PdfParams {
+                    consolidated_view: consolidated_view.flatten(),
+                    disposition_type: disposition_type.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PdfParams {
     /// Parameters with nothing set.
@@ -8843,12 +11602,11 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /quotes/{quote_id}/pdf` (`quote.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PdfResponse {
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PdfResponse {
@@ -8863,6 +11621,14 @@ impl PdfResponse {
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("download", &self.download)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PdfResponse {
@@ -8955,12 +11721,11 @@ impl RetrieveSignatureRequest {
     }
 }
 /// What `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveSignatureResponse {
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveSignatureResponse {
@@ -8975,6 +11740,14 @@ impl RetrieveSignatureResponse {
 impl ExtraFields for RetrieveSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveSignatureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
@@ -9081,12 +11854,11 @@ impl RetrieveSignedPdfRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveSignedPdfResponse {
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveSignedPdfResponse {
@@ -9101,6 +11873,14 @@ impl RetrieveSignedPdfResponse {
 impl ExtraFields for RetrieveSignedPdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveSignedPdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("download", &self.download)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
@@ -9199,12 +11979,11 @@ impl CreateSignatureRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSignatureResponse {
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSignatureResponse {
@@ -9219,6 +11998,14 @@ impl CreateSignatureResponse {
 impl ExtraFields for CreateSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateSignatureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateSignatureResponse {
@@ -9325,12 +12112,11 @@ impl UpdateSignatureRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSignatureResponse {
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSignatureResponse {
@@ -9345,6 +12131,14 @@ impl UpdateSignatureResponse {
 impl ExtraFields for UpdateSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSignatureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSignatureResponse {
@@ -9480,14 +12274,63 @@ impl UpdateSignatureStatusRequest {
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<UpdateSignatureStatusCpqQuoteSignatureParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSignatureStatusParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSignatureStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSignatureStatusParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSignatureStatusParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSignatureStatusParams, A::Error> {
+                let mut cpq_quote_signature = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"cpq_quote_signature" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cpq_quote_signature",
+                                &mut cpq_quote_signature,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSignatureStatusParams {
+                    cpq_quote_signature: cpq_quote_signature.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSignatureStatusParams {
     /// Parameters with nothing set.
@@ -9510,12 +12353,11 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
     }
 }
 /// What `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusResponse {
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSignatureStatusResponse {
@@ -9530,6 +12372,14 @@ impl UpdateSignatureStatusResponse {
 impl ExtraFields for UpdateSignatureStatusResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateSignatureStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
@@ -9636,12 +12486,11 @@ impl RefreshSignatureLinkRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefreshSignatureLinkResponse {
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RefreshSignatureLinkResponse {
@@ -9656,6 +12505,14 @@ impl RefreshSignatureLinkResponse {
 impl ExtraFields for RefreshSignatureLinkResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RefreshSignatureLinkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("cpq_quote_signature", &self.cpq_quote_signature)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
@@ -9708,41 +12565,178 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
     }
 }
 /// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl Serialize for CreateSubForCustomerQuoteSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "po_number",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price",
+                    "plan_unit_price_in_decimal",
+                    "setup_fee",
+                    "trial_end",
+                    "start_date",
+                    "offline_payment_method",
+                    "contract_term_billing_cycle_on_renewal",
+                ];
+                let mut id = None;
+                let mut po_number = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut setup_fee = None;
+                let mut trial_end = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteSubscriptionParams {
+                    id: id.flatten(),
+                    po_number: po_number.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    trial_end: trial_end.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
@@ -9839,51 +12833,164 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteSubscriptionParams {
 }
 crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubForCustomerQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubForCustomerQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -9995,14 +13102,68 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteShippingAddressParams 
 }
 crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubForCustomerQuoteContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubForCustomerQuoteContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubForCustomerQuoteContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteContractTermParams {
     /// Parameters with nothing set.
@@ -10032,28 +13193,117 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteContractTermParams {
 }
 crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubForCustomerQuoteAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for CreateSubForCustomerQuoteAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteAddonsParams {
     /// Parameters with nothing set.
@@ -10114,31 +13364,136 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteAddonsParams {
 }
 crate::form::form_object!(CreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `CreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
+}
+impl Serialize for CreateSubForCustomerQuoteEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "service_period_in_days",
+                    "on_event",
+                    "charge_once",
+                    "charge_on",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_in_days = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut charge_on = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on: charge_on.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubForCustomerQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -10210,41 +13565,178 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteEventBasedAddonsParams
 }
 crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl Serialize for EditCreateSubForCustomerQuoteSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubForCustomerQuoteSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "po_number",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price",
+                    "plan_unit_price_in_decimal",
+                    "setup_fee",
+                    "trial_end",
+                    "start_date",
+                    "offline_payment_method",
+                    "contract_term_billing_cycle_on_renewal",
+                ];
+                let mut id = None;
+                let mut po_number = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut setup_fee = None;
+                let mut trial_end = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteSubscriptionParams {
+                    id: id.flatten(),
+                    po_number: po_number.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    trial_end: trial_end.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
@@ -10341,51 +13833,166 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteSubscriptionParams
 }
 crate::form::form_object!(EditCreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `EditCreateSubForCustomerQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditCreateSubForCustomerQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubForCustomerQuoteShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -10497,16 +14104,70 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteShippingAddressPar
 }
 crate::form::form_object!(EditCreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `EditCreateSubForCustomerQuoteContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for EditCreateSubForCustomerQuoteContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubForCustomerQuoteContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteContractTermParams {
     /// Parameters with nothing set.
@@ -10536,28 +14197,117 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteContractTermParams
 }
 crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `EditCreateSubForCustomerQuoteAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for EditCreateSubForCustomerQuoteAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubForCustomerQuoteAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteAddonsParams {
     /// Parameters with nothing set.
@@ -10618,31 +14368,138 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteAddonsParams {
 }
 crate::form::form_object!(EditCreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
+}
+impl Serialize for EditCreateSubForCustomerQuoteEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubForCustomerQuoteEventBasedAddonsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "service_period_in_days",
+                    "on_event",
+                    "charge_once",
+                    "charge_on",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_in_days = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut charge_on = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on: charge_on.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubForCustomerQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -10714,42 +14571,190 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteEventBasedAddonsPa
 }
 crate::form::form_object!(EditCreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl Serialize for UpdateSubscriptionQuoteSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_unit_price",
+                    "setup_fee",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price_in_decimal",
+                    "start_date",
+                    "trial_end",
+                    "coupon",
+                    "auto_collection",
+                    "offline_payment_method",
+                    "contract_term_billing_cycle_on_renewal",
+                ];
+                let mut id = None;
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_unit_price = None;
+                let mut setup_fee = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -10847,51 +14852,164 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteSubscriptionParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionQuoteBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteBillingAddressParams {
     /// Parameters with nothing set.
@@ -11003,51 +15121,164 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteBillingAddressParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -11159,18 +15390,81 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteShippingAddressParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
+}
+impl Serialize for UpdateSubscriptionQuoteCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteCustomerParams {
     /// Parameters with nothing set.
@@ -11205,14 +15499,68 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteCustomerParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<UpdateSubscriptionQuoteContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for UpdateSubscriptionQuoteContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteContractTermParams {
     /// Parameters with nothing set.
@@ -11242,28 +15590,117 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteContractTermParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for UpdateSubscriptionQuoteAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "billing_cycles",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut billing_cycles = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteAddonsParams {
     /// Parameters with nothing set.
@@ -11324,31 +15761,136 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteAddonsParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for UpdateSubscriptionQuoteEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteEventBasedAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "service_period_in_days",
+                    "charge_on",
+                    "on_event",
+                    "charge_once",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut service_period_in_days = None;
+                let mut charge_on = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    charge_on: charge_on.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -11420,40 +15962,183 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteEventBasedAddonsParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteSubscriptionParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "plan_id",
+                    "plan_quantity",
+                    "plan_unit_price",
+                    "setup_fee",
+                    "plan_quantity_in_decimal",
+                    "plan_unit_price_in_decimal",
+                    "start_date",
+                    "trial_end",
+                    "coupon",
+                    "auto_collection",
+                    "offline_payment_method",
+                    "contract_term_billing_cycle_on_renewal",
+                ];
+                let mut plan_id = None;
+                let mut plan_quantity = None;
+                let mut plan_unit_price = None;
+                let mut setup_fee = None;
+                let mut plan_quantity_in_decimal = None;
+                let mut plan_unit_price_in_decimal = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"plan_id" => {
+                            crate::decode::param(&mut map, "plan_id", &mut plan_id)?
+                        }
+                        b"plan_quantity" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity",
+                                &mut plan_quantity,
+                            )?
+                        }
+                        b"plan_unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price",
+                                &mut plan_unit_price,
+                            )?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"plan_quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                                &mut plan_quantity_in_decimal,
+                            )?
+                        }
+                        b"plan_unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                                &mut plan_unit_price_in_decimal,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteSubscriptionParams {
+                    plan_id: plan_id.flatten(),
+                    plan_quantity: plan_quantity.flatten(),
+                    plan_unit_price: plan_unit_price.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteSubscriptionParams {
     /// Parameters with nothing set.
@@ -11549,51 +16234,164 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteSubscriptionParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `EditUpdateSubscriptionQuoteBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteBillingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteBillingAddressParams {
     /// Parameters with nothing set.
@@ -11705,51 +16503,166 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteBillingAddressParams
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -11861,18 +16774,81 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteShippingAddressParam
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteCustomerParams {
     /// Parameters with nothing set.
@@ -11907,16 +16883,70 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteCustomerParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteContractTermParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteContractTermParams {
     /// Parameters with nothing set.
@@ -11946,28 +16976,117 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteContractTermParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `EditUpdateSubscriptionQuoteAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "billing_cycles",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "trial_end",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut billing_cycles = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut trial_end = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    trial_end: trial_end.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteAddonsParams {
     /// Parameters with nothing set.
@@ -12028,31 +17147,138 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteAddonsParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteEventBasedAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteEventBasedAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("charge_on", &self.charge_on)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteEventBasedAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteEventBasedAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteEventBasedAddonsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteEventBasedAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "service_period_in_days",
+                    "charge_on",
+                    "on_event",
+                    "charge_once",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut service_period_in_days = None;
+                let mut charge_on = None;
+                let mut on_event = None;
+                let mut charge_once = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"service_period_in_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_in_days",
+                                &mut service_period_in_days,
+                            )?
+                        }
+                        b"charge_on" => {
+                            crate::decode::param(&mut map, "charge_on", &mut charge_on)?
+                        }
+                        b"on_event" => {
+                            crate::decode::param(&mut map, "on_event", &mut on_event)?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteEventBasedAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    service_period_in_days: service_period_in_days.flatten(),
+                    charge_on: charge_on.flatten(),
+                    on_event: on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
@@ -12124,51 +17350,164 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteEventBasedAddonsPara
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `CreateForOnetimeChargesShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateForOnetimeChargesShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForOnetimeChargesShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForOnetimeChargesShippingAddressParams {
     /// Parameters with nothing set.
@@ -12280,25 +17619,108 @@ impl crate::form::FormEncode for CreateForOnetimeChargesShippingAddressParams {
 }
 crate::form::form_object!(CreateForOnetimeChargesShippingAddressParams);
 /// Fields of the `CreateForOnetimeChargesAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for CreateForOnetimeChargesAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "service_period",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForOnetimeChargesAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForOnetimeChargesAddonsParams {
     /// Parameters with nothing set.
@@ -12352,26 +17774,125 @@ impl crate::form::FormEncode for CreateForOnetimeChargesAddonsParams {
 }
 crate::form::form_object!(CreateForOnetimeChargesAddonsParams);
 /// Fields of the `CreateForOnetimeChargesChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for CreateForOnetimeChargesChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "service_period",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForOnetimeChargesChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForOnetimeChargesChargesParams {
     /// Parameters with nothing set.
@@ -12430,19 +17951,74 @@ impl crate::form::FormEncode for CreateForOnetimeChargesChargesParams {
 }
 crate::form::form_object!(CreateForOnetimeChargesChargesParams);
 /// Fields of the `CreateForOnetimeChargesTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateForOnetimeChargesTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForOnetimeChargesTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForOnetimeChargesTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -12478,51 +18054,164 @@ impl crate::form::FormEncode for CreateForOnetimeChargesTaxProvidersFieldsParams
 }
 crate::form::form_object!(CreateForOnetimeChargesTaxProvidersFieldsParams);
 /// Fields of the `EditOneTimeQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditOneTimeQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteShippingAddressParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditOneTimeQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditOneTimeQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -12634,25 +18323,108 @@ impl crate::form::FormEncode for EditOneTimeQuoteShippingAddressParams {
 }
 crate::form::form_object!(EditOneTimeQuoteShippingAddressParams);
 /// Fields of the `EditOneTimeQuoteAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for EditOneTimeQuoteAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "service_period",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditOneTimeQuoteAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditOneTimeQuoteAddonsParams {
     /// Parameters with nothing set.
@@ -12706,26 +18478,125 @@ impl crate::form::FormEncode for EditOneTimeQuoteAddonsParams {
 }
 crate::form::form_object!(EditOneTimeQuoteAddonsParams);
 /// Fields of the `EditOneTimeQuoteChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for EditOneTimeQuoteChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "service_period",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditOneTimeQuoteChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditOneTimeQuoteChargesParams {
     /// Parameters with nothing set.
@@ -12784,19 +18655,74 @@ impl crate::form::FormEncode for EditOneTimeQuoteChargesParams {
 }
 crate::form::form_object!(EditOneTimeQuoteChargesParams);
 /// Fields of the `EditOneTimeQuoteTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for EditOneTimeQuoteTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditOneTimeQuoteTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditOneTimeQuoteTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -12832,34 +18758,144 @@ impl crate::form::FormEncode for EditOneTimeQuoteTaxProvidersFieldsParams {
 }
 crate::form::form_object!(EditOneTimeQuoteTaxProvidersFieldsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut po_number = None;
+                let mut trial_end = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteSubscriptionParams {
+                    id: id.flatten(),
+                    po_number: po_number.flatten(),
+                    trial_end: trial_end.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
@@ -12947,51 +18983,166 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParam
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteShippingAddressParams {
     /// Parameters with nothing set.
@@ -13103,16 +19254,72 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteShippingAddressPa
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteContractTermParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteContractTermParams {
     /// Parameters with nothing set.
@@ -13142,51 +19349,166 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteContractTermParam
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteBillingAddressParams {
     /// Parameters with nothing set.
@@ -13298,49 +19620,235 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteBillingAddressPar
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteBillingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateSubItemsForCustomerQuoteSubscriptionItemsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "item_type",
+                    "charge_on_option",
+                    "start_date",
+                    "end_date",
+                    "description",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut item_type = None;
+                let mut charge_on_option = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                let mut description = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    item_type: item_type.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                    description: description.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -13454,34 +19962,161 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionItems
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionItemsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemsForCustomerQuoteDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -13561,35 +20196,162 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteDiscountsParams {
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteDiscountsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemsForCustomerQuoteItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteItemTiersParams {
     /// Parameters with nothing set.
@@ -13669,19 +20431,68 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteItemTiersParams {
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteItemTiersParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteCouponsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteCouponsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteCouponsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteCouponsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteCouponsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemsForCustomerQuoteCouponsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteCouponsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "start_date", "end_date"];
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteCouponsParams {
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteCouponsParams {
     /// Parameters with nothing set.
@@ -13717,29 +20528,123 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteCouponsParams {
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteCouponsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteEntitlementOverridesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteEntitlementOverridesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateSubItemsForCustomerQuoteEntitlementOverridesParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateSubItemsForCustomerQuoteEntitlementOverridesParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "feature_id",
+                    "entity_id",
+                    "entity_type",
+                    "value",
+                    "is_enabled",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut feature_id = None;
+                let mut entity_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut is_enabled = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
+                    feature_id: feature_id.flatten(),
+                    entity_id: entity_id.flatten(),
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    is_enabled: is_enabled.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
     /// Parameters with nothing set.
@@ -13802,34 +20707,144 @@ for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut po_number = None;
+                let mut trial_end = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut free_period = None;
+                let mut free_period_unit = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        b"free_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period",
+                                &mut free_period,
+                            )?
+                        }
+                        b"free_period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "free_period_unit",
+                                &mut free_period_unit,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsSubscriptionParams {
+                    id: id.flatten(),
+                    po_number: po_number.flatten(),
+                    trial_end: trial_end.flatten(),
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    free_period: free_period.flatten(),
+                    free_period_unit: free_period_unit.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -13917,51 +20932,169 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsSubscriptionP
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditCreateSubCustomerQuoteForItemsShippingAddressParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -14074,16 +21207,72 @@ for EditCreateSubCustomerQuoteForItemsShippingAddressParams {
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsShippingAddressParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsContractTermParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsContractTermParams {
     /// Parameters with nothing set.
@@ -14113,51 +21302,169 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsContractTermP
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsContractTermParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditCreateSubCustomerQuoteForItemsBillingAddressParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -14269,49 +21576,236 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsBillingAddres
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsBillingAddressParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "item_type",
+                    "charge_on_option",
+                    "start_date",
+                    "end_date",
+                    "description",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut item_type = None;
+                let mut charge_on_option = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                let mut description = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    item_type: item_type.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                    description: description.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -14426,34 +21920,163 @@ for EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsDiscountsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -14533,35 +22156,164 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsDiscountsPara
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsDiscountsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsItemTiersParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -14641,19 +22393,68 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsItemTiersPara
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsItemTiersParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsCouponsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsCouponsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsCouponsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsCouponsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsCouponsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubCustomerQuoteForItemsCouponsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsCouponsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "start_date", "end_date"];
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsCouponsParams {
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsCouponsParams {
     /// Parameters with nothing set.
@@ -14689,29 +22490,124 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsCouponsParams
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsCouponsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "feature_id",
+                    "entity_id",
+                    "entity_type",
+                    "value",
+                    "is_enabled",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut feature_id = None;
+                let mut entity_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut is_enabled = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
+                    feature_id: feature_id.flatten(),
+                    entity_id: entity_id.flatten(),
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    is_enabled: is_enabled.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
     /// Parameters with nothing set.
@@ -14774,31 +22670,133 @@ for EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// At most 50 characters.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsSubscriptionParams, A::Error> {
+                let mut id = None;
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsSubscriptionParams {
+                    id: crate::decode::required(id, "id")?,
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -14875,51 +22873,166 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionPara
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -15031,51 +23144,166 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsBillingAddressPa
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -15187,18 +23415,81 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsShippingAddressP
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -15233,16 +23524,72 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsCustomerParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsContractTermParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsContractTermParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsContractTermParams {
     /// Parameters with nothing set.
@@ -15272,49 +23619,235 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsContractTermPara
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                UpdateSubscriptionQuoteForItemsSubscriptionItemsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "charge_on_option",
+                    "item_type",
+                    "start_date",
+                    "end_date",
+                    "description",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut charge_on_option = None;
+                let mut item_type = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                let mut description = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    item_type: item_type.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                    description: description.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -15428,38 +23961,183 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionItem
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub operation_type: enums::OperationType,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("operation_type", &self.operation_type)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "operation_type",
+                    "id",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut operation_type = None;
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "operation_type",
+                                &mut operation_type,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    operation_type: crate::decode::required(
+                        operation_type,
+                        "operation_type",
+                    )?,
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -15551,35 +24229,162 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsDiscountsParams 
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -15659,19 +24464,68 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsItemTiersParams 
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCouponsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsCouponsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsCouponsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsCouponsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsCouponsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsCouponsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "start_date", "end_date"];
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsCouponsParams {
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsCouponsParams {
     /// Parameters with nothing set.
@@ -15707,29 +24561,124 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsCouponsParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsEntitlementOverridesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `UpdateSubscriptionQuoteForItemsEntitlementOverridesParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                UpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "feature_id",
+                    "entity_id",
+                    "entity_type",
+                    "value",
+                    "is_enabled",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut feature_id = None;
+                let mut entity_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut is_enabled = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+                    feature_id: feature_id.flatten(),
+                    entity_id: entity_id.flatten(),
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    is_enabled: is_enabled.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// Parameters with nothing set.
@@ -15792,29 +24741,130 @@ for UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("coupon", &self.coupon)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("offline_payment_method", &self.offline_payment_method)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsSubscriptionParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsSubscriptionParams,
+                A::Error,
+            > {
+                let mut setup_fee = None;
+                let mut start_date = None;
+                let mut trial_end = None;
+                let mut coupon = None;
+                let mut auto_collection = None;
+                let mut offline_payment_method = None;
+                let mut contract_term_billing_cycle_on_renewal = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"setup_fee" => {
+                            crate::decode::param(&mut map, "setup_fee", &mut setup_fee)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"coupon" => {
+                            crate::decode::param(&mut map, "coupon", &mut coupon)?
+                        }
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"offline_payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "offline_payment_method",
+                                &mut offline_payment_method,
+                            )?
+                        }
+                        b"contract_term_billing_cycle_on_renewal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "contract_term_billing_cycle_on_renewal",
+                                &mut contract_term_billing_cycle_on_renewal,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
+                    setup_fee: setup_fee.flatten(),
+                    start_date: start_date.flatten(),
+                    trial_end: trial_end.flatten(),
+                    coupon: coupon.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    offline_payment_method: offline_payment_method.flatten(),
+                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
+                        .flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -15889,51 +24939,169 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsSubscription
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsBillingAddressParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// Parameters with nothing set.
@@ -16046,51 +25214,169 @@ for EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsBillingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// Parameters with nothing set.
@@ -16203,18 +25489,83 @@ for EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsShippingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCustomerParams {
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// At most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("vat_number", &self.vat_number)?;
+        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
+        entries.optional("registered_for_gst", &self.registered_for_gst)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsCustomerParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "vat_number",
+                    "vat_number_prefix",
+                    "registered_for_gst",
+                ];
+                let mut vat_number = None;
+                let mut vat_number_prefix = None;
+                let mut registered_for_gst = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"vat_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number",
+                                &mut vat_number,
+                            )?
+                        }
+                        b"vat_number_prefix" => {
+                            crate::decode::param(
+                                &mut map,
+                                "vat_number_prefix",
+                                &mut vat_number_prefix,
+                            )?
+                        }
+                        b"registered_for_gst" => {
+                            crate::decode::param(
+                                &mut map,
+                                "registered_for_gst",
+                                &mut registered_for_gst,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsCustomerParams {
+                    vat_number: vat_number.flatten(),
+                    vat_number_prefix: vat_number_prefix.flatten(),
+                    registered_for_gst: registered_for_gst.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -16249,16 +25600,75 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsCustomerPara
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsContractTermParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsContractTermParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsContractTermParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsContractTermParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsContractTermParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "action_at_term_end",
+                    "cancellation_cutoff_period",
+                ];
+                let mut action_at_term_end = None;
+                let mut cancellation_cutoff_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"action_at_term_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "action_at_term_end",
+                                &mut action_at_term_end,
+                            )?
+                        }
+                        b"cancellation_cutoff_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                                &mut cancellation_cutoff_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsContractTermParams {
+                    action_at_term_end: action_at_term_end.flatten(),
+                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsContractTermParams {
     /// Parameters with nothing set.
@@ -16288,49 +25698,236 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsContractTerm
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsContractTermParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// At most 100 characters.
     pub item_price_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// At most 2000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "billing_cycles",
+                    "trial_end",
+                    "service_period_days",
+                    "charge_on_event",
+                    "charge_once",
+                    "charge_on_option",
+                    "item_type",
+                    "start_date",
+                    "end_date",
+                    "description",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut billing_cycles = None;
+                let mut trial_end = None;
+                let mut service_period_days = None;
+                let mut charge_on_event = None;
+                let mut charge_once = None;
+                let mut charge_on_option = None;
+                let mut item_type = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                let mut description = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"billing_cycles" => {
+                            crate::decode::param(
+                                &mut map,
+                                "billing_cycles",
+                                &mut billing_cycles,
+                            )?
+                        }
+                        b"trial_end" => {
+                            crate::decode::param(&mut map, "trial_end", &mut trial_end)?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        b"charge_on_event" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_event",
+                                &mut charge_on_event,
+                            )?
+                        }
+                        b"charge_once" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_once",
+                                &mut charge_once,
+                            )?
+                        }
+                        b"charge_on_option" => {
+                            crate::decode::param(
+                                &mut map,
+                                "charge_on_option",
+                                &mut charge_on_option,
+                            )?
+                        }
+                        b"item_type" => {
+                            crate::decode::param(&mut map, "item_type", &mut item_type)?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+                    item_price_id: crate::decode::required(
+                        item_price_id,
+                        "item_price_id",
+                    )?,
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    billing_cycles: billing_cycles.flatten(),
+                    trial_end: trial_end.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                    charge_on_event: charge_on_event.flatten(),
+                    charge_once: charge_once.flatten(),
+                    charge_on_option: charge_on_option.flatten(),
+                    item_type: item_type.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                    description: description.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -16445,38 +26042,185 @@ for EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
     pub duration_type: enums::DurationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     pub operation_type: enums::OperationType,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.field("duration_type", &self.duration_type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.field("operation_type", &self.operation_type)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsDiscountsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "apply_on",
+                    "duration_type",
+                    "percentage",
+                    "amount",
+                    "period",
+                    "period_unit",
+                    "included_in_mrr",
+                    "item_price_id",
+                    "quantity",
+                    "operation_type",
+                    "id",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut apply_on = None;
+                let mut duration_type = None;
+                let mut percentage = None;
+                let mut amount = None;
+                let mut period = None;
+                let mut period_unit = None;
+                let mut included_in_mrr = None;
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut operation_type = None;
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"duration_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "duration_type",
+                                &mut duration_type,
+                            )?
+                        }
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"period" => {
+                            crate::decode::param(&mut map, "period", &mut period)?
+                        }
+                        b"period_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "period_unit",
+                                &mut period_unit,
+                            )?
+                        }
+                        b"included_in_mrr" => {
+                            crate::decode::param(
+                                &mut map,
+                                "included_in_mrr",
+                                &mut included_in_mrr,
+                            )?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"operation_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "operation_type",
+                                &mut operation_type,
+                            )?
+                        }
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsDiscountsParams {
+                    apply_on: apply_on.flatten(),
+                    duration_type: crate::decode::required(
+                        duration_type,
+                        "duration_type",
+                    )?,
+                    percentage: percentage.flatten(),
+                    amount: amount.flatten(),
+                    period: period.flatten(),
+                    period_unit: period_unit.flatten(),
+                    included_in_mrr: included_in_mrr.flatten(),
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    operation_type: crate::decode::required(
+                        operation_type,
+                        "operation_type",
+                    )?,
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -16568,35 +26312,164 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsDiscountsPar
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// At most 105 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsItemTiersParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                    "ramp_tier_id",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                let mut ramp_tier_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        b"ramp_tier_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ramp_tier_id",
+                                &mut ramp_tier_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                    ramp_tier_id: ramp_tier_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsItemTiersParams {
     /// Parameters with nothing set.
@@ -16676,19 +26549,70 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsItemTiersPar
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCouponsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsCouponsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsCouponsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsCouponsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsCouponsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsCouponsParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "start_date", "end_date"];
+                let mut id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsCouponsParams {
+                    id: id.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsCouponsParams {
     /// Parameters with nothing set.
@@ -16724,29 +26648,124 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsCouponsParam
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+}
+impl Serialize for EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &[
+                    "feature_id",
+                    "entity_id",
+                    "entity_type",
+                    "value",
+                    "is_enabled",
+                    "start_date",
+                    "end_date",
+                ];
+                let mut feature_id = None;
+                let mut entity_id = None;
+                let mut entity_type = None;
+                let mut value = None;
+                let mut is_enabled = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param(&mut map, "end_date", &mut end_date)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
+                    feature_id: feature_id.flatten(),
+                    entity_id: entity_id.flatten(),
+                    entity_type: entity_type.flatten(),
+                    value: value.flatten(),
+                    is_enabled: is_enabled.flatten(),
+                    start_date: start_date.flatten(),
+                    end_date: end_date.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// Parameters with nothing set.
@@ -16809,51 +26828,166 @@ for EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `CreateForChargeItemsAndChargesBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateForChargeItemsAndChargesBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesBillingAddressParams {
     /// Parameters with nothing set.
@@ -16965,51 +27099,166 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesBillingAddressPar
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for CreateForChargeItemsAndChargesShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesShippingAddressParams {
     /// Parameters with nothing set.
@@ -17121,25 +27370,114 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesShippingAddressPa
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
+}
+impl Serialize for CreateForChargeItemsAndChargesItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "service_period_days",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_days = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesItemPricesParams {
     /// Parameters with nothing set.
@@ -17193,32 +27531,149 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateForChargeItemsAndChargesItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesItemTiersParams {
     /// Parameters with nothing set.
@@ -17291,26 +27746,125 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for CreateForChargeItemsAndChargesChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "service_period",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesChargesParams {
     /// Parameters with nothing set.
@@ -17369,20 +27923,92 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub apply_on: enums::ApplyOn,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "percentage",
+                    "quantity",
+                    "amount",
+                    "apply_on",
+                    "item_price_id",
+                ];
+                let mut percentage = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut apply_on = None;
+                let mut item_price_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesDiscountsParams {
+                    percentage: percentage.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    item_price_id: item_price_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -17424,19 +28050,79 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -17472,51 +28158,166 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesTaxProvidersField
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `EditForChargeItemsAndChargesBillingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesBillingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditForChargeItemsAndChargesBillingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesBillingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesBillingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditForChargeItemsAndChargesBillingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesBillingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesBillingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesBillingAddressParams {
     /// Parameters with nothing set.
@@ -17628,51 +28429,166 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesBillingAddressParam
 }
 crate::form::form_object!(EditForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesShippingAddressParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesShippingAddressParams {
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// At most 20 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+}
+impl Serialize for EditForChargeItemsAndChargesShippingAddressParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("company", &self.company)?;
+        entries.optional("phone", &self.phone)?;
+        entries.optional("line1", &self.line1)?;
+        entries.optional("line2", &self.line2)?;
+        entries.optional("line3", &self.line3)?;
+        entries.optional("city", &self.city)?;
+        entries.optional("state_code", &self.state_code)?;
+        entries.optional("state", &self.state)?;
+        entries.optional("zip", &self.zip)?;
+        entries.optional("country", &self.country)?;
+        entries.optional("validation_status", &self.validation_status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesShippingAddressParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesShippingAddressParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditForChargeItemsAndChargesShippingAddressParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesShippingAddressParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "phone",
+                    "line1",
+                    "line2",
+                    "line3",
+                    "city",
+                    "state_code",
+                    "state",
+                    "zip",
+                    "country",
+                    "validation_status",
+                ];
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut email = None;
+                let mut company = None;
+                let mut phone = None;
+                let mut line1 = None;
+                let mut line2 = None;
+                let mut line3 = None;
+                let mut city = None;
+                let mut state_code = None;
+                let mut state = None;
+                let mut zip = None;
+                let mut country = None;
+                let mut validation_status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"company" => {
+                            crate::decode::param(&mut map, "company", &mut company)?
+                        }
+                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
+                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
+                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
+                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
+                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
+                        b"state_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "state_code",
+                                &mut state_code,
+                            )?
+                        }
+                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
+                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
+                        b"country" => {
+                            crate::decode::param(&mut map, "country", &mut country)?
+                        }
+                        b"validation_status" => {
+                            crate::decode::param(
+                                &mut map,
+                                "validation_status",
+                                &mut validation_status,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesShippingAddressParams {
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    email: email.flatten(),
+                    company: company.flatten(),
+                    phone: phone.flatten(),
+                    line1: line1.flatten(),
+                    line2: line2.flatten(),
+                    line3: line3.flatten(),
+                    city: city.flatten(),
+                    state_code: state_code.flatten(),
+                    state: state.flatten(),
+                    zip: zip.flatten(),
+                    country: country.flatten(),
+                    validation_status: validation_status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesShippingAddressParams {
     /// Parameters with nothing set.
@@ -17784,25 +28700,114 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesShippingAddressPara
 }
 crate::form::form_object!(EditForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
+}
+impl Serialize for EditForChargeItemsAndChargesItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "service_period_days",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut service_period_days = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"service_period_days" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period_days",
+                                &mut service_period_days,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    service_period_days: service_period_days.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesItemPricesParams {
     /// Parameters with nothing set.
@@ -17856,32 +28861,149 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesItemPricesParams {
 }
 crate::form::form_object!(EditForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `EditForChargeItemsAndChargesItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for EditForChargeItemsAndChargesItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesItemTiersParams {
     /// Parameters with nothing set.
@@ -17954,26 +29076,125 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesItemTiersParams {
 }
 crate::form::form_object!(EditForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `EditForChargeItemsAndChargesChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+}
+impl Serialize for EditForChargeItemsAndChargesChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("service_period", &self.service_period)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "service_period",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut service_period = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"service_period" => {
+                            crate::decode::param(
+                                &mut map,
+                                "service_period",
+                                &mut service_period,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    service_period: service_period.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesChargesParams {
     /// Parameters with nothing set.
@@ -18032,20 +29253,92 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesChargesParams {
 }
 crate::form::form_object!(EditForChargeItemsAndChargesChargesParams);
 /// Fields of the `EditForChargeItemsAndChargesDiscountsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesDiscountsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub apply_on: enums::ApplyOn,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
+}
+impl Serialize for EditForChargeItemsAndChargesDiscountsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesDiscountsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesDiscountsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesDiscountsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesDiscountsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "percentage",
+                    "quantity",
+                    "amount",
+                    "apply_on",
+                    "item_price_id",
+                ];
+                let mut percentage = None;
+                let mut quantity = None;
+                let mut amount = None;
+                let mut apply_on = None;
+                let mut item_price_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"percentage" => {
+                            crate::decode::param(
+                                &mut map,
+                                "percentage",
+                                &mut percentage,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"apply_on" => {
+                            crate::decode::param(&mut map, "apply_on", &mut apply_on)?
+                        }
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesDiscountsParams {
+                    percentage: percentage.flatten(),
+                    quantity: quantity.flatten(),
+                    amount: amount.flatten(),
+                    apply_on: crate::decode::required(apply_on, "apply_on")?,
+                    item_price_id: item_price_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
@@ -18087,19 +29380,76 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesDiscountsParams {
 }
 crate::form::form_object!(EditForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `EditForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for EditForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `EditForChargeItemsAndChargesTaxProvidersFieldsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EditForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -18135,20 +29485,83 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesTaxProvidersFieldsP
 }
 crate::form::form_object!(EditForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `ConvertSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConvertSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
+}
+impl Serialize for ConvertSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("auto_close_invoices", &self.auto_close_invoices)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ConvertSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConvertSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ConvertSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConvertSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "auto_collection",
+                    "po_number",
+                    "auto_close_invoices",
+                ];
+                let mut id = None;
+                let mut auto_collection = None;
+                let mut po_number = None;
+                let mut auto_close_invoices = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"auto_collection" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_collection",
+                                &mut auto_collection,
+                            )?
+                        }
+                        b"po_number" => {
+                            crate::decode::param(&mut map, "po_number", &mut po_number)?
+                        }
+                        b"auto_close_invoices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "auto_close_invoices",
+                                &mut auto_close_invoices,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ConvertSubscriptionParams {
+                    id: id.flatten(),
+                    auto_collection: auto_collection.flatten(),
+                    po_number: po_number.flatten(),
+                    auto_close_invoices: auto_close_invoices.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ConvertSubscriptionParams {
     /// Parameters with nothing set.
@@ -18189,12 +29602,49 @@ impl crate::form::FormEncode for ConvertSubscriptionParams {
 }
 crate::form::form_object!(ConvertSubscriptionParams);
 /// Fields of the `UpdateSignatureStatusCpqQuoteSignatureParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusCpqQuoteSignatureParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateSignatureStatusCpqQuoteSignatureStatus>,
+}
+impl Serialize for UpdateSignatureStatusCpqQuoteSignatureParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("status", &self.status)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSignatureStatusCpqQuoteSignatureParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSignatureStatusCpqQuoteSignatureParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSignatureStatusCpqQuoteSignatureParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSignatureStatusCpqQuoteSignatureParams, A::Error> {
+                const EXPECTED: &[&str] = &["status"];
+                let mut status = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(UpdateSignatureStatusCpqQuoteSignatureParams {
+                    status: status.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSignatureStatusCpqQuoteSignatureParams {
     /// Parameters with nothing set.

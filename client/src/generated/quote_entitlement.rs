@@ -9,55 +9,61 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quote_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuoteEntitlement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<enums::Action>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_overridden: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for QuoteEntitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for QuoteEntitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("action_type", &self.action_type)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("modified_at", &self.modified_at)?;
+        entries.optional("is_overridden", &self.is_overridden)?;
+        entries.optional("feature_name", &self.feature_name)?;
+        entries.optional("feature_unit", &self.feature_unit)?;
+        entries.optional("feature_type", &self.feature_type)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("metered", &self.metered)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for QuoteEntitlement {
@@ -396,39 +402,105 @@ impl ListQuoteEntitlementsRequest {
     }
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListQuoteEntitlementsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub entity_id: Vec<StringFilter>,
     /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub start_date: Vec<TimestampFilter>,
     /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub end_date: Vec<TimestampFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListQuoteEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("entity_id", &self.entity_id)?;
+        entries.conditions("start_date", &self.start_date)?;
+        entries.conditions("end_date", &self.end_date)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListQuoteEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListQuoteEntitlementsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListQuoteEntitlementsParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut entity_id = None;
+                let mut start_date = None;
+                let mut end_date = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "entity_id",
+                                &mut entity_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"start_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "start_date",
+                                &mut start_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"end_date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "end_date",
+                                &mut end_date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListQuoteEntitlementsParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    entity_id: entity_id.unwrap_or_default(),
+                    start_date: start_date.unwrap_or_default(),
+                    end_date: end_date.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListQuoteEntitlementsParams {
     /// Parameters with nothing set.
@@ -459,12 +531,11 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListQuoteEntitlementsEntry {
     pub quote_entitlement: QuoteEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListQuoteEntitlementsEntry {
@@ -479,6 +550,14 @@ impl ListQuoteEntitlementsEntry {
 impl ExtraFields for ListQuoteEntitlementsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListQuoteEntitlementsEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("quote_entitlement", &self.quote_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {

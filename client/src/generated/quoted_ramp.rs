@@ -6,23 +6,17 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_ramp` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuotedRamp {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl QuotedRamp {
@@ -42,6 +36,23 @@ impl QuotedRamp {
 impl ExtraFields for QuotedRamp {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for QuotedRamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("line_items", &self.line_items)?;
+        entries.optional("discounts", &self.discounts)?;
+        entries.optional("item_tiers", &self.item_tiers)?;
+        entries
+            .optional(
+                "coupon_applicability_mappings",
+                &self.coupon_applicability_mappings,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for QuotedRamp {
@@ -134,81 +145,112 @@ impl<'de> Deserialize<'de> for QuotedRamp {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_per_billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_per_billing_cycle_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_per_billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_per_billing_cycle_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_amount_per_billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_amount_per_billing_cycle_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LineItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("metered_quantity", &self.metered_quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("billing_period", &self.billing_period)?;
+        entries.optional("billing_period_unit", &self.billing_period_unit)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries
+            .optional("discount_per_billing_cycle", &self.discount_per_billing_cycle)?;
+        entries
+            .optional(
+                "discount_per_billing_cycle_in_decimal",
+                &self.discount_per_billing_cycle_in_decimal,
+            )?;
+        entries
+            .optional(
+                "item_level_discount_per_billing_cycle",
+                &self.item_level_discount_per_billing_cycle,
+            )?;
+        entries
+            .optional(
+                "item_level_discount_per_billing_cycle_in_decimal",
+                &self.item_level_discount_per_billing_cycle_in_decimal,
+            )?;
+        entries.optional("amount_per_billing_cycle", &self.amount_per_billing_cycle)?;
+        entries
+            .optional(
+                "amount_per_billing_cycle_in_decimal",
+                &self.amount_per_billing_cycle_in_decimal,
+            )?;
+        entries
+            .optional(
+                "net_amount_per_billing_cycle",
+                &self.net_amount_per_billing_cycle,
+            )?;
+        entries
+            .optional(
+                "net_amount_per_billing_cycle_in_decimal",
+                &self.net_amount_per_billing_cycle_in_decimal,
+            )?;
+        entries.optional("description", &self.description)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LineItem {
@@ -496,58 +538,63 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Discount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Discount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("invoice_name", &self.invoice_name)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("percentage", &self.percentage)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("duration_type", &self.duration_type)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("period", &self.period)?;
+        entries.optional("period_unit", &self.period_unit)?;
+        entries.optional("included_in_mrr", &self.included_in_mrr)?;
+        entries.optional("apply_on", &self.apply_on)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("end_date", &self.end_date)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Discount {
@@ -686,39 +733,45 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemTier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ItemTier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("ramp_tier_id", &self.ramp_tier_id)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemTier {
@@ -849,23 +902,29 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `CouponApplicabilityMapping` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CouponApplicabilityMapping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for CouponApplicabilityMapping {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CouponApplicabilityMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("applicable_item_price_ids", &self.applicable_item_price_ids)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CouponApplicabilityMapping {

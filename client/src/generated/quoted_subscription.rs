@@ -6,66 +6,40 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuotedSubscription {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<Addon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_based_addons: Option<Vec<EventBasedAddon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_items: Option<Vec<SubscriptionItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_contract_term: Option<Box<QuotedContractTerm>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl QuotedSubscription {
@@ -105,6 +79,44 @@ impl QuotedSubscription {
 impl ExtraFields for QuotedSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for QuotedSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("plan_id", &self.plan_id)?;
+        entries.optional("plan_quantity", &self.plan_quantity)?;
+        entries.optional("plan_unit_price", &self.plan_unit_price)?;
+        entries.optional("setup_fee", &self.setup_fee)?;
+        entries.optional("billing_period", &self.billing_period)?;
+        entries.optional("billing_period_unit", &self.billing_period_unit)?;
+        entries.optional("start_date", &self.start_date)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.optional("po_number", &self.po_number)?;
+        entries.optional("auto_collection", &self.auto_collection)?;
+        entries.optional("plan_quantity_in_decimal", &self.plan_quantity_in_decimal)?;
+        entries
+            .optional("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal)?;
+        entries.optional("changes_scheduled_at", &self.changes_scheduled_at)?;
+        entries.optional("change_option", &self.change_option)?;
+        entries.optional("free_period", &self.free_period)?;
+        entries.optional("free_period_unit", &self.free_period_unit)?;
+        entries
+            .optional(
+                "contract_term_billing_cycle_on_renewal",
+                &self.contract_term_billing_cycle_on_renewal,
+            )?;
+        entries.optional("addons", &self.addons)?;
+        entries.optional("event_based_addons", &self.event_based_addons)?;
+        entries.optional("coupons", &self.coupons)?;
+        entries.optional("subscription_items", &self.subscription_items)?;
+        entries.optional("item_tiers", &self.item_tiers)?;
+        entries.optional("quoted_contract_term", &self.quoted_contract_term)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for QuotedSubscription {
@@ -339,40 +351,46 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
     }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Addon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Addon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Addon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("remaining_billing_cycles", &self.remaining_billing_cycles)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Addon {
@@ -488,35 +506,41 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventBasedAddon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for EventBasedAddon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for EventBasedAddon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("service_period_in_days", &self.service_period_in_days)?;
+        entries.optional("on_event", &self.on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for EventBasedAddon {
@@ -614,21 +638,27 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
     }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Coupon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Coupon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("coupon_id", &self.coupon_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Coupon {
@@ -679,76 +709,86 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `SubscriptionItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::OnEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for SubscriptionItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SubscriptionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("item_type", &self.item_type)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("metered_quantity", &self.metered_quantity)?;
+        entries.optional("last_calculated_at", &self.last_calculated_at)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("current_term_start", &self.current_term_start)?;
+        entries.optional("current_term_end", &self.current_term_end)?;
+        entries.optional("next_billing_at", &self.next_billing_at)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("billing_period", &self.billing_period)?;
+        entries.optional("billing_period_unit", &self.billing_period_unit)?;
+        entries.optional("free_quantity", &self.free_quantity)?;
+        entries.optional("free_quantity_in_decimal", &self.free_quantity_in_decimal)?;
+        entries.optional("trial_end", &self.trial_end)?;
+        entries.optional("billing_cycles", &self.billing_cycles)?;
+        entries.optional("service_period_days", &self.service_period_days)?;
+        entries.optional("charge_on_event", &self.charge_on_event)?;
+        entries.optional("charge_once", &self.charge_once)?;
+        entries.optional("charge_on_option", &self.charge_on_option)?;
+        entries.optional("proration_type", &self.proration_type)?;
+        entries
+            .optional(
+                "usage_accumulation_reset_frequency",
+                &self.usage_accumulation_reset_frequency,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SubscriptionItem {
@@ -998,39 +1038,45 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemTier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ItemTier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ItemTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("index", &self.index)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ItemTier {
@@ -1156,33 +1202,40 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `QuotedContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuotedContractTerm {
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<QuotedContractTermActionAtTermEnd>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for QuotedContractTerm {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for QuotedContractTerm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("contract_start", &self.contract_start)?;
+        entries.optional("contract_end", &self.contract_end)?;
+        entries.optional("billing_cycle", &self.billing_cycle)?;
+        entries.optional("action_at_term_end", &self.action_at_term_end)?;
+        entries.optional("total_contract_value", &self.total_contract_value)?;
+        entries
+            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for QuotedContractTerm {

@@ -7,36 +7,24 @@ use super::customer;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `recorded_purchase` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordedPurchase {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_transaction_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_subscriptions: Option<Vec<LinkedOmnichannelSubscription>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<ErrorDetail>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordedPurchase {
@@ -62,6 +50,34 @@ impl RecordedPurchase {
 impl ExtraFields for RecordedPurchase {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordedPurchase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("app_id", &self.app_id)?;
+        entries.optional("source", &self.source)?;
+        entries.optional("status", &self.status)?;
+        entries
+            .optional("omnichannel_transaction_id", &self.omnichannel_transaction_id)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries
+            .optional(
+                "linked_omnichannel_subscriptions",
+                &self.linked_omnichannel_subscriptions,
+            )?;
+        entries
+            .optional(
+                "linked_omnichannel_one_time_orders",
+                &self.linked_omnichannel_one_time_orders,
+            )?;
+        entries.optional("error_detail", &self.error_detail)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordedPurchase {
@@ -185,21 +201,28 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
     }
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedOmnichannelSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedOmnichannelSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional("omnichannel_subscription_id", &self.omnichannel_subscription_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
@@ -259,21 +282,31 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
     }
 }
 /// The `LinkedOmnichannelOneTimeOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedOmnichannelOneTimeOrder {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedOmnichannelOneTimeOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries
+            .optional(
+                "omnichannel_one_time_order_id",
+                &self.omnichannel_one_time_order_id,
+            )?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
@@ -333,21 +366,27 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
     }
 }
 /// The `ErrorDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ErrorDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("error_message", &self.error_message)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ErrorDetail {
@@ -601,22 +640,100 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /recorded_purchases` (`recorded_purchase.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 100 characters.
     pub app_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateCustomerParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apple_app_store: Option<CreateAppleAppStoreParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_play_store: Option<CreateGooglePlayStoreParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<CreateOmnichannelSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("app_id", &self.app_id)?;
+        entries.optional("customer", &self.customer)?;
+        entries.optional("apple_app_store", &self.apple_app_store)?;
+        entries.optional("google_play_store", &self.google_play_store)?;
+        entries.optional("omnichannel_subscription", &self.omnichannel_subscription)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut app_id = None;
+                let mut customer = None;
+                let mut apple_app_store = None;
+                let mut google_play_store = None;
+                let mut omnichannel_subscription = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"app_id" => {
+                            crate::decode::param(&mut map, "app_id", &mut app_id)?
+                        }
+                        b"customer" => {
+                            crate::decode::param(&mut map, "customer", &mut customer)?
+                        }
+                        b"apple_app_store" => {
+                            crate::decode::param(
+                                &mut map,
+                                "apple_app_store",
+                                &mut apple_app_store,
+                            )?
+                        }
+                        b"google_play_store" => {
+                            crate::decode::param(
+                                &mut map,
+                                "google_play_store",
+                                &mut google_play_store,
+                            )?
+                        }
+                        b"omnichannel_subscription" => {
+                            crate::decode::param(
+                                &mut map,
+                                "omnichannel_subscription",
+                                &mut omnichannel_subscription,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    app_id: crate::decode::required(app_id, "app_id")?,
+                    customer: customer.flatten(),
+                    apple_app_store: apple_app_store.flatten(),
+                    google_play_store: google_play_store.flatten(),
+                    omnichannel_subscription: omnichannel_subscription.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -647,13 +764,12 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /recorded_purchases` (`recorded_purchase.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub recorded_purchase: RecordedPurchase,
     pub customer: customer::Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -672,6 +788,15 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("recorded_purchase", &self.recorded_purchase)?;
+        entries.field("customer", &self.customer)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -776,12 +901,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub recorded_purchase: RecordedPurchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -796,6 +920,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("recorded_purchase", &self.recorded_purchase)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -846,21 +978,74 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
     }
 }
 /// Fields of the `CreateCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
     /// At most 50 characters.
     pub id: String,
     /// At most 70 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+impl Serialize for CreateCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("email", &self.email)?;
+        entries.optional("first_name", &self.first_name)?;
+        entries.optional("last_name", &self.last_name)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCustomerParams, A::Error> {
+                const EXPECTED: &[&str] = &["id", "email", "first_name", "last_name"];
+                let mut id = None;
+                let mut email = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
+                        b"first_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "first_name",
+                                &mut first_name,
+                            )?
+                        }
+                        b"last_name" => {
+                            crate::decode::param(&mut map, "last_name", &mut last_name)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateCustomerParams {
+                    id: crate::decode::required(id, "id")?,
+                    email: email.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -898,19 +1083,74 @@ impl crate::form::FormEncode for CreateCustomerParams {
 }
 crate::form::form_object!(CreateCustomerParams);
 /// Fields of the `CreateAppleAppStoreParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAppleAppStoreParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// At most 65000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<String>,
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+}
+impl Serialize for CreateAppleAppStoreParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("transaction_id", &self.transaction_id)?;
+        entries.optional("receipt", &self.receipt)?;
+        entries.optional("product_id", &self.product_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAppleAppStoreParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAppleAppStoreParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAppleAppStoreParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAppleAppStoreParams, A::Error> {
+                const EXPECTED: &[&str] = &["transaction_id", "receipt", "product_id"];
+                let mut transaction_id = None;
+                let mut receipt = None;
+                let mut product_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"transaction_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "transaction_id",
+                                &mut transaction_id,
+                            )?
+                        }
+                        b"receipt" => {
+                            crate::decode::param(&mut map, "receipt", &mut receipt)?
+                        }
+                        b"product_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "product_id",
+                                &mut product_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateAppleAppStoreParams {
+                    transaction_id: transaction_id.flatten(),
+                    receipt: receipt.flatten(),
+                    product_id: product_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAppleAppStoreParams {
     /// Parameters with nothing set.
@@ -946,19 +1186,74 @@ impl crate::form::FormEncode for CreateAppleAppStoreParams {
 }
 crate::form::form_object!(CreateAppleAppStoreParams);
 /// Fields of the `CreateGooglePlayStoreParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGooglePlayStoreParams {
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
     /// At most 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+}
+impl Serialize for CreateGooglePlayStoreParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("purchase_token", &self.purchase_token)?;
+        entries.optional("product_id", &self.product_id)?;
+        entries.optional("order_id", &self.order_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateGooglePlayStoreParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateGooglePlayStoreParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGooglePlayStoreParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateGooglePlayStoreParams, A::Error> {
+                const EXPECTED: &[&str] = &["purchase_token", "product_id", "order_id"];
+                let mut purchase_token = None;
+                let mut product_id = None;
+                let mut order_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"purchase_token" => {
+                            crate::decode::param(
+                                &mut map,
+                                "purchase_token",
+                                &mut purchase_token,
+                            )?
+                        }
+                        b"product_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "product_id",
+                                &mut product_id,
+                            )?
+                        }
+                        b"order_id" => {
+                            crate::decode::param(&mut map, "order_id", &mut order_id)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateGooglePlayStoreParams {
+                    purchase_token: purchase_token.flatten(),
+                    product_id: product_id.flatten(),
+                    order_id: order_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateGooglePlayStoreParams {
     /// Parameters with nothing set.
@@ -994,13 +1289,48 @@ impl crate::form::FormEncode for CreateGooglePlayStoreParams {
 }
 crate::form::form_object!(CreateGooglePlayStoreParams);
 /// Fields of the `CreateOmnichannelSubscriptionParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOmnichannelSubscriptionParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Serialize for CreateOmnichannelSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateOmnichannelSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOmnichannelSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateOmnichannelSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOmnichannelSubscriptionParams, A::Error> {
+                const EXPECTED: &[&str] = &["id"];
+                let mut id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateOmnichannelSubscriptionParams {
+                    id: id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOmnichannelSubscriptionParams {
     /// Parameters with nothing set.

@@ -5,35 +5,41 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `resource_migration` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceMigration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_site: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for ResourceMigration {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ResourceMigration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("from_site", &self.from_site)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("errors", &self.errors)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ResourceMigration {
@@ -299,7 +305,7 @@ impl RetrieveLatestRequest {
     }
 }
 /// Parameters of `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveLatestParams {
     /// At most 50 characters.
@@ -308,8 +314,70 @@ pub struct RetrieveLatestParams {
     /// At most 100 characters.
     pub entity_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveLatestParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("from_site", &self.from_site)?;
+        entries.field("entity_type", &self.entity_type)?;
+        entries.field("entity_id", &self.entity_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveLatestParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveLatestParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveLatestParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveLatestParams, A::Error> {
+                let mut from_site = None;
+                let mut entity_type = None;
+                let mut entity_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"from_site" => {
+                            crate::decode::param(&mut map, "from_site", &mut from_site)?
+                        }
+                        b"entity_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "entity_type",
+                                &mut entity_type,
+                            )?
+                        }
+                        b"entity_id" => {
+                            crate::decode::param(&mut map, "entity_id", &mut entity_id)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveLatestParams {
+                    from_site: crate::decode::required(from_site, "from_site")?,
+                    entity_type: crate::decode::required(entity_type, "entity_type")?,
+                    entity_id: crate::decode::required(entity_id, "entity_id")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveLatestParams {
     /// Parameters with the required fields set and nothing else.
@@ -340,12 +408,11 @@ impl crate::form::FormEncode for RetrieveLatestParams {
     }
 }
 /// What `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveLatestResponse {
     pub resource_migration: ResourceMigration,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveLatestResponse {
@@ -360,6 +427,14 @@ impl RetrieveLatestResponse {
 impl ExtraFields for RetrieveLatestResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveLatestResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("resource_migration", &self.resource_migration)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveLatestResponse {

@@ -7,47 +7,53 @@ use super::entitlement_override;
 use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_overridden: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Box<Component>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for SubscriptionEntitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SubscriptionEntitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("feature_name", &self.feature_name)?;
+        entries.optional("feature_unit", &self.feature_unit)?;
+        entries.optional("feature_type", &self.feature_type)?;
+        entries.optional("value", &self.value)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("is_overridden", &self.is_overridden)?;
+        entries.optional("is_enabled", &self.is_enabled)?;
+        entries.optional("effective_from", &self.effective_from)?;
+        entries.optional("schedule_status", &self.schedule_status)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("components", &self.components)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SubscriptionEntitlement {
@@ -185,21 +191,27 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
     }
 }
 /// The `Component` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Component {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_overrides: Option<Box<entitlement_override::EntitlementOverride>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Component {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("entitlement_overrides", &self.entitlement_overrides)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Component {
@@ -494,25 +506,95 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
     /// At most 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_scheduled_overrides: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SubscriptionEntitlementsForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_drafts", &self.include_drafts)?;
+        entries.optional("embed", &self.embed)?;
+        entries
+            .optional("include_scheduled_overrides", &self.include_scheduled_overrides)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEntitlementsForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionEntitlementsForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEntitlementsForSubscriptionParams, A::Error> {
+                let mut include_drafts = None;
+                let mut embed = None;
+                let mut include_scheduled_overrides = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_drafts" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_drafts",
+                                &mut include_drafts,
+                            )?
+                        }
+                        b"embed" => crate::decode::param(&mut map, "embed", &mut embed)?,
+                        b"include_scheduled_overrides" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_scheduled_overrides",
+                                &mut include_scheduled_overrides,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SubscriptionEntitlementsForSubscriptionParams {
+                    include_drafts: include_drafts.flatten(),
+                    embed: embed.flatten(),
+                    include_scheduled_overrides: include_scheduled_overrides.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SubscriptionEntitlementsForSubscriptionParams {
     /// Parameters with nothing set.
@@ -543,12 +625,11 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionEntry {
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SubscriptionEntitlementsForSubscriptionEntry {
@@ -563,6 +644,14 @@ impl SubscriptionEntitlementsForSubscriptionEntry {
 impl ExtraFields for SubscriptionEntitlementsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SubscriptionEntitlementsForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_entitlement", &self.subscription_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
@@ -710,17 +799,77 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityParams {
     pub is_enabled: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_entitlements: Vec<
         SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams,
     >,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for SetSubscriptionEntitlementAvailabilityParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("is_enabled", &self.is_enabled)?;
+        entries.list("subscription_entitlements", &self.subscription_entitlements)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetSubscriptionEntitlementAvailabilityParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetSubscriptionEntitlementAvailabilityParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetSubscriptionEntitlementAvailabilityParams, A::Error> {
+                let mut is_enabled = None;
+                let mut subscription_entitlements = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"is_enabled" => {
+                            crate::decode::param(
+                                &mut map,
+                                "is_enabled",
+                                &mut is_enabled,
+                            )?
+                        }
+                        b"subscription_entitlements" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_entitlements",
+                                &mut subscription_entitlements,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(SetSubscriptionEntitlementAvailabilityParams {
+                    is_enabled: crate::decode::required(is_enabled, "is_enabled")?,
+                    subscription_entitlements: subscription_entitlements
+                        .unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SetSubscriptionEntitlementAvailabilityParams {
     /// Parameters with the required fields set and nothing else.
@@ -745,12 +894,11 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityEntry {
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SetSubscriptionEntitlementAvailabilityEntry {
@@ -765,6 +913,14 @@ impl SetSubscriptionEntitlementAvailabilityEntry {
 impl ExtraFields for SetSubscriptionEntitlementAvailabilityEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for SetSubscriptionEntitlementAvailabilityEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_entitlement", &self.subscription_entitlement)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
@@ -815,12 +971,60 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
     }
 }
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
     /// At most 50 characters.
     pub feature_id: String,
+}
+impl Serialize for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("feature_id", &self.feature_id)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de>
+for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams,
+                A::Error,
+            > {
+                const EXPECTED: &[&str] = &["feature_id"];
+                let mut feature_id = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
+                    feature_id: crate::decode::required(feature_id, "feature_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
     /// Parameters with the required fields set and nothing else.

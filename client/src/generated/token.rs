@@ -6,40 +6,27 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `token` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Token {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<enums::PaymentMethodType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_vault: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Token {
@@ -66,6 +53,26 @@ impl Token {
 impl ExtraFields for Token {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("payment_method_type", &self.payment_method_type)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("id_at_vault", &self.id_at_vault)?;
+        entries.optional("vault", &self.vault)?;
+        entries.optional("ip_address", &self.ip_address)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("expired_at", &self.expired_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Token {

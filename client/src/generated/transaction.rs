@@ -9,110 +9,62 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `transaction` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<enums::PaymentMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<FraudFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<enums::PaymentInitiator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub three_d_secure: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<AuthorizationReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_unused: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_card_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_txn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_authorization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_capturable: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reversal_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_credit_notes: Option<Vec<LinkedCreditNote>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_refunds: Option<Vec<LinkedRefund>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_reference_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_details: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<GatewayErrorDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_name: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl Transaction {
@@ -173,6 +125,62 @@ impl Transaction {
 impl ExtraFields for Transaction {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Transaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("gateway_account_id", &self.gateway_account_id)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("payment_method", &self.payment_method)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("gateway", &self.gateway)?;
+        entries.optional("type", &self.r#type)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("settled_at", &self.settled_at)?;
+        entries.optional("exchange_rate", &self.exchange_rate)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("id_at_gateway", &self.id_at_gateway)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("fraud_flag", &self.fraud_flag)?;
+        entries.optional("initiator_type", &self.initiator_type)?;
+        entries.optional("three_d_secure", &self.three_d_secure)?;
+        entries.optional("authorization_reason", &self.authorization_reason)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_text", &self.error_text)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("resource_version", &self.resource_version)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("fraud_reason", &self.fraud_reason)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.optional("amount_unused", &self.amount_unused)?;
+        entries.optional("masked_card_number", &self.masked_card_number)?;
+        entries.optional("reference_transaction_id", &self.reference_transaction_id)?;
+        entries.optional("refunded_txn_id", &self.refunded_txn_id)?;
+        entries
+            .optional("reference_authorization_id", &self.reference_authorization_id)?;
+        entries.optional("amount_capturable", &self.amount_capturable)?;
+        entries.optional("reversal_transaction_id", &self.reversal_transaction_id)?;
+        entries.optional("linked_invoices", &self.linked_invoices)?;
+        entries.optional("linked_credit_notes", &self.linked_credit_notes)?;
+        entries.optional("linked_refunds", &self.linked_refunds)?;
+        entries.optional("linked_payments", &self.linked_payments)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("iin", &self.iin)?;
+        entries.optional("last4", &self.last4)?;
+        entries.optional("merchant_reference_id", &self.merchant_reference_id)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("payment_method_details", &self.payment_method_details)?;
+        entries.optional("error_detail", &self.error_detail)?;
+        entries
+            .optional("custom_payment_method_name", &self.custom_payment_method_name)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Transaction {
@@ -557,33 +565,39 @@ impl<'de> Deserialize<'de> for Transaction {
     }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedInvoice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_status: Option<LinkedInvoiceInvoiceStatus>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedInvoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("invoice_id", &self.invoice_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("invoice_date", &self.invoice_date)?;
+        entries.optional("invoice_total", &self.invoice_total)?;
+        entries.optional("invoice_status", &self.invoice_status)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedInvoice {
@@ -678,39 +692,45 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
     }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedCreditNote {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<LinkedCreditNoteCnReasonCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<LinkedCreditNoteCnStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reference_invoice_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedCreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedCreditNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("cn_id", &self.cn_id)?;
+        entries.optional("applied_amount", &self.applied_amount)?;
+        entries.optional("applied_at", &self.applied_at)?;
+        entries.optional("cn_reason_code", &self.cn_reason_code)?;
+        entries.optional("cn_create_reason_code", &self.cn_create_reason_code)?;
+        entries.optional("cn_date", &self.cn_date)?;
+        entries.optional("cn_total", &self.cn_total)?;
+        entries.optional("cn_status", &self.cn_status)?;
+        entries.optional("cn_reference_invoice_id", &self.cn_reference_invoice_id)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedCreditNote {
@@ -817,28 +837,34 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
     }
 }
 /// The `LinkedRefund` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedRefund {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedRefundTxnStatus>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedRefund {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("txn_id", &self.txn_id)?;
+        entries.optional("txn_status", &self.txn_status)?;
+        entries.optional("txn_date", &self.txn_date)?;
+        entries.optional("txn_amount", &self.txn_amount)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedRefund {
@@ -905,28 +931,34 @@ impl<'de> Deserialize<'de> for LinkedRefund {
     }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedPayment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedPaymentStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for LinkedPayment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for LinkedPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("date", &self.date)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for LinkedPayment {
@@ -993,49 +1025,55 @@ impl<'de> Deserialize<'de> for LinkedPayment {
     }
 }
 /// The `GatewayErrorDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_cause_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for GatewayErrorDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for GatewayErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("request_id", &self.request_id)?;
+        entries.optional("error_category", &self.error_category)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_message", &self.error_message)?;
+        entries.optional("decline_code", &self.decline_code)?;
+        entries.optional("decline_message", &self.decline_message)?;
+        entries.optional("network_error_code", &self.network_error_code)?;
+        entries.optional("network_error_message", &self.network_error_message)?;
+        entries.optional("error_field", &self.error_field)?;
+        entries.optional("recommendation_code", &self.recommendation_code)?;
+        entries.optional("recommendation_message", &self.recommendation_message)?;
+        entries.optional("processor_error_code", &self.processor_error_code)?;
+        entries.optional("processor_error_message", &self.processor_error_message)?;
+        entries.optional("error_cause_id", &self.error_cause_id)?;
+        entries.optional("processor_advice_code", &self.processor_advice_code)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for GatewayErrorDetail {
@@ -2191,21 +2229,95 @@ impl CreateAuthorizationRequest {
     }
 }
 /// Parameters of `POST /transactions/create_authorization` (`transaction.create_authorization`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAuthorizationParams {
     /// At most 50 characters.
     pub customer_id: String,
     /// At most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     pub amount: i64,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateAuthorizationParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("customer_id", &self.customer_id)?;
+        entries.optional("payment_source_id", &self.payment_source_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.field("amount", &self.amount)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateAuthorizationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAuthorizationParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAuthorizationParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAuthorizationParams, A::Error> {
+                let mut customer_id = None;
+                let mut payment_source_id = None;
+                let mut currency_code = None;
+                let mut amount = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateAuthorizationParams {
+                    customer_id: crate::decode::required(customer_id, "customer_id")?,
+                    payment_source_id: payment_source_id.flatten(),
+                    currency_code: currency_code.flatten(),
+                    amount: crate::decode::required(amount, "amount")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
@@ -2234,12 +2346,11 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
     }
 }
 /// What `POST /transactions/create_authorization` (`transaction.create_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAuthorizationResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateAuthorizationResponse {
@@ -2254,6 +2365,14 @@ impl CreateAuthorizationResponse {
 impl ExtraFields for CreateAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateAuthorizationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
@@ -2356,12 +2475,11 @@ impl VoidTransactionRequest {
     }
 }
 /// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoidTransactionResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VoidTransactionResponse {
@@ -2376,6 +2494,14 @@ impl VoidTransactionResponse {
 impl ExtraFields for VoidTransactionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for VoidTransactionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for VoidTransactionResponse {
@@ -2517,26 +2643,111 @@ impl RecordRefundRequest {
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     pub payment_method: enums::PaymentMethod,
     /// Unix seconds.
     pub date: Timestamp,
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RecordRefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.field("payment_method", &self.payment_method)?;
+        entries.field("date", &self.date)?;
+        entries.optional("reference_number", &self.reference_number)?;
+        entries.optional("custom_payment_method_id", &self.custom_payment_method_id)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundParams, A::Error> {
+                let mut amount = None;
+                let mut payment_method = None;
+                let mut date = None;
+                let mut reference_number = None;
+                let mut custom_payment_method_id = None;
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                            )?
+                        }
+                        b"date" => crate::decode::param(&mut map, "date", &mut date)?,
+                        b"reference_number" => {
+                            crate::decode::param(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                            )?
+                        }
+                        b"custom_payment_method_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "custom_payment_method_id",
+                                &mut custom_payment_method_id,
+                            )?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RecordRefundParams {
+                    amount: amount.flatten(),
+                    payment_method: crate::decode::required(
+                        payment_method,
+                        "payment_method",
+                    )?,
+                    date: crate::decode::required(date, "date")?,
+                    reference_number: reference_number.flatten(),
+                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RecordRefundParams {
     /// Parameters with the required fields set and nothing else.
@@ -2572,12 +2783,11 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RecordRefundResponse {
@@ -2592,6 +2802,14 @@ impl RecordRefundResponse {
 impl ExtraFields for RecordRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RecordRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RecordRefundResponse {
@@ -2728,20 +2946,83 @@ impl ReconcileRequest {
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReconcileParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReconcileStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ReconcileParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id_at_gateway", &self.id_at_gateway)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("status", &self.status)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ReconcileParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReconcileParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReconcileParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReconcileParams, A::Error> {
+                let mut id_at_gateway = None;
+                let mut customer_id = None;
+                let mut status = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id_at_gateway" => {
+                            crate::decode::param(
+                                &mut map,
+                                "id_at_gateway",
+                                &mut id_at_gateway,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param(&mut map, "status", &mut status)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ReconcileParams {
+                    id_at_gateway: id_at_gateway.flatten(),
+                    customer_id: customer_id.flatten(),
+                    status: status.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ReconcileParams {
     /// Parameters with nothing set.
@@ -2768,12 +3049,11 @@ impl crate::form::FormEncode for ReconcileParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReconcileResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ReconcileResponse {
@@ -2788,6 +3068,14 @@ impl ReconcileResponse {
 impl ExtraFields for ReconcileResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ReconcileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ReconcileResponse {
@@ -2917,17 +3205,67 @@ impl RefundRequest {
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RefundParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RefundParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundParams, A::Error> {
+                let mut amount = None;
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RefundParams {
+                    amount: amount.flatten(),
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -2952,12 +3290,11 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RefundResponse {
@@ -2972,6 +3309,14 @@ impl RefundResponse {
 impl ExtraFields for RefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RefundResponse {
@@ -3287,128 +3632,280 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /transactions` (`transaction.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id: Vec<StringFilter>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_source_id: Vec<StringFilter>,
     /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub payment_method: Vec<EnumFilter<ListPaymentMethod>>,
     /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub gateway: Vec<EnumFilter<enums::Gateway>>,
     /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub gateway_account_id: Vec<StringFilter>,
     /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub id_at_gateway: Vec<StringFilter>,
     /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub reference_number: Vec<StringFilter>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub date: Vec<TimestampFilter>,
     /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount: Vec<NumberFilter>,
     /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub amount_capturable: Vec<NumberFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub updated_at: Vec<TimestampFilter>,
     /// Order of the entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("id", &self.id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("payment_source_id", &self.payment_source_id)?;
+        entries.conditions("payment_method", &self.payment_method)?;
+        entries.conditions("gateway", &self.gateway)?;
+        entries.conditions("gateway_account_id", &self.gateway_account_id)?;
+        entries.conditions("id_at_gateway", &self.id_at_gateway)?;
+        entries.conditions("reference_number", &self.reference_number)?;
+        entries.conditions("type", &self.r#type)?;
+        entries.conditions("date", &self.date)?;
+        entries.conditions("amount", &self.amount)?;
+        entries.conditions("amount_capturable", &self.amount_capturable)?;
+        entries.conditions("status", &self.status)?;
+        entries.conditions("updated_at", &self.updated_at)?;
+        entries.optional("sort_by", &self.sort_by)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut id = None;
+                let mut customer_id = None;
+                let mut subscription_id = None;
+                let mut payment_source_id = None;
+                let mut payment_method = None;
+                let mut gateway = None;
+                let mut gateway_account_id = None;
+                let mut id_at_gateway = None;
+                let mut reference_number = None;
+                let mut r#type = None;
+                let mut date = None;
+                let mut amount = None;
+                let mut amount_capturable = None;
+                let mut status = None;
+                let mut updated_at = None;
+                let mut sort_by = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id",
+                                &mut id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_source_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_source_id",
+                                &mut payment_source_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"payment_method" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "payment_method",
+                                &mut payment_method,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"gateway" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "gateway",
+                                &mut gateway,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"gateway_account_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "gateway_account_id",
+                                &mut gateway_account_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"id_at_gateway" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "id_at_gateway",
+                                &mut id_at_gateway,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"reference_number" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "reference_number",
+                                &mut reference_number,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"type" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "type",
+                                &mut r#type,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"date" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "date",
+                                &mut date,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount",
+                                &mut amount,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"amount_capturable" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "amount_capturable",
+                                &mut amount_capturable,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"status" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "status",
+                                &mut status,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"updated_at" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "updated_at",
+                                &mut updated_at,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"sort_by" => {
+                            crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    id: id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    payment_source_id: payment_source_id.unwrap_or_default(),
+                    payment_method: payment_method.unwrap_or_default(),
+                    gateway: gateway.unwrap_or_default(),
+                    gateway_account_id: gateway_account_id.unwrap_or_default(),
+                    id_at_gateway: id_at_gateway.unwrap_or_default(),
+                    reference_number: reference_number.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    date: date.unwrap_or_default(),
+                    amount: amount.unwrap_or_default(),
+                    amount_capturable: amount_capturable.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    sort_by: sort_by.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -3486,12 +3983,11 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /transactions` (`transaction.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -3506,6 +4002,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -3674,18 +4178,66 @@ impl TransactionsForCustomerRequest {
     }
 }
 /// Parameters of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransactionsForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for TransactionsForCustomerParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsForCustomerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsForCustomerParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsForCustomerParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsForCustomerParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(TransactionsForCustomerParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TransactionsForCustomerParams {
     /// Parameters with nothing set.
@@ -3710,12 +4262,11 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionsForCustomerEntry {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl TransactionsForCustomerEntry {
@@ -3730,6 +4281,14 @@ impl TransactionsForCustomerEntry {
 impl ExtraFields for TransactionsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TransactionsForCustomerEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
@@ -3899,18 +4458,66 @@ impl TransactionsForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransactionsForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for TransactionsForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsForSubscriptionParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(TransactionsForSubscriptionParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TransactionsForSubscriptionParams {
     /// Parameters with nothing set.
@@ -3935,12 +4542,11 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionsForSubscriptionEntry {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl TransactionsForSubscriptionEntry {
@@ -3955,6 +4561,14 @@ impl TransactionsForSubscriptionEntry {
 impl ExtraFields for TransactionsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for TransactionsForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
@@ -4123,18 +4737,66 @@ impl PaymentsForInvoiceRequest {
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentsForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for PaymentsForInvoiceParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentsForInvoiceParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentsForInvoiceParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentsForInvoiceParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentsForInvoiceParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(PaymentsForInvoiceParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentsForInvoiceParams {
     /// Parameters with nothing set.
@@ -4159,12 +4821,11 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentsForInvoiceEntry {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PaymentsForInvoiceEntry {
@@ -4179,6 +4840,14 @@ impl PaymentsForInvoiceEntry {
 impl ExtraFields for PaymentsForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for PaymentsForInvoiceEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
@@ -4275,12 +4944,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -4295,6 +4963,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -4424,15 +5100,60 @@ impl DeleteOfflineTransactionRequest {
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteOfflineTransactionParams {
     /// At most 300 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for DeleteOfflineTransactionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("comment", &self.comment)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for DeleteOfflineTransactionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteOfflineTransactionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteOfflineTransactionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteOfflineTransactionParams, A::Error> {
+                let mut comment = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"comment" => {
+                            crate::decode::param(&mut map, "comment", &mut comment)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(DeleteOfflineTransactionParams {
+                    comment: comment.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DeleteOfflineTransactionParams {
     /// Parameters with nothing set.
@@ -4455,12 +5176,11 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOfflineTransactionResponse {
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteOfflineTransactionResponse {
@@ -4475,6 +5195,14 @@ impl DeleteOfflineTransactionResponse {
 impl ExtraFields for DeleteOfflineTransactionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteOfflineTransactionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("transaction", &self.transaction)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {

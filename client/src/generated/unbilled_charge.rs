@@ -12,74 +12,80 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `unbilled_charge` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnbilledCharge {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_voided: Option<bool>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_advance_charge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UnbilledCharge {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UnbilledCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("pricing_model", &self.pricing_model)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("discount_amount", &self.discount_amount)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("entity_type", &self.entity_type)?;
+        entries.optional("entity_id", &self.entity_id)?;
+        entries.optional("is_voided", &self.is_voided)?;
+        entries.optional("voided_at", &self.voided_at)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("created_at", &self.created_at)?;
+        entries.optional("updated_at", &self.updated_at)?;
+        entries.optional("tiers", &self.tiers)?;
+        entries.optional("is_advance_charge", &self.is_advance_charge)?;
+        entries.optional("business_entity_id", &self.business_entity_id)?;
+        entries.optional("deleted", &self.deleted)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UnbilledCharge {
@@ -279,39 +285,45 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for Tier {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("quantity_used", &self.quantity_used)?;
+        entries.optional("unit_amount", &self.unit_amount)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("quantity_used_in_decimal", &self.quantity_used_in_decimal)?;
+        entries.optional("unit_amount_in_decimal", &self.unit_amount_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for Tier {
@@ -657,23 +669,104 @@ impl CreateUnbilledChargeRequest {
     }
 }
 /// Parameters of `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeParams {
     /// At most 50 characters.
     pub subscription_id: String,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateUnbilledChargeAddonsParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateUnbilledChargeChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateUnbilledChargeTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateUnbilledChargeParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.list("addons", &self.addons)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUnbilledChargeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUnbilledChargeParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUnbilledChargeParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUnbilledChargeParams, A::Error> {
+                let mut subscription_id = None;
+                let mut currency_code = None;
+                let mut addons = None;
+                let mut charges = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"addons" => {
+                            crate::decode::param(&mut map, "addons", &mut addons)?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateUnbilledChargeParams {
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    currency_code: currency_code.flatten(),
+                    addons: addons.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUnbilledChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -704,12 +797,11 @@ impl crate::form::FormEncode for CreateUnbilledChargeParams {
     }
 }
 /// What `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeResponse {
     pub unbilled_charges: Vec<UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUnbilledChargeResponse {
@@ -724,6 +816,14 @@ impl CreateUnbilledChargeResponse {
 impl ExtraFields for CreateUnbilledChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateUnbilledChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("unbilled_charges", &self.unbilled_charges)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
@@ -864,25 +964,119 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /unbilled_charges` (`unbilled_charge.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
     pub subscription_id: String,
     /// At most 3 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateItemPricesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateItemTiersParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateChargesParams>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.list("item_prices", &self.item_prices)?;
+        entries.list("item_tiers", &self.item_tiers)?;
+        entries.list("charges", &self.charges)?;
+        entries.list("tax_providers_fields", &self.tax_providers_fields)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut subscription_id = None;
+                let mut currency_code = None;
+                let mut item_prices = None;
+                let mut item_tiers = None;
+                let mut charges = None;
+                let mut tax_providers_fields = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"currency_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "currency_code",
+                                &mut currency_code,
+                            )?
+                        }
+                        b"item_prices" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_prices",
+                                &mut item_prices,
+                            )?
+                        }
+                        b"item_tiers" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_tiers",
+                                &mut item_tiers,
+                            )?
+                        }
+                        b"charges" => {
+                            crate::decode::param(&mut map, "charges", &mut charges)?
+                        }
+                        b"tax_providers_fields" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_providers_fields",
+                                &mut tax_providers_fields,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    currency_code: currency_code.flatten(),
+                    item_prices: item_prices.unwrap_or_default(),
+                    item_tiers: item_tiers.unwrap_or_default(),
+                    charges: charges.unwrap_or_default(),
+                    tax_providers_fields: tax_providers_fields.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -915,12 +1109,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /unbilled_charges` (`unbilled_charge.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub unbilled_charges: Vec<UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -935,6 +1128,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("unbilled_charges", &self.unbilled_charges)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -1065,18 +1266,76 @@ impl InvoiceUnbilledChargesRequest {
     }
 }
 /// Parameters of `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoiceUnbilledChargesParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for InvoiceUnbilledChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoiceUnbilledChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoiceUnbilledChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoiceUnbilledChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceUnbilledChargesParams, A::Error> {
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(InvoiceUnbilledChargesParams {
+                    subscription_id: subscription_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoiceUnbilledChargesParams {
     /// Parameters with nothing set.
@@ -1101,12 +1360,11 @@ impl crate::form::FormEncode for InvoiceUnbilledChargesParams {
     }
 }
 /// What `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceUnbilledChargesResponse {
     pub invoices: Vec<invoice::Invoice>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl InvoiceUnbilledChargesResponse {
@@ -1121,6 +1379,14 @@ impl InvoiceUnbilledChargesResponse {
 impl ExtraFields for InvoiceUnbilledChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InvoiceUnbilledChargesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("invoices", &self.invoices)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
@@ -1218,12 +1484,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub unbilled_charge: UnbilledCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -1238,6 +1503,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("unbilled_charge", &self.unbilled_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -1424,36 +1697,110 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /unbilled_charges` (`unbilled_charge.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_voided: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub subscription_id: Vec<StringFilter>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub customer_id: Vec<StringFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("include_deleted", &self.include_deleted)?;
+        entries.optional("is_voided", &self.is_voided)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("subscription_id", &self.subscription_id)?;
+        entries.conditions("customer_id", &self.customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut include_deleted = None;
+                let mut is_voided = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"include_deleted" => {
+                            crate::decode::param(
+                                &mut map,
+                                "include_deleted",
+                                &mut include_deleted,
+                            )?
+                        }
+                        b"is_voided" => {
+                            crate::decode::param(&mut map, "is_voided", &mut is_voided)?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    include_deleted: include_deleted.flatten(),
+                    is_voided: is_voided.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1486,12 +1833,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub unbilled_charge: UnbilledCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -1506,6 +1852,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("unbilled_charge", &self.unbilled_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {
@@ -1630,18 +1984,76 @@ impl InvoiceNowEstimateRequest {
     }
 }
 /// Parameters of `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoiceNowEstimateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for InvoiceNowEstimateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("customer_id", &self.customer_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for InvoiceNowEstimateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoiceNowEstimateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoiceNowEstimateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceNowEstimateParams, A::Error> {
+                let mut subscription_id = None;
+                let mut customer_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"customer_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "customer_id",
+                                &mut customer_id,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(InvoiceNowEstimateParams {
+                    subscription_id: subscription_id.flatten(),
+                    customer_id: customer_id.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl InvoiceNowEstimateParams {
     /// Parameters with nothing set.
@@ -1666,12 +2078,11 @@ impl crate::form::FormEncode for InvoiceNowEstimateParams {
     }
 }
 /// What `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceNowEstimateResponse {
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl InvoiceNowEstimateResponse {
@@ -1686,6 +2097,14 @@ impl InvoiceNowEstimateResponse {
 impl ExtraFields for InvoiceNowEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for InvoiceNowEstimateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("estimate", &self.estimate)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
@@ -1730,29 +2149,114 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
     }
 }
 /// Fields of the `CreateUnbilledChargeAddonsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeAddonsParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateUnbilledChargeAddonsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("id", &self.id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUnbilledChargeAddonsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUnbilledChargeAddonsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUnbilledChargeAddonsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUnbilledChargeAddonsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "id",
+                    "quantity",
+                    "unit_price",
+                    "quantity_in_decimal",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut id = None;
+                let mut quantity = None;
+                let mut unit_price = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUnbilledChargeAddonsParams {
+                    id: id.flatten(),
+                    quantity: quantity.flatten(),
+                    unit_price: unit_price.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUnbilledChargeAddonsParams {
     /// Parameters with nothing set.
@@ -1814,44 +2318,187 @@ impl crate::form::FormEncode for CreateUnbilledChargeAddonsParams {
 }
 crate::form::form_object!(CreateUnbilledChargeAddonsParams);
 /// Fields of the `CreateUnbilledChargeChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateUnbilledChargeChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUnbilledChargeChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUnbilledChargeChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUnbilledChargeChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUnbilledChargeChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUnbilledChargeChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUnbilledChargeChargesParams {
     /// Parameters with nothing set.
@@ -1952,19 +2599,74 @@ impl crate::form::FormEncode for CreateUnbilledChargeChargesParams {
 }
 crate::form::form_object!(CreateUnbilledChargeChargesParams);
 /// Fields of the `CreateUnbilledChargeTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateUnbilledChargeTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateUnbilledChargeTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUnbilledChargeTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUnbilledChargeTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUnbilledChargeTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateUnbilledChargeTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUnbilledChargeTaxProvidersFieldsParams {
     /// Parameters with nothing set.
@@ -2000,29 +2702,120 @@ impl crate::form::FormEncode for CreateUnbilledChargeTaxProvidersFieldsParams {
 }
 crate::form::form_object!(CreateUnbilledChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateItemPricesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateItemPricesParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateItemPricesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("quantity", &self.quantity)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
+        entries.optional("unit_price", &self.unit_price)?;
+        entries.optional("unit_price_in_decimal", &self.unit_price_in_decimal)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateItemPricesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateItemPricesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateItemPricesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateItemPricesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "quantity",
+                    "quantity_in_decimal",
+                    "unit_price",
+                    "unit_price_in_decimal",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut item_price_id = None;
+                let mut quantity = None;
+                let mut quantity_in_decimal = None;
+                let mut unit_price = None;
+                let mut unit_price_in_decimal = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"quantity" => {
+                            crate::decode::param(&mut map, "quantity", &mut quantity)?
+                        }
+                        b"quantity_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "quantity_in_decimal",
+                                &mut quantity_in_decimal,
+                            )?
+                        }
+                        b"unit_price" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price",
+                                &mut unit_price,
+                            )?
+                        }
+                        b"unit_price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "unit_price_in_decimal",
+                                &mut unit_price_in_decimal,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateItemPricesParams {
+                    item_price_id: item_price_id.flatten(),
+                    quantity: quantity.flatten(),
+                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    unit_price: unit_price.flatten(),
+                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateItemPricesParams {
     /// Parameters with nothing set.
@@ -2084,32 +2877,149 @@ impl crate::form::FormEncode for CreateItemPricesParams {
 }
 crate::form::form_object!(CreateItemPricesParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateItemTiersParams {
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
     /// At most 33 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+}
+impl Serialize for CreateItemTiersParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("item_price_id", &self.item_price_id)?;
+        entries.optional("starting_unit", &self.starting_unit)?;
+        entries.optional("ending_unit", &self.ending_unit)?;
+        entries.optional("price", &self.price)?;
+        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
+        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
+        entries.optional("price_in_decimal", &self.price_in_decimal)?;
+        entries.optional("pricing_type", &self.pricing_type)?;
+        entries.optional("package_size", &self.package_size)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateItemTiersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateItemTiersParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateItemTiersParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateItemTiersParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "item_price_id",
+                    "starting_unit",
+                    "ending_unit",
+                    "price",
+                    "starting_unit_in_decimal",
+                    "ending_unit_in_decimal",
+                    "price_in_decimal",
+                    "pricing_type",
+                    "package_size",
+                ];
+                let mut item_price_id = None;
+                let mut starting_unit = None;
+                let mut ending_unit = None;
+                let mut price = None;
+                let mut starting_unit_in_decimal = None;
+                let mut ending_unit_in_decimal = None;
+                let mut price_in_decimal = None;
+                let mut pricing_type = None;
+                let mut package_size = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"item_price_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "item_price_id",
+                                &mut item_price_id,
+                            )?
+                        }
+                        b"starting_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit",
+                                &mut starting_unit,
+                            )?
+                        }
+                        b"ending_unit" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit",
+                                &mut ending_unit,
+                            )?
+                        }
+                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
+                        b"starting_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                                &mut starting_unit_in_decimal,
+                            )?
+                        }
+                        b"ending_unit_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                                &mut ending_unit_in_decimal,
+                            )?
+                        }
+                        b"price_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "price_in_decimal",
+                                &mut price_in_decimal,
+                            )?
+                        }
+                        b"pricing_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "pricing_type",
+                                &mut pricing_type,
+                            )?
+                        }
+                        b"package_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "package_size",
+                                &mut package_size,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateItemTiersParams {
+                    item_price_id: item_price_id.flatten(),
+                    starting_unit: starting_unit.flatten(),
+                    ending_unit: ending_unit.flatten(),
+                    price: price.flatten(),
+                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
+                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
+                    price_in_decimal: price_in_decimal.flatten(),
+                    pricing_type: pricing_type.flatten(),
+                    package_size: package_size.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateItemTiersParams {
     /// Parameters with nothing set.
@@ -2182,44 +3092,187 @@ impl crate::form::FormEncode for CreateItemTiersParams {
 }
 crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateChargesParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChargesParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// At most 39 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+}
+impl Serialize for CreateChargesParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("amount_in_decimal", &self.amount_in_decimal)?;
+        entries.optional("description", &self.description)?;
+        entries.optional("taxable", &self.taxable)?;
+        entries.optional("tax_profile_id", &self.tax_profile_id)?;
+        entries.optional("avalara_tax_code", &self.avalara_tax_code)?;
+        entries.optional("hsn_code", &self.hsn_code)?;
+        entries.optional("taxjar_product_code", &self.taxjar_product_code)?;
+        entries.optional("avalara_sale_type", &self.avalara_sale_type)?;
+        entries.optional("avalara_transaction_type", &self.avalara_transaction_type)?;
+        entries.optional("avalara_service_type", &self.avalara_service_type)?;
+        entries.optional("date_from", &self.date_from)?;
+        entries.optional("date_to", &self.date_to)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateChargesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateChargesParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateChargesParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateChargesParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "amount",
+                    "amount_in_decimal",
+                    "description",
+                    "taxable",
+                    "tax_profile_id",
+                    "avalara_tax_code",
+                    "hsn_code",
+                    "taxjar_product_code",
+                    "avalara_sale_type",
+                    "avalara_transaction_type",
+                    "avalara_service_type",
+                    "date_from",
+                    "date_to",
+                ];
+                let mut amount = None;
+                let mut amount_in_decimal = None;
+                let mut description = None;
+                let mut taxable = None;
+                let mut tax_profile_id = None;
+                let mut avalara_tax_code = None;
+                let mut hsn_code = None;
+                let mut taxjar_product_code = None;
+                let mut avalara_sale_type = None;
+                let mut avalara_transaction_type = None;
+                let mut avalara_service_type = None;
+                let mut date_from = None;
+                let mut date_to = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"amount" => {
+                            crate::decode::param(&mut map, "amount", &mut amount)?
+                        }
+                        b"amount_in_decimal" => {
+                            crate::decode::param(
+                                &mut map,
+                                "amount_in_decimal",
+                                &mut amount_in_decimal,
+                            )?
+                        }
+                        b"description" => {
+                            crate::decode::param(
+                                &mut map,
+                                "description",
+                                &mut description,
+                            )?
+                        }
+                        b"taxable" => {
+                            crate::decode::param(&mut map, "taxable", &mut taxable)?
+                        }
+                        b"tax_profile_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "tax_profile_id",
+                                &mut tax_profile_id,
+                            )?
+                        }
+                        b"avalara_tax_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_tax_code",
+                                &mut avalara_tax_code,
+                            )?
+                        }
+                        b"hsn_code" => {
+                            crate::decode::param(&mut map, "hsn_code", &mut hsn_code)?
+                        }
+                        b"taxjar_product_code" => {
+                            crate::decode::param(
+                                &mut map,
+                                "taxjar_product_code",
+                                &mut taxjar_product_code,
+                            )?
+                        }
+                        b"avalara_sale_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_sale_type",
+                                &mut avalara_sale_type,
+                            )?
+                        }
+                        b"avalara_transaction_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_transaction_type",
+                                &mut avalara_transaction_type,
+                            )?
+                        }
+                        b"avalara_service_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "avalara_service_type",
+                                &mut avalara_service_type,
+                            )?
+                        }
+                        b"date_from" => {
+                            crate::decode::param(&mut map, "date_from", &mut date_from)?
+                        }
+                        b"date_to" => {
+                            crate::decode::param(&mut map, "date_to", &mut date_to)?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateChargesParams {
+                    amount: amount.flatten(),
+                    amount_in_decimal: amount_in_decimal.flatten(),
+                    description: description.flatten(),
+                    taxable: taxable.flatten(),
+                    tax_profile_id: tax_profile_id.flatten(),
+                    avalara_tax_code: avalara_tax_code.flatten(),
+                    hsn_code: hsn_code.flatten(),
+                    taxjar_product_code: taxjar_product_code.flatten(),
+                    avalara_sale_type: avalara_sale_type.flatten(),
+                    avalara_transaction_type: avalara_transaction_type.flatten(),
+                    avalara_service_type: avalara_service_type.flatten(),
+                    date_from: date_from.flatten(),
+                    date_to: date_to.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateChargesParams {
     /// Parameters with nothing set.
@@ -2320,19 +3373,74 @@ impl crate::form::FormEncode for CreateChargesParams {
 }
 crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+}
+impl Serialize for CreateTaxProvidersFieldsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("provider_name", &self.provider_name)?;
+        entries.optional("field_id", &self.field_id)?;
+        entries.optional("field_value", &self.field_value)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTaxProvidersFieldsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateTaxProvidersFieldsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTaxProvidersFieldsParams, A::Error> {
+                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
+                let mut provider_name = None;
+                let mut field_id = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"provider_name" => {
+                            crate::decode::param(
+                                &mut map,
+                                "provider_name",
+                                &mut provider_name,
+                            )?
+                        }
+                        b"field_id" => {
+                            crate::decode::param(&mut map, "field_id", &mut field_id)?
+                        }
+                        b"field_value" => {
+                            crate::decode::param(
+                                &mut map,
+                                "field_value",
+                                &mut field_value,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(CreateTaxProvidersFieldsParams {
+                    provider_name: provider_name.flatten(),
+                    field_id: field_id.flatten(),
+                    field_value: field_value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with nothing set.

@@ -5,41 +5,47 @@
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_charge` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageCharge {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_usage: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_usage: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_demand_usage: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_item_price_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_to: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UsageCharge {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UsageCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("included_usage", &self.included_usage)?;
+        entries.optional("total_usage", &self.total_usage)?;
+        entries.optional("on_demand_usage", &self.on_demand_usage)?;
+        entries.optional("metered_item_price_id", &self.metered_item_price_id)?;
+        entries.optional("amount", &self.amount)?;
+        entries.optional("currency_code", &self.currency_code)?;
+        entries.optional("usage_from", &self.usage_from)?;
+        entries.optional("usage_to", &self.usage_to)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UsageCharge {
@@ -326,25 +332,79 @@ impl RetrieveUsageChargesForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetrieveUsageChargesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        with = "crate::filter::conditions"
-    )]
     pub feature_id: Vec<StringFilter>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveUsageChargesForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.conditions("feature_id", &self.feature_id)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveUsageChargesForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveUsageChargesForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveUsageChargesForSubscriptionParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut feature_id = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        b"feature_id" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                                crate::filter::Conditions::new(),
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveUsageChargesForSubscriptionParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    feature_id: feature_id.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveUsageChargesForSubscriptionParams {
     /// Parameters with nothing set.
@@ -371,12 +431,11 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveUsageChargesForSubscriptionEntry {
     pub usage_charge: UsageCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveUsageChargesForSubscriptionEntry {
@@ -391,6 +450,14 @@ impl RetrieveUsageChargesForSubscriptionEntry {
 impl ExtraFields for RetrieveUsageChargesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveUsageChargesForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("usage_charge", &self.usage_charge)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {

@@ -6,29 +6,35 @@ use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `usage_event` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduplication_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_timestamp: Option<Timestamp>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Value>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UsageEvent {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UsageEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("deduplication_id", &self.deduplication_id)?;
+        entries.optional("usage_timestamp", &self.usage_timestamp)?;
+        entries.optional("properties", &self.properties)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UsageEvent {
@@ -214,7 +220,7 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /usage_events` (`usage_event.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 36 characters.
@@ -226,8 +232,97 @@ pub struct CreateParams {
     /// Any JSON value.
     pub properties: Value,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("deduplication_id", &self.deduplication_id)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("usage_timestamp", &self.usage_timestamp)?;
+        entries.field("properties", &self.properties)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut deduplication_id = None;
+                let mut subscription_id = None;
+                let mut usage_timestamp = None;
+                let mut properties = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"deduplication_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "deduplication_id",
+                                &mut deduplication_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"usage_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "usage_timestamp",
+                                &mut usage_timestamp,
+                            )?
+                        }
+                        b"properties" => {
+                            crate::decode::param(
+                                &mut map,
+                                "properties",
+                                &mut properties,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    deduplication_id: crate::decode::required(
+                        deduplication_id,
+                        "deduplication_id",
+                    )?,
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    usage_timestamp: crate::decode::required(
+                        usage_timestamp,
+                        "usage_timestamp",
+                    )?,
+                    properties: crate::decode::required(properties, "properties")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -264,12 +359,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /usage_events` (`usage_event.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub usage_event: UsageEvent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -284,6 +378,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("usage_event", &self.usage_event)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -398,14 +500,59 @@ impl BatchIngestRequest {
     }
 }
 /// Parameters of `POST /batch/usage_events` (`usage_event.batch_ingest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchIngestParams {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<BatchIngestEventsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for BatchIngestParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.list("events", &self.events)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for BatchIngestParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchIngestParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BatchIngestParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchIngestParams, A::Error> {
+                let mut events = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"events" => {
+                            crate::decode::param(&mut map, "events", &mut events)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(BatchIngestParams {
+                    events: events.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BatchIngestParams {
     /// Parameters with nothing set.
@@ -431,13 +578,12 @@ impl crate::form::FormEncode for BatchIngestParams {
     }
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchIngestResponse {
     pub batch_id: String,
     pub failed_events: Vec<Value>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl BatchIngestResponse {
@@ -453,6 +599,15 @@ impl BatchIngestResponse {
 impl ExtraFields for BatchIngestResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for BatchIngestResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("batch_id", &self.batch_id)?;
+        entries.field("failed_events", &self.failed_events)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for BatchIngestResponse {
@@ -508,8 +663,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
     }
 }
 /// Fields of the `BatchIngestEventsParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchIngestEventsParams {
     /// At most 36 characters.
@@ -520,6 +674,93 @@ pub struct BatchIngestEventsParams {
     pub usage_timestamp: Timestamp,
     /// Any JSON value.
     pub properties: Value,
+}
+impl Serialize for BatchIngestEventsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("deduplication_id", &self.deduplication_id)?;
+        entries.field("subscription_id", &self.subscription_id)?;
+        entries.field("usage_timestamp", &self.usage_timestamp)?;
+        entries.field("properties", &self.properties)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for BatchIngestEventsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchIngestEventsParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BatchIngestEventsParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchIngestEventsParams, A::Error> {
+                const EXPECTED: &[&str] = &[
+                    "deduplication_id",
+                    "subscription_id",
+                    "usage_timestamp",
+                    "properties",
+                ];
+                let mut deduplication_id = None;
+                let mut subscription_id = None;
+                let mut usage_timestamp = None;
+                let mut properties = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"deduplication_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "deduplication_id",
+                                &mut deduplication_id,
+                            )?
+                        }
+                        b"subscription_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "subscription_id",
+                                &mut subscription_id,
+                            )?
+                        }
+                        b"usage_timestamp" => {
+                            crate::decode::param(
+                                &mut map,
+                                "usage_timestamp",
+                                &mut usage_timestamp,
+                            )?
+                        }
+                        b"properties" => {
+                            crate::decode::param(
+                                &mut map,
+                                "properties",
+                                &mut properties,
+                            )?
+                        }
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(BatchIngestEventsParams {
+                    deduplication_id: crate::decode::required(
+                        deduplication_id,
+                        "deduplication_id",
+                    )?,
+                    subscription_id: crate::decode::required(
+                        subscription_id,
+                        "subscription_id",
+                    )?,
+                    usage_timestamp: crate::decode::required(
+                        usage_timestamp,
+                        "usage_timestamp",
+                    )?,
+                    properties: crate::decode::required(properties, "properties")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BatchIngestEventsParams {
     /// Parameters with the required fields set and nothing else.

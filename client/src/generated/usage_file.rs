@@ -5,50 +5,32 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_file` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageFile {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_records_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_records_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_records_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size_in_bytes: Option<i64>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_started_at: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_completed_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_by: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_file_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_details: Option<Box<UploadDetail>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UsageFile {
@@ -80,6 +62,31 @@ impl UsageFile {
 impl ExtraFields for UsageFile {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UsageFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("mime_type", &self.mime_type)?;
+        entries.optional("error_code", &self.error_code)?;
+        entries.optional("error_reason", &self.error_reason)?;
+        entries.optional("status", &self.status)?;
+        entries.optional("total_records_count", &self.total_records_count)?;
+        entries.optional("processed_records_count", &self.processed_records_count)?;
+        entries.optional("failed_records_count", &self.failed_records_count)?;
+        entries.optional("file_size_in_bytes", &self.file_size_in_bytes)?;
+        entries.optional("processing_started_at", &self.processing_started_at)?;
+        entries.optional("processing_completed_at", &self.processing_completed_at)?;
+        entries.optional("uploaded_by", &self.uploaded_by)?;
+        entries.optional("uploaded_at", &self.uploaded_at)?;
+        entries.optional("error_file_path", &self.error_file_path)?;
+        entries.optional("error_file_url", &self.error_file_url)?;
+        entries.optional("upload_details", &self.upload_details)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UsageFile {
@@ -252,24 +259,30 @@ impl<'de> Deserialize<'de> for UsageFile {
     }
 }
 /// The `UploadDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UploadDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UploadDetail {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UploadDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("expires_at", &self.expires_at)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UploadDetail {
@@ -475,7 +488,7 @@ impl UploadUrlRequest {
     }
 }
 /// Parameters of `POST /usage_files/upload_url` (`usage_file.upload_url`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadUrlParams {
     /// At most 150 characters.
@@ -483,8 +496,60 @@ pub struct UploadUrlParams {
     /// At most 100 characters.
     pub mime_type: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UploadUrlParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("file_name", &self.file_name)?;
+        entries.field("mime_type", &self.mime_type)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UploadUrlParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadUrlParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UploadUrlParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadUrlParams, A::Error> {
+                let mut file_name = None;
+                let mut mime_type = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"file_name" => {
+                            crate::decode::param(&mut map, "file_name", &mut file_name)?
+                        }
+                        b"mime_type" => {
+                            crate::decode::param(&mut map, "mime_type", &mut mime_type)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UploadUrlParams {
+                    file_name: crate::decode::required(file_name, "file_name")?,
+                    mime_type: crate::decode::required(mime_type, "mime_type")?,
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UploadUrlParams {
     /// Parameters with the required fields set and nothing else.
@@ -509,12 +574,11 @@ impl crate::form::FormEncode for UploadUrlParams {
     }
 }
 /// What `POST /usage_files/upload_url` (`usage_file.upload_url`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadUrlResponse {
     pub usage_file: UsageFile,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UploadUrlResponse {
@@ -529,6 +593,14 @@ impl UploadUrlResponse {
 impl ExtraFields for UploadUrlResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UploadUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("usage_file", &self.usage_file)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UploadUrlResponse {
@@ -625,12 +697,11 @@ impl ProcessingStatusRequest {
     }
 }
 /// What `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessingStatusResponse {
     pub usage_file: UsageFile,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ProcessingStatusResponse {
@@ -645,6 +716,14 @@ impl ProcessingStatusResponse {
 impl ExtraFields for ProcessingStatusResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ProcessingStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("usage_file", &self.usage_file)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ProcessingStatusResponse {

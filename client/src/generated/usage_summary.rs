@@ -6,31 +6,37 @@ use super::enums;
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_summary` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_value: Option<String>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_from: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_to: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ExtraFields for UsageSummary {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UsageSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("subscription_id", &self.subscription_id)?;
+        entries.optional("feature_id", &self.feature_id)?;
+        entries.optional("aggregated_value", &self.aggregated_value)?;
+        entries.optional("aggregated_from", &self.aggregated_from)?;
+        entries.optional("aggregated_to", &self.aggregated_to)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UsageSummary {
@@ -301,28 +307,113 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionParams {
     /// At most 100 characters.
     pub feature_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_size: Option<enums::WindowSize>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeframe_start: Option<Timestamp>,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeframe_end: Option<Timestamp>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for RetrieveUsageSummaryForSubscriptionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("feature_id", &self.feature_id)?;
+        entries.optional("window_size", &self.window_size)?;
+        entries.optional("timeframe_start", &self.timeframe_start)?;
+        entries.optional("timeframe_end", &self.timeframe_end)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveUsageSummaryForSubscriptionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveUsageSummaryForSubscriptionParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveUsageSummaryForSubscriptionParams, A::Error> {
+                let mut feature_id = None;
+                let mut window_size = None;
+                let mut timeframe_start = None;
+                let mut timeframe_end = None;
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"feature_id" => {
+                            crate::decode::param(
+                                &mut map,
+                                "feature_id",
+                                &mut feature_id,
+                            )?
+                        }
+                        b"window_size" => {
+                            crate::decode::param(
+                                &mut map,
+                                "window_size",
+                                &mut window_size,
+                            )?
+                        }
+                        b"timeframe_start" => {
+                            crate::decode::param(
+                                &mut map,
+                                "timeframe_start",
+                                &mut timeframe_start,
+                            )?
+                        }
+                        b"timeframe_end" => {
+                            crate::decode::param(
+                                &mut map,
+                                "timeframe_end",
+                                &mut timeframe_end,
+                            )?
+                        }
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(RetrieveUsageSummaryForSubscriptionParams {
+                    feature_id: crate::decode::required(feature_id, "feature_id")?,
+                    window_size: window_size.flatten(),
+                    timeframe_start: timeframe_start.flatten(),
+                    timeframe_end: timeframe_end.flatten(),
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RetrieveUsageSummaryForSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -355,12 +446,11 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionEntry {
     pub usage_summary: UsageSummary,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveUsageSummaryForSubscriptionEntry {
@@ -375,6 +465,14 @@ impl RetrieveUsageSummaryForSubscriptionEntry {
 impl ExtraFields for RetrieveUsageSummaryForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveUsageSummaryForSubscriptionEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("usage_summary", &self.usage_summary)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {

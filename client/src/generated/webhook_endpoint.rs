@@ -6,31 +6,21 @@ use super::enums;
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_endpoint` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEndpoint {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_events: Option<Vec<enums::EventType>>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl WebhookEndpoint {
@@ -54,6 +44,27 @@ impl WebhookEndpoint {
 impl ExtraFields for WebhookEndpoint {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for WebhookEndpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("id", &self.id)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("send_card_resource", &self.send_card_resource)?;
+        entries.optional("disabled", &self.disabled)?;
+        entries.optional("primary_url", &self.primary_url)?;
+        entries.optional("api_version", &self.api_version)?;
+        entries
+            .optional(
+                "chargebee_response_schema_type",
+                &self.chargebee_response_schema_type,
+            )?;
+        entries.optional("enabled_events", &self.enabled_events)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for WebhookEndpoint {
@@ -328,34 +339,155 @@ impl CreateRequest {
     }
 }
 /// Parameters of `POST /webhook_endpoints` (`webhook_endpoint.create`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     /// At most 50 characters.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
     /// At most 512 characters.
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_password: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for CreateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("name", &self.name)?;
+        entries.optional("api_version", &self.api_version)?;
+        entries.field("url", &self.url)?;
+        entries.optional("primary_url", &self.primary_url)?;
+        entries.optional("disabled", &self.disabled)?;
+        entries.optional("basic_auth_password", &self.basic_auth_password)?;
+        entries.optional("basic_auth_username", &self.basic_auth_username)?;
+        entries.optional("send_card_resource", &self.send_card_resource)?;
+        entries
+            .optional(
+                "chargebee_response_schema_type",
+                &self.chargebee_response_schema_type,
+            )?;
+        entries.list("enabled_events", &self.enabled_events)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for CreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParams, A::Error> {
+                let mut name = None;
+                let mut api_version = None;
+                let mut url = None;
+                let mut primary_url = None;
+                let mut disabled = None;
+                let mut basic_auth_password = None;
+                let mut basic_auth_username = None;
+                let mut send_card_resource = None;
+                let mut chargebee_response_schema_type = None;
+                let mut enabled_events = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"api_version" => {
+                            crate::decode::param(
+                                &mut map,
+                                "api_version",
+                                &mut api_version,
+                            )?
+                        }
+                        b"url" => crate::decode::param(&mut map, "url", &mut url)?,
+                        b"primary_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "primary_url",
+                                &mut primary_url,
+                            )?
+                        }
+                        b"disabled" => {
+                            crate::decode::param(&mut map, "disabled", &mut disabled)?
+                        }
+                        b"basic_auth_password" => {
+                            crate::decode::param(
+                                &mut map,
+                                "basic_auth_password",
+                                &mut basic_auth_password,
+                            )?
+                        }
+                        b"basic_auth_username" => {
+                            crate::decode::param(
+                                &mut map,
+                                "basic_auth_username",
+                                &mut basic_auth_username,
+                            )?
+                        }
+                        b"send_card_resource" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_card_resource",
+                                &mut send_card_resource,
+                            )?
+                        }
+                        b"chargebee_response_schema_type" => {
+                            crate::decode::param(
+                                &mut map,
+                                "chargebee_response_schema_type",
+                                &mut chargebee_response_schema_type,
+                            )?
+                        }
+                        b"enabled_events" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_events",
+                                &mut enabled_events,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(CreateParams {
+                    name: crate::decode::required(name, "name")?,
+                    api_version: api_version.flatten(),
+                    url: crate::decode::required(url, "url")?,
+                    primary_url: primary_url.flatten(),
+                    disabled: disabled.flatten(),
+                    basic_auth_password: basic_auth_password.flatten(),
+                    basic_auth_username: basic_auth_username.flatten(),
+                    send_card_resource: send_card_resource.flatten(),
+                    chargebee_response_schema_type: chargebee_response_schema_type
+                        .flatten(),
+                    enabled_events: enabled_events.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -399,12 +531,11 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /webhook_endpoints` (`webhook_endpoint.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponse {
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateResponse {
@@ -419,6 +550,14 @@ impl CreateResponse {
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("webhook_endpoint", &self.webhook_endpoint)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for CreateResponse {
@@ -582,34 +721,139 @@ impl UpdateRequest {
     }
 }
 /// Parameters of `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
     /// At most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
     /// At most 512 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_password: Option<String>,
     /// At most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for UpdateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("name", &self.name)?;
+        entries.optional("api_version", &self.api_version)?;
+        entries.optional("url", &self.url)?;
+        entries.optional("primary_url", &self.primary_url)?;
+        entries.optional("send_card_resource", &self.send_card_resource)?;
+        entries.optional("basic_auth_password", &self.basic_auth_password)?;
+        entries.optional("basic_auth_username", &self.basic_auth_username)?;
+        entries.optional("disabled", &self.disabled)?;
+        entries.list("enabled_events", &self.enabled_events)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for UpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParams, A::Error> {
+                let mut name = None;
+                let mut api_version = None;
+                let mut url = None;
+                let mut primary_url = None;
+                let mut send_card_resource = None;
+                let mut basic_auth_password = None;
+                let mut basic_auth_username = None;
+                let mut disabled = None;
+                let mut enabled_events = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
+                        b"api_version" => {
+                            crate::decode::param(
+                                &mut map,
+                                "api_version",
+                                &mut api_version,
+                            )?
+                        }
+                        b"url" => crate::decode::param(&mut map, "url", &mut url)?,
+                        b"primary_url" => {
+                            crate::decode::param(
+                                &mut map,
+                                "primary_url",
+                                &mut primary_url,
+                            )?
+                        }
+                        b"send_card_resource" => {
+                            crate::decode::param(
+                                &mut map,
+                                "send_card_resource",
+                                &mut send_card_resource,
+                            )?
+                        }
+                        b"basic_auth_password" => {
+                            crate::decode::param(
+                                &mut map,
+                                "basic_auth_password",
+                                &mut basic_auth_password,
+                            )?
+                        }
+                        b"basic_auth_username" => {
+                            crate::decode::param(
+                                &mut map,
+                                "basic_auth_username",
+                                &mut basic_auth_username,
+                            )?
+                        }
+                        b"disabled" => {
+                            crate::decode::param(&mut map, "disabled", &mut disabled)?
+                        }
+                        b"enabled_events" => {
+                            crate::decode::param(
+                                &mut map,
+                                "enabled_events",
+                                &mut enabled_events,
+                            )?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(UpdateParams {
+                    name: name.flatten(),
+                    api_version: api_version.flatten(),
+                    url: url.flatten(),
+                    primary_url: primary_url.flatten(),
+                    send_card_resource: send_card_resource.flatten(),
+                    basic_auth_password: basic_auth_password.flatten(),
+                    basic_auth_username: basic_auth_username.flatten(),
+                    disabled: disabled.flatten(),
+                    enabled_events: enabled_events.unwrap_or_default(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -648,12 +892,11 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponse {
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateResponse {
@@ -668,6 +911,14 @@ impl UpdateResponse {
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("webhook_endpoint", &self.webhook_endpoint)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for UpdateResponse {
@@ -767,12 +1018,11 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RetrieveResponse {
@@ -787,6 +1037,14 @@ impl RetrieveResponse {
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for RetrieveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("webhook_endpoint", &self.webhook_endpoint)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for RetrieveResponse {
@@ -890,12 +1148,11 @@ impl DeleteRequest {
     }
 }
 /// What `POST /webhook_endpoints/{webhook_endpoint_id}/delete` (`webhook_endpoint.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponse {
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteResponse {
@@ -910,6 +1167,14 @@ impl DeleteResponse {
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("webhook_endpoint", &self.webhook_endpoint)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for DeleteResponse {
@@ -1068,18 +1333,66 @@ impl ListRequest {
     }
 }
 /// Parameters of `GET /webhook_endpoints` (`webhook_endpoint.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// Where the page starts: the `next_offset` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
-    #[serde(flatten)]
     pub custom_fields: crate::CustomFieldValues,
+}
+impl Serialize for ListParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("limit", &self.limit)?;
+        entries.optional("offset", &self.offset)?;
+        entries.custom_fields(&self.custom_fields)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParams, A::Error> {
+                let mut limit = None;
+                let mut offset = None;
+                let mut custom_fields = crate::CustomFieldValues::default();
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"limit" => crate::decode::param(&mut map, "limit", &mut limit)?,
+                        b"offset" => {
+                            crate::decode::param(&mut map, "offset", &mut offset)?
+                        }
+                        _ => {
+                            crate::custom_fields::read(
+                                &mut map,
+                                key,
+                                &mut custom_fields,
+                            )?
+                        }
+                    }
+                }
+                Ok(ListParams {
+                    limit: limit.flatten(),
+                    offset: offset.flatten(),
+                    custom_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1104,12 +1417,11 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /webhook_endpoints` (`webhook_endpoint.list`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntry {
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ListEntry {
@@ -1124,6 +1436,14 @@ impl ListEntry {
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for ListEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("webhook_endpoint", &self.webhook_endpoint)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for ListEntry {

@@ -10,35 +10,24 @@ use super::event;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEvent {
     pub content: content::Content,
     pub id: String,
     /// Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<enums::Source>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status: Option<WebhookStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failure_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<event::Webhook>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<enums::EventType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
     /// `object`: the name of the object's type, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl WebhookEvent {
@@ -64,6 +53,25 @@ impl WebhookEvent {
 impl ExtraFields for WebhookEvent {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl Serialize for WebhookEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.field("content", &self.content)?;
+        entries.field("id", &self.id)?;
+        entries.optional("occurred_at", &self.occurred_at)?;
+        entries.optional("source", &self.source)?;
+        entries.optional("user", &self.user)?;
+        entries.optional("webhook_status", &self.webhook_status)?;
+        entries.optional("webhook_failure_reason", &self.webhook_failure_reason)?;
+        entries.optional("webhooks", &self.webhooks)?;
+        entries.optional("event_type", &self.event_type)?;
+        entries.optional("api_version", &self.api_version)?;
+        entries.optional("origin_user", &self.origin_user)?;
+        entries.optional("object", &self.object)?;
+        entries.extra(&self.extra)?;
+        entries.end()
     }
 }
 impl<'de> Deserialize<'de> for WebhookEvent {

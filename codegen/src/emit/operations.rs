@@ -1,7 +1,7 @@
 //! Operations: the client accessor, and per operation its descriptor, parameters, builder
 //! and response types. Parameter objects get constructors for their required fields.
 
-use super::structs::{emit_model_struct, field_doc, rename_attr, setter_doc, StructKind};
+use super::structs::{emit_model_struct, field_doc, serialize_impl, setter_doc, StructKind};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
     Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
@@ -370,6 +370,41 @@ struct Slot {
     encode: TokenStream,
     /// Its builder setters.
     setters: Vec<TokenStream>,
+    /// How it is read from JSON.
+    read: ParamRead,
+}
+
+/// How a params struct reads one of its fields from JSON (see [`params_deserialize`]).
+struct ParamRead {
+    ident: syn::Ident,
+    wire: String,
+    kind: ReadKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReadKind {
+    /// A required field: refused when absent.
+    Required,
+    /// An `Option`: absent or `null` is `None`.
+    Optional,
+    /// A list: absent is empty.
+    Empty,
+    /// A filter group: absent is empty.
+    Group,
+    /// A filter's conditions: absent is none.
+    Filter,
+    /// Keys no field names, each a custom field `cf_*`.
+    CustomFields,
+}
+
+impl ParamRead {
+    fn new(ident: syn::Ident, wire: &str, kind: ReadKind) -> Self {
+        ParamRead {
+            ident,
+            wire: wire.to_string(),
+            kind,
+        }
+    }
 }
 
 /// The setter of a slot: `pub fn name(mut self, value: Arg) -> Self { body; self }`.
@@ -397,7 +432,6 @@ fn option_slot(
     Slot {
         decl: quote! {
             #d
-            #[serde(default, skip_serializing_if = "Option::is_none")]
             pub #id: Option<#ty>,
         },
         init: quote!(#id: None,),
@@ -408,6 +442,7 @@ fn option_slot(
             arg,
             quote!(self.params.#id = Some(value #conv)),
         )],
+        read: ParamRead::new(id.clone(), name, ReadKind::Optional),
     }
 }
 
@@ -457,7 +492,6 @@ fn filter_field_decl(f: &Filter, imports: &mut Imports) -> TokenStream {
     let d = doc(&filter_doc(f));
     quote! {
         #d
-        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::filter::conditions")]
         pub #id: Vec<#ty>,
     }
 }
@@ -498,22 +532,22 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
             init: quote!(#id: Vec::new(),),
             encode: quote!(form.field(#wire, &self.#id);),
             setters: vec![filter_setter(f, imports)],
+            read: ParamRead::new(id, wire, ReadKind::Filter),
         });
     }
     for (group, members) in op.filter_groups() {
         let id = ident(&names::field_ident(group));
         let ty = format_ident!("{}", names::filter_group_type(&op.pascal, group));
-        let skip = format!("{ty}::is_empty");
         let d = doc(&format!("Filters in the `{group}` group."));
         slots.push(Slot {
             decl: quote! {
                 #d
-                #[serde(default, skip_serializing_if = #skip)]
                 pub #id: #ty,
             },
             init: quote!(#id: Default::default(),),
             encode: quote!(form.field(#group, &self.#id);),
             setters: members.iter().map(|f| filter_setter(f, imports)).collect(),
+            read: ParamRead::new(id, group, ReadKind::Group),
         });
     }
     if !op.sort_by.is_empty() {
@@ -539,7 +573,6 @@ fn custom_fields_slot(target: TokenStream) -> Slot {
     Slot {
         decl: quote! {
             /// Custom fields (`cf_*`), sent beside the parameters.
-            #[serde(flatten)]
             pub custom_fields: crate::CustomFieldValues,
         },
         init: quote!(custom_fields: Default::default(),),
@@ -552,6 +585,7 @@ fn custom_fields_slot(target: TokenStream) -> Slot {
                 self
             }
         }],
+        read: ParamRead::new(format_ident!("custom_fields"), "", ReadKind::CustomFields),
     }
 }
 
@@ -571,14 +605,22 @@ fn filter_group_structs(op: &Operation, imports: &mut Imports) -> Vec<TokenStrea
                 .map(|f| ident(&names::field_ident(&f.field)))
                 .collect();
             let wires = members.iter().map(|f| &f.field);
+            let reads: Vec<ParamRead> = members
+                .iter()
+                .zip(&ids)
+                .map(|(f, id)| ParamRead::new(id.clone(), &f.field, ReadKind::Filter))
+                .collect();
+            let deserialize = params_deserialize(&name, &reads);
+            let serialize = params_serialize(&name, &reads);
             quote! {
                 #d
-                #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-                #[serde(deny_unknown_fields)]
+                #[derive(Debug, Clone, PartialEq, Default)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#decls)*
                 }
+                #serialize
+                #deserialize
                 impl #name {
                     /// Whether no filter of the group is set.
                     pub fn is_empty(&self) -> bool {
@@ -648,15 +690,23 @@ fn params_struct(
     let mut new_inits = Vec::new();
     let mut encode = Vec::new();
     let mut fluent = Vec::new();
+    let mut reads = Vec::new();
     for f in &def.fields {
         let id = ident(&f.ident);
         let ty = rust_type(&f.ty, imports);
         let d = field_doc(f).map(|text| doc(&text));
-        let rename = rename_attr(f);
         let wire = &f.wire;
         encode.push(quote!(form.field(#wire, &self.#id);));
+        let kind = if f.required {
+            ReadKind::Required
+        } else if matches!(f.ty, Type::List(_)) {
+            ReadKind::Empty
+        } else {
+            ReadKind::Optional
+        };
+        reads.push(ParamRead::new(id.clone(), wire, kind));
         if f.required {
-            fields.push(quote!(#d #rename pub #id: #ty,));
+            fields.push(quote!(#d pub #id: #ty,));
             let (arg, conv) = arg(&f.ty, imports);
             new_args.push(quote!(#id: #arg));
             new_inits.push(if conv.is_empty() {
@@ -667,16 +717,12 @@ fn params_struct(
         } else if matches!(f.ty, Type::List(_)) {
             fields.push(quote! {
                 #d
-                #rename
-                #[serde(default, skip_serializing_if = "Vec::is_empty")]
                 pub #id: #ty,
             });
             new_inits.push(quote!(#id: Vec::new(),));
         } else {
             fields.push(quote! {
                 #d
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub #id: Option<#ty>,
             });
             new_inits.push(quote!(#id: None,));
@@ -705,13 +751,17 @@ fn params_struct(
         fields.push(slot.decl.clone());
         new_inits.push(slot.init.clone());
         encode.push(slot.encode.clone());
+        reads.push(ParamRead::new(
+            slot.read.ident.clone(),
+            &slot.read.wire,
+            slot.read.kind,
+        ));
     }
     if let Some(slot) = &object_custom_fields {
         fluent.extend(slot.setters.iter().cloned());
     }
-    // Without custom fields, any key not named is refused; with them, the custom fields
-    // refuse every key that is not `cf_*`.
-    let strict = (!def.custom_fields).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let deserialize = params_deserialize(&name, &reads);
+    let serialize = params_serialize(&name, &reads);
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
     let to_form = operation.then(|| {
         quote! {
@@ -738,12 +788,13 @@ fn params_struct(
     });
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
-        #strict
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #serialize
+        #deserialize
         impl #name {
             #new_doc
             pub fn new(#(#new_args),*) -> Self {
@@ -759,6 +810,121 @@ fn params_struct(
             #json
         }
         #object_impl
+    }
+}
+
+/// `Serialize` for a params struct: the JSON shape `Deserialize` reads, absent parameters
+/// left out.
+fn params_serialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
+    let entries: Vec<TokenStream> = reads
+        .iter()
+        .map(|r| {
+            let id = &r.ident;
+            let wire = &r.wire;
+            match r.kind {
+                ReadKind::Required => quote!(entries.field(#wire, &self.#id)?;),
+                ReadKind::Optional => quote!(entries.optional(#wire, &self.#id)?;),
+                ReadKind::Empty => quote!(entries.list(#wire, &self.#id)?;),
+                ReadKind::Group => quote! {
+                    if !self.#id.is_empty() {
+                        entries.field(#wire, &self.#id)?;
+                    }
+                },
+                ReadKind::Filter => quote!(entries.conditions(#wire, &self.#id)?;),
+                ReadKind::CustomFields => quote!(entries.custom_fields(&self.custom_fields)?;),
+            }
+        })
+        .collect();
+    serialize_impl(name, &entries)
+}
+
+/// `Deserialize` for a params struct, written out field by field (serde's derive expands to
+/// about five times the code, which made it half of what rustc compiled in this crate). Every
+/// key is read once: a key given twice, a required field missing, and a key no field names
+/// are refused, except that a struct taking custom fields reads any `cf_*` key as one.
+fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
+    let expecting = format!("a `{name}` object");
+    let custom = reads.iter().any(|r| r.kind == ReadKind::CustomFields);
+    let named: Vec<&ParamRead> = reads
+        .iter()
+        .filter(|r| r.kind != ReadKind::CustomFields)
+        .collect();
+    let slots = named.iter().map(|r| {
+        let id = &r.ident;
+        quote!(let mut #id = None;)
+    });
+    let arms = named.iter().map(|r| {
+        let id = &r.ident;
+        let wire = &r.wire;
+        let bytes = proc_macro2::Literal::byte_string(wire.as_bytes());
+        if r.kind == ReadKind::Filter {
+            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::new())?,)
+        } else {
+            quote!(#bytes => crate::decode::param(&mut map, #wire, &mut #id)?,)
+        }
+    });
+    let (custom_slot, other, expected) = if custom {
+        (
+            Some(quote!(let mut custom_fields = crate::CustomFieldValues::default();)),
+            quote!(_ => crate::custom_fields::read(&mut map, key, &mut custom_fields)?,),
+            None,
+        )
+    } else {
+        let wires = named.iter().map(|r| &r.wire);
+        (
+            None,
+            quote!(_ => return Err(crate::decode::unknown_param(key, EXPECTED)),),
+            Some(quote!(const EXPECTED: &[&str] = &[#(#wires),*];)),
+        )
+    };
+    let inits = reads.iter().map(|r| {
+        let id = &r.ident;
+        let wire = &r.wire;
+        match r.kind {
+            ReadKind::Required => quote!(#id: crate::decode::required(#id, #wire)?,),
+            ReadKind::Optional => quote!(#id: #id.flatten(),),
+            ReadKind::Empty | ReadKind::Group | ReadKind::Filter => {
+                quote!(#id: #id.unwrap_or_default(),)
+            }
+            ReadKind::CustomFields => quote!(custom_fields,),
+        }
+    });
+    let read_keys = if reads.is_empty() {
+        quote! {
+            if let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                return Err(crate::decode::unknown_param(key, EXPECTED));
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                match key.as_bytes() {
+                    #(#arms)*
+                    #other
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #expected
+                        #(#slots)*
+                        #custom_slot
+                        #read_keys
+                        Ok(#name { #(#inits)* })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 

@@ -103,6 +103,25 @@ fn emit_struct(
         })
         .collect();
     let deserialize = deserialize_impl(def, kind, &gate, tag, imports);
+    let mut entries: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .map(|f| {
+            let id = ident(&f.ident);
+            let wire = &f.wire;
+            let gate = gate(f);
+            if kind.requires(f) || f.empty_when_absent {
+                quote!(#gate entries.field(#wire, &self.#id)?;)
+            } else {
+                quote!(#gate entries.optional(#wire, &self.#id)?;)
+            }
+        })
+        .collect();
+    if tag.is_some() {
+        entries.push(quote!(entries.optional("object", &self.object)?;));
+    }
+    entries.push(quote!(entries.extra(&self.extra)?;));
+    let serialize = serialize_impl(&name, &entries);
     let required: Vec<&Field> = def.fields.iter().filter(|f| kind.requires(f)).collect();
     // Non-exhaustive, so a field added later breaks no caller: values are built with `new`
     // (the required fields) or `Default` (when nothing is required), then field by field.
@@ -112,19 +131,17 @@ fn emit_struct(
     let object = tag.map(|_| {
         quote! {
             /// `object`: the name of the object's type, as sent.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
             pub object: Option<std::borrow::Cow<'static, str>>,
         }
     });
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #object
             /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-            #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
         #constructor
@@ -133,7 +150,23 @@ fn emit_struct(
                 &self.extra
             }
         }
+        #serialize
         #deserialize
+    }
+}
+
+/// `Serialize` for a struct, written out entry by entry as a map (serde's derive expands to
+/// about three times the code); `entries` are statements over `entries`, a
+/// `crate::serialize::Entries`.
+pub fn serialize_impl(name: &syn::Ident, entries: &[TokenStream]) -> TokenStream {
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut entries = crate::serialize::entries(serializer)?;
+                #(#entries)*
+                entries.end()
+            }
+        }
     }
 }
 
@@ -324,26 +357,10 @@ fn model_field(f: &Field, required: bool, imports: &mut Imports) -> TokenStream 
     let id = ident(&f.ident);
     let ty = model_type(f, required, imports);
     let d = field_doc(f).map(|text| doc(&text));
-    let rename = rename_attr(f);
     if required {
-        quote!(#d #rename pub #id: #ty,)
+        quote!(#d pub #id: #ty,)
     } else {
-        quote! {
-            #d
-            #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #id: Option<#ty>,
-        }
-    }
-}
-
-/// `#[serde(rename)]` when the identifier is raw (`r#type` → `type`).
-pub fn rename_attr(f: &Field) -> TokenStream {
-    if f.ident.starts_with("r#") {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    } else {
-        quote!()
+        quote!(#d pub #id: Option<#ty>,)
     }
 }
 
