@@ -155,9 +155,22 @@ pub struct Operation {
     pub filters: Vec<Filter>,
     pub sort_by: Vec<(String, String)>,
     pub returns: Vec<Field>,
+    /// The answer type (response, or page entry) of an earlier operation of the module whose
+    /// answer has the same fields: this operation's answer type is then an alias of it.
+    pub same_answer_as: Option<String>,
 }
 
 impl Operation {
+    /// The name of the type of its answer: `{Pascal}Entry` (one entry of a page) when it
+    /// pages, else `{Pascal}Response`.
+    pub fn answer_type(&self) -> String {
+        if self.paginated {
+            format!("{}Entry", self.pascal)
+        } else {
+            format!("{}Response", self.pascal)
+        }
+    }
+
     /// The filter groups, each with its filters, in the order the spec lists them.
     pub fn filter_groups(&self) -> Vec<(&str, Vec<&Filter>)> {
         let mut groups: Vec<(&str, Vec<&Filter>)> = Vec::new();

@@ -1,10 +1,13 @@
 //! Passes over the validated [`Api`] that give each shape one type.
 //!
-//! Today: an inline enum whose wire values are those of a shared enum (`spec/enums.yaml`)
-//! becomes that shared enum, wherever it is used (fields, nested objects, parameters,
-//! parameter objects, filters), and is not emitted.
+//! Today:
+//! - an inline enum whose wire values are those of a shared enum (`spec/enums.yaml`) becomes
+//!   that shared enum, wherever it is used (fields, nested objects, parameters, parameter
+//!   objects, filters), and is not emitted;
+//! - an operation whose answer (response, or page entry) has the fields of an earlier
+//!   operation's answer in the same module answers with that type, under an alias.
 
-use crate::model::{Api, EnumDef, FilterKind, Resource, Type, TypeRef};
+use crate::model::{Api, EnumDef, Field, FilterKind, Resource, Type, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module shared enums are emitted in.
@@ -33,6 +36,44 @@ pub fn merge_shared_enums(api: &mut Api) {
             retarget(res, &renamed);
         }
     }
+}
+
+/// Gives every operation whose answer has the same fields as an earlier operation's answer in
+/// its module (wire keys, types, whether required, docs) that operation's answer type.
+pub fn merge_answers(api: &mut Api) {
+    for res in &mut api.resources {
+        let mut first: Vec<(&[Field], String)> = Vec::new();
+        let mut merged: Vec<Option<String>> = Vec::new();
+        for op in &res.operations {
+            match first
+                .iter()
+                .find(|(fields, _)| same_fields(fields, &op.returns))
+            {
+                Some((_, name)) => merged.push(Some(name.clone())),
+                None => {
+                    first.push((&op.returns, op.answer_type()));
+                    merged.push(None);
+                }
+            }
+        }
+        for (op, same) in res.operations.iter_mut().zip(merged) {
+            op.same_answer_as = same;
+        }
+    }
+}
+
+/// Whether two answers have the same fields, in the same order.
+fn same_fields(a: &[Field], b: &[Field]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.wire == y.wire
+                && x.ident == y.ident
+                && x.ty == y.ty
+                && x.required == y.required
+                && x.doc == y.doc
+                && x.max_length == y.max_length
+                && x.empty_when_absent == y.empty_when_absent
+        })
 }
 
 /// The wire values of an enum, as a set.
@@ -88,7 +129,7 @@ fn retarget(res: &mut Resource, renamed: &BTreeMap<(String, String), String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, StructDef};
+    use crate::model::{Base, Body, Method, Operation, PathPart, StructDef};
 
     fn enum_def(name: &str, wires: &[&str]) -> EnumDef {
         EnumDef {
@@ -118,6 +159,86 @@ mod tests {
             module: None,
             name: name.into(),
         })
+    }
+
+    fn operation(pascal: &str, paginated: bool, returns: Vec<Field>) -> Operation {
+        Operation {
+            name: pascal.to_lowercase(),
+            pascal: pascal.into(),
+            id: format!("widget.{}", pascal.to_lowercase()),
+            method: Method::Get,
+            path: vec![PathPart::Literal("/widgets".into())],
+            base: Base::Chargebee,
+            body: Body::Query,
+            subdomain: None,
+            idempotent: false,
+            paginated,
+            custom_fields: false,
+            doc: None,
+            params: Vec::new(),
+            filters: Vec::new(),
+            sort_by: Vec::new(),
+            returns,
+            same_answer_as: None,
+        }
+    }
+
+    fn answer_field(wire: &str, required: bool) -> Field {
+        Field {
+            wire: wire.into(),
+            ident: wire.into(),
+            ty: Type::Struct(TypeRef {
+                module: None,
+                name: "Widget".into(),
+            }),
+            required,
+            ..field(Type::String)
+        }
+    }
+
+    #[test]
+    fn an_answer_with_the_fields_of_an_earlier_one_takes_its_type() {
+        let widget = || vec![answer_field("widget", true)];
+        let mut api = Api {
+            enums: Vec::new(),
+            resources: vec![Resource {
+                name: "Widget".into(),
+                module: "widget".into(),
+                source: String::new(),
+                doc: None,
+                extra_keys: false,
+                fields: Vec::new(),
+                nested: Vec::new(),
+                enums: Vec::new(),
+                param_objects: Vec::new(),
+                accessor: None,
+                operations: vec![
+                    operation("Create", false, widget()),
+                    operation("List", true, widget()),
+                    operation("Archive", false, vec![answer_field("widget", false)]),
+                    operation("Retrieve", false, widget()),
+                    operation("Search", true, vec![answer_field("widget", false)]),
+                ],
+            }],
+            default_features: Vec::new(),
+        };
+        merge_answers(&mut api);
+        let same: Vec<Option<&str>> = api.resources[0]
+            .operations
+            .iter()
+            .map(|op| op.same_answer_as.as_deref())
+            .collect();
+        assert_eq!(
+            same,
+            [
+                None,
+                Some("CreateResponse"),
+                None,
+                Some("CreateResponse"),
+                Some("ArchiveResponse"),
+            ],
+            "a field required in one answer and optional in another makes two types"
+        );
     }
 
     #[test]

@@ -747,6 +747,7 @@ impl Validator {
             filters,
             sort_by,
             returns,
+            same_answer_as: None,
         })
     }
 

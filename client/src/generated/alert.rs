@@ -1080,77 +1080,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /alerts/{alert_id}` (`alert.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub alert: Alert,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `alert` set and every other field absent, as in tests.
-    pub fn new(alert: Alert) -> Self {
-        RetrieveResponse {
-            alert,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert", &self.alert)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut alert: Option<Alert> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"alert" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    alert: alert
-                        .ok_or_else(|| serde::de::Error::missing_field("alert"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /alerts/{alert_id}` (`alert.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "alert.list",
     path: "/alerts",
@@ -1431,77 +1362,8 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /alerts` (`alert.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub alert: Alert,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `alert` set and every other field absent, as in tests.
-    pub fn new(alert: Alert) -> Self {
-        ListEntry {
-            alert,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert", &self.alert)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut alert: Option<Alert> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"alert" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    alert: alert
-                        .ok_or_else(|| serde::de::Error::missing_field("alert"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /alerts` (`alert.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.update",
     path: "/alerts/{alert_id}",
@@ -1666,77 +1528,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /alerts/{alert_id}` (`alert.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub alert: Alert,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `alert` set and every other field absent, as in tests.
-    pub fn new(alert: Alert) -> Self {
-        UpdateResponse {
-            alert,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert", &self.alert)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut alert: Option<Alert> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"alert" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    alert: alert
-                        .ok_or_else(|| serde::de::Error::missing_field("alert"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /alerts/{alert_id}` (`alert.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.delete",
     path: "/alerts/{alert_id}/delete",
@@ -1789,77 +1582,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /alerts/{alert_id}/delete` (`alert.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub alert: Alert,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `alert` set and every other field absent, as in tests.
-    pub fn new(alert: Alert) -> Self {
-        DeleteResponse {
-            alert,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert", &self.alert)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut alert: Option<Alert> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"alert" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    alert: alert
-                        .ok_or_else(|| serde::de::Error::missing_field("alert"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /alerts/{alert_id}/delete` (`alert.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const APPLICATION_ALERTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "alert.application_alerts_for_subscription",
     path: "/subscriptions/{subscription_id}/applicable_alerts",
@@ -2108,77 +1832,8 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
         form.field("type", &self.r#type);
     }
 }
-/// One entry of a page of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApplicationAlertsForSubscriptionEntry {
-    pub alert: Alert,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ApplicationAlertsForSubscriptionEntry {
-    /// A `ApplicationAlertsForSubscriptionEntry` with `alert` set and every other field absent, as in tests.
-    pub fn new(alert: Alert) -> Self {
-        ApplicationAlertsForSubscriptionEntry {
-            alert,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ApplicationAlertsForSubscriptionEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ApplicationAlertsForSubscriptionEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert", &self.alert)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ApplicationAlertsForSubscriptionEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApplicationAlertsForSubscriptionEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplicationAlertsForSubscriptionEntry, A::Error> {
-                let mut alert: Option<Alert> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"alert" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ApplicationAlertsForSubscriptionEntry {
-                    alert: alert
-                        .ok_or_else(|| serde::de::Error::missing_field("alert"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`): the same fields as [`CreateResponse`].
+pub type ApplicationAlertsForSubscriptionEntry = CreateResponse;
 /// Fields of the `CreateThresholdParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -684,81 +684,8 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
         form.field("alarm_status", &self.alarm_status);
     }
 }
-/// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AlertStatusesForAlertEntry {
-    pub alert_status: AlertStatus,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AlertStatusesForAlertEntry {
-    /// A `AlertStatusesForAlertEntry` with `alert_status` set and every other field absent, as in tests.
-    pub fn new(alert_status: AlertStatus) -> Self {
-        AlertStatusesForAlertEntry {
-            alert_status,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AlertStatusesForAlertEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AlertStatusesForAlertEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("alert_status", &self.alert_status)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AlertStatusesForAlertEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AlertStatusesForAlertEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertStatusesForAlertEntry, A::Error> {
-                let mut alert_status: Option<AlertStatus> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            12 if key == b"alert_status" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            alert_status = Some(
-                                crate::decode::field(&mut map, "alert_status")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AlertStatusesForAlertEntry {
-                    alert_status: alert_status
-                        .ok_or_else(|| serde::de::Error::missing_field("alert_status"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`): the same fields as [`AlertStatusesForSubscriptionEntry`].
+pub type AlertStatusesForAlertEntry = AlertStatusesForSubscriptionEntry;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -850,87 +850,8 @@ impl crate::filter::SortField for GetTransfersSortField {
         }
     }
 }
-/// One entry of a page of `GET /business_entities/transfers` (`business_entity.get_transfers`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GetTransfersEntry {
-    pub business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl GetTransfersEntry {
-    /// A `GetTransfersEntry` with `business_entity_transfer` set and every other field absent, as in tests.
-    pub fn new(
-        business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
-    ) -> Self {
-        GetTransfersEntry {
-            business_entity_transfer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for GetTransfersEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for GetTransfersEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("business_entity_transfer", &self.business_entity_transfer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for GetTransfersEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTransfersEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetTransfersEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTransfersEntry, A::Error> {
-                let mut business_entity_transfer: Option<
-                    business_entity_transfer::BusinessEntityTransfer,
-                > = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            24 if key == b"business_entity_transfer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            business_entity_transfer = Some(
-                                crate::decode::field(&mut map, "business_entity_transfer")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(GetTransfersEntry {
-                    business_entity_transfer: business_entity_transfer
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "business_entity_transfer",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /business_entities/transfers` (`business_entity.get_transfers`): the same fields as [`CreateTransfersResponse`].
+pub type GetTransfersEntry = CreateTransfersResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

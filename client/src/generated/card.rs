@@ -1520,84 +1520,8 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SwitchGatewayForCustomerResponse {
-    pub customer: customer::Customer,
-    pub card: Card,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SwitchGatewayForCustomerResponse {
-    /// A `SwitchGatewayForCustomerResponse` with `customer`, `card` set and every other field absent, as in tests.
-    pub fn new(customer: customer::Customer, card: Card) -> Self {
-        SwitchGatewayForCustomerResponse {
-            customer,
-            card,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SwitchGatewayForCustomerResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SwitchGatewayForCustomerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.field("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SwitchGatewayForCustomerResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SwitchGatewayForCustomerResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SwitchGatewayForCustomerResponse, A::Error> {
-                let mut customer: Option<customer::Customer> = None;
-                let mut card: Option<Card> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = Some(crate::decode::field(&mut map, "card")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SwitchGatewayForCustomerResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card: card.ok_or_else(|| serde::de::Error::missing_field("card"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns: the same fields as [`UpdateCardForCustomerResponse`].
+pub type SwitchGatewayForCustomerResponse = UpdateCardForCustomerResponse;
 const COPY_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.copy_card_for_customer",
     path: "/customers/{customer_id}/copy_card",

@@ -3025,77 +3025,8 @@ impl crate::form::FormEncode for CreateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateForItemsResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateForItemsResponse {
-    /// A `CreateForItemsResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        CreateForItemsResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForItemsResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateForItemsResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns: the same fields as [`CreateResponse`].
+pub type CreateForItemsResponse = CreateResponse;
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update_for_items",
     path: "/coupons/{coupon_id}/update_for_items",
@@ -3599,77 +3530,8 @@ impl crate::form::FormEncode for UpdateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateForItemsResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateForItemsResponse {
-    /// A `UpdateForItemsResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        UpdateForItemsResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateForItemsResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateForItemsResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns: the same fields as [`CreateResponse`].
+pub type UpdateForItemsResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.list",
     path: "/coupons",
@@ -4144,77 +4006,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /coupons` (`coupon.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        ListEntry {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /coupons` (`coupon.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.retrieve",
     path: "/coupons/{coupon_id}",
@@ -4263,77 +4056,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        RetrieveResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update",
     path: "/coupons/{coupon_id}",
@@ -4815,77 +4539,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupons/{coupon_id}` (`coupon.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        UpdateResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/{coupon_id}` (`coupon.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.delete",
     path: "/coupons/{coupon_id}/delete",
@@ -4938,77 +4593,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        DeleteResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.copy",
     path: "/coupons/copy",
@@ -5201,77 +4787,8 @@ impl crate::form::FormEncode for CopyParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupons/copy` (`coupon.copy`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CopyResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CopyResponse {
-    /// A `CopyResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        CopyResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CopyResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CopyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CopyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CopyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CopyResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CopyResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CopyResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/copy` (`coupon.copy`) returns: the same fields as [`CreateResponse`].
+pub type CopyResponse = CreateResponse;
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.unarchive",
     path: "/coupons/{coupon_id}/unarchive",
@@ -5326,77 +4843,8 @@ impl UnarchiveRequest {
         self.client.execute(&UNARCHIVE, path, &(), &self.options).await
     }
 }
-/// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UnarchiveResponse {
-    pub coupon: Coupon,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UnarchiveResponse {
-    /// A `UnarchiveResponse` with `coupon` set and every other field absent, as in tests.
-    pub fn new(coupon: Coupon) -> Self {
-        UnarchiveResponse {
-            coupon,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UnarchiveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UnarchiveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon", &self.coupon)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UnarchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UnarchiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnarchiveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnarchiveResponse, A::Error> {
-                let mut coupon: Option<Coupon> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"coupon" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UnarchiveResponse {
-                    coupon: coupon
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns: the same fields as [`CreateResponse`].
+pub type UnarchiveResponse = CreateResponse;
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -640,81 +640,8 @@ impl crate::form::FormEncode for AddCouponCodesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddCouponCodesResponse {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddCouponCodesResponse {
-    /// A `AddCouponCodesResponse` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        AddCouponCodesResponse {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddCouponCodesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddCouponCodesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddCouponCodesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddCouponCodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddCouponCodesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddCouponCodesResponse, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddCouponCodesResponse {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`) returns: the same fields as [`CreateResponse`].
+pub type AddCouponCodesResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.list",
     path: "/coupon_sets",
@@ -1057,81 +984,8 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /coupon_sets` (`coupon_set.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        ListEntry {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /coupon_sets` (`coupon_set.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.retrieve",
     path: "/coupon_sets/{coupon_set_id}",
@@ -1180,81 +1034,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        RetrieveResponse {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.update",
     path: "/coupon_sets/{coupon_set_id}/update",
@@ -1421,81 +1202,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        UpdateResponse {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.delete",
     path: "/coupon_sets/{coupon_set_id}/delete",
@@ -1548,81 +1256,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        DeleteResponse {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const DELETE_UNUSED_COUPON_CODES: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.delete_unused_coupon_codes",
     path: "/coupon_sets/{coupon_set_id}/delete_unused_coupon_codes",
@@ -1677,81 +1312,8 @@ impl DeleteUnusedCouponCodesRequest {
         self.client.execute(&DELETE_UNUSED_COUPON_CODES, path, &(), &self.options).await
     }
 }
-/// What `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteUnusedCouponCodesResponse {
-    pub coupon_set: CouponSet,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteUnusedCouponCodesResponse {
-    /// A `DeleteUnusedCouponCodesResponse` with `coupon_set` set and every other field absent, as in tests.
-    pub fn new(coupon_set: CouponSet) -> Self {
-        DeleteUnusedCouponCodesResponse {
-            coupon_set,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteUnusedCouponCodesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteUnusedCouponCodesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("coupon_set", &self.coupon_set)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteUnusedCouponCodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteUnusedCouponCodesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteUnusedCouponCodesResponse, A::Error> {
-                let mut coupon_set: Option<CouponSet> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"coupon_set" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            coupon_set = Some(
-                                crate::decode::field(&mut map, "coupon_set")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteUnusedCouponCodesResponse {
-                    coupon_set: coupon_set
-                        .ok_or_else(|| serde::de::Error::missing_field("coupon_set"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`) returns: the same fields as [`CreateResponse`].
+pub type DeleteUnusedCouponCodesResponse = CreateResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -5689,81 +5689,8 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct VoidCreditNoteResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoidCreditNoteResponse {
-    /// A `VoidCreditNoteResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        VoidCreditNoteResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for VoidCreditNoteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for VoidCreditNoteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = VoidCreditNoteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VoidCreditNoteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoidCreditNoteResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(VoidCreditNoteResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns: the same fields as [`RetrieveResponse`].
+pub type VoidCreditNoteResponse = RetrieveResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.list",
     path: "/credit_notes",
@@ -6513,81 +6440,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /credit_notes` (`credit_note.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        ListEntry {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /credit_notes` (`credit_note.list`): the same fields as [`RetrieveResponse`].
+pub type ListEntry = RetrieveResponse;
 const CREDIT_NOTES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.credit_notes_for_customer",
     path: "/customers/{customer_id}/credit_notes",
@@ -6792,81 +6646,8 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreditNotesForCustomerEntry {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreditNotesForCustomerEntry {
-    /// A `CreditNotesForCustomerEntry` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        CreditNotesForCustomerEntry {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreditNotesForCustomerEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreditNotesForCustomerEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreditNotesForCustomerEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreditNotesForCustomerEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditNotesForCustomerEntry, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreditNotesForCustomerEntry {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`): the same fields as [`RetrieveResponse`].
+pub type CreditNotesForCustomerEntry = RetrieveResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.delete",
     path: "/credit_notes/{credit_note_id}/delete",
@@ -7020,81 +6801,8 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        DeleteResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns: the same fields as [`RetrieveResponse`].
+pub type DeleteResponse = RetrieveResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.update",
     path: "/credit_notes/{credit_note_id}/update",
@@ -7248,81 +6956,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        UpdateResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns: the same fields as [`RetrieveResponse`].
+pub type UpdateResponse = RetrieveResponse;
 const REMOVE_TAX_WITHHELD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.remove_tax_withheld_refund",
     path: "/credit_notes/{credit_note_id}/remove_tax_withheld_refund",
@@ -7485,81 +7120,8 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RemoveTaxWithheldRefundResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RemoveTaxWithheldRefundResponse {
-    /// A `RemoveTaxWithheldRefundResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        RemoveTaxWithheldRefundResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RemoveTaxWithheldRefundResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RemoveTaxWithheldRefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RemoveTaxWithheldRefundResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveTaxWithheldRefundResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveTaxWithheldRefundResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RemoveTaxWithheldRefundResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns: the same fields as [`RetrieveResponse`].
+pub type RemoveTaxWithheldRefundResponse = RetrieveResponse;
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.resend_einvoice",
     path: "/credit_notes/{credit_note_id}/resend_einvoice",
@@ -7614,81 +7176,8 @@ impl ResendEinvoiceRequest {
         self.client.execute(&RESEND_EINVOICE, path, &(), &self.options).await
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResendEinvoiceResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ResendEinvoiceResponse {
-    /// A `ResendEinvoiceResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        ResendEinvoiceResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ResendEinvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ResendEinvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResendEinvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResendEinvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResendEinvoiceResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ResendEinvoiceResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`) returns: the same fields as [`RetrieveResponse`].
+pub type ResendEinvoiceResponse = RetrieveResponse;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.send_einvoice",
     path: "/credit_notes/{credit_note_id}/send_einvoice",
@@ -7743,81 +7232,8 @@ impl SendEinvoiceRequest {
         self.client.execute(&SEND_EINVOICE, path, &(), &self.options).await
     }
 }
-/// What `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SendEinvoiceResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SendEinvoiceResponse {
-    /// A `SendEinvoiceResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        SendEinvoiceResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SendEinvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SendEinvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SendEinvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SendEinvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendEinvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendEinvoiceResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SendEinvoiceResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`) returns: the same fields as [`RetrieveResponse`].
+pub type SendEinvoiceResponse = RetrieveResponse;
 const IMPORT_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.import_credit_note",
     path: "/credit_notes/import_credit_note",
@@ -8294,81 +7710,8 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ImportCreditNoteResponse {
-    pub credit_note: CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ImportCreditNoteResponse {
-    /// A `ImportCreditNoteResponse` with `credit_note` set and every other field absent, as in tests.
-    pub fn new(credit_note: CreditNote) -> Self {
-        ImportCreditNoteResponse {
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ImportCreditNoteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ImportCreditNoteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ImportCreditNoteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportCreditNoteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportCreditNoteResponse, A::Error> {
-                let mut credit_note: Option<CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_note" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ImportCreditNoteResponse {
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns: the same fields as [`RetrieveResponse`].
+pub type ImportCreditNoteResponse = RetrieveResponse;
 /// Fields of the `CreateLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -798,81 +798,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_units` (`credit_unit.create`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateResponse {
-    pub credit_unit: CreditUnit,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateResponse {
-    /// A `CreateResponse` with `credit_unit` set and every other field absent, as in tests.
-    pub fn new(credit_unit: CreditUnit) -> Self {
-        CreateResponse {
-            credit_unit,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_unit", &self.credit_unit)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut credit_unit: Option<CreditUnit> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_unit" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_unit = Some(
-                                crate::decode::field(&mut map, "credit_unit")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateResponse {
-                    credit_unit: credit_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_unit"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_units` (`credit_unit.create`) returns: the same fields as [`ListEntry`].
+pub type CreateResponse = ListEntry;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.update",
     path: "/credit_units/{credit_unit_id}",
@@ -1043,81 +970,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /credit_units/{credit_unit_id}` (`credit_unit.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub credit_unit: CreditUnit,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `credit_unit` set and every other field absent, as in tests.
-    pub fn new(credit_unit: CreditUnit) -> Self {
-        UpdateResponse {
-            credit_unit,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_unit", &self.credit_unit)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut credit_unit: Option<CreditUnit> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_unit" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_unit = Some(
-                                crate::decode::field(&mut map, "credit_unit")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    credit_unit: credit_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_unit"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_units/{credit_unit_id}` (`credit_unit.update`) returns: the same fields as [`ListEntry`].
+pub type UpdateResponse = ListEntry;
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.archive",
     path: "/credit_units/{credit_unit_id}/archive_command",
@@ -1170,81 +1024,8 @@ impl ArchiveRequest {
         self.client.execute(&ARCHIVE, path, &(), &self.options).await
     }
 }
-/// What `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ArchiveResponse {
-    pub credit_unit: CreditUnit,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ArchiveResponse {
-    /// A `ArchiveResponse` with `credit_unit` set and every other field absent, as in tests.
-    pub fn new(credit_unit: CreditUnit) -> Self {
-        ArchiveResponse {
-            credit_unit,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ArchiveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ArchiveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_unit", &self.credit_unit)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ArchiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ArchiveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ArchiveResponse, A::Error> {
-                let mut credit_unit: Option<CreditUnit> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_unit" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_unit = Some(
-                                crate::decode::field(&mut map, "credit_unit")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ArchiveResponse {
-                    credit_unit: credit_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_unit"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`) returns: the same fields as [`ListEntry`].
+pub type ArchiveResponse = ListEntry;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.reactivate",
     path: "/credit_units/{credit_unit_id}/reactivate_command",
@@ -1299,81 +1080,8 @@ impl ReactivateRequest {
         self.client.execute(&REACTIVATE, path, &(), &self.options).await
     }
 }
-/// What `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReactivateResponse {
-    pub credit_unit: CreditUnit,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ReactivateResponse {
-    /// A `ReactivateResponse` with `credit_unit` set and every other field absent, as in tests.
-    pub fn new(credit_unit: CreditUnit) -> Self {
-        ReactivateResponse {
-            credit_unit,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ReactivateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ReactivateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("credit_unit", &self.credit_unit)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ReactivateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ReactivateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReactivateResponse, A::Error> {
-                let mut credit_unit: Option<CreditUnit> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"credit_unit" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            credit_unit = Some(
-                                crate::decode::field(&mut map, "credit_unit")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ReactivateResponse {
-                    credit_unit: credit_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_unit"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`) returns: the same fields as [`ListEntry`].
+pub type ReactivateResponse = ListEntry;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -638,77 +638,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /currencies/{site_currency_id}` (`currency.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub currency: Currency,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `currency` set and every other field absent, as in tests.
-    pub fn new(currency: Currency) -> Self {
-        RetrieveResponse {
-            currency,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("currency", &self.currency)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut currency: Option<Currency> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"currency" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    currency: currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /currencies/{site_currency_id}` (`currency.retrieve`) returns: the same fields as [`ListEntry`].
+pub type RetrieveResponse = ListEntry;
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.create",
     path: "/currencies",
@@ -890,77 +821,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /currencies` (`currency.create`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateResponse {
-    pub currency: Currency,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateResponse {
-    /// A `CreateResponse` with `currency` set and every other field absent, as in tests.
-    pub fn new(currency: Currency) -> Self {
-        CreateResponse {
-            currency,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("currency", &self.currency)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut currency: Option<Currency> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"currency" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateResponse {
-                    currency: currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /currencies` (`currency.create`) returns: the same fields as [`ListEntry`].
+pub type CreateResponse = ListEntry;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.update",
     path: "/currencies/{site_currency_id}",
@@ -1131,77 +993,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /currencies/{site_currency_id}` (`currency.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub currency: Currency,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `currency` set and every other field absent, as in tests.
-    pub fn new(currency: Currency) -> Self {
-        UpdateResponse {
-            currency,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("currency", &self.currency)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut currency: Option<Currency> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"currency" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    currency: currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /currencies/{site_currency_id}` (`currency.update`) returns: the same fields as [`ListEntry`].
+pub type UpdateResponse = ListEntry;
 const ADD_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.add_schedule",
     path: "/currencies/{site_currency_id}/add_schedule",
@@ -1516,90 +1309,8 @@ impl RemoveScheduleRequest {
         self.client.execute(&REMOVE_SCHEDULE, path, &(), &self.options).await
     }
 }
-/// What `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RemoveScheduleResponse {
-    /// Unix seconds.
-    pub scheduled_at: Timestamp,
-    pub currency: Currency,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RemoveScheduleResponse {
-    /// A `RemoveScheduleResponse` with `scheduled_at`, `currency` set and every other field absent, as in tests.
-    pub fn new(scheduled_at: Timestamp, currency: Currency) -> Self {
-        RemoveScheduleResponse {
-            scheduled_at,
-            currency,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RemoveScheduleResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RemoveScheduleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("scheduled_at", &self.scheduled_at)?;
-        entries.field("currency", &self.currency)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RemoveScheduleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RemoveScheduleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveScheduleResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveScheduleResponse, A::Error> {
-                let mut scheduled_at: Option<Timestamp> = None;
-                let mut currency: Option<Currency> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            12 if key == b"scheduled_at" => 0,
-                            8 if key == b"currency" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            scheduled_at = Some(
-                                crate::decode::field(&mut map, "scheduled_at")?,
-                            );
-                        }
-                        1 => currency = Some(crate::decode::field(&mut map, "currency")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RemoveScheduleResponse {
-                    scheduled_at: scheduled_at
-                        .ok_or_else(|| serde::de::Error::missing_field("scheduled_at"))?,
-                    currency: currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`) returns: the same fields as [`AddScheduleResponse`].
+pub type RemoveScheduleResponse = AddScheduleResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

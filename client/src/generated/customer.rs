@@ -5411,84 +5411,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /customers` (`customer.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        ListEntry {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /customers` (`customer.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.retrieve",
     path: "/customers/{customer_id}",
@@ -5537,84 +5461,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /customers/{customer_id}` (`customer.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        RetrieveResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /customers/{customer_id}` (`customer.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update",
     path: "/customers/{customer_id}",
@@ -6163,84 +6011,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}` (`customer.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        UpdateResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}` (`customer.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_payment_method",
     path: "/customers/{customer_id}/update_payment_method",
@@ -6403,84 +6175,8 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdatePaymentMethodResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdatePaymentMethodResponse {
-    /// A `UpdatePaymentMethodResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        UpdatePaymentMethodResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdatePaymentMethodResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdatePaymentMethodResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdatePaymentMethodResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdatePaymentMethodResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePaymentMethodResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdatePaymentMethodResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns: the same fields as [`CreateResponse`].
+pub type UpdatePaymentMethodResponse = CreateResponse;
 const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_billing_info",
     path: "/customers/{customer_id}/update_billing_info",
@@ -6836,84 +6532,8 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateBillingInfoResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateBillingInfoResponse {
-    /// A `UpdateBillingInfoResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        UpdateBillingInfoResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateBillingInfoResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateBillingInfoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateBillingInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBillingInfoResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateBillingInfoResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateBillingInfoResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns: the same fields as [`CreateResponse`].
+pub type UpdateBillingInfoResponse = CreateResponse;
 const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "customer.contacts_for_customer",
     path: "/customers/{customer_id}/contacts",
@@ -7596,84 +7216,8 @@ impl crate::form::FormEncode for AddContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddContactResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddContactResponse {
-    /// A `AddContactResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        AddContactResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddContactResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddContactResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddContactResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddContactResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddContactResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns: the same fields as [`CreateResponse`].
+pub type AddContactResponse = CreateResponse;
 const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_contact",
     path: "/customers/{customer_id}/update_contact",
@@ -7827,84 +7371,8 @@ impl crate::form::FormEncode for UpdateContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateContactResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateContactResponse {
-    /// A `UpdateContactResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        UpdateContactResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateContactResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateContactResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateContactResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateContactResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateContactResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns: the same fields as [`CreateResponse`].
+pub type UpdateContactResponse = CreateResponse;
 const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_contact",
     path: "/customers/{customer_id}/delete_contact",
@@ -8058,84 +7526,8 @@ impl crate::form::FormEncode for DeleteContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteContactResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteContactResponse {
-    /// A `DeleteContactResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        DeleteContactResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteContactResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteContactResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteContactResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteContactResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteContactResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns: the same fields as [`CreateResponse`].
+pub type DeleteContactResponse = CreateResponse;
 const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.add_promotional_credits",
     path: "/customers/{customer_id}/add_promotional_credits",
@@ -8639,77 +8031,8 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeductPromotionalCreditsResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeductPromotionalCreditsResponse {
-    /// A `DeductPromotionalCreditsResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        DeductPromotionalCreditsResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeductPromotionalCreditsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeductPromotionalCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeductPromotionalCreditsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeductPromotionalCreditsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeductPromotionalCreditsResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type DeductPromotionalCreditsResponse = AddPromotionalCreditsResponse;
 const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.set_promotional_credits",
     path: "/customers/{customer_id}/set_promotional_credits",
@@ -8926,77 +8249,8 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SetPromotionalCreditsResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SetPromotionalCreditsResponse {
-    /// A `SetPromotionalCreditsResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        SetPromotionalCreditsResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SetPromotionalCreditsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SetPromotionalCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SetPromotionalCreditsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SetPromotionalCreditsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetPromotionalCreditsResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SetPromotionalCreditsResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type SetPromotionalCreditsResponse = AddPromotionalCreditsResponse;
 const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.record_excess_payment",
     path: "/customers/{customer_id}/record_excess_payment",
@@ -9565,89 +8819,8 @@ impl crate::form::FormEncode for CollectPaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CollectPaymentResponse {
-    pub customer: Customer,
-    pub transaction: transaction::Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CollectPaymentResponse {
-    /// A `CollectPaymentResponse` with `customer`, `transaction` set and every other field absent, as in tests.
-    pub fn new(customer: Customer, transaction: transaction::Transaction) -> Self {
-        CollectPaymentResponse {
-            customer,
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CollectPaymentResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CollectPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CollectPaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CollectPaymentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CollectPaymentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CollectPaymentResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut transaction: Option<transaction::Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            11 if key == b"transaction" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CollectPaymentResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns: the same fields as [`RecordExcessPaymentResponse`].
+pub type CollectPaymentResponse = RecordExcessPaymentResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete",
     path: "/customers/{customer_id}/delete",
@@ -9803,84 +8976,8 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub customer: Customer,
-    pub card: Option<Box<card::Card>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        DeleteResponse {
-            customer,
-            card: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.optional("card", &self.card)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut card: Option<Box<card::Card>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            4 if key == b"card" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        1 => card = crate::decode::field(&mut map, "card")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    card,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.move",
     path: "/customers/move",
@@ -10355,77 +9452,8 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ChangeBillingDateResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ChangeBillingDateResponse {
-    /// A `ChangeBillingDateResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        ChangeBillingDateResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ChangeBillingDateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ChangeBillingDateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ChangeBillingDateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChangeBillingDateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChangeBillingDateResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ChangeBillingDateResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type ChangeBillingDateResponse = AddPromotionalCreditsResponse;
 const MERGE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.merge",
     path: "/customers/merge",
@@ -10595,77 +9623,8 @@ impl crate::form::FormEncode for MergeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/merge` (`customer.merge`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MergeResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl MergeResponse {
-    /// A `MergeResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        MergeResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for MergeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for MergeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for MergeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = MergeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MergeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MergeResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(MergeResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/merge` (`customer.merge`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type MergeResponse = AddPromotionalCreditsResponse;
 const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Operation {
     id: "customer.clear_personal_data",
     path: "/customers/{customer_id}/clear_personal_data",
@@ -10720,77 +9679,8 @@ impl ClearPersonalDataRequest {
         self.client.execute(&CLEAR_PERSONAL_DATA, path, &(), &self.options).await
     }
 }
-/// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ClearPersonalDataResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ClearPersonalDataResponse {
-    /// A `ClearPersonalDataResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        ClearPersonalDataResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ClearPersonalDataResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ClearPersonalDataResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ClearPersonalDataResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClearPersonalDataResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClearPersonalDataResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ClearPersonalDataResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type ClearPersonalDataResponse = AddPromotionalCreditsResponse;
 const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.relationships",
     path: "/customers/{customer_id}/relationships",
@@ -11049,77 +9939,8 @@ impl crate::form::FormEncode for RelationshipsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RelationshipsResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RelationshipsResponse {
-    /// A `RelationshipsResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        RelationshipsResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RelationshipsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RelationshipsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RelationshipsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RelationshipsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RelationshipsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RelationshipsResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RelationshipsResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type RelationshipsResponse = AddPromotionalCreditsResponse;
 const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_relationship",
     path: "/customers/{customer_id}/delete_relationship",
@@ -11174,77 +9995,8 @@ impl DeleteRelationshipRequest {
         self.client.execute(&DELETE_RELATIONSHIP, path, &(), &self.options).await
     }
 }
-/// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteRelationshipResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteRelationshipResponse {
-    /// A `DeleteRelationshipResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        DeleteRelationshipResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteRelationshipResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteRelationshipResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteRelationshipResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteRelationshipResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteRelationshipResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteRelationshipResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type DeleteRelationshipResponse = AddPromotionalCreditsResponse;
 const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
     id: "customer.hierarchy",
     path: "/customers/{customer_id}/hierarchy",
@@ -11972,77 +10724,8 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateHierarchySettingsResponse {
-    pub customer: Customer,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateHierarchySettingsResponse {
-    /// A `UpdateHierarchySettingsResponse` with `customer` set and every other field absent, as in tests.
-    pub fn new(customer: Customer) -> Self {
-        UpdateHierarchySettingsResponse {
-            customer,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateHierarchySettingsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateHierarchySettingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateHierarchySettingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateHierarchySettingsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
-                let mut customer: Option<Customer> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"customer" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateHierarchySettingsResponse {
-                    customer: customer
-                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns: the same fields as [`AddPromotionalCreditsResponse`].
+pub type UpdateHierarchySettingsResponse = AddPromotionalCreditsResponse;
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -813,81 +813,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `POST /entitlements` (`entitlement.create`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateEntry {
-    pub entitlement: Entitlement,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateEntry {
-    /// A `CreateEntry` with `entitlement` set and every other field absent, as in tests.
-    pub fn new(entitlement: Entitlement) -> Self {
-        CreateEntry {
-            entitlement,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("entitlement", &self.entitlement)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEntry, A::Error> {
-                let mut entitlement: Option<Entitlement> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"entitlement" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            entitlement = Some(
-                                crate::decode::field(&mut map, "entitlement")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateEntry {
-                    entitlement: entitlement
-                        .ok_or_else(|| serde::de::Error::missing_field("entitlement"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `POST /entitlements` (`entitlement.create`): the same fields as [`ListEntry`].
+pub type CreateEntry = ListEntry;
 /// Fields of the `CreateEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

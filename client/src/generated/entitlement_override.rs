@@ -808,83 +808,8 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntitlementOverrideForSubscriptionEntry {
-    pub entitlement_override: EntitlementOverride,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntitlementOverrideForSubscriptionEntry {
-    /// A `ListEntitlementOverrideForSubscriptionEntry` with `entitlement_override` set and every other field absent, as in tests.
-    pub fn new(entitlement_override: EntitlementOverride) -> Self {
-        ListEntitlementOverrideForSubscriptionEntry {
-            entitlement_override,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntitlementOverrideForSubscriptionEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntitlementOverrideForSubscriptionEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("entitlement_override", &self.entitlement_override)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntitlementOverrideForSubscriptionEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntitlementOverrideForSubscriptionEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
-                let mut entitlement_override: Option<EntitlementOverride> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"entitlement_override" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            entitlement_override = Some(
-                                crate::decode::field(&mut map, "entitlement_override")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntitlementOverrideForSubscriptionEntry {
-                    entitlement_override: entitlement_override
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "entitlement_override",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`): the same fields as [`AddEntitlementOverrideForSubscriptionEntry`].
+pub type ListEntitlementOverrideForSubscriptionEntry = AddEntitlementOverrideForSubscriptionEntry;
 /// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -1980,77 +1980,8 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSubItemEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateSubItemEstimateResponse {
-    /// A `CreateSubItemEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CreateSubItemEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateSubItemEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateSubItemEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubItemEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubItemEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubItemEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateSubItemEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CreateSubItemEstimateResponse = CreateSubscriptionResponse;
 const CREATE_SUB_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_for_customer_estimate",
     path: "/customers/{customer_id}/create_subscription_estimate",
@@ -2427,77 +2358,8 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSubForCustomerEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateSubForCustomerEstimateResponse {
-    /// A `CreateSubForCustomerEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CreateSubForCustomerEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateSubForCustomerEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateSubForCustomerEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubForCustomerEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubForCustomerEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateSubForCustomerEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CreateSubForCustomerEstimateResponse = CreateSubscriptionResponse;
 const CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_item_for_customer_estimate",
     path: "/customers/{customer_id}/create_subscription_for_items_estimate",
@@ -2937,77 +2799,8 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSubItemForCustomerEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateSubItemForCustomerEstimateResponse {
-    /// A `CreateSubItemForCustomerEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CreateSubItemForCustomerEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateSubItemForCustomerEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateSubItemForCustomerEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubItemForCustomerEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubItemForCustomerEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateSubItemForCustomerEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CreateSubItemForCustomerEstimateResponse = CreateSubscriptionResponse;
 const UPDATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription",
     path: "/estimates/update_subscription",
@@ -3550,77 +3343,8 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateSubscriptionResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateSubscriptionResponse {
-    /// A `UpdateSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        UpdateSubscriptionResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSubscriptionResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateSubscriptionResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type UpdateSubscriptionResponse = CreateSubscriptionResponse;
 const UPDATE_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription_for_items",
     path: "/estimates/update_subscription_for_items",
@@ -4226,77 +3950,8 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateSubscriptionForItemsResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateSubscriptionForItemsResponse {
-    /// A `UpdateSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        UpdateSubscriptionForItemsResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateSubscriptionForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateSubscriptionForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateSubscriptionForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSubscriptionForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateSubscriptionForItemsResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type UpdateSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const RENEWAL_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.renewal_estimate",
     path: "/subscriptions/{subscription_id}/renewal_estimate",
@@ -4522,77 +4177,8 @@ impl crate::form::FormEncode for RenewalEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RenewalEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RenewalEstimateResponse {
-    /// A `RenewalEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        RenewalEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RenewalEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RenewalEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RenewalEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RenewalEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RenewalEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RenewalEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RenewalEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type RenewalEstimateResponse = CreateSubscriptionResponse;
 const ADVANCE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.advance_invoice_estimate",
     path: "/subscriptions/{subscription_id}/advance_invoice_estimate",
@@ -4823,77 +4409,8 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AdvanceInvoiceEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AdvanceInvoiceEstimateResponse {
-    /// A `AdvanceInvoiceEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        AdvanceInvoiceEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AdvanceInvoiceEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AdvanceInvoiceEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AdvanceInvoiceEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AdvanceInvoiceEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AdvanceInvoiceEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type AdvanceInvoiceEstimateResponse = CreateSubscriptionResponse;
 const REGENERATE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.regenerate_invoice_estimate",
     path: "/subscriptions/{subscription_id}/regenerate_invoice_estimate",
@@ -5091,77 +4608,8 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RegenerateInvoiceEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RegenerateInvoiceEstimateResponse {
-    /// A `RegenerateInvoiceEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        RegenerateInvoiceEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RegenerateInvoiceEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RegenerateInvoiceEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RegenerateInvoiceEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RegenerateInvoiceEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RegenerateInvoiceEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type RegenerateInvoiceEstimateResponse = CreateSubscriptionResponse;
 const UPCOMING_INVOICES_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.upcoming_invoices_estimate",
     path: "/customers/{customer_id}/upcoming_invoices_estimate",
@@ -5315,77 +4763,8 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpcomingInvoicesEstimateResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpcomingInvoicesEstimateResponse {
-    /// A `UpcomingInvoicesEstimateResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        UpcomingInvoicesEstimateResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpcomingInvoicesEstimateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpcomingInvoicesEstimateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpcomingInvoicesEstimateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpcomingInvoicesEstimateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpcomingInvoicesEstimateResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type UpcomingInvoicesEstimateResponse = CreateSubscriptionResponse;
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.change_term_end",
     path: "/subscriptions/{subscription_id}/change_term_end_estimate",
@@ -5565,77 +4944,8 @@ impl crate::form::FormEncode for ChangeTermEndParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ChangeTermEndResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ChangeTermEndResponse {
-    /// A `ChangeTermEndResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        ChangeTermEndResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ChangeTermEndResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ChangeTermEndResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ChangeTermEndResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ChangeTermEndResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChangeTermEndResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChangeTermEndResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ChangeTermEndResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type ChangeTermEndResponse = CreateSubscriptionResponse;
 const CANCEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription",
     path: "/subscriptions/{subscription_id}/cancel_subscription_estimate",
@@ -5996,77 +5306,8 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CancelSubscriptionResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CancelSubscriptionResponse {
-    /// A `CancelSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CancelSubscriptionResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CancelSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CancelSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CancelSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CancelSubscriptionResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CancelSubscriptionResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CancelSubscriptionResponse = CreateSubscriptionResponse;
 const CANCEL_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription_for_items",
     path: "/subscriptions/{subscription_id}/cancel_subscription_for_items_estimate",
@@ -6452,77 +5693,8 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CancelSubscriptionForItemsResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CancelSubscriptionForItemsResponse {
-    /// A `CancelSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CancelSubscriptionForItemsResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CancelSubscriptionForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CancelSubscriptionForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CancelSubscriptionForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelSubscriptionForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CancelSubscriptionForItemsResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CancelSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const PAUSE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.pause_subscription",
     path: "/subscriptions/{subscription_id}/pause_subscription_estimate",
@@ -6712,77 +5884,8 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PauseSubscriptionResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PauseSubscriptionResponse {
-    /// A `PauseSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        PauseSubscriptionResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PauseSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PauseSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PauseSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PauseSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PauseSubscriptionResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PauseSubscriptionResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type PauseSubscriptionResponse = CreateSubscriptionResponse;
 const RESUME_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.resume_subscription",
     path: "/subscriptions/{subscription_id}/resume_subscription_estimate",
@@ -6971,77 +6074,8 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResumeSubscriptionResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ResumeSubscriptionResponse {
-    /// A `ResumeSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        ResumeSubscriptionResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ResumeSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ResumeSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResumeSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResumeSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResumeSubscriptionResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ResumeSubscriptionResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type ResumeSubscriptionResponse = CreateSubscriptionResponse;
 const GIFT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription",
     path: "/estimates/gift_subscription",
@@ -7295,77 +6329,8 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GiftSubscriptionResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl GiftSubscriptionResponse {
-    /// A `GiftSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        GiftSubscriptionResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for GiftSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for GiftSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GiftSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GiftSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GiftSubscriptionResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(GiftSubscriptionResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type GiftSubscriptionResponse = CreateSubscriptionResponse;
 const GIFT_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription_for_items",
     path: "/estimates/gift_subscription_for_items",
@@ -7637,77 +6602,8 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GiftSubscriptionForItemsResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl GiftSubscriptionForItemsResponse {
-    /// A `GiftSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        GiftSubscriptionForItemsResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for GiftSubscriptionForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for GiftSubscriptionForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GiftSubscriptionForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GiftSubscriptionForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(GiftSubscriptionForItemsResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type GiftSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const CREATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice",
     path: "/estimates/create_invoice",
@@ -8100,77 +6996,8 @@ impl crate::form::FormEncode for CreateInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateInvoiceResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateInvoiceResponse {
-    /// A `CreateInvoiceResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CreateInvoiceResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateInvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateInvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateInvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateInvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateInvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateInvoiceResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateInvoiceResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CreateInvoiceResponse = CreateSubscriptionResponse;
 const CREATE_INVOICE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice_for_items",
     path: "/estimates/create_invoice_for_items",
@@ -8628,77 +7455,8 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateInvoiceForItemsResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateInvoiceForItemsResponse {
-    /// A `CreateInvoiceForItemsResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        CreateInvoiceForItemsResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateInvoiceForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateInvoiceForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateInvoiceForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateInvoiceForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateInvoiceForItemsResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type CreateInvoiceForItemsResponse = CreateSubscriptionResponse;
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.payment_schedules",
     path: "/estimates/payment_schedules",
@@ -8892,77 +7650,8 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PaymentSchedulesResponse {
-    pub estimate: Estimate,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PaymentSchedulesResponse {
-    /// A `PaymentSchedulesResponse` with `estimate` set and every other field absent, as in tests.
-    pub fn new(estimate: Estimate) -> Self {
-        PaymentSchedulesResponse {
-            estimate,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PaymentSchedulesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PaymentSchedulesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("estimate", &self.estimate)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PaymentSchedulesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaymentSchedulesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaymentSchedulesResponse, A::Error> {
-                let mut estimate: Option<Estimate> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            8 if key == b"estimate" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PaymentSchedulesResponse {
-                    estimate: estimate
-                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns: the same fields as [`CreateSubscriptionResponse`].
+pub type PaymentSchedulesResponse = CreateSubscriptionResponse;
 /// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

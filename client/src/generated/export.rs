@@ -4285,77 +4285,8 @@ impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
     }
 }
 crate::form::form_object!(RevenueRecognitionRelationshipFilters);
-/// What `POST /exports/revenue_recognition` (`export.revenue_recognition`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RevenueRecognitionResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RevenueRecognitionResponse {
-    /// A `RevenueRecognitionResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        RevenueRecognitionResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RevenueRecognitionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RevenueRecognitionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RevenueRecognitionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RevenueRecognitionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RevenueRecognitionResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RevenueRecognitionResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/revenue_recognition` (`export.revenue_recognition`) returns: the same fields as [`RetrieveResponse`].
+pub type RevenueRecognitionResponse = RetrieveResponse;
 const DEFERRED_REVENUE: crate::transport::Operation = crate::transport::Operation {
     id: "export.deferred_revenue",
     path: "/exports/deferred_revenue",
@@ -6179,77 +6110,8 @@ impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
     }
 }
 crate::form::form_object!(DeferredRevenueRelationshipFilters);
-/// What `POST /exports/deferred_revenue` (`export.deferred_revenue`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeferredRevenueResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeferredRevenueResponse {
-    /// A `DeferredRevenueResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        DeferredRevenueResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeferredRevenueResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeferredRevenueResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeferredRevenueResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeferredRevenueResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeferredRevenueResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeferredRevenueResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeferredRevenueResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/deferred_revenue` (`export.deferred_revenue`) returns: the same fields as [`RetrieveResponse`].
+pub type DeferredRevenueResponse = RetrieveResponse;
 const PLANS: crate::transport::Operation = crate::transport::Operation {
     id: "export.plans",
     path: "/exports/plans",
@@ -6781,77 +6643,8 @@ impl crate::form::FormEncode for PlansPlanFilters {
     }
 }
 crate::form::form_object!(PlansPlanFilters);
-/// What `POST /exports/plans` (`export.plans`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PlansResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PlansResponse {
-    /// A `PlansResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        PlansResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PlansResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PlansResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PlansResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PlansResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PlansResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PlansResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PlansResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/plans` (`export.plans`) returns: the same fields as [`RetrieveResponse`].
+pub type PlansResponse = RetrieveResponse;
 const ADDONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.addons",
     path: "/exports/addons",
@@ -7303,77 +7096,8 @@ impl crate::form::FormEncode for AddonsAddonFilters {
     }
 }
 crate::form::form_object!(AddonsAddonFilters);
-/// What `POST /exports/addons` (`export.addons`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddonsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddonsResponse {
-    /// A `AddonsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        AddonsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddonsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddonsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddonsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddonsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddonsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddonsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddonsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/addons` (`export.addons`) returns: the same fields as [`RetrieveResponse`].
+pub type AddonsResponse = RetrieveResponse;
 const COUPONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.coupons",
     path: "/exports/coupons",
@@ -7829,77 +7553,8 @@ impl crate::form::FormEncode for CouponsCouponFilters {
     }
 }
 crate::form::form_object!(CouponsCouponFilters);
-/// What `POST /exports/coupons` (`export.coupons`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CouponsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CouponsResponse {
-    /// A `CouponsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        CouponsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CouponsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CouponsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CouponsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CouponsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CouponsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CouponsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CouponsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/coupons` (`export.coupons`) returns: the same fields as [`RetrieveResponse`].
+pub type CouponsResponse = RetrieveResponse;
 const CUSTOMERS: crate::transport::Operation = crate::transport::Operation {
     id: "export.customers",
     path: "/exports/customers",
@@ -8628,77 +8283,8 @@ impl crate::form::FormEncode for CustomersRelationshipFilters {
     }
 }
 crate::form::form_object!(CustomersRelationshipFilters);
-/// What `POST /exports/customers` (`export.customers`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CustomersResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CustomersResponse {
-    /// A `CustomersResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        CustomersResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CustomersResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CustomersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CustomersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CustomersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CustomersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomersResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CustomersResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/customers` (`export.customers`) returns: the same fields as [`RetrieveResponse`].
+pub type CustomersResponse = RetrieveResponse;
 const SUBSCRIPTIONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.subscriptions",
     path: "/exports/subscriptions",
@@ -9426,77 +9012,8 @@ impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
     }
 }
 crate::form::form_object!(SubscriptionsSubscriptionFilters);
-/// What `POST /exports/subscriptions` (`export.subscriptions`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SubscriptionsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SubscriptionsResponse {
-    /// A `SubscriptionsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        SubscriptionsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SubscriptionsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SubscriptionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SubscriptionsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SubscriptionsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SubscriptionsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/subscriptions` (`export.subscriptions`) returns: the same fields as [`RetrieveResponse`].
+pub type SubscriptionsResponse = RetrieveResponse;
 const INVOICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.invoices",
     path: "/exports/invoices",
@@ -10128,77 +9645,8 @@ impl crate::form::FormEncode for InvoicesInvoiceFilters {
     }
 }
 crate::form::form_object!(InvoicesInvoiceFilters);
-/// What `POST /exports/invoices` (`export.invoices`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct InvoicesResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl InvoicesResponse {
-    /// A `InvoicesResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        InvoicesResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for InvoicesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for InvoicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for InvoicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = InvoicesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InvoicesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvoicesResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(InvoicesResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/invoices` (`export.invoices`) returns: the same fields as [`RetrieveResponse`].
+pub type InvoicesResponse = RetrieveResponse;
 const CREDIT_NOTES: crate::transport::Operation = crate::transport::Operation {
     id: "export.credit_notes",
     path: "/exports/credit_notes",
@@ -10862,77 +10310,8 @@ impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
     }
 }
 crate::form::form_object!(CreditNotesCreditNoteFilters);
-/// What `POST /exports/credit_notes` (`export.credit_notes`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreditNotesResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreditNotesResponse {
-    /// A `CreditNotesResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        CreditNotesResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreditNotesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreditNotesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreditNotesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreditNotesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreditNotesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditNotesResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreditNotesResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/credit_notes` (`export.credit_notes`) returns: the same fields as [`RetrieveResponse`].
+pub type CreditNotesResponse = RetrieveResponse;
 const TRANSACTIONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.transactions",
     path: "/exports/transactions",
@@ -11539,77 +10918,8 @@ impl crate::form::FormEncode for TransactionsTransactionFilters {
     }
 }
 crate::form::form_object!(TransactionsTransactionFilters);
-/// What `POST /exports/transactions` (`export.transactions`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TransactionsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl TransactionsResponse {
-    /// A `TransactionsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        TransactionsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for TransactionsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for TransactionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for TransactionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TransactionsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TransactionsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransactionsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(TransactionsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/transactions` (`export.transactions`) returns: the same fields as [`RetrieveResponse`].
+pub type TransactionsResponse = RetrieveResponse;
 const ORDERS: crate::transport::Operation = crate::transport::Operation {
     id: "export.orders",
     path: "/exports/orders",
@@ -12268,77 +11578,8 @@ impl crate::form::FormEncode for OrdersOrderFilters {
     }
 }
 crate::form::form_object!(OrdersOrderFilters);
-/// What `POST /exports/orders` (`export.orders`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OrdersResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl OrdersResponse {
-    /// A `OrdersResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        OrdersResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for OrdersResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for OrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for OrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = OrdersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrdersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrdersResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(OrdersResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/orders` (`export.orders`) returns: the same fields as [`RetrieveResponse`].
+pub type OrdersResponse = RetrieveResponse;
 const ITEM_FAMILIES: crate::transport::Operation = crate::transport::Operation {
     id: "export.item_families",
     path: "/exports/item_families",
@@ -12668,77 +11909,8 @@ impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
     }
 }
 crate::form::form_object!(ItemFamiliesItemFamilyFilters);
-/// What `POST /exports/item_families` (`export.item_families`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ItemFamiliesResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ItemFamiliesResponse {
-    /// A `ItemFamiliesResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        ItemFamiliesResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ItemFamiliesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ItemFamiliesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ItemFamiliesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ItemFamiliesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ItemFamiliesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemFamiliesResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ItemFamiliesResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/item_families` (`export.item_families`) returns: the same fields as [`RetrieveResponse`].
+pub type ItemFamiliesResponse = RetrieveResponse;
 const ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "export.items",
     path: "/exports/items",
@@ -13325,77 +12497,8 @@ impl crate::form::FormEncode for ItemsItemFilters {
     }
 }
 crate::form::form_object!(ItemsItemFilters);
-/// What `POST /exports/items` (`export.items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ItemsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ItemsResponse {
-    /// A `ItemsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        ItemsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ItemsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/items` (`export.items`) returns: the same fields as [`RetrieveResponse`].
+pub type ItemsResponse = RetrieveResponse;
 const ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.item_prices",
     path: "/exports/item_prices",
@@ -14052,77 +13155,8 @@ impl crate::form::FormEncode for ItemPricesItemPriceFilters {
     }
 }
 crate::form::form_object!(ItemPricesItemPriceFilters);
-/// What `POST /exports/item_prices` (`export.item_prices`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ItemPricesResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ItemPricesResponse {
-    /// A `ItemPricesResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        ItemPricesResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ItemPricesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ItemPricesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ItemPricesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ItemPricesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ItemPricesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPricesResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ItemPricesResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/item_prices` (`export.item_prices`) returns: the same fields as [`RetrieveResponse`].
+pub type ItemPricesResponse = RetrieveResponse;
 const ATTACHED_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "export.attached_items",
     path: "/exports/attached_items",
@@ -14512,77 +13546,8 @@ impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
     }
 }
 crate::form::form_object!(AttachedItemsAttachedItemFilters);
-/// What `POST /exports/attached_items` (`export.attached_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AttachedItemsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AttachedItemsResponse {
-    /// A `AttachedItemsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        AttachedItemsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AttachedItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AttachedItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AttachedItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AttachedItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AttachedItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AttachedItemsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AttachedItemsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/attached_items` (`export.attached_items`) returns: the same fields as [`RetrieveResponse`].
+pub type AttachedItemsResponse = RetrieveResponse;
 const DIFFERENTIAL_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.differential_prices",
     path: "/exports/differential_prices",
@@ -14888,77 +13853,8 @@ impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
     }
 }
 crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
-/// What `POST /exports/differential_prices` (`export.differential_prices`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DifferentialPricesResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DifferentialPricesResponse {
-    /// A `DifferentialPricesResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        DifferentialPricesResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DifferentialPricesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DifferentialPricesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DifferentialPricesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DifferentialPricesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DifferentialPricesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DifferentialPricesResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DifferentialPricesResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/differential_prices` (`export.differential_prices`) returns: the same fields as [`RetrieveResponse`].
+pub type DifferentialPricesResponse = RetrieveResponse;
 const PRICE_VARIANTS: crate::transport::Operation = crate::transport::Operation {
     id: "export.price_variants",
     path: "/exports/price_variants",
@@ -15346,77 +14242,8 @@ impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
     }
 }
 crate::form::form_object!(PriceVariantsPriceVariantFilters);
-/// What `POST /exports/price_variants` (`export.price_variants`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PriceVariantsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PriceVariantsResponse {
-    /// A `PriceVariantsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        PriceVariantsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PriceVariantsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PriceVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PriceVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PriceVariantsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PriceVariantsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PriceVariantsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PriceVariantsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/price_variants` (`export.price_variants`) returns: the same fields as [`RetrieveResponse`].
+pub type PriceVariantsResponse = RetrieveResponse;
 const RAMPS: crate::transport::Operation = crate::transport::Operation {
     id: "export.ramps",
     path: "/exports/ramps",
@@ -15727,77 +14554,8 @@ impl crate::form::FormEncode for RampsRampFilters {
     }
 }
 crate::form::form_object!(RampsRampFilters);
-/// What `POST /exports/ramps` (`export.ramps`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RampsResponse {
-    pub export: Export,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RampsResponse {
-    /// A `RampsResponse` with `export` set and every other field absent, as in tests.
-    pub fn new(export: Export) -> Self {
-        RampsResponse {
-            export,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RampsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RampsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("export", &self.export)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RampsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RampsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RampsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RampsResponse, A::Error> {
-                let mut export: Option<Export> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            6 if key == b"export" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => export = Some(crate::decode::field(&mut map, "export")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RampsResponse {
-                    export: export
-                        .ok_or_else(|| serde::de::Error::missing_field("export"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /exports/ramps` (`export.ramps`) returns: the same fields as [`RetrieveResponse`].
+pub type RampsResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

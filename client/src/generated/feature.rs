@@ -1071,77 +1071,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /features` (`feature.create`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateResponse {
-    /// A `CreateResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        CreateResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features` (`feature.create`) returns: the same fields as [`ListEntry`].
+pub type CreateResponse = ListEntry;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.update",
     path: "/features/{feature_id}",
@@ -1338,77 +1269,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /features/{feature_id}` (`feature.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        UpdateResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features/{feature_id}` (`feature.update`) returns: the same fields as [`ListEntry`].
+pub type UpdateResponse = ListEntry;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.retrieve",
     path: "/features/{feature_id}",
@@ -1457,77 +1319,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /features/{feature_id}` (`feature.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        RetrieveResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /features/{feature_id}` (`feature.retrieve`) returns: the same fields as [`ListEntry`].
+pub type RetrieveResponse = ListEntry;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.delete",
     path: "/features/{feature_id}/delete",
@@ -1580,77 +1373,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /features/{feature_id}/delete` (`feature.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        DeleteResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features/{feature_id}/delete` (`feature.delete`) returns: the same fields as [`ListEntry`].
+pub type DeleteResponse = ListEntry;
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.activate",
     path: "/features/{feature_id}/activate_command",
@@ -1705,77 +1429,8 @@ impl ActivateRequest {
         self.client.execute(&ACTIVATE, path, &(), &self.options).await
     }
 }
-/// What `POST /features/{feature_id}/activate_command` (`feature.activate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ActivateResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ActivateResponse {
-    /// A `ActivateResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        ActivateResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ActivateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ActivateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ActivateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ActivateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ActivateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActivateResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ActivateResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features/{feature_id}/activate_command` (`feature.activate`) returns: the same fields as [`ListEntry`].
+pub type ActivateResponse = ListEntry;
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.archive",
     path: "/features/{feature_id}/archive_command",
@@ -1828,77 +1483,8 @@ impl ArchiveRequest {
         self.client.execute(&ARCHIVE, path, &(), &self.options).await
     }
 }
-/// What `POST /features/{feature_id}/archive_command` (`feature.archive`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ArchiveResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ArchiveResponse {
-    /// A `ArchiveResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        ArchiveResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ArchiveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ArchiveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ArchiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ArchiveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ArchiveResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ArchiveResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features/{feature_id}/archive_command` (`feature.archive`) returns: the same fields as [`ListEntry`].
+pub type ArchiveResponse = ListEntry;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.reactivate",
     path: "/features/{feature_id}/reactivate_command",
@@ -1953,77 +1539,8 @@ impl ReactivateRequest {
         self.client.execute(&REACTIVATE, path, &(), &self.options).await
     }
 }
-/// What `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReactivateResponse {
-    pub feature: Feature,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ReactivateResponse {
-    /// A `ReactivateResponse` with `feature` set and every other field absent, as in tests.
-    pub fn new(feature: Feature) -> Self {
-        ReactivateResponse {
-            feature,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ReactivateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ReactivateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("feature", &self.feature)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ReactivateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ReactivateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReactivateResponse, A::Error> {
-                let mut feature: Option<Feature> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"feature" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ReactivateResponse {
-                    feature: feature
-                        .ok_or_else(|| serde::de::Error::missing_field("feature"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`) returns: the same fields as [`ListEntry`].
+pub type ReactivateResponse = ListEntry;
 /// Fields of the `CreateLevelsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

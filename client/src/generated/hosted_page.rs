@@ -1737,81 +1737,8 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutOneTimeResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutOneTimeResponse {
-    /// A `CheckoutOneTimeResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutOneTimeResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutOneTimeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutOneTimeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutOneTimeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutOneTimeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutOneTimeResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutOneTimeResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutOneTimeResponse = CheckoutNewResponse;
 const CHECKOUT_ONE_TIME_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_one_time_for_items",
     path: "/hosted_pages/checkout_one_time_for_items",
@@ -2273,81 +2200,8 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutOneTimeForItemsResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutOneTimeForItemsResponse {
-    /// A `CheckoutOneTimeForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutOneTimeForItemsResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutOneTimeForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutOneTimeForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutOneTimeForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutOneTimeForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutOneTimeForItemsResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutOneTimeForItemsResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutOneTimeForItemsResponse = CheckoutNewResponse;
 const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_new_for_items",
     path: "/hosted_pages/checkout_new_for_items",
@@ -2852,81 +2706,8 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutNewForItemsResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutNewForItemsResponse {
-    /// A `CheckoutNewForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutNewForItemsResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutNewForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutNewForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutNewForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutNewForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutNewForItemsResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutNewForItemsResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutNewForItemsResponse = CheckoutNewResponse;
 const CHECKOUT_EXISTING: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_existing",
     path: "/hosted_pages/checkout_existing",
@@ -3451,81 +3232,8 @@ impl crate::form::FormEncode for CheckoutExistingParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutExistingResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutExistingResponse {
-    /// A `CheckoutExistingResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutExistingResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutExistingResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutExistingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutExistingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutExistingResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutExistingResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutExistingResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutExistingResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutExistingResponse = CheckoutNewResponse;
 const CHECKOUT_EXISTING_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_existing_for_items",
     path: "/hosted_pages/checkout_existing_for_items",
@@ -4139,81 +3847,8 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutExistingForItemsResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutExistingForItemsResponse {
-    /// A `CheckoutExistingForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutExistingForItemsResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutExistingForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutExistingForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutExistingForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutExistingForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutExistingForItemsResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutExistingForItemsResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutExistingForItemsResponse = CheckoutNewResponse;
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.update_card",
     path: "/hosted_pages/update_card",
@@ -4457,81 +4092,8 @@ impl crate::form::FormEncode for UpdateCardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateCardResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateCardResponse {
-    /// A `UpdateCardResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        UpdateCardResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateCardResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateCardResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateCardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateCardResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateCardResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateCardResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns: the same fields as [`CheckoutNewResponse`].
+pub type UpdateCardResponse = CheckoutNewResponse;
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.update_payment_method",
     path: "/hosted_pages/update_payment_method",
@@ -4777,81 +4339,8 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdatePaymentMethodResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdatePaymentMethodResponse {
-    /// A `UpdatePaymentMethodResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        UpdatePaymentMethodResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdatePaymentMethodResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdatePaymentMethodResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdatePaymentMethodResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdatePaymentMethodResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePaymentMethodResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdatePaymentMethodResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns: the same fields as [`CheckoutNewResponse`].
+pub type UpdatePaymentMethodResponse = CheckoutNewResponse;
 const MANAGE_PAYMENT_SOURCES: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.manage_payment_sources",
     path: "/hosted_pages/manage_payment_sources",
@@ -5050,81 +4539,8 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ManagePaymentSourcesResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ManagePaymentSourcesResponse {
-    /// A `ManagePaymentSourcesResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        ManagePaymentSourcesResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ManagePaymentSourcesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ManagePaymentSourcesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ManagePaymentSourcesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ManagePaymentSourcesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagePaymentSourcesResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ManagePaymentSourcesResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns: the same fields as [`CheckoutNewResponse`].
+pub type ManagePaymentSourcesResponse = CheckoutNewResponse;
 const COLLECT_NOW: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.collect_now",
     path: "/hosted_pages/collect_now",
@@ -5342,81 +4758,8 @@ impl crate::form::FormEncode for CollectNowParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CollectNowResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CollectNowResponse {
-    /// A `CollectNowResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CollectNowResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CollectNowResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CollectNowResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CollectNowResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CollectNowResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CollectNowResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CollectNowResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CollectNowResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CollectNowResponse = CheckoutNewResponse;
 const ACCEPT_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.accept_quote",
     path: "/hosted_pages/accept_quote",
@@ -5594,81 +4937,8 @@ impl crate::form::FormEncode for AcceptQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AcceptQuoteResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AcceptQuoteResponse {
-    /// A `AcceptQuoteResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        AcceptQuoteResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AcceptQuoteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AcceptQuoteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AcceptQuoteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AcceptQuoteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AcceptQuoteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AcceptQuoteResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AcceptQuoteResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns: the same fields as [`CheckoutNewResponse`].
+pub type AcceptQuoteResponse = CheckoutNewResponse;
 const EXTEND_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.extend_subscription",
     path: "/hosted_pages/extend_subscription",
@@ -5852,81 +5122,8 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ExtendSubscriptionResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ExtendSubscriptionResponse {
-    /// A `ExtendSubscriptionResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        ExtendSubscriptionResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ExtendSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ExtendSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ExtendSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExtendSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExtendSubscriptionResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ExtendSubscriptionResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns: the same fields as [`CheckoutNewResponse`].
+pub type ExtendSubscriptionResponse = CheckoutNewResponse;
 const CHECKOUT_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_gift",
     path: "/hosted_pages/checkout_gift",
@@ -6140,81 +5337,8 @@ impl crate::form::FormEncode for CheckoutGiftParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutGiftResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutGiftResponse {
-    /// A `CheckoutGiftResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutGiftResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutGiftResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutGiftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutGiftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutGiftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutGiftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutGiftResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutGiftResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutGiftResponse = CheckoutNewResponse;
 const CHECKOUT_GIFT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_gift_for_items",
     path: "/hosted_pages/checkout_gift_for_items",
@@ -6472,81 +5596,8 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CheckoutGiftForItemsResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CheckoutGiftForItemsResponse {
-    /// A `CheckoutGiftForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        CheckoutGiftForItemsResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CheckoutGiftForItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CheckoutGiftForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutGiftForItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutGiftForItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutGiftForItemsResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CheckoutGiftForItemsResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns: the same fields as [`CheckoutNewResponse`].
+pub type CheckoutGiftForItemsResponse = CheckoutNewResponse;
 const CLAIM_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.claim_gift",
     path: "/hosted_pages/claim_gift",
@@ -6724,81 +5775,8 @@ impl crate::form::FormEncode for ClaimGiftParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ClaimGiftResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ClaimGiftResponse {
-    /// A `ClaimGiftResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        ClaimGiftResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ClaimGiftResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ClaimGiftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ClaimGiftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ClaimGiftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaimGiftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaimGiftResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ClaimGiftResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns: the same fields as [`CheckoutNewResponse`].
+pub type ClaimGiftResponse = CheckoutNewResponse;
 const RETRIEVE_AGREEMENT_PDF: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.retrieve_agreement_pdf",
     path: "/hosted_pages/retrieve_agreement_pdf",
@@ -6952,81 +5930,8 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveAgreementPdfResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveAgreementPdfResponse {
-    /// A `RetrieveAgreementPdfResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        RetrieveAgreementPdfResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveAgreementPdfResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveAgreementPdfResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveAgreementPdfResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveAgreementPdfResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveAgreementPdfResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveAgreementPdfResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns: the same fields as [`CheckoutNewResponse`].
+pub type RetrieveAgreementPdfResponse = CheckoutNewResponse;
 const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.acknowledge",
     path: "/hosted_pages/{hosted_page_id}/acknowledge",
@@ -7081,81 +5986,8 @@ impl AcknowledgeRequest {
         self.client.execute(&ACKNOWLEDGE, path, &(), &self.options).await
     }
 }
-/// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AcknowledgeResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AcknowledgeResponse {
-    /// A `AcknowledgeResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        AcknowledgeResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AcknowledgeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AcknowledgeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AcknowledgeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AcknowledgeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AcknowledgeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AcknowledgeResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AcknowledgeResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns: the same fields as [`CheckoutNewResponse`].
+pub type AcknowledgeResponse = CheckoutNewResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.retrieve",
     path: "/hosted_pages/{hosted_page_id}",
@@ -7204,81 +6036,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        RetrieveResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns: the same fields as [`CheckoutNewResponse`].
+pub type RetrieveResponse = CheckoutNewResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.list",
     path: "/hosted_pages",
@@ -7571,81 +6330,8 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /hosted_pages` (`hosted_page.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        ListEntry {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /hosted_pages` (`hosted_page.list`): the same fields as [`CheckoutNewResponse`].
+pub type ListEntry = CheckoutNewResponse;
 const PRE_CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.pre_cancel",
     path: "/hosted_pages/pre_cancel",
@@ -7869,81 +6555,8 @@ impl crate::form::FormEncode for PreCancelParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PreCancelResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PreCancelResponse {
-    /// A `PreCancelResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        PreCancelResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PreCancelResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PreCancelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PreCancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PreCancelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PreCancelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreCancelResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PreCancelResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns: the same fields as [`CheckoutNewResponse`].
+pub type PreCancelResponse = CheckoutNewResponse;
 const EVENTS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.events",
     path: "/hosted_pages/events",
@@ -8357,81 +6970,8 @@ impl crate::form::FormEncode for ViewVoucherParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ViewVoucherResponse {
-    pub hosted_page: HostedPage,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ViewVoucherResponse {
-    /// A `ViewVoucherResponse` with `hosted_page` set and every other field absent, as in tests.
-    pub fn new(hosted_page: HostedPage) -> Self {
-        ViewVoucherResponse {
-            hosted_page,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ViewVoucherResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ViewVoucherResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("hosted_page", &self.hosted_page)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ViewVoucherResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ViewVoucherResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ViewVoucherResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ViewVoucherResponse, A::Error> {
-                let mut hosted_page: Option<HostedPage> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"hosted_page" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            hosted_page = Some(
-                                crate::decode::field(&mut map, "hosted_page")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ViewVoucherResponse {
-                    hosted_page: hosted_page
-                        .ok_or_else(|| serde::de::Error::missing_field("hosted_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns: the same fields as [`CheckoutNewResponse`].
+pub type ViewVoucherResponse = CheckoutNewResponse;
 /// Fields of the `CheckoutNewSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

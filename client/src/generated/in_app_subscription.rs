@@ -915,83 +915,8 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ImportSubscriptionResponse {
-    pub in_app_subscription: InAppSubscription,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ImportSubscriptionResponse {
-    /// A `ImportSubscriptionResponse` with `in_app_subscription` set and every other field absent, as in tests.
-    pub fn new(in_app_subscription: InAppSubscription) -> Self {
-        ImportSubscriptionResponse {
-            in_app_subscription,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ImportSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ImportSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("in_app_subscription", &self.in_app_subscription)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ImportSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportSubscriptionResponse, A::Error> {
-                let mut in_app_subscription: Option<InAppSubscription> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            19 if key == b"in_app_subscription" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            in_app_subscription = Some(
-                                crate::decode::field(&mut map, "in_app_subscription")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ImportSubscriptionResponse {
-                    in_app_subscription: in_app_subscription
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "in_app_subscription",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns: the same fields as [`ProcessReceiptResponse`].
+pub type ImportSubscriptionResponse = ProcessReceiptResponse;
 const RETRIEVE_STORE_SUBS: crate::transport::Operation = crate::transport::Operation {
     id: "in_app_subscription.retrieve_store_subs",
     path: "/in_app_subscriptions/{in_app_subscription_app_id}/retrieve",
@@ -1145,83 +1070,8 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveStoreSubsResponse {
-    pub in_app_subscriptions: Vec<InAppSubscription>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveStoreSubsResponse {
-    /// A `RetrieveStoreSubsResponse` with `in_app_subscriptions` set and every other field absent, as in tests.
-    pub fn new(in_app_subscriptions: Vec<InAppSubscription>) -> Self {
-        RetrieveStoreSubsResponse {
-            in_app_subscriptions,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveStoreSubsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveStoreSubsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("in_app_subscriptions", &self.in_app_subscriptions)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveStoreSubsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveStoreSubsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveStoreSubsResponse, A::Error> {
-                let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"in_app_subscriptions" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            in_app_subscriptions = Some(
-                                crate::decode::list(&mut map, "in_app_subscriptions")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveStoreSubsResponse {
-                    in_app_subscriptions: in_app_subscriptions
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "in_app_subscriptions",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns: the same fields as [`ImportReceiptResponse`].
+pub type RetrieveStoreSubsResponse = ImportReceiptResponse;
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -7858,77 +7858,8 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateForChargeItemsAndChargesResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateForChargeItemsAndChargesResponse {
-    /// A `CreateForChargeItemsAndChargesResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        CreateForChargeItemsAndChargesResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateForChargeItemsAndChargesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateForChargeItemsAndChargesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForChargeItemsAndChargesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForChargeItemsAndChargesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateForChargeItemsAndChargesResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns: the same fields as [`CreateResponse`].
+pub type CreateForChargeItemsAndChargesResponse = CreateResponse;
 const CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge",
     path: "/invoices/charge",
@@ -8367,77 +8298,8 @@ impl crate::form::FormEncode for ChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/charge` (`invoice.charge`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ChargeResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ChargeResponse {
-    /// A `ChargeResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ChargeResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ChargeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ChargeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ChargeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ChargeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChargeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChargeResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ChargeResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/charge` (`invoice.charge`) returns: the same fields as [`CreateResponse`].
+pub type ChargeResponse = CreateResponse;
 const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge_addon",
     path: "/invoices/charge_addon",
@@ -8825,77 +8687,8 @@ impl crate::form::FormEncode for ChargeAddonParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ChargeAddonResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ChargeAddonResponse {
-    /// A `ChargeAddonResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ChargeAddonResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ChargeAddonResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ChargeAddonResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ChargeAddonResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ChargeAddonResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChargeAddonResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChargeAddonResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ChargeAddonResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns: the same fields as [`CreateResponse`].
+pub type ChargeAddonResponse = CreateResponse;
 const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create_for_charge_item",
     path: "/invoices/create_for_charge_item",
@@ -9189,77 +8982,8 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateForChargeItemResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateForChargeItemResponse {
-    /// A `CreateForChargeItemResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        CreateForChargeItemResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateForChargeItemResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateForChargeItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForChargeItemResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForChargeItemResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForChargeItemResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateForChargeItemResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns: the same fields as [`CreateResponse`].
+pub type CreateForChargeItemResponse = CreateResponse;
 const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.stop_dunning",
     path: "/invoices/{invoice_id}/stop_dunning",
@@ -9415,77 +9139,8 @@ impl crate::form::FormEncode for StopDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct StopDunningResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl StopDunningResponse {
-    /// A `StopDunningResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        StopDunningResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for StopDunningResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for StopDunningResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for StopDunningResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = StopDunningResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StopDunningResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StopDunningResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(StopDunningResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns: the same fields as [`CreateResponse`].
+pub type StopDunningResponse = CreateResponse;
 const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pause_dunning",
     path: "/invoices/{invoice_id}/pause_dunning",
@@ -9658,77 +9313,8 @@ impl crate::form::FormEncode for PauseDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PauseDunningResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PauseDunningResponse {
-    /// A `PauseDunningResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        PauseDunningResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PauseDunningResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PauseDunningResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PauseDunningResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PauseDunningResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PauseDunningResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PauseDunningResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PauseDunningResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns: the same fields as [`CreateResponse`].
+pub type PauseDunningResponse = CreateResponse;
 const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.resume_dunning",
     path: "/invoices/{invoice_id}/resume_dunning",
@@ -9884,77 +9470,8 @@ impl crate::form::FormEncode for ResumeDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResumeDunningResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ResumeDunningResponse {
-    /// A `ResumeDunningResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ResumeDunningResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ResumeDunningResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ResumeDunningResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResumeDunningResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResumeDunningResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResumeDunningResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResumeDunningResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ResumeDunningResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns: the same fields as [`CreateResponse`].
+pub type ResumeDunningResponse = CreateResponse;
 const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.import_invoice",
     path: "/invoices/import_invoice",
@@ -10880,77 +10397,8 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApplyPaymentsResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ApplyPaymentsResponse {
-    /// A `ApplyPaymentsResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ApplyPaymentsResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ApplyPaymentsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ApplyPaymentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ApplyPaymentsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApplyPaymentsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplyPaymentsResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ApplyPaymentsResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns: the same fields as [`CreateResponse`].
+pub type ApplyPaymentsResponse = CreateResponse;
 const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.sync_usages",
     path: "/invoices/{invoice_id}/sync_usages",
@@ -11005,77 +10453,8 @@ impl SyncUsagesRequest {
         self.client.execute(&SYNC_USAGES, path, &(), &self.options).await
     }
 }
-/// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SyncUsagesResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SyncUsagesResponse {
-    /// A `SyncUsagesResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        SyncUsagesResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SyncUsagesResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SyncUsagesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SyncUsagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SyncUsagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SyncUsagesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SyncUsagesResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SyncUsagesResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns: the same fields as [`CreateResponse`].
+pub type SyncUsagesResponse = CreateResponse;
 const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete_line_items",
     path: "/invoices/{invoice_id}/delete_line_items",
@@ -11233,77 +10612,8 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteLineItemsResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteLineItemsResponse {
-    /// A `DeleteLineItemsResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        DeleteLineItemsResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteLineItemsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteLineItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteLineItemsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteLineItemsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteLineItemsResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteLineItemsResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns: the same fields as [`CreateResponse`].
+pub type DeleteLineItemsResponse = CreateResponse;
 const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_credits",
     path: "/invoices/{invoice_id}/apply_credits",
@@ -11476,77 +10786,8 @@ impl crate::form::FormEncode for ApplyCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApplyCreditsResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ApplyCreditsResponse {
-    /// A `ApplyCreditsResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ApplyCreditsResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ApplyCreditsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ApplyCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ApplyCreditsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ApplyCreditsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApplyCreditsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplyCreditsResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ApplyCreditsResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns: the same fields as [`CreateResponse`].
+pub type ApplyCreditsResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list",
     path: "/invoices",
@@ -12363,77 +11604,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /invoices` (`invoice.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ListEntry {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /invoices` (`invoice.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const INVOICES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_customer",
     path: "/customers/{customer_id}/invoices",
@@ -12638,77 +11810,8 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct InvoicesForCustomerEntry {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl InvoicesForCustomerEntry {
-    /// A `InvoicesForCustomerEntry` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        InvoicesForCustomerEntry {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for InvoicesForCustomerEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for InvoicesForCustomerEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = InvoicesForCustomerEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InvoicesForCustomerEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvoicesForCustomerEntry, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(InvoicesForCustomerEntry {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`): the same fields as [`CreateResponse`].
+pub type InvoicesForCustomerEntry = CreateResponse;
 const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_subscription",
     path: "/subscriptions/{subscription_id}/invoices",
@@ -12914,77 +12017,8 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct InvoicesForSubscriptionEntry {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl InvoicesForSubscriptionEntry {
-    /// A `InvoicesForSubscriptionEntry` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        InvoicesForSubscriptionEntry {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for InvoicesForSubscriptionEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for InvoicesForSubscriptionEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = InvoicesForSubscriptionEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InvoicesForSubscriptionEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvoicesForSubscriptionEntry, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(InvoicesForSubscriptionEntry {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`): the same fields as [`CreateResponse`].
+pub type InvoicesForSubscriptionEntry = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.retrieve",
     path: "/invoices/{invoice_id}",
@@ -13264,77 +12298,8 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
     }
 }
 crate::form::form_object!(RetrieveLineItemFilters);
-/// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        RetrieveResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pdf",
     path: "/invoices/{invoice_id}/pdf",
@@ -14400,77 +13365,8 @@ impl crate::form::FormEncode for AddChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddChargeResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddChargeResponse {
-    /// A `AddChargeResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        AddChargeResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddChargeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddChargeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddChargeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddChargeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddChargeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddChargeResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddChargeResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns: the same fields as [`CreateResponse`].
+pub type AddChargeResponse = CreateResponse;
 const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_addon_charge",
     path: "/invoices/{invoice_id}/add_addon_charge",
@@ -14741,77 +13637,8 @@ impl crate::form::FormEncode for AddAddonChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddAddonChargeResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddAddonChargeResponse {
-    /// A `AddAddonChargeResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        AddAddonChargeResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddAddonChargeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddAddonChargeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddAddonChargeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddAddonChargeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddAddonChargeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddAddonChargeResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddAddonChargeResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns: the same fields as [`CreateResponse`].
+pub type AddAddonChargeResponse = CreateResponse;
 const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_charge_item",
     path: "/invoices/{invoice_id}/add_charge_item",
@@ -15020,77 +13847,8 @@ impl crate::form::FormEncode for AddChargeItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddChargeItemResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddChargeItemResponse {
-    /// A `AddChargeItemResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        AddChargeItemResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddChargeItemResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddChargeItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddChargeItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddChargeItemResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddChargeItemResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddChargeItemResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddChargeItemResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns: the same fields as [`CreateResponse`].
+pub type AddChargeItemResponse = CreateResponse;
 const CLOSE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.close",
     path: "/invoices/{invoice_id}/close",
@@ -15316,77 +14074,8 @@ impl crate::form::FormEncode for CloseParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CloseResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CloseResponse {
-    /// A `CloseResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        CloseResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CloseResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CloseResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CloseResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CloseResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CloseResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CloseResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CloseResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns: the same fields as [`CreateResponse`].
+pub type CloseResponse = CreateResponse;
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.collect_payment",
     path: "/invoices/{invoice_id}/collect_payment",
@@ -15869,89 +14558,8 @@ impl crate::form::FormEncode for RecordPaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecordPaymentResponse {
-    pub invoice: Invoice,
-    pub transaction: transaction::Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RecordPaymentResponse {
-    /// A `RecordPaymentResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
-        RecordPaymentResponse {
-            invoice,
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RecordPaymentResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RecordPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RecordPaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RecordPaymentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RecordPaymentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordPaymentResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut transaction: Option<transaction::Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            11 if key == b"transaction" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        1 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RecordPaymentResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns: the same fields as [`CollectPaymentResponse`].
+pub type RecordPaymentResponse = CollectPaymentResponse;
 const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_tax_withheld",
     path: "/invoices/{invoice_id}/record_tax_withheld",
@@ -16111,77 +14719,8 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecordTaxWithheldResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RecordTaxWithheldResponse {
-    /// A `RecordTaxWithheldResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        RecordTaxWithheldResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RecordTaxWithheldResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RecordTaxWithheldResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RecordTaxWithheldResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RecordTaxWithheldResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordTaxWithheldResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RecordTaxWithheldResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns: the same fields as [`CreateResponse`].
+pub type RecordTaxWithheldResponse = CreateResponse;
 const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_tax_withheld",
     path: "/invoices/{invoice_id}/remove_tax_withheld",
@@ -16341,77 +14880,8 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RemoveTaxWithheldResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RemoveTaxWithheldResponse {
-    /// A `RemoveTaxWithheldResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        RemoveTaxWithheldResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RemoveTaxWithheldResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RemoveTaxWithheldResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RemoveTaxWithheldResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveTaxWithheldResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveTaxWithheldResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RemoveTaxWithheldResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns: the same fields as [`CreateResponse`].
+pub type RemoveTaxWithheldResponse = CreateResponse;
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.refund",
     path: "/invoices/{invoice_id}/refund",
@@ -17158,89 +15628,8 @@ impl crate::form::FormEncode for RemovePaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RemovePaymentResponse {
-    pub invoice: Invoice,
-    pub transaction: transaction::Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RemovePaymentResponse {
-    /// A `RemovePaymentResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
-        RemovePaymentResponse {
-            invoice,
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RemovePaymentResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RemovePaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RemovePaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RemovePaymentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemovePaymentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemovePaymentResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut transaction: Option<transaction::Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            11 if key == b"transaction" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        1 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RemovePaymentResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns: the same fields as [`CollectPaymentResponse`].
+pub type RemovePaymentResponse = CollectPaymentResponse;
 const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_credit_note",
     path: "/invoices/{invoice_id}/remove_credit_note",
@@ -17655,84 +16044,8 @@ impl crate::form::FormEncode for VoidInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct VoidInvoiceResponse {
-    pub invoice: Invoice,
-    pub credit_note: Option<Box<credit_note::CreditNote>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoidInvoiceResponse {
-    /// A `VoidInvoiceResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        VoidInvoiceResponse {
-            invoice,
-            credit_note: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for VoidInvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for VoidInvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.optional("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for VoidInvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = VoidInvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VoidInvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoidInvoiceResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            11 if key == b"credit_note" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        1 => credit_note = crate::decode::field(&mut map, "credit_note")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(VoidInvoiceResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    credit_note,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns: the same fields as [`ImportInvoiceResponse`].
+pub type VoidInvoiceResponse = ImportInvoiceResponse;
 const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.write_off",
     path: "/invoices/{invoice_id}/write_off",
@@ -17888,89 +16201,8 @@ impl crate::form::FormEncode for WriteOffParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WriteOffResponse {
-    pub invoice: Invoice,
-    pub credit_note: credit_note::CreditNote,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl WriteOffResponse {
-    /// A `WriteOffResponse` with `invoice`, `credit_note` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice, credit_note: credit_note::CreditNote) -> Self {
-        WriteOffResponse {
-            invoice,
-            credit_note,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for WriteOffResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for WriteOffResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.field("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for WriteOffResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = WriteOffResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WriteOffResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WriteOffResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut credit_note: Option<credit_note::CreditNote> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            11 if key == b"credit_note" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        1 => {
-                            credit_note = Some(
-                                crate::decode::field(&mut map, "credit_note")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(WriteOffResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    credit_note: credit_note
-                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns: the same fields as [`RemoveCreditNoteResponse`].
+pub type WriteOffResponse = RemoveCreditNoteResponse;
 const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.void_before_capture",
     path: "/invoices/{invoice_id}/void_before_capture",
@@ -18164,84 +16396,8 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct VoidBeforeCaptureResponse {
-    pub invoice: Invoice,
-    pub credit_note: Option<Box<credit_note::CreditNote>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoidBeforeCaptureResponse {
-    /// A `VoidBeforeCaptureResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        VoidBeforeCaptureResponse {
-            invoice,
-            credit_note: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for VoidBeforeCaptureResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for VoidBeforeCaptureResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.optional("credit_note", &self.credit_note)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = VoidBeforeCaptureResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VoidBeforeCaptureResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoidBeforeCaptureResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            11 if key == b"credit_note" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        1 => credit_note = crate::decode::field(&mut map, "credit_note")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(VoidBeforeCaptureResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    credit_note,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns: the same fields as [`ImportInvoiceResponse`].
+pub type VoidBeforeCaptureResponse = ImportInvoiceResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete",
     path: "/invoices/{invoice_id}/delete",
@@ -18395,77 +16551,8 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        DeleteResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.update_details",
     path: "/invoices/{invoice_id}/update_details",
@@ -18731,77 +16818,8 @@ impl crate::form::FormEncode for UpdateDetailsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateDetailsResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateDetailsResponse {
-    /// A `UpdateDetailsResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        UpdateDetailsResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateDetailsResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateDetailsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDetailsResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateDetailsResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns: the same fields as [`CreateResponse`].
+pub type UpdateDetailsResponse = CreateResponse;
 const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_payment_schedule_scheme",
     path: "/invoices/{invoice_id}/apply_payment_schedule_scheme",
@@ -18966,77 +16984,8 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApplyPaymentScheduleSchemeResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ApplyPaymentScheduleSchemeResponse {
-    /// A `ApplyPaymentScheduleSchemeResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ApplyPaymentScheduleSchemeResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ApplyPaymentScheduleSchemeResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ApplyPaymentScheduleSchemeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ApplyPaymentScheduleSchemeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApplyPaymentScheduleSchemeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplyPaymentScheduleSchemeResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ApplyPaymentScheduleSchemeResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns: the same fields as [`CreateResponse`].
+pub type ApplyPaymentScheduleSchemeResponse = CreateResponse;
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.payment_schedules",
     path: "/invoices/{invoice_id}/payment_schedules",
@@ -19218,77 +17167,8 @@ impl ResendEinvoiceRequest {
         self.client.execute(&RESEND_EINVOICE, path, &(), &self.options).await
     }
 }
-/// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResendEinvoiceResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ResendEinvoiceResponse {
-    /// A `ResendEinvoiceResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        ResendEinvoiceResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ResendEinvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ResendEinvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResendEinvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResendEinvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResendEinvoiceResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ResendEinvoiceResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns: the same fields as [`CreateResponse`].
+pub type ResendEinvoiceResponse = CreateResponse;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.send_einvoice",
     path: "/invoices/{invoice_id}/send_einvoice",
@@ -19343,77 +17223,8 @@ impl SendEinvoiceRequest {
         self.client.execute(&SEND_EINVOICE, path, &(), &self.options).await
     }
 }
-/// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SendEinvoiceResponse {
-    pub invoice: Invoice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SendEinvoiceResponse {
-    /// A `SendEinvoiceResponse` with `invoice` set and every other field absent, as in tests.
-    pub fn new(invoice: Invoice) -> Self {
-        SendEinvoiceResponse {
-            invoice,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SendEinvoiceResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SendEinvoiceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("invoice", &self.invoice)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SendEinvoiceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SendEinvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendEinvoiceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendEinvoiceResponse, A::Error> {
-                let mut invoice: Option<Invoice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"invoice" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SendEinvoiceResponse {
-                    invoice: invoice
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns: the same fields as [`CreateResponse`].
+pub type SendEinvoiceResponse = CreateResponse;
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -1647,76 +1647,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /items/{item_id}` (`item.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub item: Item,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `item` set and every other field absent, as in tests.
-    pub fn new(item: Item) -> Self {
-        RetrieveResponse {
-            item,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item", &self.item)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut item: Option<Item> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            4 if key == b"item" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => item = Some(crate::decode::field(&mut map, "item")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /items/{item_id}` (`item.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item.update",
     path: "/items/{item_id}",
@@ -2220,76 +2152,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /items/{item_id}` (`item.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub item: Item,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `item` set and every other field absent, as in tests.
-    pub fn new(item: Item) -> Self {
-        UpdateResponse {
-            item,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item", &self.item)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut item: Option<Item> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            4 if key == b"item" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => item = Some(crate::decode::field(&mut map, "item")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /items/{item_id}` (`item.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item.list",
     path: "/items",
@@ -2994,76 +2858,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /items` (`item.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub item: Item,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `item` set and every other field absent, as in tests.
-    pub fn new(item: Item) -> Self {
-        ListEntry {
-            item,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item", &self.item)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut item: Option<Item> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            4 if key == b"item" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => item = Some(crate::decode::field(&mut map, "item")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /items` (`item.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item.delete",
     path: "/items/{item_id}/delete",
@@ -3116,76 +2912,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /items/{item_id}/delete` (`item.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub item: Item,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `item` set and every other field absent, as in tests.
-    pub fn new(item: Item) -> Self {
-        DeleteResponse {
-            item,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item", &self.item)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut item: Option<Item> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            4 if key == b"item" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => item = Some(crate::decode::field(&mut map, "item")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /items/{item_id}/delete` (`item.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 /// Fields of the `CreateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

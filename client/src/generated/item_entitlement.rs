@@ -832,83 +832,8 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ItemEntitlementsForFeatureEntry {
-    pub item_entitlement: ItemEntitlement,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ItemEntitlementsForFeatureEntry {
-    /// A `ItemEntitlementsForFeatureEntry` with `item_entitlement` set and every other field absent, as in tests.
-    pub fn new(item_entitlement: ItemEntitlement) -> Self {
-        ItemEntitlementsForFeatureEntry {
-            item_entitlement,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ItemEntitlementsForFeatureEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ItemEntitlementsForFeatureEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_entitlement", &self.item_entitlement)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ItemEntitlementsForFeatureEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ItemEntitlementsForFeatureEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
-                let mut item_entitlement: Option<ItemEntitlement> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            16 if key == b"item_entitlement" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_entitlement = Some(
-                                crate::decode::field(&mut map, "item_entitlement")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ItemEntitlementsForFeatureEntry {
-                    item_entitlement: item_entitlement
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "item_entitlement",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`): the same fields as [`ItemEntitlementsForItemEntry`].
+pub type ItemEntitlementsForFeatureEntry = ItemEntitlementsForItemEntry;
 const ADD_ITEM_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.add_item_entitlements",
     path: "/features/{feature_id}/item_entitlements",
@@ -1080,83 +1005,8 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AddItemEntitlementsEntry {
-    pub item_entitlement: ItemEntitlement,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AddItemEntitlementsEntry {
-    /// A `AddItemEntitlementsEntry` with `item_entitlement` set and every other field absent, as in tests.
-    pub fn new(item_entitlement: ItemEntitlement) -> Self {
-        AddItemEntitlementsEntry {
-            item_entitlement,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AddItemEntitlementsEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AddItemEntitlementsEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_entitlement", &self.item_entitlement)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddItemEntitlementsEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddItemEntitlementsEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddItemEntitlementsEntry, A::Error> {
-                let mut item_entitlement: Option<ItemEntitlement> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            16 if key == b"item_entitlement" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_entitlement = Some(
-                                crate::decode::field(&mut map, "item_entitlement")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AddItemEntitlementsEntry {
-                    item_entitlement: item_entitlement
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "item_entitlement",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`): the same fields as [`ItemEntitlementsForItemEntry`].
+pub type AddItemEntitlementsEntry = ItemEntitlementsForItemEntry;
 const UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.upsert_or_remove_item_entitlements_for_item",
     path: "/items/{item_id}/item_entitlements",
@@ -1343,83 +1193,8 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpsertOrRemoveItemEntitlementsForItemEntry {
-    pub item_entitlement: ItemEntitlement,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpsertOrRemoveItemEntitlementsForItemEntry {
-    /// A `UpsertOrRemoveItemEntitlementsForItemEntry` with `item_entitlement` set and every other field absent, as in tests.
-    pub fn new(item_entitlement: ItemEntitlement) -> Self {
-        UpsertOrRemoveItemEntitlementsForItemEntry {
-            item_entitlement,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpsertOrRemoveItemEntitlementsForItemEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpsertOrRemoveItemEntitlementsForItemEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_entitlement", &self.item_entitlement)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpsertOrRemoveItemEntitlementsForItemEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertOrRemoveItemEntitlementsForItemEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
-                let mut item_entitlement: Option<ItemEntitlement> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            16 if key == b"item_entitlement" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_entitlement = Some(
-                                crate::decode::field(&mut map, "item_entitlement")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpsertOrRemoveItemEntitlementsForItemEntry {
-                    item_entitlement: item_entitlement
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "item_entitlement",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`): the same fields as [`ItemEntitlementsForItemEntry`].
+pub type UpsertOrRemoveItemEntitlementsForItemEntry = ItemEntitlementsForItemEntry;
 /// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2324,81 +2324,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub item_price: ItemPrice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `item_price` set and every other field absent, as in tests.
-    pub fn new(item_price: ItemPrice) -> Self {
-        RetrieveResponse {
-            item_price,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_price", &self.item_price)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut item_price: Option<ItemPrice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"item_price" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_price = Some(
-                                crate::decode::field(&mut map, "item_price")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    item_price: item_price
-                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.update",
     path: "/item_prices/{item_price_id}",
@@ -3056,81 +2983,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub item_price: ItemPrice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `item_price` set and every other field absent, as in tests.
-    pub fn new(item_price: ItemPrice) -> Self {
-        UpdateResponse {
-            item_price,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_price", &self.item_price)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut item_price: Option<ItemPrice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"item_price" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_price = Some(
-                                crate::decode::field(&mut map, "item_price")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    item_price: item_price
-                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.list",
     path: "/item_prices",
@@ -3794,81 +3648,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /item_prices` (`item_price.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub item_price: ItemPrice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `item_price` set and every other field absent, as in tests.
-    pub fn new(item_price: ItemPrice) -> Self {
-        ListEntry {
-            item_price,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_price", &self.item_price)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut item_price: Option<ItemPrice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"item_price" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_price = Some(
-                                crate::decode::field(&mut map, "item_price")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    item_price: item_price
-                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /item_prices` (`item_price.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.delete",
     path: "/item_prices/{item_price_id}/delete",
@@ -3921,81 +3702,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub item_price: ItemPrice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `item_price` set and every other field absent, as in tests.
-    pub fn new(item_price: ItemPrice) -> Self {
-        DeleteResponse {
-            item_price,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_price", &self.item_price)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut item_price: Option<ItemPrice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"item_price" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_price = Some(
-                                crate::decode::field(&mut map, "item_price")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    item_price: item_price
-                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.find_applicable_items",
     path: "/item_prices/{item_price_id}/applicable_items",
@@ -4565,81 +4273,8 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
         }
     }
 }
-/// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct FindApplicableItemPricesEntry {
-    pub item_price: ItemPrice,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl FindApplicableItemPricesEntry {
-    /// A `FindApplicableItemPricesEntry` with `item_price` set and every other field absent, as in tests.
-    pub fn new(item_price: ItemPrice) -> Self {
-        FindApplicableItemPricesEntry {
-            item_price,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for FindApplicableItemPricesEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for FindApplicableItemPricesEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("item_price", &self.item_price)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = FindApplicableItemPricesEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FindApplicableItemPricesEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FindApplicableItemPricesEntry, A::Error> {
-                let mut item_price: Option<ItemPrice> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"item_price" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            item_price = Some(
-                                crate::decode::field(&mut map, "item_price")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(FindApplicableItemPricesEntry {
-                    item_price: item_price
-                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`): the same fields as [`CreateResponse`].
+pub type FindApplicableItemPricesEntry = CreateResponse;
 /// Fields of the `CreateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

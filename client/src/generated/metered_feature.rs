@@ -582,77 +582,8 @@ impl ArchiveRequest {
         self.client.execute(&ARCHIVE, path, &(), &self.options).await
     }
 }
-/// What `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ArchiveResponse {
-    pub meter: meter::Meter,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ArchiveResponse {
-    /// A `ArchiveResponse` with `meter` set and every other field absent, as in tests.
-    pub fn new(meter: meter::Meter) -> Self {
-        ArchiveResponse {
-            meter,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ArchiveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ArchiveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("meter", &self.meter)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ArchiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ArchiveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ArchiveResponse, A::Error> {
-                let mut meter: Option<meter::Meter> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"meter" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ArchiveResponse {
-                    meter: meter
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`) returns: the same fields as [`CreateResponse`].
+pub type ArchiveResponse = CreateResponse;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.reactivate",
     path: "/metered_features/{metered_feature_id}/reactivate_command",
@@ -708,77 +639,8 @@ impl ReactivateRequest {
         self.client.execute(&REACTIVATE, path, &(), &self.options).await
     }
 }
-/// What `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReactivateResponse {
-    pub meter: meter::Meter,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ReactivateResponse {
-    /// A `ReactivateResponse` with `meter` set and every other field absent, as in tests.
-    pub fn new(meter: meter::Meter) -> Self {
-        ReactivateResponse {
-            meter,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ReactivateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ReactivateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("meter", &self.meter)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ReactivateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ReactivateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReactivateResponse, A::Error> {
-                let mut meter: Option<meter::Meter> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"meter" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ReactivateResponse {
-                    meter: meter
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`) returns: the same fields as [`CreateResponse`].
+pub type ReactivateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.delete",
     path: "/metered_features/{metered_feature_id}/delete",
@@ -832,77 +694,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub meter: meter::Meter,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `meter` set and every other field absent, as in tests.
-    pub fn new(meter: meter::Meter) -> Self {
-        DeleteResponse {
-            meter,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("meter", &self.meter)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut meter: Option<meter::Meter> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"meter" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    meter: meter
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 /// Fields of the `CreateColumnDefinitionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

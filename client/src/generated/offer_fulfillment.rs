@@ -1023,83 +1023,8 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
         Some(serde_json::to_vec(self))
     }
 }
-/// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OfferFulfillmentsUpdateResponse {
-    pub offer_fulfillment: OfferFulfillment,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl OfferFulfillmentsUpdateResponse {
-    /// A `OfferFulfillmentsUpdateResponse` with `offer_fulfillment` set and every other field absent, as in tests.
-    pub fn new(offer_fulfillment: OfferFulfillment) -> Self {
-        OfferFulfillmentsUpdateResponse {
-            offer_fulfillment,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for OfferFulfillmentsUpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for OfferFulfillmentsUpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("offer_fulfillment", &self.offer_fulfillment)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = OfferFulfillmentsUpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OfferFulfillmentsUpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
-                let mut offer_fulfillment: Option<OfferFulfillment> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            17 if key == b"offer_fulfillment" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            offer_fulfillment = Some(
-                                crate::decode::field(&mut map, "offer_fulfillment")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(OfferFulfillmentsUpdateResponse {
-                    offer_fulfillment: offer_fulfillment
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "offer_fulfillment",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns: the same fields as [`OfferFulfillmentsGetResponse`].
+pub type OfferFulfillmentsUpdateResponse = OfferFulfillmentsGetResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -989,83 +989,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub omnichannel_subscription: OmnichannelSubscription,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `omnichannel_subscription` set and every other field absent, as in tests.
-    pub fn new(omnichannel_subscription: OmnichannelSubscription) -> Self {
-        ListEntry {
-            omnichannel_subscription,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("omnichannel_subscription", &self.omnichannel_subscription)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            24 if key == b"omnichannel_subscription" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            omnichannel_subscription = Some(
-                                crate::decode::field(&mut map, "omnichannel_subscription")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    omnichannel_subscription: omnichannel_subscription
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "omnichannel_subscription",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`): the same fields as [`RetrieveResponse`].
+pub type ListEntry = RetrieveResponse;
 const OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
     path: "/omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions",
@@ -1512,83 +1437,8 @@ impl crate::form::FormEncode for MoveParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MoveResponse {
-    pub omnichannel_subscription: OmnichannelSubscription,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl MoveResponse {
-    /// A `MoveResponse` with `omnichannel_subscription` set and every other field absent, as in tests.
-    pub fn new(omnichannel_subscription: OmnichannelSubscription) -> Self {
-        MoveResponse {
-            omnichannel_subscription,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for MoveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for MoveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("omnichannel_subscription", &self.omnichannel_subscription)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for MoveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = MoveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MoveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MoveResponse, A::Error> {
-                let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            24 if key == b"omnichannel_subscription" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            omnichannel_subscription = Some(
-                                crate::decode::field(&mut map, "omnichannel_subscription")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(MoveResponse {
-                    omnichannel_subscription: omnichannel_subscription
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "omnichannel_subscription",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns: the same fields as [`RetrieveResponse`].
+pub type MoveResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

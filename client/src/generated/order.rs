@@ -3703,77 +3703,8 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/{order_id}` (`order.update`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl UpdateResponse {
-    /// A `UpdateResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        UpdateResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for UpdateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for UpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(UpdateResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}` (`order.update`) returns: the same fields as [`CreateResponse`].
+pub type UpdateResponse = CreateResponse;
 const IMPORT_ORDER: crate::transport::Operation = crate::transport::Operation {
     id: "order.import_order",
     path: "/orders/import_order",
@@ -4319,77 +4250,8 @@ impl crate::form::FormEncode for ImportOrderParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/import_order` (`order.import_order`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ImportOrderResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ImportOrderResponse {
-    /// A `ImportOrderResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        ImportOrderResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ImportOrderResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ImportOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ImportOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ImportOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportOrderResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportOrderResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ImportOrderResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/import_order` (`order.import_order`) returns: the same fields as [`CreateResponse`].
+pub type ImportOrderResponse = CreateResponse;
 const ASSIGN_ORDER_NUMBER: crate::transport::Operation = crate::transport::Operation {
     id: "order.assign_order_number",
     path: "/orders/{order_id}/assign_order_number",
@@ -4444,77 +4306,8 @@ impl AssignOrderNumberRequest {
         self.client.execute(&ASSIGN_ORDER_NUMBER, path, &(), &self.options).await
     }
 }
-/// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AssignOrderNumberResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl AssignOrderNumberResponse {
-    /// A `AssignOrderNumberResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        AssignOrderNumberResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for AssignOrderNumberResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for AssignOrderNumberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AssignOrderNumberResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AssignOrderNumberResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssignOrderNumberResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(AssignOrderNumberResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns: the same fields as [`CreateResponse`].
+pub type AssignOrderNumberResponse = CreateResponse;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "order.cancel",
     path: "/orders/{order_id}/cancel",
@@ -4739,77 +4532,8 @@ impl crate::form::FormEncode for CancelParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CancelResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CancelResponse {
-    /// A `CancelResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        CancelResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CancelResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CancelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CancelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CancelResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CancelResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns: the same fields as [`CreateResponse`].
+pub type CancelResponse = CreateResponse;
 const CREATE_REFUNDABLE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "order.create_refundable_credit_note",
     path: "/orders/{order_id}/create_refundable_credit_note",
@@ -5006,77 +4730,8 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateRefundableCreditNoteResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateRefundableCreditNoteResponse {
-    /// A `CreateRefundableCreditNoteResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        CreateRefundableCreditNoteResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateRefundableCreditNoteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateRefundableCreditNoteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateRefundableCreditNoteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateRefundableCreditNoteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRefundableCreditNoteResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateRefundableCreditNoteResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns: the same fields as [`CreateResponse`].
+pub type CreateRefundableCreditNoteResponse = CreateResponse;
 const REOPEN: crate::transport::Operation = crate::transport::Operation {
     id: "order.reopen",
     path: "/orders/{order_id}/reopen",
@@ -5240,77 +4895,8 @@ impl crate::form::FormEncode for ReopenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReopenResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ReopenResponse {
-    /// A `ReopenResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        ReopenResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ReopenResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ReopenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ReopenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ReopenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReopenResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReopenResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ReopenResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns: the same fields as [`CreateResponse`].
+pub type ReopenResponse = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "order.retrieve",
     path: "/orders/{order_id}",
@@ -5359,77 +4945,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /orders/{order_id}` (`order.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        RetrieveResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /orders/{order_id}` (`order.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "order.delete",
     path: "/orders/{order_id}/delete",
@@ -5482,77 +4999,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /orders/{order_id}/delete` (`order.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        DeleteResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/delete` (`order.delete`) returns: the same fields as [`CreateResponse`].
+pub type DeleteResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "order.list",
     path: "/orders",
@@ -6163,77 +5611,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /orders` (`order.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        ListEntry {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /orders` (`order.list`): the same fields as [`CreateResponse`].
+pub type ListEntry = CreateResponse;
 const ORDERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "order.orders_for_invoice",
     path: "/invoices/{invoice_id}/orders",
@@ -6436,77 +5815,8 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OrdersForInvoiceEntry {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl OrdersForInvoiceEntry {
-    /// A `OrdersForInvoiceEntry` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        OrdersForInvoiceEntry {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for OrdersForInvoiceEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for OrdersForInvoiceEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = OrdersForInvoiceEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrdersForInvoiceEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrdersForInvoiceEntry, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(OrdersForInvoiceEntry {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`): the same fields as [`CreateResponse`].
+pub type OrdersForInvoiceEntry = CreateResponse;
 const RESEND: crate::transport::Operation = crate::transport::Operation {
     id: "order.resend",
     path: "/orders/{order_id}/resend",
@@ -6700,77 +6010,8 @@ impl crate::form::FormEncode for ResendParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /orders/{order_id}/resend` (`order.resend`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResendResponse {
-    pub order: Order,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ResendResponse {
-    /// A `ResendResponse` with `order` set and every other field absent, as in tests.
-    pub fn new(order: Order) -> Self {
-        ResendResponse {
-            order,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ResendResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ResendResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("order", &self.order)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResendResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResendResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResendResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResendResponse, A::Error> {
-                let mut order: Option<Order> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            5 if key == b"order" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => order = Some(crate::decode::field(&mut map, "order")?),
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ResendResponse {
-                    order: order
-                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /orders/{order_id}/resend` (`order.resend`) returns: the same fields as [`CreateResponse`].
+pub type ResendResponse = CreateResponse;
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

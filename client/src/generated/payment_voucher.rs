@@ -793,83 +793,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub payment_voucher: PaymentVoucher,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `payment_voucher` set and every other field absent, as in tests.
-    pub fn new(payment_voucher: PaymentVoucher) -> Self {
-        RetrieveResponse {
-            payment_voucher,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("payment_voucher", &self.payment_voucher)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut payment_voucher: Option<PaymentVoucher> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            15 if key == b"payment_voucher" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            payment_voucher = Some(
-                                crate::decode::field(&mut map, "payment_voucher")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    payment_voucher: payment_voucher
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "payment_voucher",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const PAYMENT_VOUCHERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_invoice",
     path: "/invoices/{invoice_id}/payment_vouchers",
@@ -1077,83 +1002,8 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
         form.field("status", &self.status);
     }
 }
-/// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PaymentVouchersForInvoiceEntry {
-    pub payment_voucher: PaymentVoucher,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PaymentVouchersForInvoiceEntry {
-    /// A `PaymentVouchersForInvoiceEntry` with `payment_voucher` set and every other field absent, as in tests.
-    pub fn new(payment_voucher: PaymentVoucher) -> Self {
-        PaymentVouchersForInvoiceEntry {
-            payment_voucher,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PaymentVouchersForInvoiceEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PaymentVouchersForInvoiceEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("payment_voucher", &self.payment_voucher)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PaymentVouchersForInvoiceEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaymentVouchersForInvoiceEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
-                let mut payment_voucher: Option<PaymentVoucher> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            15 if key == b"payment_voucher" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            payment_voucher = Some(
-                                crate::decode::field(&mut map, "payment_voucher")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PaymentVouchersForInvoiceEntry {
-                    payment_voucher: payment_voucher
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "payment_voucher",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`): the same fields as [`CreateResponse`].
+pub type PaymentVouchersForInvoiceEntry = CreateResponse;
 const PAYMENT_VOUCHERS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_customer",
     path: "/customers/{customer_id}/payment_vouchers",
@@ -1361,83 +1211,8 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
         form.field("status", &self.status);
     }
 }
-/// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PaymentVouchersForCustomerEntry {
-    pub payment_voucher: PaymentVoucher,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PaymentVouchersForCustomerEntry {
-    /// A `PaymentVouchersForCustomerEntry` with `payment_voucher` set and every other field absent, as in tests.
-    pub fn new(payment_voucher: PaymentVoucher) -> Self {
-        PaymentVouchersForCustomerEntry {
-            payment_voucher,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PaymentVouchersForCustomerEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PaymentVouchersForCustomerEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("payment_voucher", &self.payment_voucher)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PaymentVouchersForCustomerEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaymentVouchersForCustomerEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
-                let mut payment_voucher: Option<PaymentVoucher> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            15 if key == b"payment_voucher" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            payment_voucher = Some(
-                                crate::decode::field(&mut map, "payment_voucher")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PaymentVouchersForCustomerEntry {
-                    payment_voucher: payment_voucher
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "payment_voucher",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`): the same fields as [`CreateResponse`].
+pub type PaymentVouchersForCustomerEntry = CreateResponse;
 /// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -723,83 +723,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub portal_session: PortalSession,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `portal_session` set and every other field absent, as in tests.
-    pub fn new(portal_session: PortalSession) -> Self {
-        RetrieveResponse {
-            portal_session,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("portal_session", &self.portal_session)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut portal_session: Option<PortalSession> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            14 if key == b"portal_session" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            portal_session = Some(
-                                crate::decode::field(&mut map, "portal_session")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    portal_session: portal_session
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "portal_session",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns: the same fields as [`CreateResponse`].
+pub type RetrieveResponse = CreateResponse;
 const LOGOUT: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.logout",
     path: "/portal_sessions/{portal_session_id}/logout",
@@ -853,83 +778,8 @@ impl LogoutRequest {
         self.client.execute(&LOGOUT, path, &(), &self.options).await
     }
 }
-/// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct LogoutResponse {
-    pub portal_session: PortalSession,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl LogoutResponse {
-    /// A `LogoutResponse` with `portal_session` set and every other field absent, as in tests.
-    pub fn new(portal_session: PortalSession) -> Self {
-        LogoutResponse {
-            portal_session,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for LogoutResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for LogoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("portal_session", &self.portal_session)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for LogoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LogoutResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LogoutResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LogoutResponse, A::Error> {
-                let mut portal_session: Option<PortalSession> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            14 if key == b"portal_session" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            portal_session = Some(
-                                crate::decode::field(&mut map, "portal_session")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(LogoutResponse {
-                    portal_session: portal_session
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "portal_session",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns: the same fields as [`CreateResponse`].
+pub type LogoutResponse = CreateResponse;
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.activate",
     path: "/portal_sessions/{portal_session_id}/activate",
@@ -1079,83 +929,8 @@ impl crate::form::FormEncode for ActivateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ActivateResponse {
-    pub portal_session: PortalSession,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ActivateResponse {
-    /// A `ActivateResponse` with `portal_session` set and every other field absent, as in tests.
-    pub fn new(portal_session: PortalSession) -> Self {
-        ActivateResponse {
-            portal_session,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ActivateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ActivateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("portal_session", &self.portal_session)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ActivateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ActivateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ActivateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActivateResponse, A::Error> {
-                let mut portal_session: Option<PortalSession> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            14 if key == b"portal_session" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            portal_session = Some(
-                                crate::decode::field(&mut map, "portal_session")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ActivateResponse {
-                    portal_session: portal_session
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "portal_session",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns: the same fields as [`CreateResponse`].
+pub type ActivateResponse = CreateResponse;
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

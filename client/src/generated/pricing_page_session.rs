@@ -880,83 +880,8 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateForExistingSubscriptionResponse {
-    pub pricing_page_session: PricingPageSession,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateForExistingSubscriptionResponse {
-    /// A `CreateForExistingSubscriptionResponse` with `pricing_page_session` set and every other field absent, as in tests.
-    pub fn new(pricing_page_session: PricingPageSession) -> Self {
-        CreateForExistingSubscriptionResponse {
-            pricing_page_session,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateForExistingSubscriptionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateForExistingSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("pricing_page_session", &self.pricing_page_session)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForExistingSubscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForExistingSubscriptionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForExistingSubscriptionResponse, A::Error> {
-                let mut pricing_page_session: Option<PricingPageSession> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"pricing_page_session" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            pricing_page_session = Some(
-                                crate::decode::field(&mut map, "pricing_page_session")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateForExistingSubscriptionResponse {
-                    pricing_page_session: pricing_page_session
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pricing_page_session",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns: the same fields as [`CreateForNewSubscriptionResponse`].
+pub type CreateForExistingSubscriptionResponse = CreateForNewSubscriptionResponse;
 /// Fields of the `CreateForNewSubscriptionPricingPageParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

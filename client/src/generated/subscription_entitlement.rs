@@ -893,83 +893,8 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SetSubscriptionEntitlementAvailabilityEntry {
-    pub subscription_entitlement: SubscriptionEntitlement,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SetSubscriptionEntitlementAvailabilityEntry {
-    /// A `SetSubscriptionEntitlementAvailabilityEntry` with `subscription_entitlement` set and every other field absent, as in tests.
-    pub fn new(subscription_entitlement: SubscriptionEntitlement) -> Self {
-        SetSubscriptionEntitlementAvailabilityEntry {
-            subscription_entitlement,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for SetSubscriptionEntitlementAvailabilityEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for SetSubscriptionEntitlementAvailabilityEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("subscription_entitlement", &self.subscription_entitlement)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SetSubscriptionEntitlementAvailabilityEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SetSubscriptionEntitlementAvailabilityEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
-                let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            24 if key == b"subscription_entitlement" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            subscription_entitlement = Some(
-                                crate::decode::field(&mut map, "subscription_entitlement")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(SetSubscriptionEntitlementAvailabilityEntry {
-                    subscription_entitlement: subscription_entitlement
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscription_entitlement",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`): the same fields as [`SubscriptionEntitlementsForSubscriptionEntry`].
+pub type SetSubscriptionEntitlementAvailabilityEntry = SubscriptionEntitlementsForSubscriptionEntry;
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -520,81 +520,8 @@ impl crate::form::FormEncode for StartAfreshParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct StartAfreshResponse {
-    pub time_machine: TimeMachine,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl StartAfreshResponse {
-    /// A `StartAfreshResponse` with `time_machine` set and every other field absent, as in tests.
-    pub fn new(time_machine: TimeMachine) -> Self {
-        StartAfreshResponse {
-            time_machine,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for StartAfreshResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for StartAfreshResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("time_machine", &self.time_machine)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for StartAfreshResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = StartAfreshResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StartAfreshResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StartAfreshResponse, A::Error> {
-                let mut time_machine: Option<TimeMachine> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            12 if key == b"time_machine" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            time_machine = Some(
-                                crate::decode::field(&mut map, "time_machine")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(StartAfreshResponse {
-                    time_machine: time_machine
-                        .ok_or_else(|| serde::de::Error::missing_field("time_machine"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns: the same fields as [`RetrieveResponse`].
+pub type StartAfreshResponse = RetrieveResponse;
 const TRAVEL_FORWARD: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.travel_forward",
     path: "/time_machines/{time_machine_name}/travel_forward",
@@ -755,81 +682,8 @@ impl crate::form::FormEncode for TravelForwardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TravelForwardResponse {
-    pub time_machine: TimeMachine,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl TravelForwardResponse {
-    /// A `TravelForwardResponse` with `time_machine` set and every other field absent, as in tests.
-    pub fn new(time_machine: TimeMachine) -> Self {
-        TravelForwardResponse {
-            time_machine,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for TravelForwardResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for TravelForwardResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("time_machine", &self.time_machine)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for TravelForwardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TravelForwardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TravelForwardResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TravelForwardResponse, A::Error> {
-                let mut time_machine: Option<TimeMachine> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            12 if key == b"time_machine" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            time_machine = Some(
-                                crate::decode::field(&mut map, "time_machine")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(TravelForwardResponse {
-                    time_machine: time_machine
-                        .ok_or_else(|| serde::de::Error::missing_field("time_machine"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns: the same fields as [`RetrieveResponse`].
+pub type TravelForwardResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

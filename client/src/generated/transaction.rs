@@ -2474,81 +2474,8 @@ impl VoidTransactionRequest {
         self.client.execute(&VOID_TRANSACTION, path, &(), &self.options).await
     }
 }
-/// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct VoidTransactionResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoidTransactionResponse {
-    /// A `VoidTransactionResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        VoidTransactionResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for VoidTransactionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for VoidTransactionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for VoidTransactionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = VoidTransactionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VoidTransactionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoidTransactionResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(VoidTransactionResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type VoidTransactionResponse = CreateAuthorizationResponse;
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.record_refund",
     path: "/transactions/{transaction_id}/record_refund",
@@ -2782,81 +2709,8 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecordRefundResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RecordRefundResponse {
-    /// A `RecordRefundResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        RecordRefundResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RecordRefundResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RecordRefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RecordRefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RecordRefundResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RecordRefundResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordRefundResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RecordRefundResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type RecordRefundResponse = CreateAuthorizationResponse;
 const RECONCILE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.reconcile",
     path: "/transactions/{transaction_id}/reconcile",
@@ -3048,81 +2902,8 @@ impl crate::form::FormEncode for ReconcileParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReconcileResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ReconcileResponse {
-    /// A `ReconcileResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        ReconcileResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ReconcileResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ReconcileResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ReconcileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ReconcileResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReconcileResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReconcileResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ReconcileResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type ReconcileResponse = CreateAuthorizationResponse;
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.refund",
     path: "/transactions/{transaction_id}/refund",
@@ -3289,81 +3070,8 @@ impl crate::form::FormEncode for RefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RefundResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RefundResponse {
-    /// A `RefundResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        RefundResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RefundResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RefundResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RefundResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefundResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RefundResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type RefundResponse = CreateAuthorizationResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.list",
     path: "/transactions",
@@ -3982,81 +3690,8 @@ impl crate::filter::SortField for ListSortField {
         }
     }
 }
-/// One entry of a page of `GET /transactions` (`transaction.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        ListEntry {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /transactions` (`transaction.list`): the same fields as [`CreateAuthorizationResponse`].
+pub type ListEntry = CreateAuthorizationResponse;
 const TRANSACTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_customer",
     path: "/customers/{customer_id}/transactions",
@@ -4261,81 +3896,8 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TransactionsForCustomerEntry {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl TransactionsForCustomerEntry {
-    /// A `TransactionsForCustomerEntry` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        TransactionsForCustomerEntry {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for TransactionsForCustomerEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for TransactionsForCustomerEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TransactionsForCustomerEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TransactionsForCustomerEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransactionsForCustomerEntry, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(TransactionsForCustomerEntry {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`): the same fields as [`CreateAuthorizationResponse`].
+pub type TransactionsForCustomerEntry = CreateAuthorizationResponse;
 const TRANSACTIONS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_subscription",
     path: "/subscriptions/{subscription_id}/transactions",
@@ -4541,81 +4103,8 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TransactionsForSubscriptionEntry {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl TransactionsForSubscriptionEntry {
-    /// A `TransactionsForSubscriptionEntry` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        TransactionsForSubscriptionEntry {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for TransactionsForSubscriptionEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for TransactionsForSubscriptionEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TransactionsForSubscriptionEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TransactionsForSubscriptionEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(TransactionsForSubscriptionEntry {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`): the same fields as [`CreateAuthorizationResponse`].
+pub type TransactionsForSubscriptionEntry = CreateAuthorizationResponse;
 const PAYMENTS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.payments_for_invoice",
     path: "/invoices/{invoice_id}/payments",
@@ -4820,81 +4309,8 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PaymentsForInvoiceEntry {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl PaymentsForInvoiceEntry {
-    /// A `PaymentsForInvoiceEntry` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        PaymentsForInvoiceEntry {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for PaymentsForInvoiceEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for PaymentsForInvoiceEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PaymentsForInvoiceEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaymentsForInvoiceEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaymentsForInvoiceEntry, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(PaymentsForInvoiceEntry {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`): the same fields as [`CreateAuthorizationResponse`].
+pub type PaymentsForInvoiceEntry = CreateAuthorizationResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.retrieve",
     path: "/transactions/{transaction_id}",
@@ -4943,81 +4359,8 @@ impl RetrieveRequest {
         self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
-/// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RetrieveResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl RetrieveResponse {
-    /// A `RetrieveResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        RetrieveResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for RetrieveResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for RetrieveResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RetrieveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetrieveResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RetrieveResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(RetrieveResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type RetrieveResponse = CreateAuthorizationResponse;
 const DELETE_OFFLINE_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.delete_offline_transaction",
     path: "/transactions/{transaction_id}/delete_offline_transaction",
@@ -5175,81 +4518,8 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOfflineTransactionResponse {
-    pub transaction: Transaction,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteOfflineTransactionResponse {
-    /// A `DeleteOfflineTransactionResponse` with `transaction` set and every other field absent, as in tests.
-    pub fn new(transaction: Transaction) -> Self {
-        DeleteOfflineTransactionResponse {
-            transaction,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteOfflineTransactionResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteOfflineTransactionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("transaction", &self.transaction)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteOfflineTransactionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteOfflineTransactionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
-                let mut transaction: Option<Transaction> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            11 if key == b"transaction" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            transaction = Some(
-                                crate::decode::field(&mut map, "transaction")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteOfflineTransactionResponse {
-                    transaction: transaction
-                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns: the same fields as [`CreateAuthorizationResponse`].
+pub type DeleteOfflineTransactionResponse = CreateAuthorizationResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -1108,83 +1108,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /unbilled_charges` (`unbilled_charge.create`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateResponse {
-    pub unbilled_charges: Vec<UnbilledCharge>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateResponse {
-    /// A `CreateResponse` with `unbilled_charges` set and every other field absent, as in tests.
-    pub fn new(unbilled_charges: Vec<UnbilledCharge>) -> Self {
-        CreateResponse {
-            unbilled_charges,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("unbilled_charges", &self.unbilled_charges)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            16 if key == b"unbilled_charges" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            unbilled_charges = Some(
-                                crate::decode::list(&mut map, "unbilled_charges")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateResponse {
-                    unbilled_charges: unbilled_charges
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "unbilled_charges",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /unbilled_charges` (`unbilled_charge.create`) returns: the same fields as [`CreateUnbilledChargeResponse`].
+pub type CreateResponse = CreateUnbilledChargeResponse;
 const INVOICE_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_unbilled_charges",
     path: "/unbilled_charges/invoice_unbilled_charges",
@@ -1832,83 +1757,8 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub unbilled_charge: UnbilledCharge,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `unbilled_charge` set and every other field absent, as in tests.
-    pub fn new(unbilled_charge: UnbilledCharge) -> Self {
-        ListEntry {
-            unbilled_charge,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("unbilled_charge", &self.unbilled_charge)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut unbilled_charge: Option<UnbilledCharge> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            15 if key == b"unbilled_charge" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            unbilled_charge = Some(
-                                crate::decode::field(&mut map, "unbilled_charge")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    unbilled_charge: unbilled_charge
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "unbilled_charge",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`): the same fields as [`DeleteResponse`].
+pub type ListEntry = DeleteResponse;
 const INVOICE_NOW_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_now_estimate",
     path: "/unbilled_charges/invoice_now_estimate",

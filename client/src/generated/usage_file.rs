@@ -696,81 +696,8 @@ impl ProcessingStatusRequest {
         self.client.execute(&PROCESSING_STATUS, path, &(), &self.options).await
     }
 }
-/// What `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ProcessingStatusResponse {
-    pub usage_file: UsageFile,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ProcessingStatusResponse {
-    /// A `ProcessingStatusResponse` with `usage_file` set and every other field absent, as in tests.
-    pub fn new(usage_file: UsageFile) -> Self {
-        ProcessingStatusResponse {
-            usage_file,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ProcessingStatusResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ProcessingStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("usage_file", &self.usage_file)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ProcessingStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ProcessingStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ProcessingStatusResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessingStatusResponse, A::Error> {
-                let mut usage_file: Option<UsageFile> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"usage_file" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            usage_file = Some(
-                                crate::decode::field(&mut map, "usage_file")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ProcessingStatusResponse {
-                    usage_file: usage_file
-                        .ok_or_else(|| serde::de::Error::missing_field("usage_file"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`) returns: the same fields as [`UploadUrlResponse`].
+pub type ProcessingStatusResponse = UploadUrlResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -933,90 +933,8 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// What `POST /virtual_bank_accounts` (`virtual_bank_account.create`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateResponse {
-    pub virtual_bank_account: VirtualBankAccount,
-    pub customer: Option<Box<customer::Customer>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CreateResponse {
-    /// A `CreateResponse` with `virtual_bank_account` set and every other field absent, as in tests.
-    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
-        CreateResponse {
-            virtual_bank_account,
-            customer: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for CreateResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for CreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("virtual_bank_account", &self.virtual_bank_account)?;
-        entries.optional("customer", &self.customer)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
-                let mut customer: Option<Box<customer::Customer>> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"virtual_bank_account" => 0,
-                            8 if key == b"customer" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            virtual_bank_account = Some(
-                                crate::decode::field(&mut map, "virtual_bank_account")?,
-                            );
-                        }
-                        1 => customer = crate::decode::field(&mut map, "customer")?,
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(CreateResponse {
-                    virtual_bank_account: virtual_bank_account
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "virtual_bank_account",
-                        ))?,
-                    customer,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /virtual_bank_accounts` (`virtual_bank_account.create`) returns: the same fields as [`CreateUsingPermanentTokenResponse`].
+pub type CreateResponse = CreateUsingPermanentTokenResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.retrieve",
     path: "/virtual_bank_accounts/{virtual_bank_account_id}",
@@ -1410,83 +1328,8 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-/// One entry of a page of `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListEntry {
-    pub virtual_bank_account: VirtualBankAccount,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ListEntry {
-    /// A `ListEntry` with `virtual_bank_account` set and every other field absent, as in tests.
-    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
-        ListEntry {
-            virtual_bank_account,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for ListEntry {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for ListEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("virtual_bank_account", &self.virtual_bank_account)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ListEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ListEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListEntry` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntry, A::Error> {
-                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"virtual_bank_account" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            virtual_bank_account = Some(
-                                crate::decode::field(&mut map, "virtual_bank_account")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(ListEntry {
-                    virtual_bank_account: virtual_bank_account
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "virtual_bank_account",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// One entry of a page of `GET /virtual_bank_accounts` (`virtual_bank_account.list`): the same fields as [`RetrieveResponse`].
+pub type ListEntry = RetrieveResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete",
     path: "/virtual_bank_accounts/{virtual_bank_account_id}/delete",
@@ -1540,83 +1383,8 @@ impl DeleteRequest {
         self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
-/// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteResponse {
-    pub virtual_bank_account: VirtualBankAccount,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteResponse {
-    /// A `DeleteResponse` with `virtual_bank_account` set and every other field absent, as in tests.
-    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
-        DeleteResponse {
-            virtual_bank_account,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("virtual_bank_account", &self.virtual_bank_account)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteResponse, A::Error> {
-                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"virtual_bank_account" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            virtual_bank_account = Some(
-                                crate::decode::field(&mut map, "virtual_bank_account")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteResponse {
-                    virtual_bank_account: virtual_bank_account
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "virtual_bank_account",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`) returns: the same fields as [`RetrieveResponse`].
+pub type DeleteResponse = RetrieveResponse;
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete_local",
     path: "/virtual_bank_accounts/{virtual_bank_account_id}/delete_local",
@@ -1672,83 +1440,8 @@ impl DeleteLocalRequest {
         self.client.execute(&DELETE_LOCAL, path, &(), &self.options).await
     }
 }
-/// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`) returns.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteLocalResponse {
-    pub virtual_bank_account: VirtualBankAccount,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl DeleteLocalResponse {
-    /// A `DeleteLocalResponse` with `virtual_bank_account` set and every other field absent, as in tests.
-    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
-        DeleteLocalResponse {
-            virtual_bank_account,
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-impl ExtraFields for DeleteLocalResponse {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for DeleteLocalResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("virtual_bank_account", &self.virtual_bank_account)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for DeleteLocalResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteLocalResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteLocalResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteLocalResponse, A::Error> {
-                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            20 if key == b"virtual_bank_account" => 0,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => {
-                            virtual_bank_account = Some(
-                                crate::decode::field(&mut map, "virtual_bank_account")?,
-                            );
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(DeleteLocalResponse {
-                    virtual_bank_account: virtual_bank_account
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "virtual_bank_account",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+/// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`) returns: the same fields as [`RetrieveResponse`].
+pub type DeleteLocalResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

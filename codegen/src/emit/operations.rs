@@ -59,11 +59,10 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
     }
 }
 
-fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident) {
+fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident) {
     (
         format_ident!("{}Request", op.pascal),
         format_ident!("{}Params", op.pascal),
-        format_ident!("{}Response", op.pascal),
         format_ident!("{}", op.name.to_shouty_snake_case()),
     )
 }
@@ -104,7 +103,7 @@ fn arg(ty: &Type, imports: &mut Imports) -> (TokenStream, TokenStream) {
 }
 
 fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
-    let (request, params, _, _) = type_names(op);
+    let (request, params, _) = type_names(op);
     let name = ident(&crate::names::field_ident(&op.name));
     let mut args = Vec::new();
     let mut path_init = quote!();
@@ -144,7 +143,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
 }
 
 fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
-    let (request, params, response, constant) = type_names(op);
+    let (request, params, constant) = type_names(op);
     imports.runtime("Error");
     let id = &op.id;
     let template = op.path_template();
@@ -245,7 +244,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             }
         }
     });
-    let (output, response_items) = response_items(op, &response, imports);
+    let (output, response_items) = response_items(op, imports);
     let stream = pages(op).then(|| {
         let entry = format_ident!("{}Entry", op.pascal);
         quote! {
@@ -960,36 +959,37 @@ fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {
     })
 }
 
-/// The type `send` returns, and the response structs to declare.
-fn response_items(
-    op: &Operation,
-    response: &syn::Ident,
-    imports: &mut Imports,
-) -> (TokenStream, TokenStream) {
-    if op.paginated {
+/// The type `send` returns, and the answer type to declare: a struct, or an alias of an
+/// earlier operation's answer type with the same fields.
+fn response_items(op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
+    let name = op.answer_type();
+    let ident = format_ident!("{}", name);
+    let output = if op.paginated {
         imports.runtime("Page");
-        let entry = format!("{}Entry", op.pascal);
-        let def = StructDef {
-            name: entry.clone(),
-            doc: Some(format!("One entry of a page of {}.", describe(op))),
-            fields: op.returns.clone(),
-            custom_fields: false,
-        };
-        let entry = format_ident!("{}", entry);
-        (
-            quote!(Page<#entry>),
-            emit_model_struct(&def, StructKind::Envelope, imports),
-        )
+        quote!(Page<#ident>)
     } else {
-        let def = StructDef {
-            name: response.to_string(),
-            doc: Some(format!("What {} returns.", describe(op))),
-            fields: op.returns.clone(),
-            custom_fields: false,
-        };
-        (
-            quote!(#response),
-            emit_model_struct(&def, StructKind::Envelope, imports),
-        )
-    }
+        quote!(#ident)
+    };
+    let what = if op.paginated {
+        format!("One entry of a page of {}", describe(op))
+    } else {
+        format!("What {} returns", describe(op))
+    };
+    let items = match &op.same_answer_as {
+        Some(same) => {
+            let d = doc(&format!("{what}: the same fields as [`{same}`]."));
+            let same = format_ident!("{}", same);
+            quote!(#d pub type #ident = #same;)
+        }
+        None => {
+            let def = StructDef {
+                name,
+                doc: Some(format!("{what}.")),
+                fields: op.returns.clone(),
+                custom_fields: false,
+            };
+            emit_model_struct(&def, StructKind::Envelope, imports)
+        }
+    };
+    (output, items)
 }
