@@ -49,6 +49,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     let mut api = validate::validate(&files).map_err(SpecErrors)?;
     resolve::merge_shared_enums(&mut api);
     resolve::merge_answers(&mut api);
+    resolve::merge_param_objects(&mut api);
     Ok(Generated {
         files: emit::emit(&api),
         cargo_features: emit::cargo_features(&api),

@@ -60,6 +60,9 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// A parameter object that also takes custom fields (`cf_*`).
     pub custom_fields: bool,
+    /// An earlier parameter object of the module with the same fields: this one is then
+    /// emitted as an alias of it.
+    pub same_as: Option<String>,
 }
 
 /// One field: the wire name, the Rust identifier and its type.

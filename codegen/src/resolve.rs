@@ -5,7 +5,9 @@
 //!   that shared enum, wherever it is used (fields, nested objects, parameters, parameter
 //!   objects, filters), and is not emitted;
 //! - an operation whose answer (response, or page entry) has the fields of an earlier
-//!   operation's answer in the same module answers with that type, under an alias.
+//!   operation's answer in the same module answers with that type, under an alias;
+//! - a parameter object with the fields of an earlier one in the same module is an alias of
+//!   it.
 
 use crate::model::{Api, EnumDef, Field, FilterKind, Resource, Type, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,7 +64,27 @@ pub fn merge_answers(api: &mut Api) {
     }
 }
 
-/// Whether two answers have the same fields, in the same order.
+/// Marks every parameter object with the fields (and the custom fields) of an earlier one in
+/// its module as the same as that one.
+pub fn merge_param_objects(api: &mut Api) {
+    for res in &mut api.resources {
+        let objects = &mut res.param_objects;
+        for i in 1..objects.len() {
+            let (earlier, rest) = objects.split_at_mut(i);
+            let object = &mut rest[0];
+            object.same_as = earlier
+                .iter()
+                .find(|e| {
+                    e.same_as.is_none()
+                        && e.custom_fields == object.custom_fields
+                        && same_fields(&e.fields, &object.fields)
+                })
+                .map(|e| e.name.clone());
+        }
+    }
+}
+
+/// Whether two lists of fields are the same, in the same order.
 fn same_fields(a: &[Field], b: &[Field]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
@@ -242,6 +264,58 @@ mod tests {
     }
 
     #[test]
+    fn a_parameter_object_with_the_fields_of_an_earlier_one_is_the_same() {
+        let object = |name: &str, fields: Vec<Field>, custom_fields: bool| StructDef {
+            name: name.into(),
+            doc: None,
+            fields,
+            custom_fields,
+            same_as: None,
+        };
+        let address = || vec![answer_field("city", false), answer_field("zip", true)];
+        let mut api = Api {
+            enums: Vec::new(),
+            resources: vec![Resource {
+                name: "Widget".into(),
+                module: "widget".into(),
+                source: String::new(),
+                doc: None,
+                extra_keys: false,
+                fields: Vec::new(),
+                nested: Vec::new(),
+                enums: Vec::new(),
+                param_objects: vec![
+                    object("CreateAddressParams", address(), false),
+                    object("UpdateAddressParams", address(), false),
+                    object("MoveAddressParams", address(), true),
+                    object("CopyAddressParams", address()[..1].to_vec(), false),
+                    object("ShipAddressParams", address(), true),
+                ],
+                accessor: None,
+                operations: Vec::new(),
+            }],
+            default_features: Vec::new(),
+        };
+        merge_param_objects(&mut api);
+        let same: Vec<Option<&str>> = api.resources[0]
+            .param_objects
+            .iter()
+            .map(|s| s.same_as.as_deref())
+            .collect();
+        assert_eq!(
+            same,
+            [
+                None,
+                Some("CreateAddressParams"),
+                None,
+                None,
+                Some("MoveAddressParams"),
+            ],
+            "taking custom fields, or a field fewer, makes another type"
+        );
+    }
+
+    #[test]
     fn an_inline_enum_equal_to_a_shared_one_becomes_it() {
         let mut api = Api {
             enums: vec![enum_def("AutoCollection", &["on", "off"])],
@@ -253,6 +327,7 @@ mod tests {
                 extra_keys: false,
                 fields: vec![field(local("WidgetCollection"))],
                 nested: vec![StructDef {
+                    same_as: None,
                     name: "Part".into(),
                     doc: None,
                     fields: vec![field(Type::List(Box::new(local("WidgetCollection"))))],

@@ -288,6 +288,7 @@ impl Validator {
                 &["nested", nested, "fields"],
             );
             res.nested.push(StructDef {
+                same_as: None,
                 name: names::type_name(nested, &res.name),
                 doc: nspec.doc.clone(),
                 fields,
@@ -513,6 +514,7 @@ impl Validator {
                 );
                 let name = format!("{stem}Params");
                 objects.push(StructDef {
+                    same_as: None,
                     name: name.clone(),
                     doc: spec.doc.clone(),
                     fields,

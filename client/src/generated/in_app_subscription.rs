@@ -1656,79 +1656,8 @@ impl crate::form::FormEncode for ImportSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionSubscriptionParams);
-/// Fields of the `ImportSubscriptionCustomerParams` parameter object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ImportSubscriptionCustomerParams {
-    /// At most 50 characters.
-    pub id: Option<String>,
-    /// At most 70 characters.
-    pub email: Option<String>,
-}
-impl Serialize for ImportSubscriptionCustomerParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("id", &self.id)?;
-        entries.optional("email", &self.email)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ImportSubscriptionCustomerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ImportSubscriptionCustomerParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportSubscriptionCustomerParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportSubscriptionCustomerParams, A::Error> {
-                const EXPECTED: &[&str] = &["id", "email"];
-                let mut id = None;
-                let mut email = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
-                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(ImportSubscriptionCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl ImportSubscriptionCustomerParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self { id: None, email: None }
-    }
-    /// At most 50 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// At most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-}
-impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("id", &self.id);
-        form.field("email", &self.email);
-    }
-}
-crate::form::form_object!(ImportSubscriptionCustomerParams);
+/// The same parameter object as [`ImportReceiptCustomerParams`].
+pub type ImportSubscriptionCustomerParams = ImportReceiptCustomerParams;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

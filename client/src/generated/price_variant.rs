@@ -1610,72 +1610,8 @@ impl crate::form::FormEncode for CreateAttributesParams {
     }
 }
 crate::form::form_object!(CreateAttributesParams);
-/// Fields of the `UpdateAttributesParams` parameter object.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateAttributesParams {
-    /// At most 100 characters.
-    pub name: String,
-    /// At most 100 characters.
-    pub value: String,
-}
-impl Serialize for UpdateAttributesParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("name", &self.name)?;
-        entries.field("value", &self.value)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateAttributesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateAttributesParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateAttributesParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAttributesParams, A::Error> {
-                const EXPECTED: &[&str] = &["name", "value"];
-                let mut name = None;
-                let mut value = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"name" => crate::decode::param(&mut map, "name", &mut name)?,
-                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateAttributesParams {
-                    name: crate::decode::required(name, "name")?,
-                    value: crate::decode::required(value, "value")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateAttributesParams {
-    /// Parameters with the required fields set and nothing else.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-}
-impl crate::form::FormEncode for UpdateAttributesParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("name", &self.name);
-        form.field("value", &self.value);
-    }
-}
-crate::form::form_object!(UpdateAttributesParams);
+/// The same parameter object as [`CreateAttributesParams`].
+pub type UpdateAttributesParams = CreateAttributesParams;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
 /// when it has no operation of that name.
 #[cfg(feature = "dynamic")]

@@ -37,7 +37,15 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
     let objects: Vec<_> = res
         .param_objects
         .iter()
-        .map(|s| params_struct(s, &[], false, false, imports))
+        .map(|s| match &s.same_as {
+            Some(same) => {
+                let d = doc(&format!("The same parameter object as [`{same}`]."));
+                let name = format_ident!("{}", s.name);
+                let same = format_ident!("{}", same);
+                quote!(#d pub type #name = #same;)
+            }
+            None => params_struct(s, &[], false, false, imports),
+        })
         .collect();
     quote! {
         #handle_doc
@@ -279,6 +287,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     });
     let params_struct = has_params(op).then(|| {
         let def = StructDef {
+            same_as: None,
             name: format!("{}Params", op.pascal),
             doc: Some(format!("Parameters of {}.", describe(op))),
             fields: op.params.clone(),
@@ -983,6 +992,7 @@ fn response_items(op: &Operation, imports: &mut Imports) -> (TokenStream, TokenS
         }
         None => {
             let def = StructDef {
+                same_as: None,
                 name,
                 doc: Some(format!("{what}.")),
                 fields: op.returns.clone(),

@@ -39,6 +39,7 @@ impl StructKind {
 /// with that resource's feature.
 pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
     let def = StructDef {
+        same_as: None,
         name: res.name.clone(),
         doc: Some(
             res.doc
