@@ -4,6 +4,7 @@
 #   - `chargebee`, feature `full`;
 #   - `chargebee`, default features;
 #   - `chargebee`, customer + subscription only, then the same calling ten operations;
+#   - chargebee's dependencies alone (the floor of any chargebee build);
 #   - the baseline: async-stripe 1.0.0-rc.10 core + billing, every feature, with its hyper
 #     client on rustls with ring and webpki roots, as reqwest's `rustls-tls` is (fetched from
 #     crates.io).
@@ -72,18 +73,36 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     println!("{:?}", runtime.block_on(calls(client)).is_ok());
 }'
+# The floor: chargebee's own dependencies, with its features, and no chargebee.
+project user-deps 'reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }
+tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "io-util", "time", "sync"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_path_to_error = "0.1"
+futures = "0.3"
+thiserror = "2"
+tracing = "0.1"
+percent-encoding = "2"
+form_urlencoded = "1"
+url = "2"
+uuid = { version = "1", features = ["v4"] }
+httpdate = "1"
+fastrand = "2"
+base64 = "0.22"
+bytes = "1"' \
+  'fn main() { println!("{}", reqwest::Client::new().get("http://127.0.0.1").build().is_ok()); }'
 project user-stripe 'async-stripe = { version = "=1.0.0-rc.10", default-features = false, features = ["rustls-ring", "rustls-tls-webpki-roots"] }
 async-stripe-core = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }
 async-stripe-billing = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }' \
   'use stripe_billing as _; use stripe_core as _; fn main() { println!("{}", std::mem::size_of_val(&stripe::Client::new("sk_test"))); }'
 
 # Fetch first, so no download is timed.
-for p in user-full user-stripe; do
+for p in user-full user-default user-small user-calls user-deps user-stripe; do
   cargo fetch --quiet --manifest-path "$root/$p/Cargo.toml"
 done
 
 declare -A wall cpu peak
-for p in user-stripe user-full user-default user-small user-calls; do
+for p in user-stripe user-full user-default user-small user-calls user-deps; do
   stats=$root/$p.time
   CARGO_TARGET_DIR=$root/$p/target /usr/bin/time -f '%e %U %S %M' -o "$stats" \
     cargo build --quiet --release --manifest-path "$root/$p/Cargo.toml"
@@ -95,13 +114,14 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %9s %9s %12s %12s\n' build wall CPU 'peak rustc' 'wall ratio'
-for p in user-stripe user-full user-default user-small user-calls; do
+for p in user-stripe user-full user-default user-small user-calls user-deps; do
   case $p in
     user-stripe) label='async-stripe core+billing (base)' ;;
     user-full) label='chargebee, full' ;;
     user-default) label='chargebee, default' ;;
     user-small) label='chargebee, customer+subscription' ;;
     user-calls) label='  the same, calling 10 operations' ;;
+    user-deps) label="chargebee's dependencies alone" ;;
   esac
   printf '%-34s %8ss %8ss %9s GiB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
     "$(ratio "${wall[$p]}" "${wall[user-stripe]}")"
