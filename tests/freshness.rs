@@ -1,5 +1,6 @@
-//! The committed generated code, the features table of `client/Cargo.toml` and the API
-//! description `description/api.json` match what the spec generates now.
+//! The committed generated code, the features table of `client/Cargo.toml`, the API
+//! description `description/api.json` and the spec's JSON Schema match what the spec
+//! generates now.
 
 use std::path::Path;
 
@@ -24,6 +25,10 @@ fn generated_code_is_fresh() {
     let description = std::fs::read_to_string(root.join("description/api.json")).ok();
     if description.as_deref() != Some(generated.description.as_str()) {
         stale.push("description/api.json".into());
+    }
+    let schema = std::fs::read_to_string(root.join("spec/spec.schema.json")).ok();
+    if schema.as_deref() != Some(generated.schema.as_str()) {
+        stale.push("spec/spec.schema.json".into());
     }
     let manifest = std::fs::read_to_string(root.join("client/Cargo.toml")).unwrap();
     if chargebee_codegen::with_features(&manifest, &generated.cargo_features) != manifest {

@@ -28,6 +28,8 @@ pub struct Generated {
     pub cargo_features: String,
     /// `description/api.json`: the API as data, for the emulator.
     pub description: String,
+    /// `spec/spec.schema.json`: the JSON Schema of a spec file.
+    pub schema: String,
 }
 pub use error::{SpecError, SpecErrors};
 use std::path::Path;
@@ -54,6 +56,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
         files: emit::emit(&api),
         cargo_features: emit::cargo_features(&api),
         description: emit::description::render(&api),
+        schema: spec::json_schema(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Where each mapping key stands in a YAML file, so errors found after deserialising can
 //! still name a line. Duplicate keys are found here too (serde would keep only one), and
-//! bare keys ending in `?` (which YAML 1.1 parsers such as PyYAML refuse inside `{…}`).
+//! the plain scalars YAML 1.1 parsers such as PyYAML read otherwise than this YAML 1.2 one:
+//! keys ending in `?` (refused inside `{…}`) and words such as `on` (read as booleans).
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -15,7 +16,16 @@ pub struct LineIndex {
     pub duplicates: Vec<(Vec<String>, usize)>,
     /// Unquoted keys ending in `?` (`card?: Card`): (path, line).
     pub bare_optional_keys: Vec<(Vec<String>, usize)>,
+    /// Unquoted keys and values YAML 1.1 reads as booleans and YAML 1.2 as text (`on`, `no`):
+    /// (the text, line).
+    pub yaml11_booleans: Vec<(String, usize)>,
 }
+
+/// Plain scalars YAML 1.1 reads as booleans, and YAML 1.2 (as this generator does) as text.
+const YAML11_ONLY_BOOLEANS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+    "OFF",
+];
 
 impl LineIndex {
     /// Indexes `text`; a file that does not parse yields an empty index (serde reports it).
@@ -77,6 +87,13 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if let Event::Scalar(value, TScalarStyle::Plain, ..) = &event {
+            if YAML11_ONLY_BOOLEANS.contains(&value.as_str()) {
+                self.index
+                    .yaml11_booleans
+                    .push((value.clone(), mark.line()));
+            }
+        }
         match event {
             Event::MappingStart(..) => self.stack.push(Frame::Map { key: None }),
             Event::SequenceStart(..) => self.stack.push(Frame::Seq { index: 0 }),

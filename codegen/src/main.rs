@@ -1,6 +1,7 @@
 //! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates
-//! `client/src/generated/` (with the client's features table) and `description/api.json` from
-//! `spec/`, or with `--check` only reports whether they are stale. With directories given, only
+//! `client/src/generated/` (with the client's features table), `description/api.json` and the
+//! spec's JSON Schema `spec/spec.schema.json` from `spec/`, or with `--check` only reports
+//! whether they are stale. With directories given, only
 //! the Rust files are written, into `OUT_DIR`.
 //!
 //! `cargo run -p chargebee-codegen -- coverage [REFERENCE_JSON]`: compares the spec with the
@@ -38,12 +39,15 @@ fn main() -> ExitCode {
         .position(|a| a == "--check")
         .map(|i| args.remove(i))
         .is_some();
-    let (spec_dir, out_dir, manifest, description) = match args.as_slice() {
+    let (spec_dir, out_dir, manifest, data) = match args.as_slice() {
         [] => (
             root.join("spec"),
             root.join("client/src/generated"),
             Some(root.join("client/Cargo.toml")),
-            Some(root.join("description/api.json")),
+            Some((
+                root.join("description/api.json"),
+                root.join("spec/spec.schema.json"),
+            )),
         ),
         [spec, out] => (PathBuf::from(spec), PathBuf::from(out), None, None),
         _ => {
@@ -64,12 +68,16 @@ fn main() -> ExitCode {
     };
     let files = &generated.files;
     let synced = sync(files, &out_dir, check).and_then(|mut changed| {
-        if let Some(path) = &description {
-            if std::fs::read_to_string(path).ok().as_deref() != Some(generated.description.as_str())
-            {
-                changed.push("description/api.json".into());
-                if !check {
-                    std::fs::write(path, &generated.description)?;
+        if let Some((description, schema)) = &data {
+            for (path, name, text) in [
+                (description, "description/api.json", &generated.description),
+                (schema, "spec/spec.schema.json", &generated.schema),
+            ] {
+                if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+                    changed.push(name.into());
+                    if !check {
+                        std::fs::write(path, text)?;
+                    }
                 }
             }
         }

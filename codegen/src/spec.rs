@@ -1,13 +1,16 @@
 //! The YAML spec as written: one file per resource, read with serde_yaml.
 //!
 //! These types mirror the files key for key and reject unknown keys. Nothing here is checked
-//! beyond its YAML shape; `validate` turns them into the resolved [`crate::model`].
+//! beyond its YAML shape; `validate` turns them into the resolved [`crate::model`]. The same
+//! types give the JSON Schema of a spec file ([`json_schema`], `spec/spec.schema.json`), so
+//! the schema editors check against cannot drift from what the generator reads.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One spec file: a resource with its fields, nested types and operations, and/or shared enums.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     /// Resource name in PascalCase (`Customer`); absent in a file that only declares enums.
@@ -35,7 +38,7 @@ pub struct SpecFile {
 }
 
 /// A field of a resource, nested object or parameter list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// `string`, `bool`, `i32`, `i64`, `f64`, `timestamp`, `json`, `enum`, `object`, a type
@@ -58,7 +61,7 @@ pub struct FieldSpec {
 }
 
 /// A named sub-object of a resource.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NestedSpec {
     pub doc: Option<String>,
@@ -66,7 +69,7 @@ pub struct NestedSpec {
 }
 
 /// One endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
     /// `GET`, `POST` or `DELETE`.
@@ -104,7 +107,7 @@ pub struct OperationSpec {
 
 /// A filterable field of a list operation; `group.field` names a filter inside a group
 /// (`relationship.parent_id` is sent as `relationship[parent_id][is]=…`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {
     /// `string`, `number`, `timestamp`, `date`, `boolean` or `enum`.
@@ -116,4 +119,35 @@ pub struct FilterSpec {
     pub enum_type: Option<String>,
     /// For `enum` filters without a named type: the wire values.
     pub values: Option<Vec<String>>,
+}
+
+/// The JSON Schema of a spec file, as committed in `spec/spec.schema.json`: pretty JSON with a
+/// final newline. Doc comments above become its descriptions.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(SpecFile);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn the_schema_refuses_unknown_keys_and_describes_each_key() {
+        let schema: Value = serde_json::from_str(&json_schema()).unwrap();
+        assert_eq!(schema["additionalProperties"], Value::Bool(false));
+        assert!(schema["properties"]["operations"].is_object());
+        let field = &schema["$defs"]["FieldSpec"];
+        assert_eq!(field["additionalProperties"], Value::Bool(false));
+        assert_eq!(field["required"], serde_json::json!(["type"]));
+        let described = field["properties"]["max_length"]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(described.starts_with("Longest value"), "{described}");
+        let operation = &schema["$defs"]["OperationSpec"];
+        assert_eq!(operation["required"], serde_json::json!(["method", "path"]));
+    }
 }

@@ -38,6 +38,13 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
                 format!("write the key `{key}` quoted (`\"{key}\"`): YAML 1.1 parsers such as PyYAML refuse a bare `?` key inside `{{…}}`"),
             );
         }
+        for (text, line) in &file.lines.yaml11_booleans {
+            v.error(
+                file,
+                *line,
+                format!("write `{text}` quoted (`\"{text}\"`): YAML 1.1 parsers such as PyYAML read a bare `{text}` as a boolean"),
+            );
+        }
         for (name, values) in &file.spec.enums {
             let (f, line) = at(&["enums", name]);
             if !names::is_pascal(name) {

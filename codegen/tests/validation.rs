@@ -101,6 +101,29 @@ fn bare_optional_key() {
 }
 
 #[test]
+fn a_word_yaml_1_1_reads_as_a_boolean() {
+    let filter = "    filters:\n      created_at: {kind: timestamp, ops: [after, on]}\n";
+    let text = format!("{OK_HEAD}operations:\n  list:\n    method: GET\n    path: /things\n    paginated: true\n{filter}    returns: {{thing: Thing}}\n");
+    assert_one(
+        &errors(&[("thing.yaml", &text)]),
+        "thing.yaml",
+        10,
+        "write `on` quoted (`\"on\"`)",
+    );
+    // Quoted, the same file is accepted.
+    let dir = std::env::temp_dir().join(format!("chargebee-codegen-quoted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("thing.yaml"),
+        text.replace("[after, on]", "[after, \"on\"]"),
+    )
+    .unwrap();
+    let result = generate(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(result.is_ok(), "{:?}", result.err());
+}
+
+#[test]
 fn duplicate_operation() {
     let op = "    method: GET\n    path: /things\n";
     let text = format!("{OK_HEAD}operations:\n  list:\n{op}  list:\n{op}");

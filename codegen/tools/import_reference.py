@@ -43,6 +43,10 @@ def is_timestamp(name):
     return name not in NOT_TIMESTAMPS and (name == "date" or name.endswith(TIMESTAMP_SUFFIXES))
 
 
+# Plain scalars YAML 1.1 reads as booleans.
+YAML11_BOOLEANS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
+
+
 def q(value):
     return json.dumps(value)
 
@@ -151,7 +155,7 @@ def main():
         text = write_resource(imp, r, ops_by_resource.get(r, []))
         (spec_dir / ("%s.yaml" % snake(r))).write_text(text)
         print("wrote", spec_dir / ("%s.yaml" % snake(r)))
-    lines = ["# Enums shared by several resources and operations.", "enums:"]
+    lines = [SCHEMA_LINE, "# Enums shared by several resources and operations.", "enums:"]
     for e in sorted(imp.used_enums if wanted else ref["global_enums"]):
         values = ref["global_enums"][e]
         lines.append("  %s: [%s]" % (e[: -len("Enum")], ", ".join(q(v) for v in values)))
@@ -204,12 +208,18 @@ def returns_line(imp, owner, fields):
     return "{%s}" % ", ".join(parts)
 
 
+# The first line of every spec file: editors with a YAML language server check the file
+# against the spec's JSON Schema.
+SCHEMA_LINE = "# yaml-language-server: $schema=spec.schema.json"
+
+
 def write_resource(imp, r, ops):
     res = imp.ref["resources"][r]
-    out = ["resource: %s" % r]
+    out = [SCHEMA_LINE, "resource: %s" % r]
     if res.get("extra_keys"):
         out.append("extra_keys: true")
-    out.append("fields:")
+    # An empty mapping is written `{}`: a bare `fields:` is null, not an empty mapping.
+    out.append("fields:" if res["fields"] or r == "Content" else "fields: {}")
     for f in res["fields"]:
         out.append(imp.field_line(2, f, r))
     if r == "Content":
@@ -286,6 +296,8 @@ def write_operation(imp, r, o):
         for name, kind, s in filters:
             # Without a schema for the field, the kind's own operators stand.
             ops = list(s.get("properties", {}).keys()) or [f["name"] for f in imp.ref["filters"][kind]]
+            # `on` is quoted: YAML 1.1 parsers read a bare `on` as `true`.
+            ops = [q(o) if o in YAML11_BOOLEANS else o for o in ops]
             parts = ["kind: %s" % kind.lower(), "ops: [%s]" % ", ".join(ops)]
             if kind == "Enum":
                 values = s.get("properties", {}).get("is", {}).get("enum") or s.get("properties", {}).get("in", {}).get("enum", [])
