@@ -328,14 +328,19 @@ fn json_list(values: impl Iterator<Item = serde_json::Value>) -> String {
     serde_json::Value::Array(values.collect()).to_string()
 }
 
+/// Writes `filter` as `name[operator]=value`.
+fn write_condition<F: Filter>(form: &mut Form, name: &str, filter: &F) {
+    form.condition(name, filter.operator(), &filter.wire_value());
+}
+
 macro_rules! filter_field {
     ($($ty:ty),*) => {$(
         impl FormField for $ty {
             fn write(&self, form: &mut Form, name: &str) {
-                form.filter(name, self);
+                write_condition(form, name, self);
             }
             fn write_at(&self, form: &mut Form, name: &str, _: usize) {
-                form.filter(name, self);
+                write_condition(form, name, self);
             }
         }
     )*};
@@ -344,10 +349,19 @@ filter_field!(StringFilter, NumberFilter, TimestampFilter, BooleanFilter);
 
 impl<E: ApiEnum> FormField for EnumFilter<E> {
     fn write(&self, form: &mut Form, name: &str) {
-        form.filter(name, self);
+        write_condition(form, name, self);
     }
     fn write_at(&self, form: &mut Form, name: &str, _: usize) {
-        form.filter(name, self);
+        write_condition(form, name, self);
+    }
+}
+
+impl<F: SortField> FormField for Sort<F> {
+    fn write(&self, form: &mut Form, name: &str) {
+        write_condition(form, name, self);
+    }
+    fn write_at(&self, form: &mut Form, name: &str, _: usize) {
+        write_condition(form, name, self);
     }
 }
 

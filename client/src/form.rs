@@ -6,7 +6,6 @@
 //! booleans are `true`/`false`; timestamps are Unix seconds.
 
 use crate::custom_fields::{refusal, CustomFieldValues};
-use crate::filter::{Filter, Sort, SortField};
 use crate::types::{ApiEnum, Timestamp};
 use crate::Error;
 use std::fmt::{self, Write};
@@ -145,14 +144,13 @@ impl Form {
         }
     }
 
-    /// Writes a filter as `name[operator]=value`.
-    pub(crate) fn filter<F: Filter>(&mut self, name: &str, filter: &F) {
+    /// Writes a condition as `name[operator]=value` (filters and sort orders).
+    pub(crate) fn condition(&mut self, name: &str, operator: &str, value: &str) {
         self.set_key(name, None);
         self.key.push('[');
-        self.key.push_str(filter.operator());
+        self.key.push_str(operator);
         self.key.push(']');
-        let value = filter.wire_value();
-        self.out.append_pair(&self.key, &value);
+        self.out.append_pair(&self.key, value);
     }
 }
 
@@ -235,15 +233,6 @@ impl<T: FormField> FormField for Vec<T> {
         for (i, v) in self.iter().enumerate() {
             v.write_at(form, name, i);
         }
-    }
-    fn write_at(&self, form: &mut Form, name: &str, _: usize) {
-        self.write(form, name);
-    }
-}
-
-impl<F: SortField> FormField for Sort<F> {
-    fn write(&self, form: &mut Form, name: &str) {
-        form.filter(name, self);
     }
     fn write_at(&self, form: &mut Form, name: &str, _: usize) {
         self.write(form, name);
