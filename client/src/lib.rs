@@ -15,6 +15,8 @@ mod filter;
 mod form;
 #[rustfmt::skip]
 mod generated;
+#[cfg(test)]
+pub mod golden;
 mod json_path;
 mod limiter;
 mod pagination;

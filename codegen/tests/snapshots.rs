@@ -22,3 +22,40 @@ fn generation_is_deterministic() {
     let second = chargebee_codegen::generate(&dir).unwrap();
     assert_eq!(first, second);
 }
+
+/// The fixture's resources as compiled into the client's tests (`client/src/golden/`, under
+/// `deny(warnings)`), so every construct of the fixture compiles warning-free, not only those
+/// the real spec uses. The client has no `gadget` or `widget` feature, so the copy drops the
+/// lines gating items on them and compiles everything. `CHARGEBEE_BLESS=1` rewrites the copy.
+#[test]
+fn the_golden_copy_in_the_client_is_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generated = chargebee_codegen::generate(&root.join("tests/fixtures/spec")).unwrap();
+    let golden = root.join("../client/src/golden");
+    let bless = std::env::var_os("CHARGEBEE_BLESS").is_some();
+    let mut stale = Vec::new();
+    for f in generated.files.iter().filter(|f| f.name != "mod.rs") {
+        let text: String = f
+            .text
+            .lines()
+            .filter(|line| {
+                let line = line.trim();
+                line != "#[cfg(feature = \"gadget\")]" && line != "#[cfg(feature = \"widget\")]"
+            })
+            .flat_map(|line| [line, "\n"])
+            .collect();
+        let path = golden.join(&f.name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            if bless {
+                std::fs::write(&path, &text).unwrap();
+            } else {
+                stale.push(f.name.clone());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "client/src/golden is stale ({}): run `CHARGEBEE_BLESS=1 cargo test -p chargebee-codegen --test snapshots`",
+        stale.join(", ")
+    );
+}
