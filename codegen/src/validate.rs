@@ -987,12 +987,16 @@ const BUILDER_METHODS: &[&str] = &[
     "stream",
     "params",
     "with_params",
-    "prepare",
     "idempotency_key",
     "timeout",
     "max_pages",
     "sort_by",
     "custom_field",
+    // Crate-private methods of `Request`, which a setter of the same name would clash with.
+    "new",
+    "with_options",
+    "path",
+    "show",
 ];
 
 fn response_field(wire: &str, ty: Type, required: bool) -> Field {

@@ -4,8 +4,7 @@
 //! The `Alert` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert` object.
@@ -617,50 +616,34 @@ impl Alerts {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, r#type: enums::Type, name: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(r#type, name),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type, name))
     }
     /// Starts `GET /alerts/{alert_id}` (`alert.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, alert_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            alert_id: alert_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(alert_id.into()), ())
     }
     /// Starts `GET /alerts` (`alert.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /alerts/{alert_id}` (`alert.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, alert_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            alert_id: alert_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(alert_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /alerts/{alert_id}/delete` (`alert.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, alert_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            alert_id: alert_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(alert_id.into()), ())
     }
     /// Starts `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
     ///
@@ -669,12 +652,12 @@ impl Alerts {
         &self,
         subscription_id: impl Into<String>,
     ) -> ApplicationAlertsForSubscriptionRequest {
-        ApplicationAlertsForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ApplicationAlertsForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            ApplicationAlertsForSubscriptionParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -687,14 +670,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /alerts` (`alert.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 65000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
@@ -735,53 +712,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.filter_conditions = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/alerts".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /alerts` (`alert.create`).
@@ -961,6 +891,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /alerts` (`alert.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1042,44 +978,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /alerts/{alert_id}` (`alert.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    alert_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/alerts/{}", crate ::transport::PathSegment::new("alert_id", & self
-                .alert_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /alerts/{alert_id}` (`alert.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -1092,14 +991,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /alerts` (`alert.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1129,93 +1022,6 @@ impl ListRequest {
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators("id", &self.params.id, &["in"])?;
-        crate::filter::check_operators("type", &self.params.r#type, &["is"])?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("status", &self.params.status, &["is"])?;
-        Ok("/alerts".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "alert.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /alerts` (`alert.list`).
@@ -1362,6 +1168,32 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("id", &self.id, &["in"])?;
+        crate::filter::check_operators("type", &self.r#type, &["is"])?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators("status", &self.status, &["is"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /alerts` (`alert.list`): the same fields as [`CreateResponse`].
 pub type ListEntry = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -1374,15 +1206,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /alerts/{alert_id}` (`alert.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    alert_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
@@ -1390,58 +1215,6 @@ impl UpdateRequest {
     pub fn threshold(mut self, value: UpdateThresholdParams) -> Self {
         self.params.threshold = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/alerts/{}", crate ::transport::PathSegment::new("alert_id", & self
-                .alert_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /alerts/{alert_id}` (`alert.update`).
@@ -1528,6 +1301,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /alerts/{alert_id}` (`alert.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -1540,48 +1319,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /alerts/{alert_id}/delete` (`alert.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    alert_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/alerts/{}/delete", crate ::transport::PathSegment::new("alert_id", &
-                self.alert_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /alerts/{alert_id}/delete` (`alert.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const APPLICATION_ALERTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -1594,15 +1332,16 @@ const APPLICATION_ALERTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ApplicationAlertsForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ApplicationAlertsForSubscriptionParams,
-}
-impl ApplicationAlertsForSubscriptionRequest {
+pub type ApplicationAlertsForSubscriptionRequest = crate::Request<
+    ApplicationAlertsForSubscriptionParams,
+    Page<ApplicationAlertsForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ApplicationAlertsForSubscriptionParams,
+    Page<ApplicationAlertsForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1622,112 +1361,6 @@ impl ApplicationAlertsForSubscriptionRequest {
     pub fn r#type(mut self, value: EnumFilter<enums::Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ApplicationAlertsForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: ApplicationAlertsForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(
-            format!(
-                "/subscriptions/{}/applicable_alerts", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<ApplicationAlertsForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ApplicationAlertsForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ApplicationAlertsForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "alert.application_alerts_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
@@ -1830,6 +1463,29 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
         form.field("offset", &self.offset);
         form.field("status", &self.status);
         form.field("type", &self.r#type);
+    }
+}
+impl crate::request::Params for ApplicationAlertsForSubscriptionParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ApplicationAlertsForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`): the same fields as [`CreateResponse`].
@@ -2068,11 +1724,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("alert.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("alert.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("alert.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2081,10 +1739,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2093,11 +1748,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("alert.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    alert_id: crate::dynamic::path_id("alert.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("alert.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2106,9 +1763,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2117,11 +1772,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("alert.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("alert.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("alert.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2130,10 +1787,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -2141,12 +1795,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    alert_id: crate::dynamic::path_id("alert.update", args.id)?,
-                    params: crate::dynamic::params("alert.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("alert.update", args.id)?),
+                        crate::dynamic::params("alert.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2155,10 +1810,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2167,11 +1819,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("alert.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    alert_id: crate::dynamic::path_id("alert.delete", args.id)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("alert.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2180,9 +1834,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2190,18 +1842,21 @@ pub(crate) async fn call(
         }
         "application_alerts_for_subscription" => {
             async move {
-                let request = ApplicationAlertsForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "alert.application_alerts_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "alert.application_alerts_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ApplicationAlertsForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "alert.application_alerts_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "alert.application_alerts_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2210,15 +1865,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -3,9 +3,7 @@
 
 //! The `AlertStatus` resource and its operations.
 use super::enums;
-use crate::{
-    Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
-};
+use crate::{Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert_status` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -137,12 +135,12 @@ impl AlertStatuses {
         &self,
         subscription_id: impl Into<String>,
     ) -> AlertStatusesForSubscriptionRequest {
-        AlertStatusesForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: AlertStatusesForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ALERT_STATUSES_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            AlertStatusesForSubscriptionParams::new(),
+        )
     }
     /// Starts `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
     ///
@@ -151,12 +149,12 @@ impl AlertStatuses {
         &self,
         alert_id: impl Into<String>,
     ) -> AlertStatusesForAlertRequest {
-        AlertStatusesForAlertRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            alert_id: alert_id.into(),
-            params: AlertStatusesForAlertParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ALERT_STATUSES_FOR_ALERT,
+            Some(alert_id.into()),
+            AlertStatusesForAlertParams::new(),
+        )
     }
 }
 const ALERT_STATUSES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -169,15 +167,16 @@ const ALERT_STATUSES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::tran
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AlertStatusesForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: AlertStatusesForSubscriptionParams,
-}
-impl AlertStatusesForSubscriptionRequest {
+pub type AlertStatusesForSubscriptionRequest = crate::Request<
+    AlertStatusesForSubscriptionParams,
+    Page<AlertStatusesForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    AlertStatusesForSubscriptionParams,
+    Page<AlertStatusesForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -197,102 +196,6 @@ impl AlertStatusesForSubscriptionRequest {
     pub fn alert_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.alert_id, value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AlertStatusesForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AlertStatusesForSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "alarm_status",
-            &self.params.alarm_status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "alert_id",
-            &self.params.alert_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        Ok(
-            format!(
-                "/subscriptions/{}/alert_statuses", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<AlertStatusesForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<AlertStatusesForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ALERT_STATUSES_FOR_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<AlertStatusesForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "alert_status.alert_statuses_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &ALERT_STATUSES_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
@@ -402,6 +305,29 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
         form.field("alert_id", &self.alert_id);
     }
 }
+impl crate::request::Params for AlertStatusesForSubscriptionParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "alarm_status",
+            &self.alarm_status,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "alert_id",
+            &self.alert_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for AlertStatusesForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -487,15 +413,16 @@ const ALERT_STATUSES_FOR_ALERT: crate::transport::Operation = crate::transport::
     idempotent: false,
 };
 /// A request for `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AlertStatusesForAlertRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    alert_id: String,
-    params: AlertStatusesForAlertParams,
-}
-impl AlertStatusesForAlertRequest {
+pub type AlertStatusesForAlertRequest = crate::Request<
+    AlertStatusesForAlertParams,
+    Page<AlertStatusesForAlertEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    AlertStatusesForAlertParams,
+    Page<AlertStatusesForAlertEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -510,91 +437,6 @@ impl AlertStatusesForAlertRequest {
     pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AlertStatusesForAlertParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AlertStatusesForAlertParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "alarm_status",
-            &self.params.alarm_status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(
-            format!(
-                "/alerts/{}/alert_statuses", crate
-                ::transport::PathSegment::new("alert_id", & self.alert_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<AlertStatusesForAlertEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<AlertStatusesForAlertEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ALERT_STATUSES_FOR_ALERT, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<AlertStatusesForAlertEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "alert_status.alert_statuses_for_alert",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&ALERT_STATUSES_FOR_ALERT, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
@@ -684,6 +526,24 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
         form.field("alarm_status", &self.alarm_status);
     }
 }
+impl crate::request::Params for AlertStatusesForAlertParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "alarm_status",
+            &self.alarm_status,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for AlertStatusesForAlertParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
 /// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`): the same fields as [`AlertStatusesForSubscriptionEntry`].
 pub type AlertStatusesForAlertEntry = AlertStatusesForSubscriptionEntry;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -698,18 +558,21 @@ pub(crate) async fn call(
     let result = match name {
         "alert_statuses_for_subscription" => {
             async move {
-                let request = AlertStatusesForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "alert_status.alert_statuses_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "alert_status.alert_statuses_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: AlertStatusesForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &ALERT_STATUSES_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "alert_status.alert_statuses_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "alert_status.alert_statuses_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -718,15 +581,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ALERT_STATUSES_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -734,18 +589,21 @@ pub(crate) async fn call(
         }
         "alert_statuses_for_alert" => {
             async move {
-                let request = AlertStatusesForAlertRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    alert_id: crate::dynamic::path_id(
-                        "alert_status.alert_statuses_for_alert",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "alert_status.alert_statuses_for_alert",
-                        args.params,
-                    )?,
-                };
+                let request: AlertStatusesForAlertRequest = crate::Request::new(
+                        client,
+                        &ALERT_STATUSES_FOR_ALERT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "alert_status.alert_statuses_for_alert",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "alert_status.alert_statuses_for_alert",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -754,15 +612,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ALERT_STATUSES_FOR_ALERT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

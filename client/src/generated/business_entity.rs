@@ -5,8 +5,8 @@
 #[cfg(feature = "business_entity_transfer")]
 use super::business_entity_transfer;
 use crate::{
-    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `business_entity` object.
@@ -200,24 +200,26 @@ impl BusinessEntities {
         resource_types: Vec<String>,
         reason_codes: Vec<String>,
     ) -> CreateTransfersRequest {
-        CreateTransfersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateTransfersParams::new(
+        crate::Request::new(
+            &self.client,
+            &CREATE_TRANSFERS,
+            None,
+            CreateTransfersParams::new(
                 active_resource_ids,
                 destination_business_entity_ids,
                 resource_types,
                 reason_codes,
             ),
-        }
+        )
     }
     /// Starts `GET /business_entities/transfers` (`business_entity.get_transfers`).
     pub fn get_transfers(&self) -> GetTransfersRequest {
-        GetTransfersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: GetTransfersParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &GET_TRANSFERS,
+            None,
+            GetTransfersParams::new(),
+        )
     }
 }
 const CREATE_TRANSFERS: crate::transport::Operation = crate::transport::Operation {
@@ -230,66 +232,15 @@ const CREATE_TRANSFERS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /business_entities/transfers` (`business_entity.create_transfers`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateTransfersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateTransfersParams,
-}
-impl CreateTransfersRequest {
+pub type CreateTransfersRequest = crate::Request<
+    CreateTransfersParams,
+    CreateTransfersResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateTransfersParams, CreateTransfersResponse, crate::Idempotent> {
     pub fn source_business_entity_ids(mut self, value: Vec<String>) -> Self {
         self.params.source_business_entity_ids = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateTransfersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateTransfersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/business_entities/transfers".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateTransfersResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateTransfersResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_TRANSFERS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /business_entities/transfers` (`business_entity.create_transfers`).
@@ -445,6 +396,12 @@ impl crate::form::FormEncode for CreateTransfersParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateTransfersParams {}
+impl crate::request::CustomFieldParams for CreateTransfersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /business_entities/transfers` (`business_entity.create_transfers`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -536,14 +493,12 @@ const GET_TRANSFERS: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /business_entities/transfers` (`business_entity.get_transfers`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetTransfersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: GetTransfersParams,
-}
-impl GetTransfersRequest {
+pub type GetTransfersRequest = crate::Request<
+    GetTransfersParams,
+    Page<GetTransfersEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<GetTransfersParams, Page<GetTransfersEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -578,107 +533,6 @@ impl GetTransfersRequest {
     pub fn sort_by(mut self, value: Sort<GetTransfersSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &GetTransfersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: GetTransfersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "resource_type",
-            &self.params.resource_type,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "resource_id",
-            &self.params.resource_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "active_resource_id",
-            &self.params.active_resource_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/business_entities/transfers".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<GetTransfersEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<GetTransfersEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&GET_TRANSFERS, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<GetTransfersEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "business_entity.get_transfers",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&GET_TRANSFERS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /business_entities/transfers` (`business_entity.get_transfers`).
@@ -835,6 +689,36 @@ impl crate::form::FormEncode for GetTransfersParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for GetTransfersParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("resource_type", &self.resource_type, &["is"])?;
+        crate::filter::check_operators("resource_id", &self.resource_id, &["is"])?;
+        crate::filter::check_operators(
+            "active_resource_id",
+            &self.active_resource_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for GetTransfersParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for GetTransfersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /business_entities/transfers` (`business_entity.get_transfers`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -868,14 +752,16 @@ pub(crate) async fn call(
                     "business_entity.create_transfers",
                     &args.id,
                 )?;
-                let request = CreateTransfersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "business_entity.create_transfers",
-                        args.params,
-                    )?,
-                };
+                let request: CreateTransfersRequest = crate::Request::new(
+                        client,
+                        &CREATE_TRANSFERS,
+                        None,
+                        crate::dynamic::params(
+                            "business_entity.create_transfers",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -884,15 +770,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_TRANSFERS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -901,14 +779,16 @@ pub(crate) async fn call(
         "get_transfers" => {
             async move {
                 crate::dynamic::no_path_id("business_entity.get_transfers", &args.id)?;
-                let request = GetTransfersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "business_entity.get_transfers",
-                        args.params,
-                    )?,
-                };
+                let request: GetTransfersRequest = crate::Request::new(
+                        client,
+                        &GET_TRANSFERS,
+                        None,
+                        crate::dynamic::params(
+                            "business_entity.get_transfers",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -917,15 +797,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &GET_TRANSFERS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

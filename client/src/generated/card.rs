@@ -7,7 +7,7 @@ use super::customer;
 use super::enums;
 #[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `card` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -628,11 +628,7 @@ impl Cards {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
     ///
@@ -644,12 +640,12 @@ impl Cards {
         expiry_month: i64,
         expiry_year: i64,
     ) -> UpdateCardForCustomerRequest {
-        UpdateCardForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdateCardForCustomerParams::new(number, expiry_month, expiry_year),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_CARD_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            UpdateCardForCustomerParams::new(number, expiry_month, expiry_year),
+        )
     }
     /// Starts `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
     ///
@@ -659,12 +655,12 @@ impl Cards {
         customer_id: impl Into<String>,
         gateway_account_id: impl Into<String>,
     ) -> SwitchGatewayForCustomerRequest {
-        SwitchGatewayForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: SwitchGatewayForCustomerParams::new(gateway_account_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &SWITCH_GATEWAY_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            SwitchGatewayForCustomerParams::new(gateway_account_id),
+        )
     }
     /// Starts `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
     ///
@@ -674,12 +670,12 @@ impl Cards {
         customer_id: impl Into<String>,
         gateway_account_id: impl Into<String>,
     ) -> CopyCardForCustomerRequest {
-        CopyCardForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CopyCardForCustomerParams::new(gateway_account_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &COPY_CARD_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            CopyCardForCustomerParams::new(gateway_account_id),
+        )
     }
     /// Starts `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`).
     ///
@@ -688,11 +684,12 @@ impl Cards {
         &self,
         customer_id: impl Into<String>,
     ) -> DeleteCardForCustomerRequest {
-        DeleteCardForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_CARD_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            (),
+        )
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -705,44 +702,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /cards/{customer_id}` (`card.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/cards/{}", crate ::transport::PathSegment::new("customer_id", & self
-                .customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /cards/{customer_id}` (`card.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -823,15 +783,16 @@ const UPDATE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateCardForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdateCardForCustomerParams,
-}
-impl UpdateCardForCustomerRequest {
+pub type UpdateCardForCustomerRequest = crate::Request<
+    UpdateCardForCustomerParams,
+    UpdateCardForCustomerResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateCardForCustomerParams,
+    UpdateCardForCustomerResponse,
+    crate::Idempotent,
+> {
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self
@@ -911,62 +872,6 @@ impl UpdateCardForCustomerRequest {
     pub fn customer(mut self, value: UpdateCardForCustomerCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateCardForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateCardForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/credit_card", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateCardForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateCardForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_CARD_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
@@ -1270,6 +1175,12 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateCardForCustomerParams {}
+impl crate::request::CustomFieldParams for UpdateCardForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1358,74 +1269,19 @@ const SWITCH_GATEWAY_FOR_CUSTOMER: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SwitchGatewayForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: SwitchGatewayForCustomerParams,
-}
-impl SwitchGatewayForCustomerRequest {
+pub type SwitchGatewayForCustomerRequest = crate::Request<
+    SwitchGatewayForCustomerParams,
+    SwitchGatewayForCustomerResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    SwitchGatewayForCustomerParams,
+    SwitchGatewayForCustomerResponse,
+    crate::Idempotent,
+> {
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SwitchGatewayForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SwitchGatewayForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/switch_gateway", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SwitchGatewayForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SwitchGatewayForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&SWITCH_GATEWAY_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
@@ -1520,6 +1376,12 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SwitchGatewayForCustomerParams {}
+impl crate::request::CustomFieldParams for SwitchGatewayForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns: the same fields as [`UpdateCardForCustomerResponse`].
 pub type SwitchGatewayForCustomerResponse = UpdateCardForCustomerResponse;
 const COPY_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
@@ -1532,72 +1394,11 @@ const COPY_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CopyCardForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CopyCardForCustomerParams,
-}
-impl CopyCardForCustomerRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CopyCardForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CopyCardForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/copy_card", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CopyCardForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CopyCardForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&COPY_CARD_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type CopyCardForCustomerRequest = crate::Request<
+    CopyCardForCustomerParams,
+    CopyCardForCustomerResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1679,6 +1480,12 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for CopyCardForCustomerParams {}
+impl crate::request::CustomFieldParams for CopyCardForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`) returns.
@@ -1775,50 +1582,11 @@ const DELETE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteCardForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-}
-impl DeleteCardForCustomerRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/delete_card", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteCardForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteCardForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_CARD_FOR_CUSTOMER, path, &(), &self.options).await
-    }
-}
+pub type DeleteCardForCustomerRequest = crate::Request<
+    (),
+    DeleteCardForCustomerResponse,
+    crate::Idempotent,
+>;
 /// What `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1970,11 +1738,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("card.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id("card.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("card.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1983,9 +1753,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1993,18 +1761,21 @@ pub(crate) async fn call(
         }
         "update_card_for_customer" => {
             async move {
-                let request = UpdateCardForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "card.update_card_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "card.update_card_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateCardForCustomerRequest = crate::Request::new(
+                        client,
+                        &UPDATE_CARD_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "card.update_card_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "card.update_card_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2013,15 +1784,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_CARD_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2029,18 +1792,21 @@ pub(crate) async fn call(
         }
         "switch_gateway_for_customer" => {
             async move {
-                let request = SwitchGatewayForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "card.switch_gateway_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "card.switch_gateway_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: SwitchGatewayForCustomerRequest = crate::Request::new(
+                        client,
+                        &SWITCH_GATEWAY_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "card.switch_gateway_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "card.switch_gateway_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2049,15 +1815,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SWITCH_GATEWAY_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2065,18 +1823,21 @@ pub(crate) async fn call(
         }
         "copy_card_for_customer" => {
             async move {
-                let request = CopyCardForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "card.copy_card_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "card.copy_card_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: CopyCardForCustomerRequest = crate::Request::new(
+                        client,
+                        &COPY_CARD_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "card.copy_card_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "card.copy_card_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2085,15 +1846,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &COPY_CARD_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2105,14 +1858,18 @@ pub(crate) async fn call(
                     "card.delete_card_for_customer",
                     &args.params,
                 )?;
-                let request = DeleteCardForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "card.delete_card_for_customer",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteCardForCustomerRequest = crate::Request::new(
+                        client,
+                        &DELETE_CARD_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "card.delete_card_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2121,15 +1878,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DELETE_CARD_FOR_CUSTOMER,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 //! The `Configuration` resource and its operations.
 use super::enums;
-use crate::{Client, Error, ExtraFields, ResponseInfo};
+use crate::{Client, Error, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `configuration` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -124,10 +124,7 @@ impl Client {
 impl Configurations {
     /// Starts `GET /configurations` (`configuration.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ())
     }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -140,36 +137,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /configurations` (`configuration.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-}
-impl ListRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/configurations".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ListResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ListResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &(), &self.options).await
-    }
-}
+pub type ListRequest = crate::Request<(), ListResponse, crate::NotIdempotent>;
 /// What `GET /configurations` (`configuration.list`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -261,10 +229,8 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id("configuration.list", &args.id)?;
                 crate::dynamic::no_params("configuration.list", &args.params)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                };
+                let request: ListRequest = crate::Request::new(client, &LIST, None, ())
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -273,9 +239,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&LIST, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -4,8 +4,8 @@
 //! The `Coupon` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1851,11 +1851,12 @@ impl Coupons {
         name: impl Into<String>,
         apply_on: CreateApplyOn,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(id, name, apply_on),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(id, name, apply_on),
+        )
     }
     /// Starts `POST /coupons/create_for_items` (`coupon.create_for_items`).
     ///
@@ -1866,11 +1867,12 @@ impl Coupons {
         name: impl Into<String>,
         apply_on: CreateForItemsApplyOn,
     ) -> CreateForItemsRequest {
-        CreateForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForItemsParams::new(id, name, apply_on),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_ITEMS,
+            None,
+            CreateForItemsParams::new(id, name, apply_on),
+        )
     }
     /// Starts `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
     ///
@@ -1879,51 +1881,39 @@ impl Coupons {
         &self,
         coupon_id: impl Into<String>,
     ) -> UpdateForItemsRequest {
-        UpdateForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            coupon_id: coupon_id.into(),
-            params: UpdateForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_FOR_ITEMS,
+            Some(coupon_id.into()),
+            UpdateForItemsParams::new(),
+        )
     }
     /// Starts `GET /coupons` (`coupon.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /coupons/{coupon_id}` (`coupon.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, coupon_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            coupon_id: coupon_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(coupon_id.into()), ())
     }
     /// Starts `POST /coupons/{coupon_id}` (`coupon.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, coupon_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            coupon_id: coupon_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(coupon_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /coupons/{coupon_id}/delete` (`coupon.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, coupon_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            coupon_id: coupon_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(coupon_id.into()), ())
     }
     /// Starts `POST /coupons/copy` (`coupon.copy`).
     ///
@@ -1933,21 +1923,18 @@ impl Coupons {
         from_site: impl Into<String>,
         id_at_from_site: impl Into<String>,
     ) -> CopyRequest {
-        CopyRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CopyParams::new(from_site, id_at_from_site),
-        }
+        crate::Request::new(
+            &self.client,
+            &COPY,
+            None,
+            CopyParams::new(from_site, id_at_from_site),
+        )
     }
     /// Starts `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn unarchive(&self, coupon_id: impl Into<String>) -> UnarchiveRequest {
-        UnarchiveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            coupon_id: coupon_id.into(),
-        }
+        crate::Request::new(&self.client, &UNARCHIVE, Some(coupon_id.into()), ())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -1960,14 +1947,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /coupons` (`coupon.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
@@ -2052,53 +2033,6 @@ impl CreateRequest {
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/coupons".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /coupons` (`coupon.create`).
@@ -2441,6 +2375,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /coupons` (`coupon.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2522,14 +2462,12 @@ const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /coupons/create_for_items` (`coupon.create_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForItemsParams,
-}
-impl CreateForItemsRequest {
+pub type CreateForItemsRequest = crate::Request<
+    CreateForItemsParams,
+    CreateForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
@@ -2624,55 +2562,6 @@ impl CreateForItemsRequest {
     ) -> Self {
         self.params.coupon_constraints = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/coupons/create_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /coupons/create_for_items` (`coupon.create_for_items`).
@@ -3025,6 +2914,12 @@ impl crate::form::FormEncode for CreateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForItemsParams {}
+impl crate::request::CustomFieldParams for CreateForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns: the same fields as [`CreateResponse`].
 pub type CreateForItemsResponse = CreateResponse;
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -3037,15 +2932,12 @@ const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    coupon_id: String,
-    params: UpdateForItemsParams,
-}
-impl UpdateForItemsRequest {
+pub type UpdateForItemsRequest = crate::Request<
+    UpdateForItemsParams,
+    UpdateForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -3145,60 +3037,6 @@ impl UpdateForItemsRequest {
     ) -> Self {
         self.params.coupon_constraints = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/coupons/{}/update_for_items", crate
-                ::transport::PathSegment::new("coupon_id", & self.coupon_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
@@ -3530,6 +3368,12 @@ impl crate::form::FormEncode for UpdateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateForItemsParams {}
+impl crate::request::CustomFieldParams for UpdateForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns: the same fields as [`CreateResponse`].
 pub type UpdateForItemsResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -3542,14 +3386,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /coupons` (`coupon.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -3614,135 +3452,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.params.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "discount_type",
-            &self.params.discount_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "duration_type",
-            &self.params.duration_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "apply_on",
-            &self.params.apply_on,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "applicable_item_price_ids",
-            &self.params.applicable_item_price_ids,
-            &["is", "in"],
-        )?;
-        Ok("/coupons".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "coupon.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /coupons` (`coupon.list`).
@@ -3991,6 +3700,74 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "name",
+            &self.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "discount_type",
+            &self.discount_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "duration_type",
+            &self.duration_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "apply_on",
+            &self.apply_on,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "applicable_item_price_ids",
+            &self.applicable_item_price_ids,
+            &["is", "in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /coupons` (`coupon.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4018,44 +3795,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /coupons/{coupon_id}` (`coupon.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    coupon_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/coupons/{}", crate ::transport::PathSegment::new("coupon_id", & self
-                .coupon_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -4068,15 +3808,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /coupons/{coupon_id}` (`coupon.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    coupon_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -4166,58 +3899,6 @@ impl UpdateRequest {
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/coupons/{}", crate ::transport::PathSegment::new("coupon_id", & self
-                .coupon_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /coupons/{coupon_id}` (`coupon.update`).
@@ -4539,6 +4220,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /coupons/{coupon_id}` (`coupon.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -4551,48 +4238,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /coupons/{coupon_id}/delete` (`coupon.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    coupon_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/coupons/{}/delete", crate ::transport::PathSegment::new("coupon_id", &
-                self.coupon_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const COPY: crate::transport::Operation = crate::transport::Operation {
@@ -4605,14 +4251,8 @@ const COPY: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /coupons/copy` (`coupon.copy`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CopyRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CopyParams,
-}
-impl CopyRequest {
+pub type CopyRequest = crate::Request<CopyParams, CopyResponse, crate::Idempotent>;
+impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -4621,53 +4261,6 @@ impl CopyRequest {
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CopyParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CopyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/coupons/copy".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CopyResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CopyResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&COPY, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /coupons/copy` (`coupon.copy`).
@@ -4787,6 +4380,12 @@ impl crate::form::FormEncode for CopyParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CopyParams {}
+impl crate::request::CustomFieldParams for CopyParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /coupons/copy` (`coupon.copy`) returns: the same fields as [`CreateResponse`].
 pub type CopyResponse = CreateResponse;
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
@@ -4799,50 +4398,7 @@ const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UnarchiveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    coupon_id: String,
-}
-impl UnarchiveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/coupons/{}/unarchive", crate ::transport::PathSegment::new("coupon_id",
-                & self.coupon_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UnarchiveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UnarchiveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UNARCHIVE, path, &(), &self.options).await
-    }
-}
+pub type UnarchiveRequest = crate::Request<(), UnarchiveResponse, crate::Idempotent>;
 /// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns: the same fields as [`CreateResponse`].
 pub type UnarchiveResponse = CreateResponse;
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
@@ -5345,11 +4901,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("coupon.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("coupon.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("coupon.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5358,10 +4916,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5370,14 +4925,13 @@ pub(crate) async fn call(
         "create_for_items" => {
             async move {
                 crate::dynamic::no_path_id("coupon.create_for_items", &args.id)?;
-                let request = CreateForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "coupon.create_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForItemsRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params("coupon.create_for_items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5386,15 +4940,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5402,18 +4948,15 @@ pub(crate) async fn call(
         }
         "update_for_items" => {
             async move {
-                let request = UpdateForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    coupon_id: crate::dynamic::path_id(
-                        "coupon.update_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "coupon.update_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateForItemsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id("coupon.update_for_items", args.id)?,
+                        ),
+                        crate::dynamic::params("coupon.update_for_items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5422,15 +4965,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5439,11 +4974,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("coupon.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("coupon.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("coupon.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5452,10 +4989,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -5464,11 +4998,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("coupon.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    coupon_id: crate::dynamic::path_id("coupon.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("coupon.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5477,9 +5013,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5487,12 +5021,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    coupon_id: crate::dynamic::path_id("coupon.update", args.id)?,
-                    params: crate::dynamic::params("coupon.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("coupon.update", args.id)?),
+                        crate::dynamic::params("coupon.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5501,10 +5036,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5513,11 +5045,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("coupon.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    coupon_id: crate::dynamic::path_id("coupon.delete", args.id)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("coupon.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5526,9 +5060,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5537,11 +5069,13 @@ pub(crate) async fn call(
         "copy" => {
             async move {
                 crate::dynamic::no_path_id("coupon.copy", &args.id)?;
-                let request = CopyRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("coupon.copy", args.params)?,
-                };
+                let request: CopyRequest = crate::Request::new(
+                        client,
+                        &COPY,
+                        None,
+                        crate::dynamic::params("coupon.copy", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5550,10 +5084,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&COPY, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5562,11 +5093,13 @@ pub(crate) async fn call(
         "unarchive" => {
             async move {
                 crate::dynamic::no_params("coupon.unarchive", &args.params)?;
-                let request = UnarchiveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    coupon_id: crate::dynamic::path_id("coupon.unarchive", args.id)?,
-                };
+                let request: UnarchiveRequest = crate::Request::new(
+                        client,
+                        &UNARCHIVE,
+                        Some(crate::dynamic::path_id("coupon.unarchive", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5575,10 +5108,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UNARCHIVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -10,8 +10,8 @@ use super::invoice;
 #[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, ResponseInfo,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -3703,33 +3703,29 @@ impl CreditNotes {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, r#type: CreateType) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(r#type),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type))
     }
     /// Starts `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, credit_note_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: RetrieveParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(credit_note_id.into()),
+            RetrieveParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn pdf(&self, credit_note_id: impl Into<String>) -> PdfRequest {
-        PdfRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: PdfParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PDF,
+            Some(credit_note_id.into()),
+            PdfParams::new(),
+        )
     }
     /// Starts `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`).
     ///
@@ -3738,22 +3734,23 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> DownloadEinvoiceRequest {
-        DownloadEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DOWNLOAD_EINVOICE,
+            Some(credit_note_id.into()),
+            (),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn refund(&self, credit_note_id: impl Into<String>) -> RefundRequest {
-        RefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: RefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REFUND,
+            Some(credit_note_id.into()),
+            RefundParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`).
     ///
@@ -3762,12 +3759,12 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> RecordRefundRequest {
-        RecordRefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: RecordRefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_REFUND,
+            Some(credit_note_id.into()),
+            RecordRefundParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`).
     ///
@@ -3776,20 +3773,16 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> VoidCreditNoteRequest {
-        VoidCreditNoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: VoidCreditNoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &VOID_CREDIT_NOTE,
+            Some(credit_note_id.into()),
+            VoidCreditNoteParams::new(),
+        )
     }
     /// Starts `GET /credit_notes` (`credit_note.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
     ///
@@ -3798,34 +3791,34 @@ impl CreditNotes {
         &self,
         customer_id: impl Into<String>,
     ) -> CreditNotesForCustomerRequest {
-        CreditNotesForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreditNotesForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREDIT_NOTES_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            CreditNotesForCustomerParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, credit_note_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: DeleteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(credit_note_id.into()),
+            DeleteParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, credit_note_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(credit_note_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`).
     ///
@@ -3834,12 +3827,12 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> RemoveTaxWithheldRefundRequest {
-        RemoveTaxWithheldRefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-            params: RemoveTaxWithheldRefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_TAX_WITHHELD_REFUND,
+            Some(credit_note_id.into()),
+            RemoveTaxWithheldRefundParams::new(),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`).
     ///
@@ -3848,11 +3841,12 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> ResendEinvoiceRequest {
-        ResendEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESEND_EINVOICE,
+            Some(credit_note_id.into()),
+            (),
+        )
     }
     /// Starts `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`).
     ///
@@ -3861,11 +3855,12 @@ impl CreditNotes {
         &self,
         credit_note_id: impl Into<String>,
     ) -> SendEinvoiceRequest {
-        SendEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_note_id: credit_note_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &SEND_EINVOICE,
+            Some(credit_note_id.into()),
+            (),
+        )
     }
     /// Starts `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
     ///
@@ -3878,17 +3873,18 @@ impl CreditNotes {
         create_reason_code: impl Into<String>,
         date: impl Into<Timestamp>,
     ) -> ImportCreditNoteRequest {
-        ImportCreditNoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ImportCreditNoteParams::new(
+        crate::Request::new(
+            &self.client,
+            &IMPORT_CREDIT_NOTE,
+            None,
+            ImportCreditNoteParams::new(
                 id,
                 reference_invoice_id,
                 r#type,
                 create_reason_code,
                 date,
             ),
-        }
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -3901,14 +3897,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes` (`credit_note.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn reference_invoice_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_invoice_id = Some(value.into());
@@ -3955,53 +3945,6 @@ impl CreateRequest {
     pub fn line_items(mut self, value: Vec<CreateLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/credit_notes".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes` (`credit_note.create`).
@@ -4198,6 +4141,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes` (`credit_note.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4290,15 +4239,12 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: RetrieveParams,
-}
-impl RetrieveRequest {
+pub type RetrieveRequest = crate::Request<
+    RetrieveParams,
+    RetrieveResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
@@ -4317,64 +4263,6 @@ impl RetrieveRequest {
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RetrieveParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "line_item[subscription_id]",
-            &self.params.line_item.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "line_item[customer_id]",
-            &self.params.line_item.customer_id,
-            &["is"],
-        )?;
-        Ok(
-            format!(
-                "/credit_notes/{}", crate ::transport::PathSegment::new("credit_note_id",
-                & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
@@ -4559,6 +4447,26 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
     }
 }
 crate::form::form_object!(RetrieveLineItemFilters);
+impl crate::request::Params for RetrieveParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "line_item[subscription_id]",
+            &self.line_item.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "line_item[customer_id]",
+            &self.line_item.customer_id,
+            &["is"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for RetrieveParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4644,70 +4552,11 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PdfRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: PdfParams,
-}
-impl PdfRequest {
+pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
+impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PdfParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PdfParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/pdf", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PdfResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(PdfResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PDF, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
@@ -4787,6 +4636,12 @@ impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for PdfParams {}
+impl crate::request::CustomFieldParams for PdfParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`) returns.
@@ -4870,44 +4725,11 @@ const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DownloadEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-}
-impl DownloadEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/download_einvoice", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DownloadEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DownloadEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DOWNLOAD_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type DownloadEinvoiceRequest = crate::Request<
+    (),
+    DownloadEinvoiceResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4991,15 +4813,8 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: RefundParams,
-}
-impl RefundRequest {
+pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
+impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
@@ -5013,58 +4828,6 @@ impl RefundRequest {
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/refund", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(RefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`).
@@ -5174,6 +4937,12 @@ impl crate::form::FormEncode for RefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RefundParams {}
+impl crate::request::CustomFieldParams for RefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5271,15 +5040,12 @@ const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordRefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: RecordRefundParams,
-}
-impl RecordRefundRequest {
+pub type RecordRefundRequest = crate::Request<
+    RecordRefundParams,
+    RecordRefundResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
@@ -5293,60 +5059,6 @@ impl RecordRefundRequest {
     pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordRefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordRefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/record_refund", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordRefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordRefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RECORD_REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`).
@@ -5452,6 +5164,12 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RecordRefundParams {}
+impl crate::request::CustomFieldParams for RecordRefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5544,73 +5262,16 @@ const VOID_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VoidCreditNoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: VoidCreditNoteParams,
-}
-impl VoidCreditNoteRequest {
+pub type VoidCreditNoteRequest = crate::Request<
+    VoidCreditNoteParams,
+    VoidCreditNoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<VoidCreditNoteParams, VoidCreditNoteResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &VoidCreditNoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: VoidCreditNoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/void", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<VoidCreditNoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(VoidCreditNoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&VOID_CREDIT_NOTE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`).
@@ -5689,6 +5350,12 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for VoidCreditNoteParams {}
+impl crate::request::CustomFieldParams for VoidCreditNoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns: the same fields as [`RetrieveResponse`].
 pub type VoidCreditNoteResponse = RetrieveResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -5701,14 +5368,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /credit_notes` (`credit_note.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -5817,175 +5478,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "einvoice[status]",
-            &self.params.einvoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "reference_invoice_id",
-            &self.params.reference_invoice_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "reason_code",
-            &self.params.reason_code,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "create_reason_code",
-            &self.params.create_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.params.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "total",
-            &self.params.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "price_type",
-            &self.params.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "amount_allocated",
-            &self.params.amount_allocated,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_refunded",
-            &self.params.amount_refunded,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_available",
-            &self.params.amount_available,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "voided_at",
-            &self.params.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.params.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/credit_notes".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "credit_note.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /credit_notes` (`credit_note.list`).
@@ -6425,6 +5917,114 @@ impl crate::form::FormEncode for ListEinvoiceFilters {
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "einvoice[status]",
+            &self.einvoice.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "reference_invoice_id",
+            &self.reference_invoice_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "reason_code",
+            &self.reason_code,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "create_reason_code",
+            &self.create_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "date",
+            &self.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "total",
+            &self.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "price_type",
+            &self.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "amount_allocated",
+            &self.amount_allocated,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_refunded",
+            &self.amount_refunded,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_available",
+            &self.amount_available,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "voided_at",
+            &self.voided_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "channel",
+            &self.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /credit_notes` (`credit_note.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6452,15 +6052,16 @@ const CREDIT_NOTES_FOR_CUSTOMER: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreditNotesForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreditNotesForCustomerParams,
-}
-impl CreditNotesForCustomerRequest {
+pub type CreditNotesForCustomerRequest = crate::Request<
+    CreditNotesForCustomerParams,
+    Page<CreditNotesForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreditNotesForCustomerParams,
+    Page<CreditNotesForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -6470,96 +6071,6 @@ impl CreditNotesForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreditNotesForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreditNotesForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/credit_notes", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<CreditNotesForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<CreditNotesForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREDIT_NOTES_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<CreditNotesForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "credit_note.credit_notes_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&CREDIT_NOTES_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
@@ -6646,6 +6157,20 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreditNotesForCustomerParams {}
+impl crate::request::PageParams for CreditNotesForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for CreditNotesForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`): the same fields as [`RetrieveResponse`].
 pub type CreditNotesForCustomerEntry = RetrieveResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -6658,71 +6183,12 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: DeleteParams,
-}
-impl DeleteRequest {
+pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
+impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/delete", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`).
@@ -6801,6 +6267,12 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteParams {}
+impl crate::request::CustomFieldParams for DeleteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns: the same fields as [`RetrieveResponse`].
 pub type DeleteResponse = RetrieveResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -6813,71 +6285,12 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/update", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
@@ -6956,6 +6369,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns: the same fields as [`RetrieveResponse`].
 pub type UpdateResponse = RetrieveResponse;
 const REMOVE_TAX_WITHHELD_REFUND: crate::transport::Operation = crate::transport::Operation {
@@ -6968,77 +6387,22 @@ const REMOVE_TAX_WITHHELD_REFUND: crate::transport::Operation = crate::transport
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveTaxWithheldRefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-    params: RemoveTaxWithheldRefundParams,
-}
-impl RemoveTaxWithheldRefundRequest {
+pub type RemoveTaxWithheldRefundRequest = crate::Request<
+    RemoveTaxWithheldRefundParams,
+    RemoveTaxWithheldRefundResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RemoveTaxWithheldRefundParams,
+    RemoveTaxWithheldRefundResponse,
+    crate::Idempotent,
+> {
     pub fn tax_withheld(
         mut self,
         value: RemoveTaxWithheldRefundTaxWithheldParams,
     ) -> Self {
         self.params.tax_withheld = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveTaxWithheldRefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveTaxWithheldRefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/remove_tax_withheld_refund", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveTaxWithheldRefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveTaxWithheldRefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REMOVE_TAX_WITHHELD_REFUND, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`).
@@ -7120,6 +6484,12 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RemoveTaxWithheldRefundParams {}
+impl crate::request::CustomFieldParams for RemoveTaxWithheldRefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns: the same fields as [`RetrieveResponse`].
 pub type RemoveTaxWithheldRefundResponse = RetrieveResponse;
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -7132,50 +6502,11 @@ const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResendEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-}
-impl ResendEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/resend_einvoice", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResendEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ResendEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESEND_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type ResendEinvoiceRequest = crate::Request<
+    (),
+    ResendEinvoiceResponse,
+    crate::Idempotent,
+>;
 /// What `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`) returns: the same fields as [`RetrieveResponse`].
 pub type ResendEinvoiceResponse = RetrieveResponse;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -7188,50 +6519,11 @@ const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SendEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_note_id: String,
-}
-impl SendEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_notes/{}/send_einvoice", crate
-                ::transport::PathSegment::new("credit_note_id", & self.credit_note_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SendEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SendEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&SEND_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type SendEinvoiceRequest = crate::Request<
+    (),
+    SendEinvoiceResponse,
+    crate::Idempotent,
+>;
 /// What `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`) returns: the same fields as [`RetrieveResponse`].
 pub type SendEinvoiceResponse = RetrieveResponse;
 const IMPORT_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
@@ -7244,14 +6536,16 @@ const IMPORT_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportCreditNoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ImportCreditNoteParams,
-}
-impl ImportCreditNoteRequest {
+pub type ImportCreditNoteRequest = crate::Request<
+    ImportCreditNoteParams,
+    ImportCreditNoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportCreditNoteParams,
+    ImportCreditNoteResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -7331,55 +6625,6 @@ impl ImportCreditNoteRequest {
     ) -> Self {
         self.params.linked_refunds = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportCreditNoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportCreditNoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/credit_notes/import_credit_note".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportCreditNoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportCreditNoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&IMPORT_CREDIT_NOTE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
@@ -7708,6 +6953,12 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
         form.field("allocations", &self.allocations);
         form.field("linked_refunds", &self.linked_refunds);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ImportCreditNoteParams {}
+impl crate::request::CustomFieldParams for ImportCreditNoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns: the same fields as [`RetrieveResponse`].
@@ -9659,11 +8910,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("credit_note.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("credit_note.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("credit_note.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9672,10 +8925,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9683,15 +8933,13 @@ pub(crate) async fn call(
         }
         "retrieve" => {
             async move {
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.retrieve",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("credit_note.retrieve", args.params)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("credit_note.retrieve", args.id)?),
+                        crate::dynamic::params("credit_note.retrieve", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9700,10 +8948,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RETRIEVE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9711,12 +8956,13 @@ pub(crate) async fn call(
         }
         "pdf" => {
             async move {
-                let request = PdfRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id("credit_note.pdf", args.id)?,
-                    params: crate::dynamic::params("credit_note.pdf", args.params)?,
-                };
+                let request: PdfRequest = crate::Request::new(
+                        client,
+                        &PDF,
+                        Some(crate::dynamic::path_id("credit_note.pdf", args.id)?),
+                        crate::dynamic::params("credit_note.pdf", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9725,10 +8971,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PDF, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9740,14 +8983,18 @@ pub(crate) async fn call(
                     "credit_note.download_einvoice",
                     &args.params,
                 )?;
-                let request = DownloadEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.download_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: DownloadEinvoiceRequest = crate::Request::new(
+                        client,
+                        &DOWNLOAD_EINVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.download_einvoice",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9756,10 +9003,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DOWNLOAD_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9767,15 +9011,13 @@ pub(crate) async fn call(
         }
         "refund" => {
             async move {
-                let request = RefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("credit_note.refund", args.params)?,
-                };
+                let request: RefundRequest = crate::Request::new(
+                        client,
+                        &REFUND,
+                        Some(crate::dynamic::path_id("credit_note.refund", args.id)?),
+                        crate::dynamic::params("credit_note.refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9784,10 +9026,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REFUND, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9795,18 +9034,18 @@ pub(crate) async fn call(
         }
         "record_refund" => {
             async move {
-                let request = RecordRefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.record_refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "credit_note.record_refund",
-                        args.params,
-                    )?,
-                };
+                let request: RecordRefundRequest = crate::Request::new(
+                        client,
+                        &RECORD_REFUND,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.record_refund",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("credit_note.record_refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9815,15 +9054,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_REFUND,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9831,18 +9062,21 @@ pub(crate) async fn call(
         }
         "void_credit_note" => {
             async move {
-                let request = VoidCreditNoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.void_credit_note",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "credit_note.void_credit_note",
-                        args.params,
-                    )?,
-                };
+                let request: VoidCreditNoteRequest = crate::Request::new(
+                        client,
+                        &VOID_CREDIT_NOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.void_credit_note",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "credit_note.void_credit_note",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9851,15 +9085,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &VOID_CREDIT_NOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9868,11 +9094,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("credit_note.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("credit_note.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("credit_note.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9881,10 +9109,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -9892,18 +9117,21 @@ pub(crate) async fn call(
         }
         "credit_notes_for_customer" => {
             async move {
-                let request = CreditNotesForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "credit_note.credit_notes_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "credit_note.credit_notes_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: CreditNotesForCustomerRequest = crate::Request::new(
+                        client,
+                        &CREDIT_NOTES_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.credit_notes_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "credit_note.credit_notes_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9912,15 +9140,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREDIT_NOTES_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -9928,15 +9148,13 @@ pub(crate) async fn call(
         }
         "delete" => {
             async move {
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.delete",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("credit_note.delete", args.params)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("credit_note.delete", args.id)?),
+                        crate::dynamic::params("credit_note.delete", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9945,10 +9163,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9956,15 +9171,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("credit_note.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("credit_note.update", args.id)?),
+                        crate::dynamic::params("credit_note.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -9973,10 +9186,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -9984,18 +9194,21 @@ pub(crate) async fn call(
         }
         "remove_tax_withheld_refund" => {
             async move {
-                let request = RemoveTaxWithheldRefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.remove_tax_withheld_refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "credit_note.remove_tax_withheld_refund",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveTaxWithheldRefundRequest = crate::Request::new(
+                        client,
+                        &REMOVE_TAX_WITHHELD_REFUND,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.remove_tax_withheld_refund",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "credit_note.remove_tax_withheld_refund",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -10004,15 +9217,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_TAX_WITHHELD_REFUND,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -10021,14 +9226,18 @@ pub(crate) async fn call(
         "resend_einvoice" => {
             async move {
                 crate::dynamic::no_params("credit_note.resend_einvoice", &args.params)?;
-                let request = ResendEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.resend_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: ResendEinvoiceRequest = crate::Request::new(
+                        client,
+                        &RESEND_EINVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.resend_einvoice",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -10037,10 +9246,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RESEND_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -10049,14 +9255,18 @@ pub(crate) async fn call(
         "send_einvoice" => {
             async move {
                 crate::dynamic::no_params("credit_note.send_einvoice", &args.params)?;
-                let request = SendEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_note_id: crate::dynamic::path_id(
-                        "credit_note.send_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: SendEinvoiceRequest = crate::Request::new(
+                        client,
+                        &SEND_EINVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "credit_note.send_einvoice",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -10065,10 +9275,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&SEND_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -10077,14 +9284,16 @@ pub(crate) async fn call(
         "import_credit_note" => {
             async move {
                 crate::dynamic::no_path_id("credit_note.import_credit_note", &args.id)?;
-                let request = ImportCreditNoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "credit_note.import_credit_note",
-                        args.params,
-                    )?,
-                };
+                let request: ImportCreditNoteRequest = crate::Request::new(
+                        client,
+                        &IMPORT_CREDIT_NOTE,
+                        None,
+                        crate::dynamic::params(
+                            "credit_note.import_credit_note",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -10093,15 +9302,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_CREDIT_NOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

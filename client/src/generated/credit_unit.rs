@@ -3,8 +3,7 @@
 
 //! The `CreditUnit` resource and its operations.
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `credit_unit` object.
@@ -233,11 +232,7 @@ impl Client {
 impl CreditUnits {
     /// Starts `GET /credit_units` (`credit_unit.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /credit_units` (`credit_unit.create`).
     ///
@@ -248,42 +243,35 @@ impl CreditUnits {
         name: impl Into<String>,
         is_unlimited: bool,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(id, name, is_unlimited),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(id, name, is_unlimited),
+        )
     }
     /// Starts `POST /credit_units/{credit_unit_id}` (`credit_unit.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, credit_unit_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_unit_id: credit_unit_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(credit_unit_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn archive(&self, credit_unit_id: impl Into<String>) -> ArchiveRequest {
-        ArchiveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_unit_id: credit_unit_id.into(),
-        }
+        crate::Request::new(&self.client, &ARCHIVE, Some(credit_unit_id.into()), ())
     }
     /// Starts `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn reactivate(&self, credit_unit_id: impl Into<String>) -> ReactivateRequest {
-        ReactivateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            credit_unit_id: credit_unit_id.into(),
-        }
+        crate::Request::new(&self.client, &REACTIVATE, Some(credit_unit_id.into()), ())
     }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -296,14 +284,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /credit_units` (`credit_unit.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -323,87 +305,6 @@ impl ListRequest {
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators("status", &self.params.status, &["is", "in"])?;
-        crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
-        Ok("/credit_units".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "credit_unit.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /credit_units` (`credit_unit.list`).
@@ -520,6 +421,26 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("status", &self.status, &["is", "in"])?;
+        crate::filter::check_operators("id", &self.id, &["is", "in"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /credit_units` (`credit_unit.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -605,14 +526,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_units` (`credit_unit.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn overdraft_amount(mut self, value: impl Into<String>) -> Self {
         self.params.overdraft_amount = Some(value.into());
@@ -622,53 +537,6 @@ impl CreateRequest {
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/credit_units".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_units` (`credit_unit.create`).
@@ -798,6 +666,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_units` (`credit_unit.create`) returns: the same fields as [`ListEntry`].
 pub type CreateResponse = ListEntry;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -810,15 +684,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_units/{credit_unit_id}` (`credit_unit.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_unit_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -828,58 +695,6 @@ impl UpdateRequest {
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_units/{}", crate ::transport::PathSegment::new("credit_unit_id",
-                & self.credit_unit_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /credit_units/{credit_unit_id}` (`credit_unit.update`).
@@ -970,6 +785,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /credit_units/{credit_unit_id}` (`credit_unit.update`) returns: the same fields as [`ListEntry`].
 pub type UpdateResponse = ListEntry;
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
@@ -982,48 +803,7 @@ const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ArchiveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_unit_id: String,
-}
-impl ArchiveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_units/{}/archive_command", crate
-                ::transport::PathSegment::new("credit_unit_id", & self.credit_unit_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ArchiveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ArchiveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ARCHIVE, path, &(), &self.options).await
-    }
-}
+pub type ArchiveRequest = crate::Request<(), ArchiveResponse, crate::Idempotent>;
 /// What `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`) returns: the same fields as [`ListEntry`].
 pub type ArchiveResponse = ListEntry;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
@@ -1036,50 +816,7 @@ const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReactivateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    credit_unit_id: String,
-}
-impl ReactivateRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/credit_units/{}/reactivate_command", crate
-                ::transport::PathSegment::new("credit_unit_id", & self.credit_unit_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReactivateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ReactivateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REACTIVATE, path, &(), &self.options).await
-    }
-}
+pub type ReactivateRequest = crate::Request<(), ReactivateResponse, crate::Idempotent>;
 /// What `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`) returns: the same fields as [`ListEntry`].
 pub type ReactivateResponse = ListEntry;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -1095,11 +832,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("credit_unit.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("credit_unit.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("credit_unit.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1108,10 +847,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1120,11 +856,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("credit_unit.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("credit_unit.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("credit_unit.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1133,10 +871,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1144,15 +879,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_unit_id: crate::dynamic::path_id(
-                        "credit_unit.update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("credit_unit.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("credit_unit.update", args.id)?),
+                        crate::dynamic::params("credit_unit.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1161,10 +894,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1173,14 +903,13 @@ pub(crate) async fn call(
         "archive" => {
             async move {
                 crate::dynamic::no_params("credit_unit.archive", &args.params)?;
-                let request = ArchiveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_unit_id: crate::dynamic::path_id(
-                        "credit_unit.archive",
-                        args.id,
-                    )?,
-                };
+                let request: ArchiveRequest = crate::Request::new(
+                        client,
+                        &ARCHIVE,
+                        Some(crate::dynamic::path_id("credit_unit.archive", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1189,9 +918,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1200,14 +927,15 @@ pub(crate) async fn call(
         "reactivate" => {
             async move {
                 crate::dynamic::no_params("credit_unit.reactivate", &args.params)?;
-                let request = ReactivateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    credit_unit_id: crate::dynamic::path_id(
-                        "credit_unit.reactivate",
-                        args.id,
-                    )?,
-                };
+                let request: ReactivateRequest = crate::Request::new(
+                        client,
+                        &REACTIVATE,
+                        Some(
+                            crate::dynamic::path_id("credit_unit.reactivate", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1216,10 +944,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REACTIVATE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -14,8 +14,8 @@ use super::resource_migration;
 #[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{
-    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -3403,40 +3403,28 @@ impl Client {
 impl Customers {
     /// Starts `POST /customers` (`customer.create`).
     pub fn create(&self) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `GET /customers` (`customer.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}` (`customer.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}` (`customer.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, customer_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(customer_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
     ///
@@ -3445,12 +3433,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> UpdatePaymentMethodRequest {
-        UpdatePaymentMethodRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdatePaymentMethodParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_PAYMENT_METHOD,
+            Some(customer_id.into()),
+            UpdatePaymentMethodParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
     ///
@@ -3459,12 +3447,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> UpdateBillingInfoRequest {
-        UpdateBillingInfoRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdateBillingInfoParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_BILLING_INFO,
+            Some(customer_id.into()),
+            UpdateBillingInfoParams::new(),
+        )
     }
     /// Starts `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
     ///
@@ -3473,12 +3461,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> ContactsForCustomerRequest {
-        ContactsForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: ContactsForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CONTACTS_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            ContactsForCustomerParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
     ///
@@ -3489,23 +3477,23 @@ impl Customers {
         payment_source_id: impl Into<String>,
         role: enums::Role,
     ) -> AssignPaymentRoleRequest {
-        AssignPaymentRoleRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: AssignPaymentRoleParams::new(payment_source_id, role),
-        }
+        crate::Request::new(
+            &self.client,
+            &ASSIGN_PAYMENT_ROLE,
+            Some(customer_id.into()),
+            AssignPaymentRoleParams::new(payment_source_id, role),
+        )
     }
     /// Starts `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn add_contact(&self, customer_id: impl Into<String>) -> AddContactRequest {
-        AddContactRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: AddContactParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_CONTACT,
+            Some(customer_id.into()),
+            AddContactParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
     ///
@@ -3514,12 +3502,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> UpdateContactRequest {
-        UpdateContactRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdateContactParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_CONTACT,
+            Some(customer_id.into()),
+            UpdateContactParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
     ///
@@ -3528,12 +3516,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> DeleteContactRequest {
-        DeleteContactRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: DeleteContactParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_CONTACT,
+            Some(customer_id.into()),
+            DeleteContactParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
     ///
@@ -3544,12 +3532,12 @@ impl Customers {
         amount: i64,
         description: impl Into<String>,
     ) -> AddPromotionalCreditsRequest {
-        AddPromotionalCreditsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: AddPromotionalCreditsParams::new(amount, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_PROMOTIONAL_CREDITS,
+            Some(customer_id.into()),
+            AddPromotionalCreditsParams::new(amount, description),
+        )
     }
     /// Starts `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
     ///
@@ -3560,12 +3548,12 @@ impl Customers {
         amount: i64,
         description: impl Into<String>,
     ) -> DeductPromotionalCreditsRequest {
-        DeductPromotionalCreditsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: DeductPromotionalCreditsParams::new(amount, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &DEDUCT_PROMOTIONAL_CREDITS,
+            Some(customer_id.into()),
+            DeductPromotionalCreditsParams::new(amount, description),
+        )
     }
     /// Starts `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
     ///
@@ -3576,12 +3564,12 @@ impl Customers {
         amount: i64,
         description: impl Into<String>,
     ) -> SetPromotionalCreditsRequest {
-        SetPromotionalCreditsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: SetPromotionalCreditsParams::new(amount, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &SET_PROMOTIONAL_CREDITS,
+            Some(customer_id.into()),
+            SetPromotionalCreditsParams::new(amount, description),
+        )
     }
     /// Starts `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
     ///
@@ -3590,12 +3578,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> RecordExcessPaymentRequest {
-        RecordExcessPaymentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: RecordExcessPaymentParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_EXCESS_PAYMENT,
+            Some(customer_id.into()),
+            RecordExcessPaymentParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
     ///
@@ -3604,23 +3592,23 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> CollectPaymentRequest {
-        CollectPaymentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CollectPaymentParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &COLLECT_PAYMENT,
+            Some(customer_id.into()),
+            CollectPaymentParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/delete` (`customer.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, customer_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: DeleteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(customer_id.into()),
+            DeleteParams::new(),
+        )
     }
     /// Starts `POST /customers/move` (`customer.move`).
     ///
@@ -3630,11 +3618,12 @@ impl Customers {
         id_at_from_site: impl Into<String>,
         from_site: impl Into<String>,
     ) -> MoveRequest {
-        MoveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: MoveParams::new(id_at_from_site, from_site),
-        }
+        crate::Request::new(
+            &self.client,
+            &MOVE,
+            None,
+            MoveParams::new(id_at_from_site, from_site),
+        )
     }
     /// Starts `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
     ///
@@ -3643,12 +3632,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> ChangeBillingDateRequest {
-        ChangeBillingDateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: ChangeBillingDateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHANGE_BILLING_DATE,
+            Some(customer_id.into()),
+            ChangeBillingDateParams::new(),
+        )
     }
     /// Starts `POST /customers/merge` (`customer.merge`).
     ///
@@ -3658,11 +3647,12 @@ impl Customers {
         from_customer_id: impl Into<String>,
         to_customer_id: impl Into<String>,
     ) -> MergeRequest {
-        MergeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: MergeParams::new(from_customer_id, to_customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &MERGE,
+            None,
+            MergeParams::new(from_customer_id, to_customer_id),
+        )
     }
     /// Starts `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`).
     ///
@@ -3671,22 +3661,23 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> ClearPersonalDataRequest {
-        ClearPersonalDataRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CLEAR_PERSONAL_DATA,
+            Some(customer_id.into()),
+            (),
+        )
     }
     /// Starts `POST /customers/{customer_id}/relationships` (`customer.relationships`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn relationships(&self, customer_id: impl Into<String>) -> RelationshipsRequest {
-        RelationshipsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: RelationshipsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RELATIONSHIPS,
+            Some(customer_id.into()),
+            RelationshipsParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`).
     ///
@@ -3695,11 +3686,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> DeleteRelationshipRequest {
-        DeleteRelationshipRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_RELATIONSHIP,
+            Some(customer_id.into()),
+            (),
+        )
     }
     /// Starts `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
     ///
@@ -3709,12 +3701,12 @@ impl Customers {
         customer_id: impl Into<String>,
         hierarchy_operation_type: enums::HierarchyOperationType,
     ) -> HierarchyRequest {
-        HierarchyRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: HierarchyParams::new(hierarchy_operation_type),
-        }
+        crate::Request::new(
+            &self.client,
+            &HIERARCHY,
+            Some(customer_id.into()),
+            HierarchyParams::new(hierarchy_operation_type),
+        )
     }
     /// Starts `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
     ///
@@ -3724,12 +3716,12 @@ impl Customers {
         customer_id: impl Into<String>,
         hierarchy_operation_type: enums::HierarchyOperationType,
     ) -> ListHierarchyDetailRequest {
-        ListHierarchyDetailRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: ListHierarchyDetailParams::new(hierarchy_operation_type),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_HIERARCHY_DETAIL,
+            Some(customer_id.into()),
+            ListHierarchyDetailParams::new(hierarchy_operation_type),
+        )
     }
     /// Starts `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
     ///
@@ -3738,12 +3730,12 @@ impl Customers {
         &self,
         customer_id: impl Into<String>,
     ) -> UpdateHierarchySettingsRequest {
-        UpdateHierarchySettingsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpdateHierarchySettingsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_HIERARCHY_SETTINGS,
+            Some(customer_id.into()),
+            UpdateHierarchySettingsParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -3756,14 +3748,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers` (`customer.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -3956,53 +3942,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/customers".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers` (`customer.create`).
@@ -4589,6 +4528,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers` (`customer.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4677,14 +4622,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /customers` (`customer.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -4797,170 +4736,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.params.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.params.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.params.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "first_name",
-            &self.params.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "last_name",
-            &self.params.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "email",
-            &self.params.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "company",
-            &self.params.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "phone",
-            &self.params.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "auto_collection",
-            &self.params.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "taxability",
-            &self.params.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "offline_payment_method",
-            &self.params.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "auto_close_invoices",
-            &self.params.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.params.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is"],
-        )?;
-        Ok("/customers".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "customer.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers` (`customer.list`).
@@ -5392,6 +5167,109 @@ impl crate::form::FormEncode for ListRelationshipFilters {
     }
 }
 crate::form::form_object!(ListRelationshipFilters);
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "relationship[parent_id]",
+            &self.relationship.parent_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[payment_owner_id]",
+            &self.relationship.payment_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[invoice_owner_id]",
+            &self.relationship.invoice_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "first_name",
+            &self.first_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "last_name",
+            &self.last_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "email",
+            &self.email,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "company",
+            &self.company,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "phone",
+            &self.phone,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "auto_collection",
+            &self.auto_collection,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "taxability",
+            &self.taxability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "offline_payment_method",
+            &self.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "auto_close_invoices",
+            &self.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "channel",
+            &self.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /customers` (`customer.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5423,44 +5301,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}` (`customer.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}", crate ::transport::PathSegment::new("customer_id", &
-                self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /customers/{customer_id}` (`customer.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -5473,15 +5314,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}` (`customer.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
@@ -5595,58 +5429,6 @@ impl UpdateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}", crate ::transport::PathSegment::new("customer_id", &
-                self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}` (`customer.update`).
@@ -6011,6 +5793,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}` (`customer.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
@@ -6023,77 +5811,22 @@ const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Ope
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdatePaymentMethodRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdatePaymentMethodParams,
-}
-impl UpdatePaymentMethodRequest {
+pub type UpdatePaymentMethodRequest = crate::Request<
+    UpdatePaymentMethodParams,
+    UpdatePaymentMethodResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdatePaymentMethodParams,
+    UpdatePaymentMethodResponse,
+    crate::Idempotent,
+> {
     pub fn payment_method(
         mut self,
         value: UpdatePaymentMethodPaymentMethodParams,
     ) -> Self {
         self.params.payment_method = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdatePaymentMethodParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdatePaymentMethodParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/update_payment_method", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdatePaymentMethodResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdatePaymentMethodResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_PAYMENT_METHOD, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
@@ -6175,6 +5908,12 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdatePaymentMethodParams {}
+impl crate::request::CustomFieldParams for UpdatePaymentMethodParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns: the same fields as [`CreateResponse`].
 pub type UpdatePaymentMethodResponse = CreateResponse;
 const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Operation {
@@ -6187,15 +5926,16 @@ const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateBillingInfoRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdateBillingInfoParams,
-}
-impl UpdateBillingInfoRequest {
+pub type UpdateBillingInfoRequest = crate::Request<
+    UpdateBillingInfoParams,
+    UpdateBillingInfoResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateBillingInfoParams,
+    UpdateBillingInfoResponse,
+    crate::Idempotent,
+> {
     /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
@@ -6252,62 +5992,6 @@ impl UpdateBillingInfoRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateBillingInfoParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateBillingInfoParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/update_billing_info", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateBillingInfoResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateBillingInfoResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_BILLING_INFO, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
@@ -6532,6 +6216,12 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateBillingInfoParams {}
+impl crate::request::CustomFieldParams for UpdateBillingInfoParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns: the same fields as [`CreateResponse`].
 pub type UpdateBillingInfoResponse = CreateResponse;
 const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
@@ -6544,15 +6234,16 @@ const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ContactsForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: ContactsForCustomerParams,
-}
-impl ContactsForCustomerRequest {
+pub type ContactsForCustomerRequest = crate::Request<
+    ContactsForCustomerParams,
+    Page<ContactsForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ContactsForCustomerParams,
+    Page<ContactsForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -6562,96 +6253,6 @@ impl ContactsForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ContactsForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ContactsForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/contacts", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ContactsForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ContactsForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CONTACTS_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ContactsForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "customer.contacts_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&CONTACTS_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
@@ -6738,6 +6339,20 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ContactsForCustomerParams {}
+impl crate::request::PageParams for ContactsForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ContactsForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6819,72 +6434,11 @@ const ASSIGN_PAYMENT_ROLE: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignPaymentRoleRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: AssignPaymentRoleParams,
-}
-impl AssignPaymentRoleRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AssignPaymentRoleParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AssignPaymentRoleParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/assign_payment_role", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AssignPaymentRoleResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AssignPaymentRoleResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ASSIGN_PAYMENT_ROLE, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type AssignPaymentRoleRequest = crate::Request<
+    AssignPaymentRoleParams,
+    AssignPaymentRoleResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6973,6 +6527,12 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("role", &self.role);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for AssignPaymentRoleParams {}
+impl crate::request::CustomFieldParams for AssignPaymentRoleParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
@@ -7073,72 +6633,15 @@ const ADD_CONTACT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/add_contact` (`customer.add_contact`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddContactRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: AddContactParams,
-}
-impl AddContactRequest {
+pub type AddContactRequest = crate::Request<
+    AddContactParams,
+    AddContactResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AddContactParams, AddContactResponse, crate::Idempotent> {
     pub fn contact(mut self, value: AddContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddContactParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddContactParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/add_contact", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddContactResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddContactResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADD_CONTACT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
@@ -7216,6 +6719,12 @@ impl crate::form::FormEncode for AddContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddContactParams {}
+impl crate::request::CustomFieldParams for AddContactParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns: the same fields as [`CreateResponse`].
 pub type AddContactResponse = CreateResponse;
 const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation {
@@ -7228,72 +6737,15 @@ const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/update_contact` (`customer.update_contact`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateContactRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdateContactParams,
-}
-impl UpdateContactRequest {
+pub type UpdateContactRequest = crate::Request<
+    UpdateContactParams,
+    UpdateContactResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateContactParams, UpdateContactResponse, crate::Idempotent> {
     pub fn contact(mut self, value: UpdateContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateContactParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateContactParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/update_contact", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateContactResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateContactResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_CONTACT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
@@ -7371,6 +6823,12 @@ impl crate::form::FormEncode for UpdateContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateContactParams {}
+impl crate::request::CustomFieldParams for UpdateContactParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns: the same fields as [`CreateResponse`].
 pub type UpdateContactResponse = CreateResponse;
 const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation {
@@ -7383,72 +6841,15 @@ const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteContactRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: DeleteContactParams,
-}
-impl DeleteContactRequest {
+pub type DeleteContactRequest = crate::Request<
+    DeleteContactParams,
+    DeleteContactResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<DeleteContactParams, DeleteContactResponse, crate::Idempotent> {
     pub fn contact(mut self, value: DeleteContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteContactParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteContactParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/delete_contact", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteContactResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteContactResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_CONTACT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
@@ -7526,6 +6927,12 @@ impl crate::form::FormEncode for DeleteContactParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteContactParams {}
+impl crate::request::CustomFieldParams for DeleteContactParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns: the same fields as [`CreateResponse`].
 pub type DeleteContactResponse = CreateResponse;
 const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
@@ -7538,15 +6945,16 @@ const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddPromotionalCreditsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: AddPromotionalCreditsParams,
-}
-impl AddPromotionalCreditsRequest {
+pub type AddPromotionalCreditsRequest = crate::Request<
+    AddPromotionalCreditsParams,
+    AddPromotionalCreditsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    AddPromotionalCreditsParams,
+    AddPromotionalCreditsResponse,
+    crate::Idempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -7560,62 +6968,6 @@ impl AddPromotionalCreditsRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddPromotionalCreditsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddPromotionalCreditsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/add_promotional_credits", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddPromotionalCreditsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddPromotionalCreditsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ADD_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
@@ -7744,6 +7096,12 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddPromotionalCreditsParams {}
+impl crate::request::CustomFieldParams for AddPromotionalCreditsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7825,15 +7183,16 @@ const DEDUCT_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeductPromotionalCreditsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: DeductPromotionalCreditsParams,
-}
-impl DeductPromotionalCreditsRequest {
+pub type DeductPromotionalCreditsRequest = crate::Request<
+    DeductPromotionalCreditsParams,
+    DeductPromotionalCreditsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    DeductPromotionalCreditsParams,
+    DeductPromotionalCreditsResponse,
+    crate::Idempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -7847,62 +7206,6 @@ impl DeductPromotionalCreditsRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeductPromotionalCreditsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeductPromotionalCreditsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/deduct_promotional_credits", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeductPromotionalCreditsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeductPromotionalCreditsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&DEDUCT_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
@@ -8031,6 +7334,12 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeductPromotionalCreditsParams {}
+impl crate::request::CustomFieldParams for DeductPromotionalCreditsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type DeductPromotionalCreditsResponse = AddPromotionalCreditsResponse;
 const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
@@ -8043,15 +7352,16 @@ const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SetPromotionalCreditsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: SetPromotionalCreditsParams,
-}
-impl SetPromotionalCreditsRequest {
+pub type SetPromotionalCreditsRequest = crate::Request<
+    SetPromotionalCreditsParams,
+    SetPromotionalCreditsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    SetPromotionalCreditsParams,
+    SetPromotionalCreditsResponse,
+    crate::Idempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -8065,62 +7375,6 @@ impl SetPromotionalCreditsRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SetPromotionalCreditsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SetPromotionalCreditsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/set_promotional_credits", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SetPromotionalCreditsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SetPromotionalCreditsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&SET_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
@@ -8249,6 +7503,12 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SetPromotionalCreditsParams {}
+impl crate::request::CustomFieldParams for SetPromotionalCreditsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type SetPromotionalCreditsResponse = AddPromotionalCreditsResponse;
 const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Operation {
@@ -8261,15 +7521,16 @@ const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Ope
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordExcessPaymentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: RecordExcessPaymentParams,
-}
-impl RecordExcessPaymentRequest {
+pub type RecordExcessPaymentRequest = crate::Request<
+    RecordExcessPaymentParams,
+    RecordExcessPaymentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RecordExcessPaymentParams,
+    RecordExcessPaymentResponse,
+    crate::Idempotent,
+> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -8278,62 +7539,6 @@ impl RecordExcessPaymentRequest {
     pub fn transaction(mut self, value: RecordExcessPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordExcessPaymentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordExcessPaymentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/record_excess_payment", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordExcessPaymentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordExcessPaymentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RECORD_EXCESS_PAYMENT, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
@@ -8423,6 +7628,12 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for RecordExcessPaymentParams {}
+impl crate::request::CustomFieldParams for RecordExcessPaymentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
@@ -8518,15 +7729,12 @@ const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CollectPaymentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CollectPaymentParams,
-}
-impl CollectPaymentRequest {
+pub type CollectPaymentRequest = crate::Request<
+    CollectPaymentParams,
+    CollectPaymentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -8571,60 +7779,6 @@ impl CollectPaymentRequest {
     ) -> Self {
         self.params.invoice_allocations = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CollectPaymentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CollectPaymentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/collect_payment", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CollectPaymentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&COLLECT_PAYMENT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
@@ -8819,6 +7973,12 @@ impl crate::form::FormEncode for CollectPaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CollectPaymentParams {}
+impl crate::request::CustomFieldParams for CollectPaymentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns: the same fields as [`RecordExcessPaymentResponse`].
 pub type CollectPaymentResponse = RecordExcessPaymentResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -8831,70 +7991,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/delete` (`customer.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: DeleteParams,
-}
-impl DeleteRequest {
+pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
+impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     pub fn delete_payment_method(mut self, value: bool) -> Self {
         self.params.delete_payment_method = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/delete", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/delete` (`customer.delete`).
@@ -8976,6 +8077,12 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteParams {}
+impl crate::request::CustomFieldParams for DeleteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const MOVE: crate::transport::Operation = crate::transport::Operation {
@@ -8988,62 +8095,7 @@ const MOVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/move` (`customer.move`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct MoveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: MoveParams,
-}
-impl MoveRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &MoveParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: MoveParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/customers/move".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<MoveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&MOVE, path, &self.params, &self.options).await
-    }
-}
+pub type MoveRequest = crate::Request<MoveParams, MoveResponse, crate::Idempotent>;
 /// Parameters of `POST /customers/move` (`customer.move`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9140,6 +8192,12 @@ impl crate::form::FormEncode for MoveParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for MoveParams {}
+impl crate::request::CustomFieldParams for MoveParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/move` (`customer.move`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9229,15 +8287,16 @@ const CHANGE_BILLING_DATE: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChangeBillingDateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: ChangeBillingDateParams,
-}
-impl ChangeBillingDateRequest {
+pub type ChangeBillingDateRequest = crate::Request<
+    ChangeBillingDateParams,
+    ChangeBillingDateResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ChangeBillingDateParams,
+    ChangeBillingDateResponse,
+    crate::Idempotent,
+> {
     pub fn billing_date(mut self, value: i64) -> Self {
         self.params.billing_date = Some(value);
         self
@@ -9263,62 +8322,6 @@ impl ChangeBillingDateRequest {
     ) -> Self {
         self.params.billing_day_of_week_mode = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChangeBillingDateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChangeBillingDateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/change_billing_date", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChangeBillingDateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChangeBillingDateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHANGE_BILLING_DATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
@@ -9452,6 +8455,12 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChangeBillingDateParams {}
+impl crate::request::CustomFieldParams for ChangeBillingDateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type ChangeBillingDateResponse = AddPromotionalCreditsResponse;
 const MERGE: crate::transport::Operation = crate::transport::Operation {
@@ -9464,62 +8473,7 @@ const MERGE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/merge` (`customer.merge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct MergeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: MergeParams,
-}
-impl MergeRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &MergeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: MergeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/customers/merge".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<MergeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(MergeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&MERGE, path, &self.params, &self.options).await
-    }
-}
+pub type MergeRequest = crate::Request<MergeParams, MergeResponse, crate::Idempotent>;
 /// Parameters of `POST /customers/merge` (`customer.merge`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9623,6 +8577,12 @@ impl crate::form::FormEncode for MergeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for MergeParams {}
+impl crate::request::CustomFieldParams for MergeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/merge` (`customer.merge`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type MergeResponse = AddPromotionalCreditsResponse;
 const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Operation {
@@ -9635,50 +8595,11 @@ const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ClearPersonalDataRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-}
-impl ClearPersonalDataRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/clear_personal_data", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ClearPersonalDataResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ClearPersonalDataResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CLEAR_PERSONAL_DATA, path, &(), &self.options).await
-    }
-}
+pub type ClearPersonalDataRequest = crate::Request<
+    (),
+    ClearPersonalDataResponse,
+    crate::Idempotent,
+>;
 /// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type ClearPersonalDataResponse = AddPromotionalCreditsResponse;
 const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
@@ -9691,15 +8612,12 @@ const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/relationships` (`customer.relationships`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RelationshipsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: RelationshipsParams,
-}
-impl RelationshipsRequest {
+pub type RelationshipsRequest = crate::Request<
+    RelationshipsParams,
+    RelationshipsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RelationshipsParams, RelationshipsResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.params.parent_id = Some(value.into());
@@ -9732,60 +8650,6 @@ impl RelationshipsRequest {
     ) -> Self {
         self.params.child_account_access = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RelationshipsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RelationshipsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/relationships", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RelationshipsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RelationshipsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RELATIONSHIPS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/relationships` (`customer.relationships`).
@@ -9939,6 +8803,12 @@ impl crate::form::FormEncode for RelationshipsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RelationshipsParams {}
+impl crate::request::CustomFieldParams for RelationshipsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type RelationshipsResponse = AddPromotionalCreditsResponse;
 const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Operation {
@@ -9951,50 +8821,11 @@ const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRelationshipRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-}
-impl DeleteRelationshipRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/delete_relationship", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteRelationshipResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteRelationshipResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_RELATIONSHIP, path, &(), &self.options).await
-    }
-}
+pub type DeleteRelationshipRequest = crate::Request<
+    (),
+    DeleteRelationshipResponse,
+    crate::Idempotent,
+>;
 /// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type DeleteRelationshipResponse = AddPromotionalCreditsResponse;
 const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
@@ -10007,64 +8838,11 @@ const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct HierarchyRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: HierarchyParams,
-}
-impl HierarchyRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &HierarchyParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: HierarchyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/hierarchy", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<HierarchyResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(HierarchyResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&HIERARCHY, path, &self.params, &self.options).await
-    }
-}
+pub type HierarchyRequest = crate::Request<
+    HierarchyParams,
+    HierarchyResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10145,6 +8923,12 @@ impl crate::form::FormEncode for HierarchyParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for HierarchyParams {}
+impl crate::request::CustomFieldParams for HierarchyParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
@@ -10232,15 +9016,16 @@ const LIST_HIERARCHY_DETAIL: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListHierarchyDetailRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: ListHierarchyDetailParams,
-}
-impl ListHierarchyDetailRequest {
+pub type ListHierarchyDetailRequest = crate::Request<
+    ListHierarchyDetailParams,
+    Page<ListHierarchyDetailEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListHierarchyDetailParams,
+    Page<ListHierarchyDetailEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -10250,96 +9035,6 @@ impl ListHierarchyDetailRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListHierarchyDetailParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListHierarchyDetailParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/hierarchy_detail", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListHierarchyDetailEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListHierarchyDetailEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&LIST_HIERARCHY_DETAIL, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListHierarchyDetailEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "customer.list_hierarchy_detail",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_HIERARCHY_DETAIL, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
@@ -10442,6 +9137,20 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListHierarchyDetailParams {}
+impl crate::request::PageParams for ListHierarchyDetailParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListHierarchyDetailParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10527,15 +9236,16 @@ const UPDATE_HIERARCHY_SETTINGS: crate::transport::Operation = crate::transport:
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateHierarchySettingsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpdateHierarchySettingsParams,
-}
-impl UpdateHierarchySettingsRequest {
+pub type UpdateHierarchySettingsRequest = crate::Request<
+    UpdateHierarchySettingsParams,
+    UpdateHierarchySettingsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateHierarchySettingsParams,
+    UpdateHierarchySettingsResponse,
+    crate::Idempotent,
+> {
     pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
         self.params.use_default_hierarchy_settings = Some(value);
         self
@@ -10553,62 +9263,6 @@ impl UpdateHierarchySettingsRequest {
     ) -> Self {
         self.params.child_account_access = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateHierarchySettingsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateHierarchySettingsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/update_hierarchy_settings", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateHierarchySettingsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateHierarchySettingsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_HIERARCHY_SETTINGS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
@@ -10722,6 +9376,12 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
         form.field("parent_account_access", &self.parent_account_access);
         form.field("child_account_access", &self.child_account_access);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for UpdateHierarchySettingsParams {}
+impl crate::request::CustomFieldParams for UpdateHierarchySettingsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns: the same fields as [`AddPromotionalCreditsResponse`].
@@ -14860,11 +13520,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("customer.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("customer.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("customer.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14873,10 +13535,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14885,11 +13544,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("customer.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("customer.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("customer.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14898,10 +13559,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -14910,11 +13568,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("customer.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id("customer.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("customer.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14923,9 +13583,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14933,12 +13591,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id("customer.update", args.id)?,
-                    params: crate::dynamic::params("customer.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("customer.update", args.id)?),
+                        crate::dynamic::params("customer.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14947,10 +13606,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14958,18 +13614,21 @@ pub(crate) async fn call(
         }
         "update_payment_method" => {
             async move {
-                let request = UpdatePaymentMethodRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.update_payment_method",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.update_payment_method",
-                        args.params,
-                    )?,
-                };
+                let request: UpdatePaymentMethodRequest = crate::Request::new(
+                        client,
+                        &UPDATE_PAYMENT_METHOD,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.update_payment_method",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.update_payment_method",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14978,15 +13637,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_PAYMENT_METHOD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14994,18 +13645,21 @@ pub(crate) async fn call(
         }
         "update_billing_info" => {
             async move {
-                let request = UpdateBillingInfoRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.update_billing_info",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.update_billing_info",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateBillingInfoRequest = crate::Request::new(
+                        client,
+                        &UPDATE_BILLING_INFO,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.update_billing_info",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.update_billing_info",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15014,15 +13668,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_BILLING_INFO,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15030,18 +13676,21 @@ pub(crate) async fn call(
         }
         "contacts_for_customer" => {
             async move {
-                let request = ContactsForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.contacts_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.contacts_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: ContactsForCustomerRequest = crate::Request::new(
+                        client,
+                        &CONTACTS_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.contacts_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.contacts_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15050,15 +13699,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CONTACTS_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -15066,18 +13707,21 @@ pub(crate) async fn call(
         }
         "assign_payment_role" => {
             async move {
-                let request = AssignPaymentRoleRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.assign_payment_role",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.assign_payment_role",
-                        args.params,
-                    )?,
-                };
+                let request: AssignPaymentRoleRequest = crate::Request::new(
+                        client,
+                        &ASSIGN_PAYMENT_ROLE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.assign_payment_role",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.assign_payment_role",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15086,15 +13730,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ASSIGN_PAYMENT_ROLE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15102,15 +13738,13 @@ pub(crate) async fn call(
         }
         "add_contact" => {
             async move {
-                let request = AddContactRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.add_contact",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("customer.add_contact", args.params)?,
-                };
+                let request: AddContactRequest = crate::Request::new(
+                        client,
+                        &ADD_CONTACT,
+                        Some(crate::dynamic::path_id("customer.add_contact", args.id)?),
+                        crate::dynamic::params("customer.add_contact", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15119,15 +13753,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_CONTACT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15135,18 +13761,15 @@ pub(crate) async fn call(
         }
         "update_contact" => {
             async move {
-                let request = UpdateContactRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.update_contact",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.update_contact",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateContactRequest = crate::Request::new(
+                        client,
+                        &UPDATE_CONTACT,
+                        Some(
+                            crate::dynamic::path_id("customer.update_contact", args.id)?,
+                        ),
+                        crate::dynamic::params("customer.update_contact", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15155,15 +13778,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_CONTACT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15171,18 +13786,15 @@ pub(crate) async fn call(
         }
         "delete_contact" => {
             async move {
-                let request = DeleteContactRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.delete_contact",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.delete_contact",
-                        args.params,
-                    )?,
-                };
+                let request: DeleteContactRequest = crate::Request::new(
+                        client,
+                        &DELETE_CONTACT,
+                        Some(
+                            crate::dynamic::path_id("customer.delete_contact", args.id)?,
+                        ),
+                        crate::dynamic::params("customer.delete_contact", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15191,15 +13803,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DELETE_CONTACT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15207,18 +13811,21 @@ pub(crate) async fn call(
         }
         "add_promotional_credits" => {
             async move {
-                let request = AddPromotionalCreditsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.add_promotional_credits",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.add_promotional_credits",
-                        args.params,
-                    )?,
-                };
+                let request: AddPromotionalCreditsRequest = crate::Request::new(
+                        client,
+                        &ADD_PROMOTIONAL_CREDITS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.add_promotional_credits",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.add_promotional_credits",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15227,15 +13834,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_PROMOTIONAL_CREDITS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15243,18 +13842,21 @@ pub(crate) async fn call(
         }
         "deduct_promotional_credits" => {
             async move {
-                let request = DeductPromotionalCreditsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.deduct_promotional_credits",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.deduct_promotional_credits",
-                        args.params,
-                    )?,
-                };
+                let request: DeductPromotionalCreditsRequest = crate::Request::new(
+                        client,
+                        &DEDUCT_PROMOTIONAL_CREDITS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.deduct_promotional_credits",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.deduct_promotional_credits",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15263,15 +13865,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DEDUCT_PROMOTIONAL_CREDITS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15279,18 +13873,21 @@ pub(crate) async fn call(
         }
         "set_promotional_credits" => {
             async move {
-                let request = SetPromotionalCreditsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.set_promotional_credits",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.set_promotional_credits",
-                        args.params,
-                    )?,
-                };
+                let request: SetPromotionalCreditsRequest = crate::Request::new(
+                        client,
+                        &SET_PROMOTIONAL_CREDITS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.set_promotional_credits",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.set_promotional_credits",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15299,15 +13896,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SET_PROMOTIONAL_CREDITS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15315,18 +13904,21 @@ pub(crate) async fn call(
         }
         "record_excess_payment" => {
             async move {
-                let request = RecordExcessPaymentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.record_excess_payment",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.record_excess_payment",
-                        args.params,
-                    )?,
-                };
+                let request: RecordExcessPaymentRequest = crate::Request::new(
+                        client,
+                        &RECORD_EXCESS_PAYMENT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.record_excess_payment",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.record_excess_payment",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15335,15 +13927,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_EXCESS_PAYMENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15351,18 +13935,15 @@ pub(crate) async fn call(
         }
         "collect_payment" => {
             async move {
-                let request = CollectPaymentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.collect_payment",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.collect_payment",
-                        args.params,
-                    )?,
-                };
+                let request: CollectPaymentRequest = crate::Request::new(
+                        client,
+                        &COLLECT_PAYMENT,
+                        Some(
+                            crate::dynamic::path_id("customer.collect_payment", args.id)?,
+                        ),
+                        crate::dynamic::params("customer.collect_payment", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15371,15 +13952,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &COLLECT_PAYMENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15387,12 +13960,13 @@ pub(crate) async fn call(
         }
         "delete" => {
             async move {
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id("customer.delete", args.id)?,
-                    params: crate::dynamic::params("customer.delete", args.params)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("customer.delete", args.id)?),
+                        crate::dynamic::params("customer.delete", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15401,10 +13975,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15413,11 +13984,13 @@ pub(crate) async fn call(
         "move" => {
             async move {
                 crate::dynamic::no_path_id("customer.move", &args.id)?;
-                let request = MoveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("customer.move", args.params)?,
-                };
+                let request: MoveRequest = crate::Request::new(
+                        client,
+                        &MOVE,
+                        None,
+                        crate::dynamic::params("customer.move", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15426,10 +13999,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&MOVE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15437,18 +14007,21 @@ pub(crate) async fn call(
         }
         "change_billing_date" => {
             async move {
-                let request = ChangeBillingDateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.change_billing_date",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.change_billing_date",
-                        args.params,
-                    )?,
-                };
+                let request: ChangeBillingDateRequest = crate::Request::new(
+                        client,
+                        &CHANGE_BILLING_DATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.change_billing_date",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.change_billing_date",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15457,15 +14030,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHANGE_BILLING_DATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15474,11 +14039,13 @@ pub(crate) async fn call(
         "merge" => {
             async move {
                 crate::dynamic::no_path_id("customer.merge", &args.id)?;
-                let request = MergeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("customer.merge", args.params)?,
-                };
+                let request: MergeRequest = crate::Request::new(
+                        client,
+                        &MERGE,
+                        None,
+                        crate::dynamic::params("customer.merge", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15487,10 +14054,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&MERGE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15499,14 +14063,18 @@ pub(crate) async fn call(
         "clear_personal_data" => {
             async move {
                 crate::dynamic::no_params("customer.clear_personal_data", &args.params)?;
-                let request = ClearPersonalDataRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.clear_personal_data",
-                        args.id,
-                    )?,
-                };
+                let request: ClearPersonalDataRequest = crate::Request::new(
+                        client,
+                        &CLEAR_PERSONAL_DATA,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.clear_personal_data",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15515,10 +14083,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CLEAR_PERSONAL_DATA, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15526,18 +14091,15 @@ pub(crate) async fn call(
         }
         "relationships" => {
             async move {
-                let request = RelationshipsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.relationships",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.relationships",
-                        args.params,
-                    )?,
-                };
+                let request: RelationshipsRequest = crate::Request::new(
+                        client,
+                        &RELATIONSHIPS,
+                        Some(
+                            crate::dynamic::path_id("customer.relationships", args.id)?,
+                        ),
+                        crate::dynamic::params("customer.relationships", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15546,15 +14108,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RELATIONSHIPS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15563,14 +14117,18 @@ pub(crate) async fn call(
         "delete_relationship" => {
             async move {
                 crate::dynamic::no_params("customer.delete_relationship", &args.params)?;
-                let request = DeleteRelationshipRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.delete_relationship",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRelationshipRequest = crate::Request::new(
+                        client,
+                        &DELETE_RELATIONSHIP,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.delete_relationship",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15579,10 +14137,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE_RELATIONSHIP, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15590,12 +14145,13 @@ pub(crate) async fn call(
         }
         "hierarchy" => {
             async move {
-                let request = HierarchyRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id("customer.hierarchy", args.id)?,
-                    params: crate::dynamic::params("customer.hierarchy", args.params)?,
-                };
+                let request: HierarchyRequest = crate::Request::new(
+                        client,
+                        &HIERARCHY,
+                        Some(crate::dynamic::path_id("customer.hierarchy", args.id)?),
+                        crate::dynamic::params("customer.hierarchy", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15604,10 +14160,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&HIERARCHY, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15615,18 +14168,21 @@ pub(crate) async fn call(
         }
         "list_hierarchy_detail" => {
             async move {
-                let request = ListHierarchyDetailRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.list_hierarchy_detail",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.list_hierarchy_detail",
-                        args.params,
-                    )?,
-                };
+                let request: ListHierarchyDetailRequest = crate::Request::new(
+                        client,
+                        &LIST_HIERARCHY_DETAIL,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.list_hierarchy_detail",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.list_hierarchy_detail",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15635,15 +14191,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_HIERARCHY_DETAIL,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -15651,18 +14199,21 @@ pub(crate) async fn call(
         }
         "update_hierarchy_settings" => {
             async move {
-                let request = UpdateHierarchySettingsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer.update_hierarchy_settings",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer.update_hierarchy_settings",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateHierarchySettingsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_HIERARCHY_SETTINGS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer.update_hierarchy_settings",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer.update_hierarchy_settings",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15671,15 +14222,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_HIERARCHY_SETTINGS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

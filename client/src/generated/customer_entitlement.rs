@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CustomerEntitlement` resource and its operations.
-use crate::{Client, Error, ExtraFields, Page, ResponseInfo};
+use crate::{Client, Error, ExtraFields, Page};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `customer_entitlement` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,12 +135,12 @@ impl CustomerEntitlements {
         &self,
         customer_id: impl Into<String>,
     ) -> EntitlementsForCustomerRequest {
-        EntitlementsForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: EntitlementsForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ENTITLEMENTS_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            EntitlementsForCustomerParams::new(),
+        )
     }
 }
 const ENTITLEMENTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
@@ -153,15 +153,16 @@ const ENTITLEMENTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EntitlementsForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: EntitlementsForCustomerParams,
-}
-impl EntitlementsForCustomerRequest {
+pub type EntitlementsForCustomerRequest = crate::Request<
+    EntitlementsForCustomerParams,
+    Page<EntitlementsForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    EntitlementsForCustomerParams,
+    Page<EntitlementsForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     pub fn consolidate_entitlements(mut self, value: bool) -> Self {
         self.params.consolidate_entitlements = Some(value);
         self
@@ -175,96 +176,6 @@ impl EntitlementsForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EntitlementsForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EntitlementsForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/customer_entitlements", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<EntitlementsForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<EntitlementsForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ENTITLEMENTS_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<EntitlementsForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "customer_entitlement.entitlements_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&ENTITLEMENTS_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
@@ -364,6 +275,20 @@ impl crate::form::FormEncode for EntitlementsForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EntitlementsForCustomerParams {}
+impl crate::request::PageParams for EntitlementsForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for EntitlementsForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -453,18 +378,21 @@ pub(crate) async fn call(
     let result = match name {
         "entitlements_for_customer" => {
             async move {
-                let request = EntitlementsForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "customer_entitlement.entitlements_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "customer_entitlement.entitlements_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: EntitlementsForCustomerRequest = crate::Request::new(
+                        client,
+                        &ENTITLEMENTS_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "customer_entitlement.entitlements_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "customer_entitlement.entitlements_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -473,15 +401,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ENTITLEMENTS_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 //! The `EntitlementOverride` resource and its operations.
 use super::enums;
-use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement_override` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,12 +247,12 @@ impl EntitlementOverrides {
         &self,
         subscription_id: impl Into<String>,
     ) -> AddEntitlementOverrideForSubscriptionRequest {
-        AddEntitlementOverrideForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: AddEntitlementOverrideForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            AddEntitlementOverrideForSubscriptionParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
     ///
@@ -261,12 +261,12 @@ impl EntitlementOverrides {
         &self,
         subscription_id: impl Into<String>,
     ) -> ListEntitlementOverrideForSubscriptionRequest {
-        ListEntitlementOverrideForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ListEntitlementOverrideForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            ListEntitlementOverrideForSubscriptionParams::new(),
+        )
     }
 }
 const ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -279,15 +279,16 @@ const ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = c
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddEntitlementOverrideForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: AddEntitlementOverrideForSubscriptionParams,
-}
-impl AddEntitlementOverrideForSubscriptionRequest {
+pub type AddEntitlementOverrideForSubscriptionRequest = crate::Request<
+    AddEntitlementOverrideForSubscriptionParams,
+    Page<AddEntitlementOverrideForSubscriptionEntry>,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    AddEntitlementOverrideForSubscriptionParams,
+    Page<AddEntitlementOverrideForSubscriptionEntry>,
+    crate::Idempotent,
+> {
     pub fn action(mut self, value: enums::Action) -> Self {
         self.params.action = Some(value);
         self
@@ -298,76 +299,6 @@ impl AddEntitlementOverrideForSubscriptionRequest {
     ) -> Self {
         self.params.entitlement_overrides = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddEntitlementOverrideForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: AddEntitlementOverrideForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/entitlement_overrides", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<AddEntitlementOverrideForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<AddEntitlementOverrideForSubscriptionEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
@@ -460,6 +391,12 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddEntitlementOverrideForSubscriptionParams {}
+impl crate::request::CustomFieldParams for AddEntitlementOverrideForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -547,15 +484,16 @@ const LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = 
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListEntitlementOverrideForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ListEntitlementOverrideForSubscriptionParams,
-}
-impl ListEntitlementOverrideForSubscriptionRequest {
+pub type ListEntitlementOverrideForSubscriptionRequest = crate::Request<
+    ListEntitlementOverrideForSubscriptionParams,
+    Page<ListEntitlementOverrideForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListEntitlementOverrideForSubscriptionParams,
+    Page<ListEntitlementOverrideForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// At most 1000 characters.
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
@@ -578,115 +516,6 @@ impl ListEntitlementOverrideForSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListEntitlementOverrideForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: ListEntitlementOverrideForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/entitlement_overrides", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<ListEntitlementOverrideForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<ListEntitlementOverrideForSubscriptionEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListEntitlementOverrideForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "entitlement_override.list_entitlement_override_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
@@ -806,6 +635,20 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ListEntitlementOverrideForSubscriptionParams {}
+impl crate::request::PageParams for ListEntitlementOverrideForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListEntitlementOverrideForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`): the same fields as [`AddEntitlementOverrideForSubscriptionEntry`].
@@ -1003,18 +846,21 @@ pub(crate) async fn call(
     let result = match name {
         "add_entitlement_override_for_subscription" => {
             async move {
-                let request = AddEntitlementOverrideForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "entitlement_override.add_entitlement_override_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "entitlement_override.add_entitlement_override_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: AddEntitlementOverrideForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "entitlement_override.add_entitlement_override_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "entitlement_override.add_entitlement_override_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1023,15 +869,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1039,18 +877,21 @@ pub(crate) async fn call(
         }
         "list_entitlement_override_for_subscription" => {
             async move {
-                let request = ListEntitlementOverrideForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "entitlement_override.list_entitlement_override_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "entitlement_override.list_entitlement_override_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ListEntitlementOverrideForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "entitlement_override.list_entitlement_override_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "entitlement_override.list_entitlement_override_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1059,15 +900,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -13,7 +13,7 @@ use super::payment_schedule_estimate;
 use super::subscription_estimate;
 #[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `estimate` object.
@@ -827,19 +827,21 @@ impl Client {
 impl Estimates {
     /// Starts `POST /estimates/create_subscription` (`estimate.create_subscription`).
     pub fn create_subscription(&self) -> CreateSubscriptionRequest {
-        CreateSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUBSCRIPTION,
+            None,
+            CreateSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
     pub fn create_sub_item_estimate(&self) -> CreateSubItemEstimateRequest {
-        CreateSubItemEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateSubItemEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUB_ITEM_ESTIMATE,
+            None,
+            CreateSubItemEstimateParams::new(),
+        )
     }
     /// Starts `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
     ///
@@ -848,12 +850,12 @@ impl Estimates {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateSubForCustomerEstimateRequest {
-        CreateSubForCustomerEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateSubForCustomerEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUB_FOR_CUSTOMER_ESTIMATE,
+            Some(customer_id.into()),
+            CreateSubForCustomerEstimateParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
     ///
@@ -862,28 +864,30 @@ impl Estimates {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateSubItemForCustomerEstimateRequest {
-        CreateSubItemForCustomerEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateSubItemForCustomerEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE,
+            Some(customer_id.into()),
+            CreateSubItemForCustomerEstimateParams::new(),
+        )
     }
     /// Starts `POST /estimates/update_subscription` (`estimate.update_subscription`).
     pub fn update_subscription(&self) -> UpdateSubscriptionRequest {
-        UpdateSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdateSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_SUBSCRIPTION,
+            None,
+            UpdateSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
     pub fn update_subscription_for_items(&self) -> UpdateSubscriptionForItemsRequest {
-        UpdateSubscriptionForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdateSubscriptionForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_SUBSCRIPTION_FOR_ITEMS,
+            None,
+            UpdateSubscriptionForItemsParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
     ///
@@ -892,12 +896,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> RenewalEstimateRequest {
-        RenewalEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RenewalEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RENEWAL_ESTIMATE,
+            Some(subscription_id.into()),
+            RenewalEstimateParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
     ///
@@ -906,12 +910,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> AdvanceInvoiceEstimateRequest {
-        AdvanceInvoiceEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: AdvanceInvoiceEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADVANCE_INVOICE_ESTIMATE,
+            Some(subscription_id.into()),
+            AdvanceInvoiceEstimateParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
     ///
@@ -920,12 +924,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> RegenerateInvoiceEstimateRequest {
-        RegenerateInvoiceEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RegenerateInvoiceEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REGENERATE_INVOICE_ESTIMATE,
+            Some(subscription_id.into()),
+            RegenerateInvoiceEstimateParams::new(),
+        )
     }
     /// Starts `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
     ///
@@ -934,12 +938,12 @@ impl Estimates {
         &self,
         customer_id: impl Into<String>,
     ) -> UpcomingInvoicesEstimateRequest {
-        UpcomingInvoicesEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: UpcomingInvoicesEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPCOMING_INVOICES_ESTIMATE,
+            Some(customer_id.into()),
+            UpcomingInvoicesEstimateParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
     ///
@@ -949,12 +953,12 @@ impl Estimates {
         subscription_id: impl Into<String>,
         term_ends_at: impl Into<Timestamp>,
     ) -> ChangeTermEndRequest {
-        ChangeTermEndRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ChangeTermEndParams::new(term_ends_at),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHANGE_TERM_END,
+            Some(subscription_id.into()),
+            ChangeTermEndParams::new(term_ends_at),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
     ///
@@ -963,12 +967,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> CancelSubscriptionRequest {
-        CancelSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: CancelSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CANCEL_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            CancelSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
     ///
@@ -977,12 +981,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> CancelSubscriptionForItemsRequest {
-        CancelSubscriptionForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: CancelSubscriptionForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CANCEL_SUBSCRIPTION_FOR_ITEMS,
+            Some(subscription_id.into()),
+            CancelSubscriptionForItemsParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
     ///
@@ -991,12 +995,12 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> PauseSubscriptionRequest {
-        PauseSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: PauseSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAUSE_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            PauseSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
     ///
@@ -1005,44 +1009,48 @@ impl Estimates {
         &self,
         subscription_id: impl Into<String>,
     ) -> ResumeSubscriptionRequest {
-        ResumeSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ResumeSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESUME_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            ResumeSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
     pub fn gift_subscription(&self) -> GiftSubscriptionRequest {
-        GiftSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: GiftSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &GIFT_SUBSCRIPTION,
+            None,
+            GiftSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
     pub fn gift_subscription_for_items(&self) -> GiftSubscriptionForItemsRequest {
-        GiftSubscriptionForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: GiftSubscriptionForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &GIFT_SUBSCRIPTION_FOR_ITEMS,
+            None,
+            GiftSubscriptionForItemsParams::new(),
+        )
     }
     /// Starts `POST /estimates/create_invoice` (`estimate.create_invoice`).
     pub fn create_invoice(&self) -> CreateInvoiceRequest {
-        CreateInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_INVOICE,
+            None,
+            CreateInvoiceParams::new(),
+        )
     }
     /// Starts `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
     pub fn create_invoice_for_items(&self) -> CreateInvoiceForItemsRequest {
-        CreateInvoiceForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateInvoiceForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_INVOICE_FOR_ITEMS,
+            None,
+            CreateInvoiceForItemsParams::new(),
+        )
     }
     /// Starts `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
     ///
@@ -1051,11 +1059,12 @@ impl Estimates {
         &self,
         scheme_id: impl Into<String>,
     ) -> PaymentSchedulesRequest {
-        PaymentSchedulesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PaymentSchedulesParams::new(scheme_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAYMENT_SCHEDULES,
+            None,
+            PaymentSchedulesParams::new(scheme_id),
+        )
     }
 }
 const CREATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -1068,14 +1077,16 @@ const CREATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: false,
 };
 /// A request for `POST /estimates/create_subscription` (`estimate.create_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateSubscriptionParams,
-}
-impl CreateSubscriptionRequest {
+pub type CreateSubscriptionRequest = crate::Request<
+    CreateSubscriptionParams,
+    CreateSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreateSubscriptionParams,
+    CreateSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
@@ -1153,51 +1164,6 @@ impl CreateSubscriptionRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/create_subscription".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/create_subscription` (`estimate.create_subscription`).
@@ -1469,6 +1435,12 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubscriptionParams {}
+impl crate::request::CustomFieldParams for CreateSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/create_subscription` (`estimate.create_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1550,14 +1522,16 @@ const CREATE_SUB_ITEM_ESTIMATE: crate::transport::Operation = crate::transport::
     idempotent: false,
 };
 /// A request for `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubItemEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateSubItemEstimateParams,
-}
-impl CreateSubItemEstimateRequest {
+pub type CreateSubItemEstimateRequest = crate::Request<
+    CreateSubItemEstimateParams,
+    CreateSubItemEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreateSubItemEstimateParams,
+    CreateSubItemEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
@@ -1651,51 +1625,6 @@ impl CreateSubItemEstimateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubItemEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateSubItemEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/create_subscription_for_items".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubItemEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubItemEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_SUB_ITEM_ESTIMATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
@@ -1980,6 +1909,12 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubItemEstimateParams {}
+impl crate::request::CustomFieldParams for CreateSubItemEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CreateSubItemEstimateResponse = CreateSubscriptionResponse;
 const CREATE_SUB_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -1992,15 +1927,16 @@ const CREATE_SUB_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::tra
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubForCustomerEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateSubForCustomerEstimateParams,
-}
-impl CreateSubForCustomerEstimateRequest {
+pub type CreateSubForCustomerEstimateRequest = crate::Request<
+    CreateSubForCustomerEstimateParams,
+    CreateSubForCustomerEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreateSubForCustomerEstimateParams,
+    CreateSubForCustomerEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
@@ -2068,61 +2004,6 @@ impl CreateSubForCustomerEstimateRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubForCustomerEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateSubForCustomerEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/create_subscription_estimate", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubForCustomerEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubForCustomerEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_SUB_FOR_CUSTOMER_ESTIMATE,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
@@ -2358,6 +2239,12 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubForCustomerEstimateParams {}
+impl crate::request::CustomFieldParams for CreateSubForCustomerEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CreateSubForCustomerEstimateResponse = CreateSubscriptionResponse;
 const CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -2370,15 +2257,16 @@ const CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate
     idempotent: false,
 };
 /// A request for `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubItemForCustomerEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateSubItemForCustomerEstimateParams,
-}
-impl CreateSubItemForCustomerEstimateRequest {
+pub type CreateSubItemForCustomerEstimateRequest = crate::Request<
+    CreateSubItemForCustomerEstimateParams,
+    CreateSubItemForCustomerEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreateSubItemForCustomerEstimateParams,
+    CreateSubItemForCustomerEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
@@ -2467,64 +2355,6 @@ impl CreateSubItemForCustomerEstimateRequest {
     ) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubItemForCustomerEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: CreateSubItemForCustomerEstimateParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/create_subscription_for_items_estimate", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubItemForCustomerEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubItemForCustomerEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
@@ -2799,6 +2629,12 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubItemForCustomerEstimateParams {}
+impl crate::request::CustomFieldParams for CreateSubItemForCustomerEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CreateSubItemForCustomerEstimateResponse = CreateSubscriptionResponse;
 const UPDATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -2811,14 +2647,16 @@ const UPDATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: false,
 };
 /// A request for `POST /estimates/update_subscription` (`estimate.update_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdateSubscriptionParams,
-}
-impl UpdateSubscriptionRequest {
+pub type UpdateSubscriptionRequest = crate::Request<
+    UpdateSubscriptionParams,
+    UpdateSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    UpdateSubscriptionParams,
+    UpdateSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
@@ -2926,51 +2764,6 @@ impl UpdateSubscriptionRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/update_subscription".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/update_subscription` (`estimate.update_subscription`).
@@ -3343,6 +3136,12 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateSubscriptionParams {}
+impl crate::request::CustomFieldParams for UpdateSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type UpdateSubscriptionResponse = CreateSubscriptionResponse;
 const UPDATE_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -3355,14 +3154,16 @@ const UPDATE_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transp
     idempotent: false,
 };
 /// A request for `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSubscriptionForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdateSubscriptionForItemsParams,
-}
-impl UpdateSubscriptionForItemsRequest {
+pub type UpdateSubscriptionForItemsRequest = crate::Request<
+    UpdateSubscriptionForItemsParams,
+    UpdateSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    UpdateSubscriptionForItemsParams,
+    UpdateSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+> {
     /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
@@ -3494,51 +3295,6 @@ impl UpdateSubscriptionForItemsRequest {
     ) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateSubscriptionForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateSubscriptionForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/update_subscription_for_items".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSubscriptionForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSubscriptionForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_SUBSCRIPTION_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
@@ -3950,6 +3706,12 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateSubscriptionForItemsParams {}
+impl crate::request::CustomFieldParams for UpdateSubscriptionForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type UpdateSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const RENEWAL_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -3962,15 +3724,16 @@ const RENEWAL_ESTIMATE: crate::transport::Operation = crate::transport::Operatio
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RenewalEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RenewalEstimateParams,
-}
-impl RenewalEstimateRequest {
+pub type RenewalEstimateRequest = crate::Request<
+    RenewalEstimateParams,
+    RenewalEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    RenewalEstimateParams,
+    RenewalEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
@@ -3990,55 +3753,6 @@ impl RenewalEstimateRequest {
     pub fn exclude_tax_type(mut self, value: enums::ExcludeTaxType) -> Self {
         self.params.exclude_tax_type = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RenewalEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RenewalEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/renewal_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RenewalEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RenewalEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RENEWAL_ESTIMATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
@@ -4177,6 +3891,12 @@ impl crate::form::FormEncode for RenewalEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RenewalEstimateParams {}
+impl crate::request::CustomFieldParams for RenewalEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type RenewalEstimateResponse = CreateSubscriptionResponse;
 const ADVANCE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -4189,15 +3909,16 @@ const ADVANCE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AdvanceInvoiceEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: AdvanceInvoiceEstimateParams,
-}
-impl AdvanceInvoiceEstimateRequest {
+pub type AdvanceInvoiceEstimateRequest = crate::Request<
+    AdvanceInvoiceEstimateParams,
+    AdvanceInvoiceEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    AdvanceInvoiceEstimateParams,
+    AdvanceInvoiceEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
@@ -4223,57 +3944,6 @@ impl AdvanceInvoiceEstimateRequest {
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AdvanceInvoiceEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AdvanceInvoiceEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/advance_invoice_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AdvanceInvoiceEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AdvanceInvoiceEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ADVANCE_INVOICE_ESTIMATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
@@ -4409,6 +4079,12 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AdvanceInvoiceEstimateParams {}
+impl crate::request::CustomFieldParams for AdvanceInvoiceEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type AdvanceInvoiceEstimateResponse = CreateSubscriptionResponse;
 const REGENERATE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -4421,15 +4097,16 @@ const REGENERATE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transpor
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RegenerateInvoiceEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RegenerateInvoiceEstimateParams,
-}
-impl RegenerateInvoiceEstimateRequest {
+pub type RegenerateInvoiceEstimateRequest = crate::Request<
+    RegenerateInvoiceEstimateParams,
+    RegenerateInvoiceEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    RegenerateInvoiceEstimateParams,
+    RegenerateInvoiceEstimateResponse,
+    crate::NotIdempotent,
+> {
     /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
@@ -4447,57 +4124,6 @@ impl RegenerateInvoiceEstimateRequest {
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RegenerateInvoiceEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RegenerateInvoiceEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/regenerate_invoice_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RegenerateInvoiceEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RegenerateInvoiceEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REGENERATE_INVOICE_ESTIMATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
@@ -4608,6 +4234,12 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RegenerateInvoiceEstimateParams {}
+impl crate::request::CustomFieldParams for RegenerateInvoiceEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type RegenerateInvoiceEstimateResponse = CreateSubscriptionResponse;
 const UPCOMING_INVOICES_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -4620,68 +4252,19 @@ const UPCOMING_INVOICES_ESTIMATE: crate::transport::Operation = crate::transport
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpcomingInvoicesEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: UpcomingInvoicesEstimateParams,
-}
-impl UpcomingInvoicesEstimateRequest {
+pub type UpcomingInvoicesEstimateRequest = crate::Request<
+    UpcomingInvoicesEstimateParams,
+    UpcomingInvoicesEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    UpcomingInvoicesEstimateParams,
+    UpcomingInvoicesEstimateResponse,
+    crate::NotIdempotent,
+> {
     pub fn include_usage_charges(mut self, value: bool) -> Self {
         self.params.include_usage_charges = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpcomingInvoicesEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpcomingInvoicesEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/upcoming_invoices_estimate", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpcomingInvoicesEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpcomingInvoicesEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPCOMING_INVOICES_ESTIMATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
@@ -4763,6 +4346,12 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpcomingInvoicesEstimateParams {}
+impl crate::request::CustomFieldParams for UpcomingInvoicesEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type UpcomingInvoicesEstimateResponse = CreateSubscriptionResponse;
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
@@ -4775,15 +4364,12 @@ const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChangeTermEndRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ChangeTermEndParams,
-}
-impl ChangeTermEndRequest {
+pub type ChangeTermEndRequest = crate::Request<
+    ChangeTermEndParams,
+    ChangeTermEndResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::NotIdempotent> {
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
@@ -4791,55 +4377,6 @@ impl ChangeTermEndRequest {
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChangeTermEndParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChangeTermEndParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/change_term_end_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChangeTermEndResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChangeTermEndResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHANGE_TERM_END, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
@@ -4944,6 +4481,12 @@ impl crate::form::FormEncode for ChangeTermEndParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChangeTermEndParams {}
+impl crate::request::CustomFieldParams for ChangeTermEndParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type ChangeTermEndResponse = CreateSubscriptionResponse;
 const CANCEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -4956,15 +4499,16 @@ const CANCEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: CancelSubscriptionParams,
-}
-impl CancelSubscriptionRequest {
+pub type CancelSubscriptionRequest = crate::Request<
+    CancelSubscriptionParams,
+    CancelSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CancelSubscriptionParams,
+    CancelSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
@@ -5029,57 +4573,6 @@ impl CancelSubscriptionRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CancelSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CancelSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/cancel_subscription_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CancelSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CANCEL_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
@@ -5306,6 +4799,12 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CancelSubscriptionParams {}
+impl crate::request::CustomFieldParams for CancelSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CancelSubscriptionResponse = CreateSubscriptionResponse;
 const CANCEL_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -5318,15 +4817,16 @@ const CANCEL_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transp
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelSubscriptionForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: CancelSubscriptionForItemsParams,
-}
-impl CancelSubscriptionForItemsRequest {
+pub type CancelSubscriptionForItemsRequest = crate::Request<
+    CancelSubscriptionForItemsParams,
+    CancelSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CancelSubscriptionForItemsParams,
+    CancelSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+> {
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
@@ -5395,57 +4895,6 @@ impl CancelSubscriptionForItemsRequest {
     ) -> Self {
         self.params.subscription_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CancelSubscriptionForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CancelSubscriptionForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/cancel_subscription_for_items_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelSubscriptionForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CancelSubscriptionForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CANCEL_SUBSCRIPTION_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
@@ -5693,6 +5142,12 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CancelSubscriptionForItemsParams {}
+impl crate::request::CustomFieldParams for CancelSubscriptionForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CancelSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const PAUSE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -5705,15 +5160,16 @@ const PAUSE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operat
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PauseSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: PauseSubscriptionParams,
-}
-impl PauseSubscriptionRequest {
+pub type PauseSubscriptionRequest = crate::Request<
+    PauseSubscriptionParams,
+    PauseSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    PauseSubscriptionParams,
+    PauseSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
@@ -5728,55 +5184,6 @@ impl PauseSubscriptionRequest {
     pub fn subscription(mut self, value: PauseSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PauseSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PauseSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/pause_subscription_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PauseSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PauseSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PAUSE_SUBSCRIPTION, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
@@ -5884,6 +5291,12 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PauseSubscriptionParams {}
+impl crate::request::CustomFieldParams for PauseSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type PauseSubscriptionResponse = CreateSubscriptionResponse;
 const RESUME_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -5896,15 +5309,16 @@ const RESUME_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: false,
 };
 /// A request for `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResumeSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ResumeSubscriptionParams,
-}
-impl ResumeSubscriptionRequest {
+pub type ResumeSubscriptionRequest = crate::Request<
+    ResumeSubscriptionParams,
+    ResumeSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ResumeSubscriptionParams,
+    ResumeSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
@@ -5916,57 +5330,6 @@ impl ResumeSubscriptionRequest {
     pub fn subscription(mut self, value: ResumeSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ResumeSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ResumeSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/resume_subscription_estimate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResumeSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ResumeSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RESUME_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
@@ -6074,6 +5437,12 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ResumeSubscriptionParams {}
+impl crate::request::CustomFieldParams for ResumeSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type ResumeSubscriptionResponse = CreateSubscriptionResponse;
 const GIFT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -6086,14 +5455,16 @@ const GIFT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `POST /estimates/gift_subscription` (`estimate.gift_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GiftSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: GiftSubscriptionParams,
-}
-impl GiftSubscriptionRequest {
+pub type GiftSubscriptionRequest = crate::Request<
+    GiftSubscriptionParams,
+    GiftSubscriptionResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    GiftSubscriptionParams,
+    GiftSubscriptionResponse,
+    crate::NotIdempotent,
+> {
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
@@ -6128,49 +5499,6 @@ impl GiftSubscriptionRequest {
     pub fn addons(mut self, value: Vec<GiftSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &GiftSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: GiftSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/gift_subscription".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<GiftSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(GiftSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&GIFT_SUBSCRIPTION, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
@@ -6329,6 +5657,12 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for GiftSubscriptionParams {}
+impl crate::request::CustomFieldParams for GiftSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type GiftSubscriptionResponse = CreateSubscriptionResponse;
 const GIFT_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -6341,14 +5675,16 @@ const GIFT_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transpor
     idempotent: false,
 };
 /// A request for `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GiftSubscriptionForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: GiftSubscriptionForItemsParams,
-}
-impl GiftSubscriptionForItemsRequest {
+pub type GiftSubscriptionForItemsRequest = crate::Request<
+    GiftSubscriptionForItemsParams,
+    GiftSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    GiftSubscriptionForItemsParams,
+    GiftSubscriptionForItemsResponse,
+    crate::NotIdempotent,
+> {
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
@@ -6395,51 +5731,6 @@ impl GiftSubscriptionForItemsRequest {
     ) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &GiftSubscriptionForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: GiftSubscriptionForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/gift_subscription_for_items".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<GiftSubscriptionForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(GiftSubscriptionForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&GIFT_SUBSCRIPTION_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
@@ -6602,6 +5893,12 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for GiftSubscriptionForItemsParams {}
+impl crate::request::CustomFieldParams for GiftSubscriptionForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type GiftSubscriptionForItemsResponse = CreateSubscriptionResponse;
 const CREATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -6614,14 +5911,12 @@ const CREATE_INVOICE: crate::transport::Operation = crate::transport::Operation 
     idempotent: false,
 };
 /// A request for `POST /estimates/create_invoice` (`estimate.create_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateInvoiceParams,
-}
-impl CreateInvoiceRequest {
+pub type CreateInvoiceRequest = crate::Request<
+    CreateInvoiceParams,
+    CreateInvoiceResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<CreateInvoiceParams, CreateInvoiceResponse, crate::NotIdempotent> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -6696,49 +5991,6 @@ impl CreateInvoiceRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/create_invoice".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateInvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateInvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_INVOICE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /estimates/create_invoice` (`estimate.create_invoice`).
@@ -6996,6 +6248,12 @@ impl crate::form::FormEncode for CreateInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateInvoiceParams {}
+impl crate::request::CustomFieldParams for CreateInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CreateInvoiceResponse = CreateSubscriptionResponse;
 const CREATE_INVOICE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -7008,14 +6266,16 @@ const CREATE_INVOICE_FOR_ITEMS: crate::transport::Operation = crate::transport::
     idempotent: false,
 };
 /// A request for `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateInvoiceForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateInvoiceForItemsParams,
-}
-impl CreateInvoiceForItemsRequest {
+pub type CreateInvoiceForItemsRequest = crate::Request<
+    CreateInvoiceForItemsParams,
+    CreateInvoiceForItemsResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CreateInvoiceForItemsParams,
+    CreateInvoiceForItemsResponse,
+    crate::NotIdempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -7114,51 +6374,6 @@ impl CreateInvoiceForItemsRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateInvoiceForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateInvoiceForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/create_invoice_for_items".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateInvoiceForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateInvoiceForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_INVOICE_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
@@ -7455,6 +6670,12 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateInvoiceForItemsParams {}
+impl crate::request::CustomFieldParams for CreateInvoiceForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type CreateInvoiceForItemsResponse = CreateSubscriptionResponse;
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
@@ -7467,14 +6688,16 @@ const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /estimates/payment_schedules` (`estimate.payment_schedules`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PaymentSchedulesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PaymentSchedulesParams,
-}
-impl PaymentSchedulesRequest {
+pub type PaymentSchedulesRequest = crate::Request<
+    PaymentSchedulesParams,
+    PaymentSchedulesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    PaymentSchedulesParams,
+    PaymentSchedulesResponse,
+    crate::Idempotent,
+> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -7487,55 +6710,6 @@ impl PaymentSchedulesRequest {
     pub fn payment_schedule_start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.payment_schedule_start_date = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PaymentSchedulesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PaymentSchedulesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/estimates/payment_schedules".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PaymentSchedulesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PaymentSchedulesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PAYMENT_SCHEDULES, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
@@ -7648,6 +6822,12 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
         form.field("invoice_id", &self.invoice_id);
         form.field("payment_schedule_start_date", &self.payment_schedule_start_date);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for PaymentSchedulesParams {}
+impl crate::request::CustomFieldParams for PaymentSchedulesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns: the same fields as [`CreateSubscriptionResponse`].
@@ -15827,14 +15007,16 @@ pub(crate) async fn call(
         "create_subscription" => {
             async move {
                 crate::dynamic::no_path_id("estimate.create_subscription", &args.id)?;
-                let request = CreateSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.create_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubscriptionRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.create_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15843,15 +15025,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15863,14 +15037,16 @@ pub(crate) async fn call(
                     "estimate.create_sub_item_estimate",
                     &args.id,
                 )?;
-                let request = CreateSubItemEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.create_sub_item_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubItemEstimateRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUB_ITEM_ESTIMATE,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.create_sub_item_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15879,15 +15055,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUB_ITEM_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15895,18 +15063,21 @@ pub(crate) async fn call(
         }
         "create_sub_for_customer_estimate" => {
             async move {
-                let request = CreateSubForCustomerEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "estimate.create_sub_for_customer_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.create_sub_for_customer_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubForCustomerEstimateRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUB_FOR_CUSTOMER_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.create_sub_for_customer_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.create_sub_for_customer_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15915,15 +15086,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUB_FOR_CUSTOMER_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15931,18 +15094,21 @@ pub(crate) async fn call(
         }
         "create_sub_item_for_customer_estimate" => {
             async move {
-                let request = CreateSubItemForCustomerEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "estimate.create_sub_item_for_customer_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.create_sub_item_for_customer_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubItemForCustomerEstimateRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.create_sub_item_for_customer_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.create_sub_item_for_customer_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15951,15 +15117,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15968,14 +15126,16 @@ pub(crate) async fn call(
         "update_subscription" => {
             async move {
                 crate::dynamic::no_path_id("estimate.update_subscription", &args.id)?;
-                let request = UpdateSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.update_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateSubscriptionRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.update_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15984,15 +15144,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16004,14 +15156,16 @@ pub(crate) async fn call(
                     "estimate.update_subscription_for_items",
                     &args.id,
                 )?;
-                let request = UpdateSubscriptionForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.update_subscription_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateSubscriptionForItemsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SUBSCRIPTION_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.update_subscription_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16020,15 +15174,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_SUBSCRIPTION_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16036,18 +15182,18 @@ pub(crate) async fn call(
         }
         "renewal_estimate" => {
             async move {
-                let request = RenewalEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.renewal_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.renewal_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: RenewalEstimateRequest = crate::Request::new(
+                        client,
+                        &RENEWAL_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.renewal_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("estimate.renewal_estimate", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16056,15 +15202,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RENEWAL_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16072,18 +15210,21 @@ pub(crate) async fn call(
         }
         "advance_invoice_estimate" => {
             async move {
-                let request = AdvanceInvoiceEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.advance_invoice_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.advance_invoice_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: AdvanceInvoiceEstimateRequest = crate::Request::new(
+                        client,
+                        &ADVANCE_INVOICE_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.advance_invoice_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.advance_invoice_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16092,15 +15233,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADVANCE_INVOICE_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16108,18 +15241,21 @@ pub(crate) async fn call(
         }
         "regenerate_invoice_estimate" => {
             async move {
-                let request = RegenerateInvoiceEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.regenerate_invoice_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.regenerate_invoice_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: RegenerateInvoiceEstimateRequest = crate::Request::new(
+                        client,
+                        &REGENERATE_INVOICE_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.regenerate_invoice_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.regenerate_invoice_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16128,15 +15264,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REGENERATE_INVOICE_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16144,18 +15272,21 @@ pub(crate) async fn call(
         }
         "upcoming_invoices_estimate" => {
             async move {
-                let request = UpcomingInvoicesEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "estimate.upcoming_invoices_estimate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.upcoming_invoices_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: UpcomingInvoicesEstimateRequest = crate::Request::new(
+                        client,
+                        &UPCOMING_INVOICES_ESTIMATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.upcoming_invoices_estimate",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.upcoming_invoices_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16164,15 +15295,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPCOMING_INVOICES_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16180,18 +15303,15 @@ pub(crate) async fn call(
         }
         "change_term_end" => {
             async move {
-                let request = ChangeTermEndRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.change_term_end",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.change_term_end",
-                        args.params,
-                    )?,
-                };
+                let request: ChangeTermEndRequest = crate::Request::new(
+                        client,
+                        &CHANGE_TERM_END,
+                        Some(
+                            crate::dynamic::path_id("estimate.change_term_end", args.id)?,
+                        ),
+                        crate::dynamic::params("estimate.change_term_end", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16200,15 +15320,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHANGE_TERM_END,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16216,18 +15328,21 @@ pub(crate) async fn call(
         }
         "cancel_subscription" => {
             async move {
-                let request = CancelSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.cancel_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.cancel_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: CancelSubscriptionRequest = crate::Request::new(
+                        client,
+                        &CANCEL_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.cancel_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.cancel_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16236,15 +15351,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CANCEL_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16252,18 +15359,21 @@ pub(crate) async fn call(
         }
         "cancel_subscription_for_items" => {
             async move {
-                let request = CancelSubscriptionForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.cancel_subscription_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.cancel_subscription_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CancelSubscriptionForItemsRequest = crate::Request::new(
+                        client,
+                        &CANCEL_SUBSCRIPTION_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.cancel_subscription_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.cancel_subscription_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16272,15 +15382,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CANCEL_SUBSCRIPTION_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16288,18 +15390,21 @@ pub(crate) async fn call(
         }
         "pause_subscription" => {
             async move {
-                let request = PauseSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.pause_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.pause_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: PauseSubscriptionRequest = crate::Request::new(
+                        client,
+                        &PAUSE_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.pause_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.pause_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16308,15 +15413,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAUSE_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16324,18 +15421,21 @@ pub(crate) async fn call(
         }
         "resume_subscription" => {
             async move {
-                let request = ResumeSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "estimate.resume_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "estimate.resume_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ResumeSubscriptionRequest = crate::Request::new(
+                        client,
+                        &RESUME_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "estimate.resume_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "estimate.resume_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16344,15 +15444,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RESUME_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16361,14 +15453,16 @@ pub(crate) async fn call(
         "gift_subscription" => {
             async move {
                 crate::dynamic::no_path_id("estimate.gift_subscription", &args.id)?;
-                let request = GiftSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.gift_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: GiftSubscriptionRequest = crate::Request::new(
+                        client,
+                        &GIFT_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.gift_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16377,15 +15471,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &GIFT_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16397,14 +15483,16 @@ pub(crate) async fn call(
                     "estimate.gift_subscription_for_items",
                     &args.id,
                 )?;
-                let request = GiftSubscriptionForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.gift_subscription_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: GiftSubscriptionForItemsRequest = crate::Request::new(
+                        client,
+                        &GIFT_SUBSCRIPTION_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.gift_subscription_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16413,15 +15501,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &GIFT_SUBSCRIPTION_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16430,14 +15510,13 @@ pub(crate) async fn call(
         "create_invoice" => {
             async move {
                 crate::dynamic::no_path_id("estimate.create_invoice", &args.id)?;
-                let request = CreateInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.create_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: CreateInvoiceRequest = crate::Request::new(
+                        client,
+                        &CREATE_INVOICE,
+                        None,
+                        crate::dynamic::params("estimate.create_invoice", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16446,15 +15525,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16466,14 +15537,16 @@ pub(crate) async fn call(
                     "estimate.create_invoice_for_items",
                     &args.id,
                 )?;
-                let request = CreateInvoiceForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.create_invoice_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CreateInvoiceForItemsRequest = crate::Request::new(
+                        client,
+                        &CREATE_INVOICE_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.create_invoice_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16482,15 +15555,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_INVOICE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -16499,14 +15564,16 @@ pub(crate) async fn call(
         "payment_schedules" => {
             async move {
                 crate::dynamic::no_path_id("estimate.payment_schedules", &args.id)?;
-                let request = PaymentSchedulesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "estimate.payment_schedules",
-                        args.params,
-                    )?,
-                };
+                let request: PaymentSchedulesRequest = crate::Request::new(
+                        client,
+                        &PAYMENT_SCHEDULES,
+                        None,
+                        crate::dynamic::params(
+                            "estimate.payment_schedules",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -16515,15 +15582,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAYMENT_SCHEDULES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{
     ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter,
-    ResponseInfo, StringFilter, Timestamp, TimestampFilter,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `export` object.
@@ -2160,11 +2160,7 @@ impl Exports {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, export_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            export_id: export_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(export_id.into()), ())
     }
     /// Starts `POST /exports/revenue_recognition` (`export.revenue_recognition`).
     ///
@@ -2177,17 +2173,18 @@ impl Exports {
         report_to_month: i64,
         report_to_year: i64,
     ) -> RevenueRecognitionRequest {
-        RevenueRecognitionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: RevenueRecognitionParams::new(
+        crate::Request::new(
+            &self.client,
+            &REVENUE_RECOGNITION,
+            None,
+            RevenueRecognitionParams::new(
                 report_by,
                 report_from_month,
                 report_from_year,
                 report_to_month,
                 report_to_year,
             ),
-        }
+        )
     }
     /// Starts `POST /exports/deferred_revenue` (`export.deferred_revenue`).
     ///
@@ -2200,145 +2197,107 @@ impl Exports {
         report_to_month: i64,
         report_to_year: i64,
     ) -> DeferredRevenueRequest {
-        DeferredRevenueRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: DeferredRevenueParams::new(
+        crate::Request::new(
+            &self.client,
+            &DEFERRED_REVENUE,
+            None,
+            DeferredRevenueParams::new(
                 report_by,
                 report_from_month,
                 report_from_year,
                 report_to_month,
                 report_to_year,
             ),
-        }
+        )
     }
     /// Starts `POST /exports/plans` (`export.plans`).
     pub fn plans(&self) -> PlansRequest {
-        PlansRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PlansParams::new(),
-        }
+        crate::Request::new(&self.client, &PLANS, None, PlansParams::new())
     }
     /// Starts `POST /exports/addons` (`export.addons`).
     pub fn addons(&self) -> AddonsRequest {
-        AddonsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AddonsParams::new(),
-        }
+        crate::Request::new(&self.client, &ADDONS, None, AddonsParams::new())
     }
     /// Starts `POST /exports/coupons` (`export.coupons`).
     pub fn coupons(&self) -> CouponsRequest {
-        CouponsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CouponsParams::new(),
-        }
+        crate::Request::new(&self.client, &COUPONS, None, CouponsParams::new())
     }
     /// Starts `POST /exports/customers` (`export.customers`).
     pub fn customers(&self) -> CustomersRequest {
-        CustomersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CustomersParams::new(),
-        }
+        crate::Request::new(&self.client, &CUSTOMERS, None, CustomersParams::new())
     }
     /// Starts `POST /exports/subscriptions` (`export.subscriptions`).
     pub fn subscriptions(&self) -> SubscriptionsRequest {
-        SubscriptionsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: SubscriptionsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &SUBSCRIPTIONS,
+            None,
+            SubscriptionsParams::new(),
+        )
     }
     /// Starts `POST /exports/invoices` (`export.invoices`).
     pub fn invoices(&self) -> InvoicesRequest {
-        InvoicesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: InvoicesParams::new(),
-        }
+        crate::Request::new(&self.client, &INVOICES, None, InvoicesParams::new())
     }
     /// Starts `POST /exports/credit_notes` (`export.credit_notes`).
     pub fn credit_notes(&self) -> CreditNotesRequest {
-        CreditNotesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreditNotesParams::new(),
-        }
+        crate::Request::new(&self.client, &CREDIT_NOTES, None, CreditNotesParams::new())
     }
     /// Starts `POST /exports/transactions` (`export.transactions`).
     pub fn transactions(&self) -> TransactionsRequest {
-        TransactionsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: TransactionsParams::new(),
-        }
+        crate::Request::new(&self.client, &TRANSACTIONS, None, TransactionsParams::new())
     }
     /// Starts `POST /exports/orders` (`export.orders`).
     pub fn orders(&self) -> OrdersRequest {
-        OrdersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: OrdersParams::new(),
-        }
+        crate::Request::new(&self.client, &ORDERS, None, OrdersParams::new())
     }
     /// Starts `POST /exports/item_families` (`export.item_families`).
     pub fn item_families(&self) -> ItemFamiliesRequest {
-        ItemFamiliesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ItemFamiliesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ITEM_FAMILIES,
+            None,
+            ItemFamiliesParams::new(),
+        )
     }
     /// Starts `POST /exports/items` (`export.items`).
     pub fn items(&self) -> ItemsRequest {
-        ItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ItemsParams::new(),
-        }
+        crate::Request::new(&self.client, &ITEMS, None, ItemsParams::new())
     }
     /// Starts `POST /exports/item_prices` (`export.item_prices`).
     pub fn item_prices(&self) -> ItemPricesRequest {
-        ItemPricesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ItemPricesParams::new(),
-        }
+        crate::Request::new(&self.client, &ITEM_PRICES, None, ItemPricesParams::new())
     }
     /// Starts `POST /exports/attached_items` (`export.attached_items`).
     pub fn attached_items(&self) -> AttachedItemsRequest {
-        AttachedItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AttachedItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ATTACHED_ITEMS,
+            None,
+            AttachedItemsParams::new(),
+        )
     }
     /// Starts `POST /exports/differential_prices` (`export.differential_prices`).
     pub fn differential_prices(&self) -> DifferentialPricesRequest {
-        DifferentialPricesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: DifferentialPricesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DIFFERENTIAL_PRICES,
+            None,
+            DifferentialPricesParams::new(),
+        )
     }
     /// Starts `POST /exports/price_variants` (`export.price_variants`).
     pub fn price_variants(&self) -> PriceVariantsRequest {
-        PriceVariantsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PriceVariantsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PRICE_VARIANTS,
+            None,
+            PriceVariantsParams::new(),
+        )
     }
     /// Starts `POST /exports/ramps` (`export.ramps`).
     pub fn ramps(&self) -> RampsRequest {
-        RampsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: RampsParams::new(),
-        }
+        crate::Request::new(&self.client, &RAMPS, None, RampsParams::new())
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -2351,44 +2310,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /exports/{export_id}` (`export.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    export_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/exports/{}", crate ::transport::PathSegment::new("export_id", & self
-                .export_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /exports/{export_id}` (`export.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2470,14 +2392,16 @@ const REVENUE_RECOGNITION: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /exports/revenue_recognition` (`export.revenue_recognition`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RevenueRecognitionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: RevenueRecognitionParams,
-}
-impl RevenueRecognitionRequest {
+pub type RevenueRecognitionRequest = crate::Request<
+    RevenueRecognitionParams,
+    RevenueRecognitionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RevenueRecognitionParams,
+    RevenueRecognitionResponse,
+    crate::Idempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -2784,307 +2708,6 @@ impl RevenueRecognitionRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RevenueRecognitionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RevenueRecognitionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.params.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.params.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.params.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.params.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.params.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.params.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.params.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.params.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.params.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.params.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.params.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.params.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.params.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.params.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.params.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.params.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.params.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.params.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.params.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.params.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.params.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.params.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.params.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.params.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.params.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.params.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.params.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.params.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.params.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.params.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.params.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.params.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.params.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.params.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.params.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.params.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.params.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.params.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.params.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.params.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.params.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.params.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.params.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.params.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.params.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.params.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.params.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.params.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/exports/revenue_recognition".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RevenueRecognitionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RevenueRecognitionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REVENUE_RECOGNITION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /exports/revenue_recognition` (`export.revenue_recognition`).
@@ -4285,6 +3908,266 @@ impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
     }
 }
 crate::form::form_object!(RevenueRecognitionRelationshipFilters);
+impl crate::request::Params for RevenueRecognitionParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "payment_owner",
+            &self.payment_owner,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price_id",
+            &self.item_price_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "cancel_reason_code",
+            &self.cancel_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[id]",
+            &self.invoice.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[recurring]",
+            &self.invoice.recurring,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[status]",
+            &self.invoice.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[price_type]",
+            &self.invoice.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[date]",
+            &self.invoice.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[paid_at]",
+            &self.invoice.paid_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[total]",
+            &self.invoice.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_paid]",
+            &self.invoice.amount_paid,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_adjusted]",
+            &self.invoice.amount_adjusted,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[credits_applied]",
+            &self.invoice.credits_applied,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_due]",
+            &self.invoice.amount_due,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[dunning_status]",
+            &self.invoice.dunning_status,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[updated_at]",
+            &self.invoice.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[channel]",
+            &self.invoice.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[id]",
+            &self.subscription.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[customer_id]",
+            &self.subscription.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[status]",
+            &self.subscription.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancel_reason]",
+            &self.subscription.cancel_reason,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[remaining_billing_cycles]",
+            &self.subscription.remaining_billing_cycles,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[created_at]",
+            &self.subscription.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[activated_at]",
+            &self.subscription.activated_at,
+            &["after", "before", "on", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[next_billing_at]",
+            &self.subscription.next_billing_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancelled_at]",
+            &self.subscription.cancelled_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[has_scheduled_changes]",
+            &self.subscription.has_scheduled_changes,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[updated_at]",
+            &self.subscription.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[offline_payment_method]",
+            &self.subscription.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[auto_close_invoices]",
+            &self.subscription.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[channel]",
+            &self.subscription.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[plan_id]",
+            &self.subscription.plan_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[id]",
+            &self.customer.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[first_name]",
+            &self.customer.first_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[last_name]",
+            &self.customer.last_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[email]",
+            &self.customer.email,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[company]",
+            &self.customer.company,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[phone]",
+            &self.customer.phone,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_collection]",
+            &self.customer.auto_collection,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[taxability]",
+            &self.customer.taxability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[created_at]",
+            &self.customer.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[updated_at]",
+            &self.customer.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[offline_payment_method]",
+            &self.customer.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_close_invoices]",
+            &self.customer.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "customer[channel]",
+            &self.customer.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[parent_id]",
+            &self.relationship.parent_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[payment_owner_id]",
+            &self.relationship.payment_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[invoice_owner_id]",
+            &self.relationship.invoice_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for RevenueRecognitionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/revenue_recognition` (`export.revenue_recognition`) returns: the same fields as [`RetrieveResponse`].
 pub type RevenueRecognitionResponse = RetrieveResponse;
 const DEFERRED_REVENUE: crate::transport::Operation = crate::transport::Operation {
@@ -4297,14 +4180,12 @@ const DEFERRED_REVENUE: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /exports/deferred_revenue` (`export.deferred_revenue`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeferredRevenueRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: DeferredRevenueParams,
-}
-impl DeferredRevenueRequest {
+pub type DeferredRevenueRequest = crate::Request<
+    DeferredRevenueParams,
+    DeferredRevenueResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idempotent> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -4611,305 +4492,6 @@ impl DeferredRevenueRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeferredRevenueParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeferredRevenueParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.params.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.params.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.params.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.params.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.params.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.params.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.params.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.params.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.params.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.params.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.params.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.params.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.params.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.params.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.params.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.params.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.params.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.params.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.params.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.params.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.params.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.params.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.params.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.params.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.params.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.params.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.params.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.params.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.params.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.params.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.params.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.params.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.params.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.params.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.params.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.params.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.params.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.params.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.params.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.params.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.params.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.params.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.params.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.params.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.params.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.params.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.params.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.params.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/exports/deferred_revenue".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeferredRevenueResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeferredRevenueResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DEFERRED_REVENUE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/deferred_revenue` (`export.deferred_revenue`).
@@ -6110,6 +5692,266 @@ impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
     }
 }
 crate::form::form_object!(DeferredRevenueRelationshipFilters);
+impl crate::request::Params for DeferredRevenueParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "payment_owner",
+            &self.payment_owner,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price_id",
+            &self.item_price_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "cancel_reason_code",
+            &self.cancel_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[id]",
+            &self.invoice.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[recurring]",
+            &self.invoice.recurring,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[status]",
+            &self.invoice.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[price_type]",
+            &self.invoice.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[date]",
+            &self.invoice.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[paid_at]",
+            &self.invoice.paid_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[total]",
+            &self.invoice.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_paid]",
+            &self.invoice.amount_paid,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_adjusted]",
+            &self.invoice.amount_adjusted,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[credits_applied]",
+            &self.invoice.credits_applied,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_due]",
+            &self.invoice.amount_due,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[dunning_status]",
+            &self.invoice.dunning_status,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[updated_at]",
+            &self.invoice.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[channel]",
+            &self.invoice.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[id]",
+            &self.subscription.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[customer_id]",
+            &self.subscription.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[status]",
+            &self.subscription.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancel_reason]",
+            &self.subscription.cancel_reason,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[remaining_billing_cycles]",
+            &self.subscription.remaining_billing_cycles,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[created_at]",
+            &self.subscription.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[activated_at]",
+            &self.subscription.activated_at,
+            &["after", "before", "on", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[next_billing_at]",
+            &self.subscription.next_billing_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancelled_at]",
+            &self.subscription.cancelled_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[has_scheduled_changes]",
+            &self.subscription.has_scheduled_changes,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[updated_at]",
+            &self.subscription.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[offline_payment_method]",
+            &self.subscription.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[auto_close_invoices]",
+            &self.subscription.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[channel]",
+            &self.subscription.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[plan_id]",
+            &self.subscription.plan_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[id]",
+            &self.customer.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[first_name]",
+            &self.customer.first_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[last_name]",
+            &self.customer.last_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[email]",
+            &self.customer.email,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[company]",
+            &self.customer.company,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[phone]",
+            &self.customer.phone,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_collection]",
+            &self.customer.auto_collection,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[taxability]",
+            &self.customer.taxability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[created_at]",
+            &self.customer.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[updated_at]",
+            &self.customer.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[offline_payment_method]",
+            &self.customer.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_close_invoices]",
+            &self.customer.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "customer[channel]",
+            &self.customer.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[parent_id]",
+            &self.relationship.parent_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[payment_owner_id]",
+            &self.relationship.payment_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[invoice_owner_id]",
+            &self.relationship.invoice_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for DeferredRevenueParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/deferred_revenue` (`export.deferred_revenue`) returns: the same fields as [`RetrieveResponse`].
 pub type DeferredRevenueResponse = RetrieveResponse;
 const PLANS: crate::transport::Operation = crate::transport::Operation {
@@ -6122,14 +5964,8 @@ const PLANS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/plans` (`export.plans`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PlansRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PlansParams,
-}
-impl PlansRequest {
+pub type PlansRequest = crate::Request<PlansParams, PlansResponse, crate::Idempotent>;
+impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
@@ -6203,118 +6039,6 @@ impl PlansRequest {
     pub fn plan_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.plan.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PlansParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PlansParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[id]",
-            &self.params.plan.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[name]",
-            &self.params.plan.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[price]",
-            &self.params.plan.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[period]",
-            &self.params.plan.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[period_unit]",
-            &self.params.plan.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[trial_period]",
-            &self.params.plan.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "plan[trial_period_unit]",
-            &self.params.plan.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[addon_applicability]",
-            &self.params.plan.addon_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[giftable]",
-            &self.params.plan.giftable,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "plan[status]",
-            &self.params.plan.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[updated_at]",
-            &self.params.plan.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[channel]",
-            &self.params.plan.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/plans".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PlansResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(PlansResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PLANS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/plans` (`export.plans`).
@@ -6643,6 +6367,77 @@ impl crate::form::FormEncode for PlansPlanFilters {
     }
 }
 crate::form::form_object!(PlansPlanFilters);
+impl crate::request::Params for PlansParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[id]",
+            &self.plan.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[name]",
+            &self.plan.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[price]",
+            &self.plan.price,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "plan[period]",
+            &self.plan.period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "plan[period_unit]",
+            &self.plan.period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[trial_period]",
+            &self.plan.trial_period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "plan[trial_period_unit]",
+            &self.plan.trial_period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[addon_applicability]",
+            &self.plan.addon_applicability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators("plan[giftable]", &self.plan.giftable, &["is"])?;
+        crate::filter::check_operators(
+            "plan[status]",
+            &self.plan.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan[updated_at]",
+            &self.plan.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "plan[channel]",
+            &self.plan.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for PlansParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/plans` (`export.plans`) returns: the same fields as [`RetrieveResponse`].
 pub type PlansResponse = RetrieveResponse;
 const ADDONS: crate::transport::Operation = crate::transport::Operation {
@@ -6655,14 +6450,8 @@ const ADDONS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/addons` (`export.addons`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddonsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AddonsParams,
-}
-impl AddonsRequest {
+pub type AddonsRequest = crate::Request<AddonsParams, AddonsResponse, crate::Idempotent>;
+impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
@@ -6718,103 +6507,6 @@ impl AddonsRequest {
     pub fn addon_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddonsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddonsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[id]",
-            &self.params.addon.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[name]",
-            &self.params.addon.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[charge_type]",
-            &self.params.addon.charge_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[price]",
-            &self.params.addon.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[period]",
-            &self.params.addon.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[period_unit]",
-            &self.params.addon.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[status]",
-            &self.params.addon.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[updated_at]",
-            &self.params.addon.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[channel]",
-            &self.params.addon.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/addons".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddonsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(AddonsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADDONS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/addons` (`export.addons`).
@@ -7096,6 +6788,66 @@ impl crate::form::FormEncode for AddonsAddonFilters {
     }
 }
 crate::form::form_object!(AddonsAddonFilters);
+impl crate::request::Params for AddonsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[id]",
+            &self.addon.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[name]",
+            &self.addon.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[charge_type]",
+            &self.addon.charge_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[price]",
+            &self.addon.price,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "addon[period]",
+            &self.addon.period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "addon[period_unit]",
+            &self.addon.period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[status]",
+            &self.addon.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "addon[updated_at]",
+            &self.addon.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "addon[channel]",
+            &self.addon.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for AddonsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/addons` (`export.addons`) returns: the same fields as [`RetrieveResponse`].
 pub type AddonsResponse = RetrieveResponse;
 const COUPONS: crate::transport::Operation = crate::transport::Operation {
@@ -7108,14 +6860,12 @@ const COUPONS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/coupons` (`export.coupons`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CouponsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CouponsParams,
-}
-impl CouponsRequest {
+pub type CouponsRequest = crate::Request<
+    CouponsParams,
+    CouponsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
@@ -7171,103 +6921,6 @@ impl CouponsRequest {
     pub fn coupon_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.updated_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CouponsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CouponsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "applicable_item_price_ids",
-            &self.params.applicable_item_price_ids,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[id]",
-            &self.params.coupon.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[name]",
-            &self.params.coupon.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[discount_type]",
-            &self.params.coupon.discount_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[duration_type]",
-            &self.params.coupon.duration_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[status]",
-            &self.params.coupon.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[apply_on]",
-            &self.params.coupon.apply_on,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[created_at]",
-            &self.params.coupon.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[updated_at]",
-            &self.params.coupon.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/exports/coupons".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CouponsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CouponsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&COUPONS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/coupons` (`export.coupons`).
@@ -7553,6 +7206,66 @@ impl crate::form::FormEncode for CouponsCouponFilters {
     }
 }
 crate::form::form_object!(CouponsCouponFilters);
+impl crate::request::Params for CouponsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "applicable_item_price_ids",
+            &self.applicable_item_price_ids,
+            &["is", "in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[id]",
+            &self.coupon.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[name]",
+            &self.coupon.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[discount_type]",
+            &self.coupon.discount_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[duration_type]",
+            &self.coupon.duration_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[status]",
+            &self.coupon.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[apply_on]",
+            &self.coupon.apply_on,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[created_at]",
+            &self.coupon.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "coupon[updated_at]",
+            &self.coupon.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for CouponsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/coupons` (`export.coupons`) returns: the same fields as [`RetrieveResponse`].
 pub type CouponsResponse = RetrieveResponse;
 const CUSTOMERS: crate::transport::Operation = crate::transport::Operation {
@@ -7565,14 +7278,12 @@ const CUSTOMERS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/customers` (`export.customers`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CustomersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CustomersParams,
-}
-impl CustomersRequest {
+pub type CustomersRequest = crate::Request<
+    CustomersParams,
+    CustomersResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -7679,140 +7390,6 @@ impl CustomersRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CustomersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CustomersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.params.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.params.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.params.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.params.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.params.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.params.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.params.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.params.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.params.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.params.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.params.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.params.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.params.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.params.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.params.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.params.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/exports/customers".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CustomersResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CustomersResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CUSTOMERS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/customers` (`export.customers`).
@@ -8283,6 +7860,101 @@ impl crate::form::FormEncode for CustomersRelationshipFilters {
     }
 }
 crate::form::form_object!(CustomersRelationshipFilters);
+impl crate::request::Params for CustomersParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "customer[id]",
+            &self.customer.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[first_name]",
+            &self.customer.first_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[last_name]",
+            &self.customer.last_name,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[email]",
+            &self.customer.email,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[company]",
+            &self.customer.company,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[phone]",
+            &self.customer.phone,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_collection]",
+            &self.customer.auto_collection,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[taxability]",
+            &self.customer.taxability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[created_at]",
+            &self.customer.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[updated_at]",
+            &self.customer.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "customer[offline_payment_method]",
+            &self.customer.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer[auto_close_invoices]",
+            &self.customer.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "customer[channel]",
+            &self.customer.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[parent_id]",
+            &self.relationship.parent_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[payment_owner_id]",
+            &self.relationship.payment_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "relationship[invoice_owner_id]",
+            &self.relationship.invoice_owner_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for CustomersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/customers` (`export.customers`) returns: the same fields as [`RetrieveResponse`].
 pub type CustomersResponse = RetrieveResponse;
 const SUBSCRIPTIONS: crate::transport::Operation = crate::transport::Operation {
@@ -8295,14 +7967,12 @@ const SUBSCRIPTIONS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/subscriptions` (`export.subscriptions`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SubscriptionsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: SubscriptionsParams,
-}
-impl SubscriptionsRequest {
+pub type SubscriptionsRequest = crate::Request<
+    SubscriptionsParams,
+    SubscriptionsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempotent> {
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -8428,150 +8098,6 @@ impl SubscriptionsRequest {
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SubscriptionsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SubscriptionsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.params.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.params.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.params.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.params.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.params.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.params.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.params.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.params.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.params.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.params.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.params.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.params.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.params.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.params.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.params.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.params.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[decommissioned]",
-            &self.params.subscription.decommissioned,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.params.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok("/exports/subscriptions".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SubscriptionsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SubscriptionsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&SUBSCRIPTIONS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/subscriptions` (`export.subscriptions`).
@@ -9012,6 +8538,111 @@ impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
     }
 }
 crate::form::form_object!(SubscriptionsSubscriptionFilters);
+impl crate::request::Params for SubscriptionsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price_id",
+            &self.item_price_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "cancel_reason_code",
+            &self.cancel_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[id]",
+            &self.subscription.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[customer_id]",
+            &self.subscription.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[status]",
+            &self.subscription.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancel_reason]",
+            &self.subscription.cancel_reason,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[remaining_billing_cycles]",
+            &self.subscription.remaining_billing_cycles,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[created_at]",
+            &self.subscription.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[activated_at]",
+            &self.subscription.activated_at,
+            &["after", "before", "on", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[next_billing_at]",
+            &self.subscription.next_billing_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[cancelled_at]",
+            &self.subscription.cancelled_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[has_scheduled_changes]",
+            &self.subscription.has_scheduled_changes,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[updated_at]",
+            &self.subscription.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[offline_payment_method]",
+            &self.subscription.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[auto_close_invoices]",
+            &self.subscription.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[channel]",
+            &self.subscription.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[decommissioned]",
+            &self.subscription.decommissioned,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "subscription[plan_id]",
+            &self.subscription.plan_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for SubscriptionsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/subscriptions` (`export.subscriptions`) returns: the same fields as [`RetrieveResponse`].
 pub type SubscriptionsResponse = RetrieveResponse;
 const INVOICES: crate::transport::Operation = crate::transport::Operation {
@@ -9024,14 +8655,12 @@ const INVOICES: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/invoices` (`export.invoices`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct InvoicesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: InvoicesParams,
-}
-impl InvoicesRequest {
+pub type InvoicesRequest = crate::Request<
+    InvoicesParams,
+    InvoicesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
@@ -9119,140 +8748,6 @@ impl InvoicesRequest {
     pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &InvoicesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: InvoicesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.params.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.params.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[subscription_id]",
-            &self.params.invoice.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[customer_id]",
-            &self.params.invoice.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.params.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.params.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.params.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.params.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.params.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.params.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.params.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.params.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.params.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.params.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.params.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.params.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.params.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/invoices".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<InvoicesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(InvoicesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&INVOICES, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/invoices` (`export.invoices`).
@@ -9645,6 +9140,101 @@ impl crate::form::FormEncode for InvoicesInvoiceFilters {
     }
 }
 crate::form::form_object!(InvoicesInvoiceFilters);
+impl crate::request::Params for InvoicesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "payment_owner",
+            &self.payment_owner,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[id]",
+            &self.invoice.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[subscription_id]",
+            &self.invoice.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[customer_id]",
+            &self.invoice.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[recurring]",
+            &self.invoice.recurring,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[status]",
+            &self.invoice.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[price_type]",
+            &self.invoice.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[date]",
+            &self.invoice.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[paid_at]",
+            &self.invoice.paid_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[total]",
+            &self.invoice.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_paid]",
+            &self.invoice.amount_paid,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_adjusted]",
+            &self.invoice.amount_adjusted,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[credits_applied]",
+            &self.invoice.credits_applied,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[amount_due]",
+            &self.invoice.amount_due,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[dunning_status]",
+            &self.invoice.dunning_status,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[updated_at]",
+            &self.invoice.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "invoice[channel]",
+            &self.invoice.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for InvoicesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/invoices` (`export.invoices`) returns: the same fields as [`RetrieveResponse`].
 pub type InvoicesResponse = RetrieveResponse;
 const CREDIT_NOTES: crate::transport::Operation = crate::transport::Operation {
@@ -9657,14 +9247,12 @@ const CREDIT_NOTES: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/credit_notes` (`export.credit_notes`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreditNotesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreditNotesParams,
-}
-impl CreditNotesRequest {
+pub type CreditNotesRequest = crate::Request<
+    CreditNotesParams,
+    CreditNotesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.id, value);
@@ -9779,140 +9367,6 @@ impl CreditNotesRequest {
     pub fn credit_note_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreditNotesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreditNotesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "credit_note[id]",
-            &self.params.credit_note.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[customer_id]",
-            &self.params.credit_note.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[subscription_id]",
-            &self.params.credit_note.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[reference_invoice_id]",
-            &self.params.credit_note.reference_invoice_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[type]",
-            &self.params.credit_note.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[reason_code]",
-            &self.params.credit_note.reason_code,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[create_reason_code]",
-            &self.params.credit_note.create_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[status]",
-            &self.params.credit_note.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[date]",
-            &self.params.credit_note.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[total]",
-            &self.params.credit_note.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[price_type]",
-            &self.params.credit_note.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_allocated]",
-            &self.params.credit_note.amount_allocated,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_refunded]",
-            &self.params.credit_note.amount_refunded,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_available]",
-            &self.params.credit_note.amount_available,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[voided_at]",
-            &self.params.credit_note.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[updated_at]",
-            &self.params.credit_note.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[channel]",
-            &self.params.credit_note.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/credit_notes".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreditNotesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreditNotesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREDIT_NOTES, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/credit_notes` (`export.credit_notes`).
@@ -10310,6 +9764,101 @@ impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
     }
 }
 crate::form::form_object!(CreditNotesCreditNoteFilters);
+impl crate::request::Params for CreditNotesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "credit_note[id]",
+            &self.credit_note.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[customer_id]",
+            &self.credit_note.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[subscription_id]",
+            &self.credit_note.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[reference_invoice_id]",
+            &self.credit_note.reference_invoice_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[type]",
+            &self.credit_note.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[reason_code]",
+            &self.credit_note.reason_code,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[create_reason_code]",
+            &self.credit_note.create_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[status]",
+            &self.credit_note.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[date]",
+            &self.credit_note.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[total]",
+            &self.credit_note.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[price_type]",
+            &self.credit_note.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[amount_allocated]",
+            &self.credit_note.amount_allocated,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[amount_refunded]",
+            &self.credit_note.amount_refunded,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[amount_available]",
+            &self.credit_note.amount_available,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[voided_at]",
+            &self.credit_note.voided_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[updated_at]",
+            &self.credit_note.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credit_note[channel]",
+            &self.credit_note.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for CreditNotesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/credit_notes` (`export.credit_notes`) returns: the same fields as [`RetrieveResponse`].
 pub type CreditNotesResponse = RetrieveResponse;
 const TRANSACTIONS: crate::transport::Operation = crate::transport::Operation {
@@ -10322,14 +9871,12 @@ const TRANSACTIONS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/transactions` (`export.transactions`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct TransactionsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: TransactionsParams,
-}
-impl TransactionsRequest {
+pub type TransactionsRequest = crate::Request<
+    TransactionsParams,
+    TransactionsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent> {
     /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.id, value);
@@ -10428,130 +9975,6 @@ impl TransactionsRequest {
     pub fn transaction_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.updated_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &TransactionsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: TransactionsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "transaction[id]",
-            &self.params.transaction.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[customer_id]",
-            &self.params.transaction.customer_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[subscription_id]",
-            &self.params.transaction.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[payment_source_id]",
-            &self.params.transaction.payment_source_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[payment_method]",
-            &self.params.transaction.payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[gateway]",
-            &self.params.transaction.gateway,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[gateway_account_id]",
-            &self.params.transaction.gateway_account_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[id_at_gateway]",
-            &self.params.transaction.id_at_gateway,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[reference_number]",
-            &self.params.transaction.reference_number,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[type]",
-            &self.params.transaction.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[date]",
-            &self.params.transaction.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[amount]",
-            &self.params.transaction.amount,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[amount_capturable]",
-            &self.params.transaction.amount_capturable,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[status]",
-            &self.params.transaction.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[updated_at]",
-            &self.params.transaction.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/exports/transactions".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<TransactionsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(TransactionsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&TRANSACTIONS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/transactions` (`export.transactions`).
@@ -10918,6 +10341,91 @@ impl crate::form::FormEncode for TransactionsTransactionFilters {
     }
 }
 crate::form::form_object!(TransactionsTransactionFilters);
+impl crate::request::Params for TransactionsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "transaction[id]",
+            &self.transaction.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[customer_id]",
+            &self.transaction.customer_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[subscription_id]",
+            &self.transaction.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[payment_source_id]",
+            &self.transaction.payment_source_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[payment_method]",
+            &self.transaction.payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[gateway]",
+            &self.transaction.gateway,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[gateway_account_id]",
+            &self.transaction.gateway_account_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[id_at_gateway]",
+            &self.transaction.id_at_gateway,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[reference_number]",
+            &self.transaction.reference_number,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[type]",
+            &self.transaction.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[date]",
+            &self.transaction.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[amount]",
+            &self.transaction.amount,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[amount_capturable]",
+            &self.transaction.amount_capturable,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[status]",
+            &self.transaction.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "transaction[updated_at]",
+            &self.transaction.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for TransactionsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/transactions` (`export.transactions`) returns: the same fields as [`RetrieveResponse`].
 pub type TransactionsResponse = RetrieveResponse;
 const ORDERS: crate::transport::Operation = crate::transport::Operation {
@@ -10930,14 +10438,8 @@ const ORDERS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/orders` (`export.orders`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OrdersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: OrdersParams,
-}
-impl OrdersRequest {
+pub type OrdersRequest = crate::Request<OrdersParams, OrdersResponse, crate::Idempotent>;
+impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
@@ -11033,143 +10535,6 @@ impl OrdersRequest {
     pub fn order_original_order_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.original_order_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OrdersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OrdersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "total",
-            &self.params.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[id]",
-            &self.params.order.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[subscription_id]",
-            &self.params.order.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[customer_id]",
-            &self.params.order.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[status]",
-            &self.params.order.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[price_type]",
-            &self.params.order.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[order_date]",
-            &self.params.order.order_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[shipping_date]",
-            &self.params.order.shipping_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[shipped_at]",
-            &self.params.order.shipped_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[delivered_at]",
-            &self.params.order.delivered_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[cancelled_at]",
-            &self.params.order.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[amount_paid]",
-            &self.params.order.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[refundable_credits]",
-            &self.params.order.refundable_credits,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[refundable_credits_issued]",
-            &self.params.order.refundable_credits_issued,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[updated_at]",
-            &self.params.order.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[resent_status]",
-            &self.params.order.resent_status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[is_resent]",
-            &self.params.order.is_resent,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "order[original_order_id]",
-            &self.params.order.original_order_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/exports/orders".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OrdersResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(OrdersResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ORDERS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/orders` (`export.orders`).
@@ -11578,6 +10943,106 @@ impl crate::form::FormEncode for OrdersOrderFilters {
     }
 }
 crate::form::form_object!(OrdersOrderFilters);
+impl crate::request::Params for OrdersParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "total",
+            &self.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[id]",
+            &self.order.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[subscription_id]",
+            &self.order.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[customer_id]",
+            &self.order.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[status]",
+            &self.order.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[price_type]",
+            &self.order.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[order_date]",
+            &self.order.order_date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[shipping_date]",
+            &self.order.shipping_date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[shipped_at]",
+            &self.order.shipped_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[delivered_at]",
+            &self.order.delivered_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[cancelled_at]",
+            &self.order.cancelled_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[amount_paid]",
+            &self.order.amount_paid,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[refundable_credits]",
+            &self.order.refundable_credits,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[refundable_credits_issued]",
+            &self.order.refundable_credits_issued,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[updated_at]",
+            &self.order.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order[resent_status]",
+            &self.order.resent_status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order[is_resent]",
+            &self.order.is_resent,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "order[original_order_id]",
+            &self.order.original_order_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for OrdersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/orders` (`export.orders`) returns: the same fields as [`RetrieveResponse`].
 pub type OrdersResponse = RetrieveResponse;
 const ITEM_FAMILIES: crate::transport::Operation = crate::transport::Operation {
@@ -11590,14 +11055,12 @@ const ITEM_FAMILIES: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/item_families` (`export.item_families`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ItemFamiliesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ItemFamiliesParams,
-}
-impl ItemFamiliesRequest {
+pub type ItemFamiliesRequest = crate::Request<
+    ItemFamiliesParams,
+    ItemFamiliesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
@@ -11625,80 +11088,6 @@ impl ItemFamiliesRequest {
     pub fn item_family_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.updated_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ItemFamiliesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ItemFamiliesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.params.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[id]",
-            &self.params.item_family.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[name]",
-            &self.params.item_family.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[updated_at]",
-            &self.params.item_family.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/exports/item_families".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ItemFamiliesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ItemFamiliesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ITEM_FAMILIES, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/item_families` (`export.item_families`).
@@ -11909,6 +11298,41 @@ impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
     }
 }
 crate::form::form_object!(ItemFamiliesItemFamilyFilters);
+impl crate::request::Params for ItemFamiliesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "item_family[id]",
+            &self.item_family.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_family[name]",
+            &self.item_family.name,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "item_family[updated_at]",
+            &self.item_family.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for ItemFamiliesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/item_families` (`export.item_families`) returns: the same fields as [`RetrieveResponse`].
 pub type ItemFamiliesResponse = RetrieveResponse;
 const ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -11921,14 +11345,8 @@ const ITEMS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/items` (`export.items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ItemsParams,
-}
-impl ItemsRequest {
+pub type ItemsRequest = crate::Request<ItemsParams, ItemsResponse, crate::Idempotent>;
+impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
@@ -12012,128 +11430,6 @@ impl ItemsRequest {
     pub fn item_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.params.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[id]",
-            &self.params.item.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[item_family_id]",
-            &self.params.item.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[type]",
-            &self.params.item.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[name]",
-            &self.params.item.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "item[item_applicability]",
-            &self.params.item.item_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[status]",
-            &self.params.item.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[is_giftable]",
-            &self.params.item.is_giftable,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[updated_at]",
-            &self.params.item.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item[enabled_for_checkout]",
-            &self.params.item.enabled_for_checkout,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[enabled_in_portal]",
-            &self.params.item.enabled_in_portal,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[metered]",
-            &self.params.item.metered,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[usage_calculation]",
-            &self.params.item.usage_calculation,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[channel]",
-            &self.params.item.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/items` (`export.items`).
@@ -12497,6 +11793,87 @@ impl crate::form::FormEncode for ItemsItemFilters {
     }
 }
 crate::form::form_object!(ItemsItemFilters);
+impl crate::request::Params for ItemsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "item[id]",
+            &self.item.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[item_family_id]",
+            &self.item.item_family_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[type]",
+            &self.item.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[name]",
+            &self.item.name,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "item[item_applicability]",
+            &self.item.item_applicability,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[status]",
+            &self.item.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[is_giftable]",
+            &self.item.is_giftable,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "item[updated_at]",
+            &self.item.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "item[enabled_for_checkout]",
+            &self.item.enabled_for_checkout,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "item[enabled_in_portal]",
+            &self.item.enabled_in_portal,
+            &["is"],
+        )?;
+        crate::filter::check_operators("item[metered]", &self.item.metered, &["is"])?;
+        crate::filter::check_operators(
+            "item[usage_calculation]",
+            &self.item.usage_calculation,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item[channel]",
+            &self.item.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for ItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/items` (`export.items`) returns: the same fields as [`RetrieveResponse`].
 pub type ItemsResponse = RetrieveResponse;
 const ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
@@ -12509,14 +11886,12 @@ const ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/item_prices` (`export.item_prices`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ItemPricesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ItemPricesParams,
-}
-impl ItemPricesRequest {
+pub type ItemPricesRequest = crate::Request<
+    ItemPricesParams,
+    ItemPricesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
@@ -12622,140 +11997,6 @@ impl ItemPricesRequest {
     pub fn item_price_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.channel, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ItemPricesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ItemPricesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "item_family_id",
-            &self.params.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_type",
-            &self.params.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.params.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[id]",
-            &self.params.item_price.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[name]",
-            &self.params.item_price.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[pricing_model]",
-            &self.params.item_price.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[item_id]",
-            &self.params.item_price.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[price_variant_id]",
-            &self.params.item_price.price_variant_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[trial_period]",
-            &self.params.item_price.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[trial_period_unit]",
-            &self.params.item_price.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[status]",
-            &self.params.item_price.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[updated_at]",
-            &self.params.item_price.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[period_unit]",
-            &self.params.item_price.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[period]",
-            &self.params.item_price.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[channel]",
-            &self.params.item_price.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/exports/item_prices".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ItemPricesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ItemPricesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ITEM_PRICES, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/item_prices` (`export.item_prices`).
@@ -13155,6 +12396,101 @@ impl crate::form::FormEncode for ItemPricesItemPriceFilters {
     }
 }
 crate::form::form_object!(ItemPricesItemPriceFilters);
+impl crate::request::Params for ItemPricesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "item_family_id",
+            &self.item_family_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_type",
+            &self.item_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[id]",
+            &self.item_price.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[name]",
+            &self.item_price.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[pricing_model]",
+            &self.item_price.pricing_model,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[item_id]",
+            &self.item_price.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[price_variant_id]",
+            &self.item_price.price_variant_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[trial_period]",
+            &self.item_price.trial_period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[trial_period_unit]",
+            &self.item_price.trial_period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[status]",
+            &self.item_price.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[updated_at]",
+            &self.item_price.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[period_unit]",
+            &self.item_price.period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[period]",
+            &self.item_price.period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "item_price[channel]",
+            &self.item_price.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for ItemPricesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/item_prices` (`export.item_prices`) returns: the same fields as [`RetrieveResponse`].
 pub type ItemPricesResponse = RetrieveResponse;
 const ATTACHED_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -13167,14 +12503,12 @@ const ATTACHED_ITEMS: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /exports/attached_items` (`export.attached_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AttachedItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AttachedItemsParams,
-}
-impl AttachedItemsRequest {
+pub type AttachedItemsRequest = crate::Request<
+    AttachedItemsParams,
+    AttachedItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempotent> {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
@@ -13221,90 +12555,6 @@ impl AttachedItemsRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AttachedItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AttachedItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "item_type",
-            &self.params.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[id]",
-            &self.params.attached_item.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[item_id]",
-            &self.params.attached_item.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[type]",
-            &self.params.attached_item.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[charge_on_event]",
-            &self.params.attached_item.charge_on_event,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[updated_at]",
-            &self.params.attached_item.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[parent_item_id]",
-            &self.params.attached_item.parent_item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok("/exports/attached_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AttachedItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AttachedItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ATTACHED_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/attached_items` (`export.attached_items`).
@@ -13546,6 +12796,51 @@ impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
     }
 }
 crate::form::form_object!(AttachedItemsAttachedItemFilters);
+impl crate::request::Params for AttachedItemsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "item_type",
+            &self.item_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[id]",
+            &self.attached_item.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[item_id]",
+            &self.attached_item.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[type]",
+            &self.attached_item.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[charge_on_event]",
+            &self.attached_item.charge_on_event,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[updated_at]",
+            &self.attached_item.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "attached_item[parent_item_id]",
+            &self.attached_item.parent_item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for AttachedItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/attached_items` (`export.attached_items`) returns: the same fields as [`RetrieveResponse`].
 pub type AttachedItemsResponse = RetrieveResponse;
 const DIFFERENTIAL_PRICES: crate::transport::Operation = crate::transport::Operation {
@@ -13558,14 +12853,16 @@ const DIFFERENTIAL_PRICES: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /exports/differential_prices` (`export.differential_prices`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DifferentialPricesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: DifferentialPricesParams,
-}
-impl DifferentialPricesRequest {
+pub type DifferentialPricesRequest = crate::Request<
+    DifferentialPricesParams,
+    DifferentialPricesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    DifferentialPricesParams,
+    DifferentialPricesResponse,
+    crate::Idempotent,
+> {
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
@@ -13591,77 +12888,6 @@ impl DifferentialPricesRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DifferentialPricesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DifferentialPricesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "differential_price[item_price_id]",
-            &self.params.differential_price.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "differential_price[id]",
-            &self.params.differential_price.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "differential_price[parent_item_id]",
-            &self.params.differential_price.parent_item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok("/exports/differential_prices".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DifferentialPricesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DifferentialPricesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&DIFFERENTIAL_PRICES, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /exports/differential_prices` (`export.differential_prices`).
@@ -13853,6 +13079,36 @@ impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
     }
 }
 crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
+impl crate::request::Params for DifferentialPricesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "differential_price[item_price_id]",
+            &self.differential_price.item_price_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "differential_price[id]",
+            &self.differential_price.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "differential_price[parent_item_id]",
+            &self.differential_price.parent_item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for DifferentialPricesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/differential_prices` (`export.differential_prices`) returns: the same fields as [`RetrieveResponse`].
 pub type DifferentialPricesResponse = RetrieveResponse;
 const PRICE_VARIANTS: crate::transport::Operation = crate::transport::Operation {
@@ -13865,14 +13121,12 @@ const PRICE_VARIANTS: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /exports/price_variants` (`export.price_variants`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PriceVariantsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PriceVariantsParams,
-}
-impl PriceVariantsRequest {
+pub type PriceVariantsRequest = crate::Request<
+    PriceVariantsParams,
+    PriceVariantsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
@@ -13913,90 +13167,6 @@ impl PriceVariantsRequest {
     pub fn price_variant_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.created_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PriceVariantsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PriceVariantsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.params.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[id]",
-            &self.params.price_variant.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[name]",
-            &self.params.price_variant.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[status]",
-            &self.params.price_variant.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[updated_at]",
-            &self.params.price_variant.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[created_at]",
-            &self.params.price_variant.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/exports/price_variants".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PriceVariantsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PriceVariantsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PRICE_VARIANTS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/price_variants` (`export.price_variants`).
@@ -14242,6 +13412,51 @@ impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
     }
 }
 crate::form::form_object!(PriceVariantsPriceVariantFilters);
+impl crate::request::Params for PriceVariantsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant[id]",
+            &self.price_variant.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant[name]",
+            &self.price_variant.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant[status]",
+            &self.price_variant.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant[updated_at]",
+            &self.price_variant.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant[created_at]",
+            &self.price_variant.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for PriceVariantsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/price_variants` (`export.price_variants`) returns: the same fields as [`RetrieveResponse`].
 pub type PriceVariantsResponse = RetrieveResponse;
 const RAMPS: crate::transport::Operation = crate::transport::Operation {
@@ -14254,14 +13469,8 @@ const RAMPS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /exports/ramps` (`export.ramps`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RampsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: RampsParams,
-}
-impl RampsRequest {
+pub type RampsRequest = crate::Request<RampsParams, RampsResponse, crate::Idempotent>;
+impl crate::Request<RampsParams, RampsResponse, crate::Idempotent> {
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -14285,73 +13494,6 @@ impl RampsRequest {
     pub fn ramp_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.updated_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RampsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RampsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "ramp[status]",
-            &self.params.ramp.status,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[subscription_id]",
-            &self.params.ramp.subscription_id,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[effective_from]",
-            &self.params.ramp.effective_from,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[updated_at]",
-            &self.params.ramp.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/exports/ramps".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RampsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(RampsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RAMPS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /exports/ramps` (`export.ramps`).
@@ -14554,6 +13696,36 @@ impl crate::form::FormEncode for RampsRampFilters {
     }
 }
 crate::form::form_object!(RampsRampFilters);
+impl crate::request::Params for RampsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "ramp[status]",
+            &self.ramp.status,
+            &["is", "in"],
+        )?;
+        crate::filter::check_operators(
+            "ramp[subscription_id]",
+            &self.ramp.subscription_id,
+            &["is", "in"],
+        )?;
+        crate::filter::check_operators(
+            "ramp[effective_from]",
+            &self.ramp.effective_from,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "ramp[updated_at]",
+            &self.ramp.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for RampsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /exports/ramps` (`export.ramps`) returns: the same fields as [`RetrieveResponse`].
 pub type RampsResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -14569,11 +13741,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("export.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    export_id: crate::dynamic::path_id("export.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("export.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14582,9 +13756,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14593,14 +13765,16 @@ pub(crate) async fn call(
         "revenue_recognition" => {
             async move {
                 crate::dynamic::no_path_id("export.revenue_recognition", &args.id)?;
-                let request = RevenueRecognitionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "export.revenue_recognition",
-                        args.params,
-                    )?,
-                };
+                let request: RevenueRecognitionRequest = crate::Request::new(
+                        client,
+                        &REVENUE_RECOGNITION,
+                        None,
+                        crate::dynamic::params(
+                            "export.revenue_recognition",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14609,15 +13783,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REVENUE_RECOGNITION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14626,14 +13792,13 @@ pub(crate) async fn call(
         "deferred_revenue" => {
             async move {
                 crate::dynamic::no_path_id("export.deferred_revenue", &args.id)?;
-                let request = DeferredRevenueRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "export.deferred_revenue",
-                        args.params,
-                    )?,
-                };
+                let request: DeferredRevenueRequest = crate::Request::new(
+                        client,
+                        &DEFERRED_REVENUE,
+                        None,
+                        crate::dynamic::params("export.deferred_revenue", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14642,15 +13807,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DEFERRED_REVENUE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14659,11 +13816,13 @@ pub(crate) async fn call(
         "plans" => {
             async move {
                 crate::dynamic::no_path_id("export.plans", &args.id)?;
-                let request = PlansRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.plans", args.params)?,
-                };
+                let request: PlansRequest = crate::Request::new(
+                        client,
+                        &PLANS,
+                        None,
+                        crate::dynamic::params("export.plans", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14672,10 +13831,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PLANS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14684,11 +13840,13 @@ pub(crate) async fn call(
         "addons" => {
             async move {
                 crate::dynamic::no_path_id("export.addons", &args.id)?;
-                let request = AddonsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.addons", args.params)?,
-                };
+                let request: AddonsRequest = crate::Request::new(
+                        client,
+                        &ADDONS,
+                        None,
+                        crate::dynamic::params("export.addons", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14697,10 +13855,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ADDONS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14709,11 +13864,13 @@ pub(crate) async fn call(
         "coupons" => {
             async move {
                 crate::dynamic::no_path_id("export.coupons", &args.id)?;
-                let request = CouponsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.coupons", args.params)?,
-                };
+                let request: CouponsRequest = crate::Request::new(
+                        client,
+                        &COUPONS,
+                        None,
+                        crate::dynamic::params("export.coupons", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14722,10 +13879,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&COUPONS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14734,11 +13888,13 @@ pub(crate) async fn call(
         "customers" => {
             async move {
                 crate::dynamic::no_path_id("export.customers", &args.id)?;
-                let request = CustomersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.customers", args.params)?,
-                };
+                let request: CustomersRequest = crate::Request::new(
+                        client,
+                        &CUSTOMERS,
+                        None,
+                        crate::dynamic::params("export.customers", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14747,10 +13903,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CUSTOMERS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14759,11 +13912,13 @@ pub(crate) async fn call(
         "subscriptions" => {
             async move {
                 crate::dynamic::no_path_id("export.subscriptions", &args.id)?;
-                let request = SubscriptionsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.subscriptions", args.params)?,
-                };
+                let request: SubscriptionsRequest = crate::Request::new(
+                        client,
+                        &SUBSCRIPTIONS,
+                        None,
+                        crate::dynamic::params("export.subscriptions", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14772,15 +13927,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SUBSCRIPTIONS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14789,11 +13936,13 @@ pub(crate) async fn call(
         "invoices" => {
             async move {
                 crate::dynamic::no_path_id("export.invoices", &args.id)?;
-                let request = InvoicesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.invoices", args.params)?,
-                };
+                let request: InvoicesRequest = crate::Request::new(
+                        client,
+                        &INVOICES,
+                        None,
+                        crate::dynamic::params("export.invoices", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14802,10 +13951,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&INVOICES, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14814,11 +13960,13 @@ pub(crate) async fn call(
         "credit_notes" => {
             async move {
                 crate::dynamic::no_path_id("export.credit_notes", &args.id)?;
-                let request = CreditNotesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.credit_notes", args.params)?,
-                };
+                let request: CreditNotesRequest = crate::Request::new(
+                        client,
+                        &CREDIT_NOTES,
+                        None,
+                        crate::dynamic::params("export.credit_notes", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14827,15 +13975,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREDIT_NOTES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14844,11 +13984,13 @@ pub(crate) async fn call(
         "transactions" => {
             async move {
                 crate::dynamic::no_path_id("export.transactions", &args.id)?;
-                let request = TransactionsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.transactions", args.params)?,
-                };
+                let request: TransactionsRequest = crate::Request::new(
+                        client,
+                        &TRANSACTIONS,
+                        None,
+                        crate::dynamic::params("export.transactions", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14857,15 +13999,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &TRANSACTIONS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14874,11 +14008,13 @@ pub(crate) async fn call(
         "orders" => {
             async move {
                 crate::dynamic::no_path_id("export.orders", &args.id)?;
-                let request = OrdersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.orders", args.params)?,
-                };
+                let request: OrdersRequest = crate::Request::new(
+                        client,
+                        &ORDERS,
+                        None,
+                        crate::dynamic::params("export.orders", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14887,10 +14023,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ORDERS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14899,11 +14032,13 @@ pub(crate) async fn call(
         "item_families" => {
             async move {
                 crate::dynamic::no_path_id("export.item_families", &args.id)?;
-                let request = ItemFamiliesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.item_families", args.params)?,
-                };
+                let request: ItemFamiliesRequest = crate::Request::new(
+                        client,
+                        &ITEM_FAMILIES,
+                        None,
+                        crate::dynamic::params("export.item_families", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14912,15 +14047,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ITEM_FAMILIES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14929,11 +14056,13 @@ pub(crate) async fn call(
         "items" => {
             async move {
                 crate::dynamic::no_path_id("export.items", &args.id)?;
-                let request = ItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.items", args.params)?,
-                };
+                let request: ItemsRequest = crate::Request::new(
+                        client,
+                        &ITEMS,
+                        None,
+                        crate::dynamic::params("export.items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14942,10 +14071,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ITEMS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14954,11 +14080,13 @@ pub(crate) async fn call(
         "item_prices" => {
             async move {
                 crate::dynamic::no_path_id("export.item_prices", &args.id)?;
-                let request = ItemPricesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.item_prices", args.params)?,
-                };
+                let request: ItemPricesRequest = crate::Request::new(
+                        client,
+                        &ITEM_PRICES,
+                        None,
+                        crate::dynamic::params("export.item_prices", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14967,15 +14095,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ITEM_PRICES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14984,11 +14104,13 @@ pub(crate) async fn call(
         "attached_items" => {
             async move {
                 crate::dynamic::no_path_id("export.attached_items", &args.id)?;
-                let request = AttachedItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.attached_items", args.params)?,
-                };
+                let request: AttachedItemsRequest = crate::Request::new(
+                        client,
+                        &ATTACHED_ITEMS,
+                        None,
+                        crate::dynamic::params("export.attached_items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14997,15 +14119,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ATTACHED_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15014,14 +14128,16 @@ pub(crate) async fn call(
         "differential_prices" => {
             async move {
                 crate::dynamic::no_path_id("export.differential_prices", &args.id)?;
-                let request = DifferentialPricesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "export.differential_prices",
-                        args.params,
-                    )?,
-                };
+                let request: DifferentialPricesRequest = crate::Request::new(
+                        client,
+                        &DIFFERENTIAL_PRICES,
+                        None,
+                        crate::dynamic::params(
+                            "export.differential_prices",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15030,15 +14146,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DIFFERENTIAL_PRICES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15047,11 +14155,13 @@ pub(crate) async fn call(
         "price_variants" => {
             async move {
                 crate::dynamic::no_path_id("export.price_variants", &args.id)?;
-                let request = PriceVariantsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.price_variants", args.params)?,
-                };
+                let request: PriceVariantsRequest = crate::Request::new(
+                        client,
+                        &PRICE_VARIANTS,
+                        None,
+                        crate::dynamic::params("export.price_variants", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15060,15 +14170,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PRICE_VARIANTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -15077,11 +14179,13 @@ pub(crate) async fn call(
         "ramps" => {
             async move {
                 crate::dynamic::no_path_id("export.ramps", &args.id)?;
-                let request = RampsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("export.ramps", args.params)?,
-                };
+                let request: RampsRequest = crate::Request::new(
+                        client,
+                        &RAMPS,
+                        None,
+                        crate::dynamic::params("export.ramps", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -15090,10 +14194,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RAMPS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

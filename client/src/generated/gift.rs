@@ -8,8 +8,7 @@ use super::invoice;
 #[cfg(feature = "subscription")]
 use super::subscription;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1045,68 +1044,49 @@ impl Client {
 impl Gifts {
     /// Starts `POST /gifts` (`gift.create`).
     pub fn create(&self) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /gifts/create_for_items` (`gift.create_for_items`).
     pub fn create_for_items(&self) -> CreateForItemsRequest {
-        CreateForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_ITEMS,
+            None,
+            CreateForItemsParams::new(),
+        )
     }
     /// Starts `GET /gifts/{gift_id}` (`gift.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, gift_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gift_id: gift_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(gift_id.into()), ())
     }
     /// Starts `GET /gifts` (`gift.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /gifts/{gift_id}/claim` (`gift.claim`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn claim(&self, gift_id: impl Into<String>) -> ClaimRequest {
-        ClaimRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gift_id: gift_id.into(),
-        }
+        crate::Request::new(&self.client, &CLAIM, Some(gift_id.into()), ())
     }
     /// Starts `POST /gifts/{gift_id}/cancel` (`gift.cancel`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn cancel(&self, gift_id: impl Into<String>) -> CancelRequest {
-        CancelRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gift_id: gift_id.into(),
-        }
+        crate::Request::new(&self.client, &CANCEL, Some(gift_id.into()), ())
     }
     /// Starts `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update_gift(&self, gift_id: impl Into<String>) -> UpdateGiftRequest {
-        UpdateGiftRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gift_id: gift_id.into(),
-            params: UpdateGiftParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_GIFT,
+            Some(gift_id.into()),
+            UpdateGiftParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -1119,14 +1099,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /gifts` (`gift.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
@@ -1172,53 +1146,6 @@ impl CreateRequest {
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/gifts".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /gifts` (`gift.create`).
@@ -1420,6 +1347,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /gifts` (`gift.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1519,14 +1452,12 @@ const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /gifts/create_for_items` (`gift.create_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForItemsParams,
-}
-impl CreateForItemsRequest {
+pub type CreateForItemsRequest = crate::Request<
+    CreateForItemsParams,
+    CreateForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
@@ -1583,55 +1514,6 @@ impl CreateForItemsRequest {
     pub fn item_tiers(mut self, value: Vec<CreateForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/gifts/create_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /gifts/create_for_items` (`gift.create_for_items`).
@@ -1847,6 +1729,12 @@ impl crate::form::FormEncode for CreateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForItemsParams {}
+impl crate::request::CustomFieldParams for CreateForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /gifts/create_for_items` (`gift.create_for_items`) returns: the same fields as [`CreateResponse`].
 pub type CreateForItemsResponse = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -1859,44 +1747,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /gifts/{gift_id}` (`gift.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gift_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gifts/{}", crate ::transport::PathSegment::new("gift_id", & self
-                .gift_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /gifts/{gift_id}` (`gift.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1989,14 +1840,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /gifts` (`gift.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -2026,105 +1871,6 @@ impl ListRequest {
     pub fn gifter_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.gifter.customer_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "gift_receiver[email]",
-            &self.params.gift_receiver.email,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "gift_receiver[customer_id]",
-            &self.params.gift_receiver.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "gifter[customer_id]",
-            &self.params.gifter.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/gifts".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "gift.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /gifts` (`gift.list`).
@@ -2394,6 +2140,44 @@ impl crate::form::FormEncode for ListGifterFilters {
     }
 }
 crate::form::form_object!(ListGifterFilters);
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "gift_receiver[email]",
+            &self.gift_receiver.email,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "gift_receiver[customer_id]",
+            &self.gift_receiver.customer_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "gifter[customer_id]",
+            &self.gifter.customer_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /gifts` (`gift.list`): the same fields as [`RetrieveResponse`].
 pub type ListEntry = RetrieveResponse;
 const CLAIM: crate::transport::Operation = crate::transport::Operation {
@@ -2406,48 +2190,7 @@ const CLAIM: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /gifts/{gift_id}/claim` (`gift.claim`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ClaimRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gift_id: String,
-}
-impl ClaimRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gifts/{}/claim", crate ::transport::PathSegment::new("gift_id", & self
-                .gift_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ClaimResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ClaimResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CLAIM, path, &(), &self.options).await
-    }
-}
+pub type ClaimRequest = crate::Request<(), ClaimResponse, crate::Idempotent>;
 /// What `POST /gifts/{gift_id}/claim` (`gift.claim`) returns: the same fields as [`RetrieveResponse`].
 pub type ClaimResponse = RetrieveResponse;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
@@ -2460,48 +2203,7 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /gifts/{gift_id}/cancel` (`gift.cancel`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gift_id: String,
-}
-impl CancelRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gifts/{}/cancel", crate ::transport::PathSegment::new("gift_id", & self
-                .gift_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CancelResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CANCEL, path, &(), &self.options).await
-    }
-}
+pub type CancelRequest = crate::Request<(), CancelResponse, crate::Idempotent>;
 /// What `POST /gifts/{gift_id}/cancel` (`gift.cancel`) returns: the same fields as [`RetrieveResponse`].
 pub type CancelResponse = RetrieveResponse;
 const UPDATE_GIFT: crate::transport::Operation = crate::transport::Operation {
@@ -2514,15 +2216,12 @@ const UPDATE_GIFT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateGiftRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gift_id: String,
-    params: UpdateGiftParams,
-}
-impl UpdateGiftRequest {
+pub type UpdateGiftRequest = crate::Request<
+    UpdateGiftParams,
+    UpdateGiftResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateGiftParams, UpdateGiftResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
@@ -2536,60 +2235,6 @@ impl UpdateGiftRequest {
     pub fn gift_receiver(mut self, value: UpdateGiftGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateGiftParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateGiftParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gifts/{}/update_gift", crate ::transport::PathSegment::new("gift_id", &
-                self.gift_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateGiftResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateGiftResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_GIFT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
@@ -2693,6 +2338,12 @@ impl crate::form::FormEncode for UpdateGiftParams {
         form.field("comment", &self.comment);
         form.field("gift_receiver", &self.gift_receiver);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for UpdateGiftParams {}
+impl crate::request::CustomFieldParams for UpdateGiftParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns: the same fields as [`RetrieveResponse`].
@@ -4203,11 +3854,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("gift.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("gift.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("gift.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4216,10 +3869,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4228,11 +3878,13 @@ pub(crate) async fn call(
         "create_for_items" => {
             async move {
                 crate::dynamic::no_path_id("gift.create_for_items", &args.id)?;
-                let request = CreateForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("gift.create_for_items", args.params)?,
-                };
+                let request: CreateForItemsRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params("gift.create_for_items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4241,15 +3893,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4258,11 +3902,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("gift.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gift_id: crate::dynamic::path_id("gift.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("gift.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4271,9 +3917,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4282,11 +3926,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("gift.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("gift.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("gift.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4295,10 +3941,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -4307,11 +3950,13 @@ pub(crate) async fn call(
         "claim" => {
             async move {
                 crate::dynamic::no_params("gift.claim", &args.params)?;
-                let request = ClaimRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gift_id: crate::dynamic::path_id("gift.claim", args.id)?,
-                };
+                let request: ClaimRequest = crate::Request::new(
+                        client,
+                        &CLAIM,
+                        Some(crate::dynamic::path_id("gift.claim", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4320,9 +3965,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&CLAIM, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4331,11 +3974,13 @@ pub(crate) async fn call(
         "cancel" => {
             async move {
                 crate::dynamic::no_params("gift.cancel", &args.params)?;
-                let request = CancelRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gift_id: crate::dynamic::path_id("gift.cancel", args.id)?,
-                };
+                let request: CancelRequest = crate::Request::new(
+                        client,
+                        &CANCEL,
+                        Some(crate::dynamic::path_id("gift.cancel", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4344,9 +3989,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&CANCEL, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4354,12 +3997,13 @@ pub(crate) async fn call(
         }
         "update_gift" => {
             async move {
-                let request = UpdateGiftRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gift_id: crate::dynamic::path_id("gift.update_gift", args.id)?,
-                    params: crate::dynamic::params("gift.update_gift", args.params)?,
-                };
+                let request: UpdateGiftRequest = crate::Request::new(
+                        client,
+                        &UPDATE_GIFT,
+                        Some(crate::dynamic::path_id("gift.update_gift", args.id)?),
+                        crate::dynamic::params("gift.update_gift", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4368,15 +4012,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_GIFT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

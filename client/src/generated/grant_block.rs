@@ -4,8 +4,8 @@
 //! The `GrantBlock` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -424,11 +424,12 @@ impl Client {
 impl GrantBlocks {
     /// Starts `GET /grant_blocks` (`grant_block.list_grant_blocks`).
     pub fn list_grant_blocks(&self) -> ListGrantBlocksRequest {
-        ListGrantBlocksRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListGrantBlocksParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_GRANT_BLOCKS,
+            None,
+            ListGrantBlocksParams::new(),
+        )
     }
 }
 const LIST_GRANT_BLOCKS: crate::transport::Operation = crate::transport::Operation {
@@ -441,14 +442,16 @@ const LIST_GRANT_BLOCKS: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `GET /grant_blocks` (`grant_block.list_grant_blocks`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListGrantBlocksRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListGrantBlocksParams,
-}
-impl ListGrantBlocksRequest {
+pub type ListGrantBlocksRequest = crate::Request<
+    ListGrantBlocksParams,
+    Page<ListGrantBlocksEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListGrantBlocksParams,
+    Page<ListGrantBlocksEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -493,115 +496,6 @@ impl ListGrantBlocksRequest {
     pub fn sort_by(mut self, value: Sort<ListGrantBlocksSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListGrantBlocksParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListGrantBlocksParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
-        crate::filter::check_operators(
-            "account_type",
-            &self.params.account_type,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "effective_from",
-            &self.params.effective_from,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "expires_at",
-            &self.params.expires_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/grant_blocks".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListGrantBlocksEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListGrantBlocksEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST_GRANT_BLOCKS, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListGrantBlocksEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "grant_block.list_grant_blocks",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_GRANT_BLOCKS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /grant_blocks` (`grant_block.list_grant_blocks`).
@@ -788,6 +682,46 @@ impl crate::form::FormEncode for ListGrantBlocksParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListGrantBlocksParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
+        crate::filter::check_operators("account_type", &self.account_type, &["is"])?;
+        crate::filter::check_operators(
+            "effective_from",
+            &self.effective_from,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "expires_at",
+            &self.expires_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListGrantBlocksParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListGrantBlocksParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /grant_blocks` (`grant_block.list_grant_blocks`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -899,14 +833,16 @@ pub(crate) async fn call(
         "list_grant_blocks" => {
             async move {
                 crate::dynamic::no_path_id("grant_block.list_grant_blocks", &args.id)?;
-                let request = ListGrantBlocksRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "grant_block.list_grant_blocks",
-                        args.params,
-                    )?,
-                };
+                let request: ListGrantBlocksRequest = crate::Request::new(
+                        client,
+                        &LIST_GRANT_BLOCKS,
+                        None,
+                        crate::dynamic::params(
+                            "grant_block.list_grant_blocks",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -915,15 +851,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_GRANT_BLOCKS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

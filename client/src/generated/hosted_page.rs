@@ -6,8 +6,8 @@
 use super::content;
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -628,123 +628,113 @@ impl Client {
 impl HostedPages {
     /// Starts `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
     pub fn checkout_new(&self) -> CheckoutNewRequest {
-        CheckoutNewRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutNewParams::new(),
-        }
+        crate::Request::new(&self.client, &CHECKOUT_NEW, None, CheckoutNewParams::new())
     }
     /// Starts `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
     pub fn checkout_one_time(&self) -> CheckoutOneTimeRequest {
-        CheckoutOneTimeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutOneTimeParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_ONE_TIME,
+            None,
+            CheckoutOneTimeParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
     pub fn checkout_one_time_for_items(&self) -> CheckoutOneTimeForItemsRequest {
-        CheckoutOneTimeForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutOneTimeForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_ONE_TIME_FOR_ITEMS,
+            None,
+            CheckoutOneTimeForItemsParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
     pub fn checkout_new_for_items(&self) -> CheckoutNewForItemsRequest {
-        CheckoutNewForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutNewForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_NEW_FOR_ITEMS,
+            None,
+            CheckoutNewForItemsParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
     pub fn checkout_existing(&self) -> CheckoutExistingRequest {
-        CheckoutExistingRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutExistingParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_EXISTING,
+            None,
+            CheckoutExistingParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
     pub fn checkout_existing_for_items(&self) -> CheckoutExistingForItemsRequest {
-        CheckoutExistingForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutExistingForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_EXISTING_FOR_ITEMS,
+            None,
+            CheckoutExistingForItemsParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/update_card` (`hosted_page.update_card`).
     pub fn update_card(&self) -> UpdateCardRequest {
-        UpdateCardRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdateCardParams::new(),
-        }
+        crate::Request::new(&self.client, &UPDATE_CARD, None, UpdateCardParams::new())
     }
     /// Starts `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
     pub fn update_payment_method(&self) -> UpdatePaymentMethodRequest {
-        UpdatePaymentMethodRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdatePaymentMethodParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_PAYMENT_METHOD,
+            None,
+            UpdatePaymentMethodParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
     pub fn manage_payment_sources(&self) -> ManagePaymentSourcesRequest {
-        ManagePaymentSourcesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ManagePaymentSourcesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &MANAGE_PAYMENT_SOURCES,
+            None,
+            ManagePaymentSourcesParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
     pub fn collect_now(&self) -> CollectNowRequest {
-        CollectNowRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CollectNowParams::new(),
-        }
+        crate::Request::new(&self.client, &COLLECT_NOW, None, CollectNowParams::new())
     }
     /// Starts `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
     pub fn accept_quote(&self) -> AcceptQuoteRequest {
-        AcceptQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AcceptQuoteParams::new(),
-        }
+        crate::Request::new(&self.client, &ACCEPT_QUOTE, None, AcceptQuoteParams::new())
     }
     /// Starts `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
     pub fn extend_subscription(&self) -> ExtendSubscriptionRequest {
-        ExtendSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ExtendSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EXTEND_SUBSCRIPTION,
+            None,
+            ExtendSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
     pub fn checkout_gift(&self) -> CheckoutGiftRequest {
-        CheckoutGiftRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutGiftParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_GIFT,
+            None,
+            CheckoutGiftParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
     pub fn checkout_gift_for_items(&self) -> CheckoutGiftForItemsRequest {
-        CheckoutGiftForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CheckoutGiftForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHECKOUT_GIFT_FOR_ITEMS,
+            None,
+            CheckoutGiftForItemsParams::new(),
+        )
     }
     /// Starts `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
     pub fn claim_gift(&self) -> ClaimGiftRequest {
-        ClaimGiftRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ClaimGiftParams::new(),
-        }
+        crate::Request::new(&self.client, &CLAIM_GIFT, None, ClaimGiftParams::new())
     }
     /// Starts `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
     ///
@@ -753,47 +743,32 @@ impl HostedPages {
         &self,
         payment_source_id: impl Into<String>,
     ) -> RetrieveAgreementPdfRequest {
-        RetrieveAgreementPdfRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: RetrieveAgreementPdfParams::new(payment_source_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_AGREEMENT_PDF,
+            None,
+            RetrieveAgreementPdfParams::new(payment_source_id),
+        )
     }
     /// Starts `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn acknowledge(&self, hosted_page_id: impl Into<String>) -> AcknowledgeRequest {
-        AcknowledgeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            hosted_page_id: hosted_page_id.into(),
-        }
+        crate::Request::new(&self.client, &ACKNOWLEDGE, Some(hosted_page_id.into()), ())
     }
     /// Starts `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, hosted_page_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            hosted_page_id: hosted_page_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(hosted_page_id.into()), ())
     }
     /// Starts `GET /hosted_pages` (`hosted_page.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
     pub fn pre_cancel(&self) -> PreCancelRequest {
-        PreCancelRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PreCancelParams::new(),
-        }
+        crate::Request::new(&self.client, &PRE_CANCEL, None, PreCancelParams::new())
     }
     /// Starts `POST /hosted_pages/events` (`hosted_page.events`).
     ///
@@ -803,19 +778,16 @@ impl HostedPages {
         event_name: enums::EventName,
         event_data: Value,
     ) -> EventsRequest {
-        EventsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: EventsParams::new(event_name, event_data),
-        }
+        crate::Request::new(
+            &self.client,
+            &EVENTS,
+            None,
+            EventsParams::new(event_name, event_data),
+        )
     }
     /// Starts `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
     pub fn view_voucher(&self) -> ViewVoucherRequest {
-        ViewVoucherRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ViewVoucherParams::new(),
-        }
+        crate::Request::new(&self.client, &VIEW_VOUCHER, None, ViewVoucherParams::new())
     }
 }
 const CHECKOUT_NEW: crate::transport::Operation = crate::transport::Operation {
@@ -828,14 +800,12 @@ const CHECKOUT_NEW: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutNewRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutNewParams,
-}
-impl CheckoutNewRequest {
+pub type CheckoutNewRequest = crate::Request<
+    CheckoutNewParams,
+    CheckoutNewResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CheckoutNewParams, CheckoutNewResponse, crate::Idempotent> {
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
@@ -917,55 +887,6 @@ impl CheckoutNewRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutNewParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutNewParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_new".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutNewResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutNewResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHECKOUT_NEW, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
@@ -1270,6 +1191,12 @@ impl crate::form::FormEncode for CheckoutNewParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutNewParams {}
+impl crate::request::CustomFieldParams for CheckoutNewParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1355,14 +1282,12 @@ const CHECKOUT_ONE_TIME: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutOneTimeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutOneTimeParams,
-}
-impl CheckoutOneTimeRequest {
+pub type CheckoutOneTimeRequest = crate::Request<
+    CheckoutOneTimeParams,
+    CheckoutOneTimeResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CheckoutOneTimeParams, CheckoutOneTimeResponse, crate::Idempotent> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -1438,55 +1363,6 @@ impl CheckoutOneTimeRequest {
     pub fn charges(mut self, value: Vec<CheckoutOneTimeChargesParams>) -> Self {
         self.params.charges = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutOneTimeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutOneTimeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_one_time".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutOneTimeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutOneTimeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHECKOUT_ONE_TIME, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
@@ -1737,6 +1613,12 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutOneTimeParams {}
+impl crate::request::CustomFieldParams for CheckoutOneTimeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutOneTimeResponse = CheckoutNewResponse;
 const CHECKOUT_ONE_TIME_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -1749,14 +1631,16 @@ const CHECKOUT_ONE_TIME_FOR_ITEMS: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutOneTimeForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutOneTimeForItemsParams,
-}
-impl CheckoutOneTimeForItemsRequest {
+pub type CheckoutOneTimeForItemsRequest = crate::Request<
+    CheckoutOneTimeForItemsParams,
+    CheckoutOneTimeForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CheckoutOneTimeForItemsParams,
+    CheckoutOneTimeForItemsResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
@@ -1857,57 +1741,6 @@ impl CheckoutOneTimeForItemsRequest {
     ) -> Self {
         self.params.entity_identifiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutOneTimeForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutOneTimeForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_one_time_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutOneTimeForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutOneTimeForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHECKOUT_ONE_TIME_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
@@ -2200,6 +2033,12 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutOneTimeForItemsParams {}
+impl crate::request::CustomFieldParams for CheckoutOneTimeForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutOneTimeForItemsResponse = CheckoutNewResponse;
 const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -2212,14 +2051,16 @@ const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutNewForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutNewForItemsParams,
-}
-impl CheckoutNewForItemsRequest {
+pub type CheckoutNewForItemsRequest = crate::Request<
+    CheckoutNewForItemsParams,
+    CheckoutNewForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CheckoutNewForItemsParams,
+    CheckoutNewForItemsResponse,
+    crate::Idempotent,
+> {
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
@@ -2322,57 +2163,6 @@ impl CheckoutNewForItemsRequest {
     ) -> Self {
         self.params.entity_identifiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutNewForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutNewForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_new_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutNewForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutNewForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
@@ -2706,6 +2496,12 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutNewForItemsParams {}
+impl crate::request::CustomFieldParams for CheckoutNewForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutNewForItemsResponse = CheckoutNewResponse;
 const CHECKOUT_EXISTING: crate::transport::Operation = crate::transport::Operation {
@@ -2718,14 +2514,16 @@ const CHECKOUT_EXISTING: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutExistingRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutExistingParams,
-}
-impl CheckoutExistingRequest {
+pub type CheckoutExistingRequest = crate::Request<
+    CheckoutExistingParams,
+    CheckoutExistingResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CheckoutExistingParams,
+    CheckoutExistingResponse,
+    crate::Idempotent,
+> {
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
@@ -2825,55 +2623,6 @@ impl CheckoutExistingRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutExistingParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutExistingParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_existing".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutExistingResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutExistingResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHECKOUT_EXISTING, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
@@ -3232,6 +2981,12 @@ impl crate::form::FormEncode for CheckoutExistingParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutExistingParams {}
+impl crate::request::CustomFieldParams for CheckoutExistingParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutExistingResponse = CheckoutNewResponse;
 const CHECKOUT_EXISTING_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -3244,14 +2999,16 @@ const CHECKOUT_EXISTING_FOR_ITEMS: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutExistingForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutExistingForItemsParams,
-}
-impl CheckoutExistingForItemsRequest {
+pub type CheckoutExistingForItemsRequest = crate::Request<
+    CheckoutExistingForItemsParams,
+    CheckoutExistingForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CheckoutExistingForItemsParams,
+    CheckoutExistingForItemsResponse,
+    crate::Idempotent,
+> {
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
@@ -3383,57 +3140,6 @@ impl CheckoutExistingForItemsRequest {
     ) -> Self {
         self.params.entity_identifiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutExistingForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutExistingForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_existing_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutExistingForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutExistingForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHECKOUT_EXISTING_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
@@ -3847,6 +3553,12 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutExistingForItemsParams {}
+impl crate::request::CustomFieldParams for CheckoutExistingForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutExistingForItemsResponse = CheckoutNewResponse;
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
@@ -3859,14 +3571,12 @@ const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/update_card` (`hosted_page.update_card`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateCardRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdateCardParams,
-}
-impl UpdateCardRequest {
+pub type UpdateCardRequest = crate::Request<
+    UpdateCardParams,
+    UpdateCardResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -3897,55 +3607,6 @@ impl UpdateCardRequest {
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateCardParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateCardParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/update_card".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateCardResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateCardResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_CARD, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/update_card` (`hosted_page.update_card`).
@@ -4092,6 +3753,12 @@ impl crate::form::FormEncode for UpdateCardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateCardParams {}
+impl crate::request::CustomFieldParams for UpdateCardParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns: the same fields as [`CheckoutNewResponse`].
 pub type UpdateCardResponse = CheckoutNewResponse;
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
@@ -4104,14 +3771,16 @@ const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Ope
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdatePaymentMethodRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdatePaymentMethodParams,
-}
-impl UpdatePaymentMethodRequest {
+pub type UpdatePaymentMethodRequest = crate::Request<
+    UpdatePaymentMethodParams,
+    UpdatePaymentMethodResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdatePaymentMethodParams,
+    UpdatePaymentMethodResponse,
+    crate::Idempotent,
+> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -4142,57 +3811,6 @@ impl UpdatePaymentMethodRequest {
     pub fn card(mut self, value: UpdatePaymentMethodCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdatePaymentMethodParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdatePaymentMethodParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/update_payment_method".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdatePaymentMethodResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdatePaymentMethodResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_PAYMENT_METHOD, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
@@ -4339,6 +3957,12 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdatePaymentMethodParams {}
+impl crate::request::CustomFieldParams for UpdatePaymentMethodParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns: the same fields as [`CheckoutNewResponse`].
 pub type UpdatePaymentMethodResponse = CheckoutNewResponse;
 const MANAGE_PAYMENT_SOURCES: crate::transport::Operation = crate::transport::Operation {
@@ -4351,14 +3975,16 @@ const MANAGE_PAYMENT_SOURCES: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ManagePaymentSourcesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ManagePaymentSourcesParams,
-}
-impl ManagePaymentSourcesRequest {
+pub type ManagePaymentSourcesRequest = crate::Request<
+    ManagePaymentSourcesParams,
+    ManagePaymentSourcesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ManagePaymentSourcesParams,
+    ManagePaymentSourcesResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
@@ -4376,57 +4002,6 @@ impl ManagePaymentSourcesRequest {
     pub fn card(mut self, value: ManagePaymentSourcesCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ManagePaymentSourcesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ManagePaymentSourcesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/manage_payment_sources".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ManagePaymentSourcesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ManagePaymentSourcesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&MANAGE_PAYMENT_SOURCES, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
@@ -4539,6 +4114,12 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ManagePaymentSourcesParams {}
+impl crate::request::CustomFieldParams for ManagePaymentSourcesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns: the same fields as [`CheckoutNewResponse`].
 pub type ManagePaymentSourcesResponse = CheckoutNewResponse;
 const COLLECT_NOW: crate::transport::Operation = crate::transport::Operation {
@@ -4551,14 +4132,12 @@ const COLLECT_NOW: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/collect_now` (`hosted_page.collect_now`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CollectNowRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CollectNowParams,
-}
-impl CollectNowRequest {
+pub type CollectNowRequest = crate::Request<
+    CollectNowParams,
+    CollectNowResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CollectNowParams, CollectNowResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -4583,55 +4162,6 @@ impl CollectNowRequest {
     pub fn card(mut self, value: CollectNowCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CollectNowParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CollectNowParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/collect_now".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CollectNowResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CollectNowResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&COLLECT_NOW, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
@@ -4758,6 +4288,12 @@ impl crate::form::FormEncode for CollectNowParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CollectNowParams {}
+impl crate::request::CustomFieldParams for CollectNowParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CollectNowResponse = CheckoutNewResponse;
 const ACCEPT_QUOTE: crate::transport::Operation = crate::transport::Operation {
@@ -4770,14 +4306,12 @@ const ACCEPT_QUOTE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AcceptQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AcceptQuoteParams,
-}
-impl AcceptQuoteRequest {
+pub type AcceptQuoteRequest = crate::Request<
+    AcceptQuoteParams,
+    AcceptQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AcceptQuoteParams, AcceptQuoteResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -4790,55 +4324,6 @@ impl AcceptQuoteRequest {
     pub fn quote(mut self, value: AcceptQuoteQuoteParams) -> Self {
         self.params.quote = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AcceptQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AcceptQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/accept_quote".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AcceptQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AcceptQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ACCEPT_QUOTE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
@@ -4937,6 +4422,12 @@ impl crate::form::FormEncode for AcceptQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AcceptQuoteParams {}
+impl crate::request::CustomFieldParams for AcceptQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns: the same fields as [`CheckoutNewResponse`].
 pub type AcceptQuoteResponse = CheckoutNewResponse;
 const EXTEND_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -4949,14 +4440,16 @@ const EXTEND_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExtendSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ExtendSubscriptionParams,
-}
-impl ExtendSubscriptionRequest {
+pub type ExtendSubscriptionRequest = crate::Request<
+    ExtendSubscriptionParams,
+    ExtendSubscriptionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ExtendSubscriptionParams,
+    ExtendSubscriptionResponse,
+    crate::Idempotent,
+> {
     pub fn expiry(mut self, value: i64) -> Self {
         self.params.expiry = Some(value);
         self
@@ -4968,57 +4461,6 @@ impl ExtendSubscriptionRequest {
     pub fn subscription(mut self, value: ExtendSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ExtendSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ExtendSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/extend_subscription".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ExtendSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ExtendSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&EXTEND_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
@@ -5122,6 +4564,12 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ExtendSubscriptionParams {}
+impl crate::request::CustomFieldParams for ExtendSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns: the same fields as [`CheckoutNewResponse`].
 pub type ExtendSubscriptionResponse = CheckoutNewResponse;
 const CHECKOUT_GIFT: crate::transport::Operation = crate::transport::Operation {
@@ -5134,14 +4582,12 @@ const CHECKOUT_GIFT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutGiftRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutGiftParams,
-}
-impl CheckoutGiftRequest {
+pub type CheckoutGiftRequest = crate::Request<
+    CheckoutGiftParams,
+    CheckoutGiftResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CheckoutGiftParams, CheckoutGiftResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -5162,55 +4608,6 @@ impl CheckoutGiftRequest {
     pub fn addons(mut self, value: Vec<CheckoutGiftAddonsParams>) -> Self {
         self.params.addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutGiftParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutGiftParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_gift".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutGiftResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutGiftResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHECKOUT_GIFT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
@@ -5337,6 +4734,12 @@ impl crate::form::FormEncode for CheckoutGiftParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutGiftParams {}
+impl crate::request::CustomFieldParams for CheckoutGiftParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutGiftResponse = CheckoutNewResponse;
 const CHECKOUT_GIFT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -5349,14 +4752,16 @@ const CHECKOUT_GIFT_FOR_ITEMS: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CheckoutGiftForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CheckoutGiftForItemsParams,
-}
-impl CheckoutGiftForItemsRequest {
+pub type CheckoutGiftForItemsRequest = crate::Request<
+    CheckoutGiftForItemsParams,
+    CheckoutGiftForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CheckoutGiftForItemsParams,
+    CheckoutGiftForItemsResponse,
+    crate::Idempotent,
+> {
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
@@ -5392,57 +4797,6 @@ impl CheckoutGiftForItemsRequest {
     ) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CheckoutGiftForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CheckoutGiftForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/checkout_gift_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CheckoutGiftForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CheckoutGiftForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHECKOUT_GIFT_FOR_ITEMS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
@@ -5596,6 +4950,12 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CheckoutGiftForItemsParams {}
+impl crate::request::CustomFieldParams for CheckoutGiftForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns: the same fields as [`CheckoutNewResponse`].
 pub type CheckoutGiftForItemsResponse = CheckoutNewResponse;
 const CLAIM_GIFT: crate::transport::Operation = crate::transport::Operation {
@@ -5608,14 +4968,12 @@ const CLAIM_GIFT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ClaimGiftRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ClaimGiftParams,
-}
-impl ClaimGiftRequest {
+pub type ClaimGiftRequest = crate::Request<
+    ClaimGiftParams,
+    ClaimGiftResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ClaimGiftParams, ClaimGiftResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -5628,55 +4986,6 @@ impl ClaimGiftRequest {
     pub fn customer(mut self, value: ClaimGiftCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ClaimGiftParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ClaimGiftParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/claim_gift".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ClaimGiftResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ClaimGiftResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CLAIM_GIFT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
@@ -5775,6 +5084,12 @@ impl crate::form::FormEncode for ClaimGiftParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ClaimGiftParams {}
+impl crate::request::CustomFieldParams for ClaimGiftParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns: the same fields as [`CheckoutNewResponse`].
 pub type ClaimGiftResponse = CheckoutNewResponse;
 const RETRIEVE_AGREEMENT_PDF: crate::transport::Operation = crate::transport::Operation {
@@ -5787,66 +5102,11 @@ const RETRIEVE_AGREEMENT_PDF: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveAgreementPdfRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: RetrieveAgreementPdfParams,
-}
-impl RetrieveAgreementPdfRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveAgreementPdfParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RetrieveAgreementPdfParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/retrieve_agreement_pdf".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveAgreementPdfResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveAgreementPdfResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RETRIEVE_AGREEMENT_PDF, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type RetrieveAgreementPdfRequest = crate::Request<
+    RetrieveAgreementPdfParams,
+    RetrieveAgreementPdfResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5930,6 +5190,12 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RetrieveAgreementPdfParams {}
+impl crate::request::CustomFieldParams for RetrieveAgreementPdfParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns: the same fields as [`CheckoutNewResponse`].
 pub type RetrieveAgreementPdfResponse = CheckoutNewResponse;
 const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
@@ -5942,50 +5208,7 @@ const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AcknowledgeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    hosted_page_id: String,
-}
-impl AcknowledgeRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/hosted_pages/{}/acknowledge", crate
-                ::transport::PathSegment::new("hosted_page_id", & self.hosted_page_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AcknowledgeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AcknowledgeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ACKNOWLEDGE, path, &(), &self.options).await
-    }
-}
+pub type AcknowledgeRequest = crate::Request<(), AcknowledgeResponse, crate::Idempotent>;
 /// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns: the same fields as [`CheckoutNewResponse`].
 pub type AcknowledgeResponse = CheckoutNewResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -5998,44 +5221,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    hosted_page_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/hosted_pages/{}", crate ::transport::PathSegment::new("hosted_page_id",
-                & self.hosted_page_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns: the same fields as [`CheckoutNewResponse`].
 pub type RetrieveResponse = CheckoutNewResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -6048,14 +5234,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /hosted_pages` (`hosted_page.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -6085,105 +5265,6 @@ impl ListRequest {
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "state",
-            &self.params.state,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/hosted_pages".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "hosted_page.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /hosted_pages` (`hosted_page.list`).
@@ -6330,6 +5411,44 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "state",
+            &self.state,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /hosted_pages` (`hosted_page.list`): the same fields as [`CheckoutNewResponse`].
 pub type ListEntry = CheckoutNewResponse;
 const PRE_CANCEL: crate::transport::Operation = crate::transport::Operation {
@@ -6342,14 +5461,12 @@ const PRE_CANCEL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PreCancelRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PreCancelParams,
-}
-impl PreCancelRequest {
+pub type PreCancelRequest = crate::Request<
+    PreCancelParams,
+    PreCancelResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<PreCancelParams, PreCancelResponse, crate::Idempotent> {
     /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
@@ -6373,55 +5490,6 @@ impl PreCancelRequest {
     pub fn subscription(mut self, value: PreCancelSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PreCancelParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PreCancelParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/pre_cancel".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PreCancelResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PreCancelResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PRE_CANCEL, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
@@ -6555,6 +5623,12 @@ impl crate::form::FormEncode for PreCancelParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PreCancelParams {}
+impl crate::request::CustomFieldParams for PreCancelParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns: the same fields as [`CheckoutNewResponse`].
 pub type PreCancelResponse = CheckoutNewResponse;
 const EVENTS: crate::transport::Operation = crate::transport::Operation {
@@ -6567,65 +5641,12 @@ const EVENTS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/events` (`hosted_page.events`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EventsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: EventsParams,
-}
-impl EventsRequest {
+pub type EventsRequest = crate::Request<EventsParams, EventsResponse, crate::Idempotent>;
+impl crate::Request<EventsParams, EventsResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn occurred_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.occurred_at = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EventsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EventsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/events".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EventsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(EventsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&EVENTS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/events` (`hosted_page.events`).
@@ -6735,6 +5756,12 @@ impl crate::form::FormEncode for EventsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EventsParams {}
+impl crate::request::CustomFieldParams for EventsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /hosted_pages/events` (`hosted_page.events`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6816,14 +5843,12 @@ const VIEW_VOUCHER: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ViewVoucherRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ViewVoucherParams,
-}
-impl ViewVoucherRequest {
+pub type ViewVoucherRequest = crate::Request<
+    ViewVoucherParams,
+    ViewVoucherResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ViewVoucherParams, ViewVoucherResponse, crate::Idempotent> {
     pub fn payment_voucher(mut self, value: ViewVoucherPaymentVoucherParams) -> Self {
         self.params.payment_voucher = Some(value);
         self
@@ -6831,55 +5856,6 @@ impl ViewVoucherRequest {
     pub fn customer(mut self, value: ViewVoucherCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ViewVoucherParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ViewVoucherParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/hosted_pages/view_voucher".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ViewVoucherResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ViewVoucherResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&VIEW_VOUCHER, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
@@ -6968,6 +5944,12 @@ impl crate::form::FormEncode for ViewVoucherParams {
         form.field("payment_voucher", &self.payment_voucher);
         form.field("customer", &self.customer);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ViewVoucherParams {}
+impl crate::request::CustomFieldParams for ViewVoucherParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns: the same fields as [`CheckoutNewResponse`].
@@ -13774,14 +12756,13 @@ pub(crate) async fn call(
         "checkout_new" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.checkout_new", &args.id)?;
-                let request = CheckoutNewRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_new",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutNewRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_NEW,
+                        None,
+                        crate::dynamic::params("hosted_page.checkout_new", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13790,15 +12771,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_NEW,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13807,14 +12780,16 @@ pub(crate) async fn call(
         "checkout_one_time" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.checkout_one_time", &args.id)?;
-                let request = CheckoutOneTimeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_one_time",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutOneTimeRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_ONE_TIME,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_one_time",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13823,15 +12798,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_ONE_TIME,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13843,14 +12810,16 @@ pub(crate) async fn call(
                     "hosted_page.checkout_one_time_for_items",
                     &args.id,
                 )?;
-                let request = CheckoutOneTimeForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_one_time_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutOneTimeForItemsRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_ONE_TIME_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_one_time_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13859,15 +12828,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_ONE_TIME_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13879,14 +12840,16 @@ pub(crate) async fn call(
                     "hosted_page.checkout_new_for_items",
                     &args.id,
                 )?;
-                let request = CheckoutNewForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_new_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutNewForItemsRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_NEW_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_new_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13895,15 +12858,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_NEW_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13912,14 +12867,16 @@ pub(crate) async fn call(
         "checkout_existing" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.checkout_existing", &args.id)?;
-                let request = CheckoutExistingRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_existing",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutExistingRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_EXISTING,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_existing",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13928,15 +12885,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_EXISTING,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13948,14 +12897,16 @@ pub(crate) async fn call(
                     "hosted_page.checkout_existing_for_items",
                     &args.id,
                 )?;
-                let request = CheckoutExistingForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_existing_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutExistingForItemsRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_EXISTING_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_existing_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13964,15 +12915,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_EXISTING_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -13981,14 +12924,13 @@ pub(crate) async fn call(
         "update_card" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.update_card", &args.id)?;
-                let request = UpdateCardRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.update_card",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateCardRequest = crate::Request::new(
+                        client,
+                        &UPDATE_CARD,
+                        None,
+                        crate::dynamic::params("hosted_page.update_card", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -13997,15 +12939,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_CARD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14017,14 +12951,16 @@ pub(crate) async fn call(
                     "hosted_page.update_payment_method",
                     &args.id,
                 )?;
-                let request = UpdatePaymentMethodRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.update_payment_method",
-                        args.params,
-                    )?,
-                };
+                let request: UpdatePaymentMethodRequest = crate::Request::new(
+                        client,
+                        &UPDATE_PAYMENT_METHOD,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.update_payment_method",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14033,15 +12969,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_PAYMENT_METHOD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14053,14 +12981,16 @@ pub(crate) async fn call(
                     "hosted_page.manage_payment_sources",
                     &args.id,
                 )?;
-                let request = ManagePaymentSourcesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.manage_payment_sources",
-                        args.params,
-                    )?,
-                };
+                let request: ManagePaymentSourcesRequest = crate::Request::new(
+                        client,
+                        &MANAGE_PAYMENT_SOURCES,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.manage_payment_sources",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14069,15 +12999,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &MANAGE_PAYMENT_SOURCES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14086,14 +13008,13 @@ pub(crate) async fn call(
         "collect_now" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.collect_now", &args.id)?;
-                let request = CollectNowRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.collect_now",
-                        args.params,
-                    )?,
-                };
+                let request: CollectNowRequest = crate::Request::new(
+                        client,
+                        &COLLECT_NOW,
+                        None,
+                        crate::dynamic::params("hosted_page.collect_now", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14102,15 +13023,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &COLLECT_NOW,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14119,14 +13032,13 @@ pub(crate) async fn call(
         "accept_quote" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.accept_quote", &args.id)?;
-                let request = AcceptQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.accept_quote",
-                        args.params,
-                    )?,
-                };
+                let request: AcceptQuoteRequest = crate::Request::new(
+                        client,
+                        &ACCEPT_QUOTE,
+                        None,
+                        crate::dynamic::params("hosted_page.accept_quote", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14135,15 +13047,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ACCEPT_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14152,14 +13056,16 @@ pub(crate) async fn call(
         "extend_subscription" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.extend_subscription", &args.id)?;
-                let request = ExtendSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.extend_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ExtendSubscriptionRequest = crate::Request::new(
+                        client,
+                        &EXTEND_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.extend_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14168,15 +13074,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EXTEND_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14185,14 +13083,13 @@ pub(crate) async fn call(
         "checkout_gift" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.checkout_gift", &args.id)?;
-                let request = CheckoutGiftRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_gift",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutGiftRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_GIFT,
+                        None,
+                        crate::dynamic::params("hosted_page.checkout_gift", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14201,15 +13098,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_GIFT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14221,14 +13110,16 @@ pub(crate) async fn call(
                     "hosted_page.checkout_gift_for_items",
                     &args.id,
                 )?;
-                let request = CheckoutGiftForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.checkout_gift_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CheckoutGiftForItemsRequest = crate::Request::new(
+                        client,
+                        &CHECKOUT_GIFT_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.checkout_gift_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14237,15 +13128,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHECKOUT_GIFT_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14254,14 +13137,13 @@ pub(crate) async fn call(
         "claim_gift" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.claim_gift", &args.id)?;
-                let request = ClaimGiftRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.claim_gift",
-                        args.params,
-                    )?,
-                };
+                let request: ClaimGiftRequest = crate::Request::new(
+                        client,
+                        &CLAIM_GIFT,
+                        None,
+                        crate::dynamic::params("hosted_page.claim_gift", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14270,10 +13152,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CLAIM_GIFT, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14285,14 +13164,16 @@ pub(crate) async fn call(
                     "hosted_page.retrieve_agreement_pdf",
                     &args.id,
                 )?;
-                let request = RetrieveAgreementPdfRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.retrieve_agreement_pdf",
-                        args.params,
-                    )?,
-                };
+                let request: RetrieveAgreementPdfRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_AGREEMENT_PDF,
+                        None,
+                        crate::dynamic::params(
+                            "hosted_page.retrieve_agreement_pdf",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14301,15 +13182,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_AGREEMENT_PDF,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14318,14 +13191,15 @@ pub(crate) async fn call(
         "acknowledge" => {
             async move {
                 crate::dynamic::no_params("hosted_page.acknowledge", &args.params)?;
-                let request = AcknowledgeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    hosted_page_id: crate::dynamic::path_id(
-                        "hosted_page.acknowledge",
-                        args.id,
-                    )?,
-                };
+                let request: AcknowledgeRequest = crate::Request::new(
+                        client,
+                        &ACKNOWLEDGE,
+                        Some(
+                            crate::dynamic::path_id("hosted_page.acknowledge", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14334,10 +13208,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ACKNOWLEDGE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14346,14 +13217,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("hosted_page.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    hosted_page_id: crate::dynamic::path_id(
-                        "hosted_page.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("hosted_page.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14362,9 +13232,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14373,11 +13241,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("hosted_page.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("hosted_page.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14386,10 +13256,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -14398,14 +13265,13 @@ pub(crate) async fn call(
         "pre_cancel" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.pre_cancel", &args.id)?;
-                let request = PreCancelRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.pre_cancel",
-                        args.params,
-                    )?,
-                };
+                let request: PreCancelRequest = crate::Request::new(
+                        client,
+                        &PRE_CANCEL,
+                        None,
+                        crate::dynamic::params("hosted_page.pre_cancel", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14414,10 +13280,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PRE_CANCEL, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14426,11 +13289,13 @@ pub(crate) async fn call(
         "events" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.events", &args.id)?;
-                let request = EventsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("hosted_page.events", args.params)?,
-                };
+                let request: EventsRequest = crate::Request::new(
+                        client,
+                        &EVENTS,
+                        None,
+                        crate::dynamic::params("hosted_page.events", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14439,10 +13304,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&EVENTS, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -14451,14 +13313,13 @@ pub(crate) async fn call(
         "view_voucher" => {
             async move {
                 crate::dynamic::no_path_id("hosted_page.view_voucher", &args.id)?;
-                let request = ViewVoucherRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "hosted_page.view_voucher",
-                        args.params,
-                    )?,
-                };
+                let request: ViewVoucherRequest = crate::Request::new(
+                        client,
+                        &VIEW_VOUCHER,
+                        None,
+                        crate::dynamic::params("hosted_page.view_voucher", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -14467,15 +13328,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &VIEW_VOUCHER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

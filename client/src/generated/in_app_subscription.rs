@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `InAppSubscription` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `in_app_subscription` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,12 +182,12 @@ impl InAppSubscriptions {
         in_app_subscription_app_id: impl Into<String>,
         receipt: impl Into<String>,
     ) -> ProcessReceiptRequest {
-        ProcessReceiptRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            in_app_subscription_app_id: in_app_subscription_app_id.into(),
-            params: ProcessReceiptParams::new(receipt),
-        }
+        crate::Request::new(
+            &self.client,
+            &PROCESS_RECEIPT,
+            Some(in_app_subscription_app_id.into()),
+            ProcessReceiptParams::new(receipt),
+        )
     }
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
     ///
@@ -197,12 +197,12 @@ impl InAppSubscriptions {
         in_app_subscription_app_id: impl Into<String>,
         receipt: impl Into<String>,
     ) -> ImportReceiptRequest {
-        ImportReceiptRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            in_app_subscription_app_id: in_app_subscription_app_id.into(),
-            params: ImportReceiptParams::new(receipt),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_RECEIPT,
+            Some(in_app_subscription_app_id.into()),
+            ImportReceiptParams::new(receipt),
+        )
     }
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
     ///
@@ -211,12 +211,12 @@ impl InAppSubscriptions {
         &self,
         in_app_subscription_app_id: impl Into<String>,
     ) -> ImportSubscriptionRequest {
-        ImportSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            in_app_subscription_app_id: in_app_subscription_app_id.into(),
-            params: ImportSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_SUBSCRIPTION,
+            Some(in_app_subscription_app_id.into()),
+            ImportSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
     ///
@@ -226,12 +226,12 @@ impl InAppSubscriptions {
         in_app_subscription_app_id: impl Into<String>,
         receipt: impl Into<String>,
     ) -> RetrieveStoreSubsRequest {
-        RetrieveStoreSubsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            in_app_subscription_app_id: in_app_subscription_app_id.into(),
-            params: RetrieveStoreSubsParams::new(receipt),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_STORE_SUBS,
+            Some(in_app_subscription_app_id.into()),
+            RetrieveStoreSubsParams::new(receipt),
+        )
     }
 }
 const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation {
@@ -244,15 +244,12 @@ const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ProcessReceiptRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    in_app_subscription_app_id: String,
-    params: ProcessReceiptParams,
-}
-impl ProcessReceiptRequest {
+pub type ProcessReceiptRequest = crate::Request<
+    ProcessReceiptParams,
+    ProcessReceiptResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempotent> {
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
@@ -260,61 +257,6 @@ impl ProcessReceiptRequest {
     pub fn customer(mut self, value: ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ProcessReceiptParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ProcessReceiptParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/in_app_subscriptions/{}/process_purchase_command", crate
-                ::transport::PathSegment::new("in_app_subscription_app_id", & self
-                .in_app_subscription_app_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ProcessReceiptResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ProcessReceiptResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PROCESS_RECEIPT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
@@ -411,6 +353,12 @@ impl crate::form::FormEncode for ProcessReceiptParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ProcessReceiptParams {}
+impl crate::request::CustomFieldParams for ProcessReceiptParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -498,15 +446,12 @@ const IMPORT_RECEIPT: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportReceiptRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    in_app_subscription_app_id: String,
-    params: ImportReceiptParams,
-}
-impl ImportReceiptRequest {
+pub type ImportReceiptRequest = crate::Request<
+    ImportReceiptParams,
+    ImportReceiptResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ImportReceiptParams, ImportReceiptResponse, crate::Idempotent> {
     pub fn product(mut self, value: ImportReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
@@ -514,61 +459,6 @@ impl ImportReceiptRequest {
     pub fn customer(mut self, value: ImportReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportReceiptParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportReceiptParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/in_app_subscriptions/{}/import_receipt", crate
-                ::transport::PathSegment::new("in_app_subscription_app_id", & self
-                .in_app_subscription_app_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportReceiptResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportReceiptResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&IMPORT_RECEIPT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
@@ -665,6 +555,12 @@ impl crate::form::FormEncode for ImportReceiptParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportReceiptParams {}
+impl crate::request::CustomFieldParams for ImportReceiptParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -752,15 +648,16 @@ const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    in_app_subscription_app_id: String,
-    params: ImportSubscriptionParams,
-}
-impl ImportSubscriptionRequest {
+pub type ImportSubscriptionRequest = crate::Request<
+    ImportSubscriptionParams,
+    ImportSubscriptionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportSubscriptionParams,
+    ImportSubscriptionResponse,
+    crate::Idempotent,
+> {
     pub fn subscription(mut self, value: ImportSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -768,63 +665,6 @@ impl ImportSubscriptionRequest {
     pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/in_app_subscriptions/{}/import_subscription", crate
-                ::transport::PathSegment::new("in_app_subscription_app_id", & self
-                .in_app_subscription_app_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&IMPORT_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
@@ -915,6 +755,12 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportSubscriptionParams {}
+impl crate::request::CustomFieldParams for ImportSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns: the same fields as [`ProcessReceiptResponse`].
 pub type ImportSubscriptionResponse = ProcessReceiptResponse;
 const RETRIEVE_STORE_SUBS: crate::transport::Operation = crate::transport::Operation {
@@ -927,73 +773,11 @@ const RETRIEVE_STORE_SUBS: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveStoreSubsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    in_app_subscription_app_id: String,
-    params: RetrieveStoreSubsParams,
-}
-impl RetrieveStoreSubsRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveStoreSubsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RetrieveStoreSubsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/in_app_subscriptions/{}/retrieve", crate
-                ::transport::PathSegment::new("in_app_subscription_app_id", & self
-                .in_app_subscription_app_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveStoreSubsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveStoreSubsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RETRIEVE_STORE_SUBS, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type RetrieveStoreSubsRequest = crate::Request<
+    RetrieveStoreSubsParams,
+    RetrieveStoreSubsResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1068,6 +852,12 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for RetrieveStoreSubsParams {}
+impl crate::request::CustomFieldParams for RetrieveStoreSubsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns: the same fields as [`ImportReceiptResponse`].
@@ -1670,18 +1460,21 @@ pub(crate) async fn call(
     let result = match name {
         "process_receipt" => {
             async move {
-                let request = ProcessReceiptRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    in_app_subscription_app_id: crate::dynamic::path_id(
-                        "in_app_subscription.process_receipt",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "in_app_subscription.process_receipt",
-                        args.params,
-                    )?,
-                };
+                let request: ProcessReceiptRequest = crate::Request::new(
+                        client,
+                        &PROCESS_RECEIPT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "in_app_subscription.process_receipt",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "in_app_subscription.process_receipt",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1690,15 +1483,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PROCESS_RECEIPT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1706,18 +1491,21 @@ pub(crate) async fn call(
         }
         "import_receipt" => {
             async move {
-                let request = ImportReceiptRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    in_app_subscription_app_id: crate::dynamic::path_id(
-                        "in_app_subscription.import_receipt",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "in_app_subscription.import_receipt",
-                        args.params,
-                    )?,
-                };
+                let request: ImportReceiptRequest = crate::Request::new(
+                        client,
+                        &IMPORT_RECEIPT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "in_app_subscription.import_receipt",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "in_app_subscription.import_receipt",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1726,15 +1514,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_RECEIPT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1742,18 +1522,21 @@ pub(crate) async fn call(
         }
         "import_subscription" => {
             async move {
-                let request = ImportSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    in_app_subscription_app_id: crate::dynamic::path_id(
-                        "in_app_subscription.import_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "in_app_subscription.import_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ImportSubscriptionRequest = crate::Request::new(
+                        client,
+                        &IMPORT_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "in_app_subscription.import_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "in_app_subscription.import_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1762,15 +1545,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1778,18 +1553,21 @@ pub(crate) async fn call(
         }
         "retrieve_store_subs" => {
             async move {
-                let request = RetrieveStoreSubsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    in_app_subscription_app_id: crate::dynamic::path_id(
-                        "in_app_subscription.retrieve_store_subs",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "in_app_subscription.retrieve_store_subs",
-                        args.params,
-                    )?,
-                };
+                let request: RetrieveStoreSubsRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_STORE_SUBS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "in_app_subscription.retrieve_store_subs",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "in_app_subscription.retrieve_store_subs",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1798,15 +1576,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_STORE_SUBS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

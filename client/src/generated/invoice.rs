@@ -15,7 +15,7 @@ use super::payment_schedule;
 use super::transaction;
 use crate::{
     ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
-    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -6020,60 +6020,55 @@ impl Client {
 impl Invoices {
     /// Starts `POST /invoices` (`invoice.create`).
     pub fn create(&self) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
     pub fn create_for_charge_items_and_charges(
         &self,
     ) -> CreateForChargeItemsAndChargesRequest {
-        CreateForChargeItemsAndChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForChargeItemsAndChargesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+            None,
+            CreateForChargeItemsAndChargesParams::new(),
+        )
     }
     /// Starts `POST /invoices/charge` (`invoice.charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn charge(&self, description: impl Into<String>) -> ChargeRequest {
-        ChargeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ChargeParams::new(description),
-        }
+        crate::Request::new(&self.client, &CHARGE, None, ChargeParams::new(description))
     }
     /// Starts `POST /invoices/charge_addon` (`invoice.charge_addon`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn charge_addon(&self, addon_id: impl Into<String>) -> ChargeAddonRequest {
-        ChargeAddonRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ChargeAddonParams::new(addon_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHARGE_ADDON,
+            None,
+            ChargeAddonParams::new(addon_id),
+        )
     }
     /// Starts `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
     pub fn create_for_charge_item(&self) -> CreateForChargeItemRequest {
-        CreateForChargeItemRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForChargeItemParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_CHARGE_ITEM,
+            None,
+            CreateForChargeItemParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn stop_dunning(&self, invoice_id: impl Into<String>) -> StopDunningRequest {
-        StopDunningRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: StopDunningParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &STOP_DUNNING,
+            Some(invoice_id.into()),
+            StopDunningParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
     ///
@@ -6083,23 +6078,23 @@ impl Invoices {
         invoice_id: impl Into<String>,
         expected_payment_date: impl Into<Timestamp>,
     ) -> PauseDunningRequest {
-        PauseDunningRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: PauseDunningParams::new(expected_payment_date),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAUSE_DUNNING,
+            Some(invoice_id.into()),
+            PauseDunningParams::new(expected_payment_date),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn resume_dunning(&self, invoice_id: impl Into<String>) -> ResumeDunningRequest {
-        ResumeDunningRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: ResumeDunningParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESUME_DUNNING,
+            Some(invoice_id.into()),
+            ResumeDunningParams::new(),
+        )
     }
     /// Starts `POST /invoices/import_invoice` (`invoice.import_invoice`).
     ///
@@ -6110,32 +6105,29 @@ impl Invoices {
         date: impl Into<Timestamp>,
         total: i64,
     ) -> ImportInvoiceRequest {
-        ImportInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ImportInvoiceParams::new(id, date, total),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_INVOICE,
+            None,
+            ImportInvoiceParams::new(id, date, total),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn apply_payments(&self, invoice_id: impl Into<String>) -> ApplyPaymentsRequest {
-        ApplyPaymentsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: ApplyPaymentsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &APPLY_PAYMENTS,
+            Some(invoice_id.into()),
+            ApplyPaymentsParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn sync_usages(&self, invoice_id: impl Into<String>) -> SyncUsagesRequest {
-        SyncUsagesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-        }
+        crate::Request::new(&self.client, &SYNC_USAGES, Some(invoice_id.into()), ())
     }
     /// Starts `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
     ///
@@ -6144,31 +6136,27 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> DeleteLineItemsRequest {
-        DeleteLineItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: DeleteLineItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_LINE_ITEMS,
+            Some(invoice_id.into()),
+            DeleteLineItemsParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn apply_credits(&self, invoice_id: impl Into<String>) -> ApplyCreditsRequest {
-        ApplyCreditsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: ApplyCreditsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &APPLY_CREDITS,
+            Some(invoice_id.into()),
+            ApplyCreditsParams::new(),
+        )
     }
     /// Starts `GET /invoices` (`invoice.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
     ///
@@ -6177,12 +6165,12 @@ impl Invoices {
         &self,
         customer_id: impl Into<String>,
     ) -> InvoicesForCustomerRequest {
-        InvoicesForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: InvoicesForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &INVOICES_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            InvoicesForCustomerParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
     ///
@@ -6191,34 +6179,34 @@ impl Invoices {
         &self,
         subscription_id: impl Into<String>,
     ) -> InvoicesForSubscriptionRequest {
-        InvoicesForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: InvoicesForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &INVOICES_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            InvoicesForSubscriptionParams::new(),
+        )
     }
     /// Starts `GET /invoices/{invoice_id}` (`invoice.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, invoice_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RetrieveParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(invoice_id.into()),
+            RetrieveParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn pdf(&self, invoice_id: impl Into<String>) -> PdfRequest {
-        PdfRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: PdfParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PDF,
+            Some(invoice_id.into()),
+            PdfParams::new(),
+        )
     }
     /// Starts `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`).
     ///
@@ -6227,19 +6215,21 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> DownloadEinvoiceRequest {
-        DownloadEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DOWNLOAD_EINVOICE,
+            Some(invoice_id.into()),
+            (),
+        )
     }
     /// Starts `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
     pub fn list_payment_reference_numbers(&self) -> ListPaymentReferenceNumbersRequest {
-        ListPaymentReferenceNumbersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListPaymentReferenceNumbersParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_PAYMENT_REFERENCE_NUMBERS,
+            None,
+            ListPaymentReferenceNumbersParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
     ///
@@ -6250,12 +6240,12 @@ impl Invoices {
         amount: i64,
         description: impl Into<String>,
     ) -> AddChargeRequest {
-        AddChargeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: AddChargeParams::new(amount, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_CHARGE,
+            Some(invoice_id.into()),
+            AddChargeParams::new(amount, description),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
     ///
@@ -6265,12 +6255,12 @@ impl Invoices {
         invoice_id: impl Into<String>,
         addon_id: impl Into<String>,
     ) -> AddAddonChargeRequest {
-        AddAddonChargeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: AddAddonChargeParams::new(addon_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_ADDON_CHARGE,
+            Some(invoice_id.into()),
+            AddAddonChargeParams::new(addon_id),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
     ///
@@ -6279,23 +6269,23 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> AddChargeItemRequest {
-        AddChargeItemRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: AddChargeItemParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_CHARGE_ITEM,
+            Some(invoice_id.into()),
+            AddChargeItemParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/close` (`invoice.close`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn close(&self, invoice_id: impl Into<String>) -> CloseRequest {
-        CloseRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: CloseParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CLOSE,
+            Some(invoice_id.into()),
+            CloseParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
     ///
@@ -6304,23 +6294,23 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> CollectPaymentRequest {
-        CollectPaymentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: CollectPaymentParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &COLLECT_PAYMENT,
+            Some(invoice_id.into()),
+            CollectPaymentParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn record_payment(&self, invoice_id: impl Into<String>) -> RecordPaymentRequest {
-        RecordPaymentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RecordPaymentParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_PAYMENT,
+            Some(invoice_id.into()),
+            RecordPaymentParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
     ///
@@ -6329,12 +6319,12 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> RecordTaxWithheldRequest {
-        RecordTaxWithheldRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RecordTaxWithheldParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_TAX_WITHHELD,
+            Some(invoice_id.into()),
+            RecordTaxWithheldParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
     ///
@@ -6343,45 +6333,45 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> RemoveTaxWithheldRequest {
-        RemoveTaxWithheldRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RemoveTaxWithheldParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_TAX_WITHHELD,
+            Some(invoice_id.into()),
+            RemoveTaxWithheldParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn refund(&self, invoice_id: impl Into<String>) -> RefundRequest {
-        RefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REFUND,
+            Some(invoice_id.into()),
+            RefundParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn record_refund(&self, invoice_id: impl Into<String>) -> RecordRefundRequest {
-        RecordRefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RecordRefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_REFUND,
+            Some(invoice_id.into()),
+            RecordRefundParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn remove_payment(&self, invoice_id: impl Into<String>) -> RemovePaymentRequest {
-        RemovePaymentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RemovePaymentParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_PAYMENT,
+            Some(invoice_id.into()),
+            RemovePaymentParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
     ///
@@ -6390,34 +6380,34 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> RemoveCreditNoteRequest {
-        RemoveCreditNoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: RemoveCreditNoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_CREDIT_NOTE,
+            Some(invoice_id.into()),
+            RemoveCreditNoteParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn void_invoice(&self, invoice_id: impl Into<String>) -> VoidInvoiceRequest {
-        VoidInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: VoidInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &VOID_INVOICE,
+            Some(invoice_id.into()),
+            VoidInvoiceParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn write_off(&self, invoice_id: impl Into<String>) -> WriteOffRequest {
-        WriteOffRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: WriteOffParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &WRITE_OFF,
+            Some(invoice_id.into()),
+            WriteOffParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
     ///
@@ -6426,34 +6416,34 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> VoidBeforeCaptureRequest {
-        VoidBeforeCaptureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: VoidBeforeCaptureParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &VOID_BEFORE_CAPTURE,
+            Some(invoice_id.into()),
+            VoidBeforeCaptureParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, invoice_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: DeleteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(invoice_id.into()),
+            DeleteParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update_details(&self, invoice_id: impl Into<String>) -> UpdateDetailsRequest {
-        UpdateDetailsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: UpdateDetailsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_DETAILS,
+            Some(invoice_id.into()),
+            UpdateDetailsParams::new(),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
     ///
@@ -6463,12 +6453,12 @@ impl Invoices {
         invoice_id: impl Into<String>,
         scheme_id: impl Into<String>,
     ) -> ApplyPaymentScheduleSchemeRequest {
-        ApplyPaymentScheduleSchemeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: ApplyPaymentScheduleSchemeParams::new(scheme_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &APPLY_PAYMENT_SCHEDULE_SCHEME,
+            Some(invoice_id.into()),
+            ApplyPaymentScheduleSchemeParams::new(scheme_id),
+        )
     }
     /// Starts `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`).
     ///
@@ -6477,11 +6467,12 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> PaymentSchedulesRequest {
-        PaymentSchedulesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAYMENT_SCHEDULES,
+            Some(invoice_id.into()),
+            (),
+        )
     }
     /// Starts `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`).
     ///
@@ -6490,21 +6481,13 @@ impl Invoices {
         &self,
         invoice_id: impl Into<String>,
     ) -> ResendEinvoiceRequest {
-        ResendEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-        }
+        crate::Request::new(&self.client, &RESEND_EINVOICE, Some(invoice_id.into()), ())
     }
     /// Starts `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn send_einvoice(&self, invoice_id: impl Into<String>) -> SendEinvoiceRequest {
-        SendEinvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-        }
+        crate::Request::new(&self.client, &SEND_EINVOICE, Some(invoice_id.into()), ())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -6517,14 +6500,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices` (`invoice.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -6644,53 +6621,6 @@ impl CreateRequest {
     pub fn notes_to_remove(mut self, value: Vec<CreateNotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices` (`invoice.create`).
@@ -7093,6 +7023,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices` (`invoice.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7174,14 +7110,16 @@ const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::
     idempotent: true,
 };
 /// A request for `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForChargeItemsAndChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForChargeItemsAndChargesParams,
-}
-impl CreateForChargeItemsAndChargesRequest {
+pub type CreateForChargeItemsAndChargesRequest = crate::Request<
+    CreateForChargeItemsAndChargesParams,
+    CreateForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForChargeItemsAndChargesParams,
+    CreateForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -7344,62 +7282,6 @@ impl CreateForChargeItemsAndChargesRequest {
     ) -> Self {
         self.params.discounts = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForChargeItemsAndChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForChargeItemsAndChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices/create_for_charge_items_and_charges".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForChargeItemsAndChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForChargeItemsAndChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
@@ -7858,6 +7740,12 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForChargeItemsAndChargesParams {}
+impl crate::request::CustomFieldParams for CreateForChargeItemsAndChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns: the same fields as [`CreateResponse`].
 pub type CreateForChargeItemsAndChargesResponse = CreateResponse;
 const CHARGE: crate::transport::Operation = crate::transport::Operation {
@@ -7870,14 +7758,8 @@ const CHARGE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/charge` (`invoice.charge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChargeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ChargeParams,
-}
-impl ChargeRequest {
+pub type ChargeRequest = crate::Request<ChargeParams, ChargeResponse, crate::Idempotent>;
+impl crate::Request<ChargeParams, ChargeResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -7958,53 +7840,6 @@ impl ChargeRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChargeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChargeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices/charge".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChargeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ChargeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHARGE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/charge` (`invoice.charge`).
@@ -8298,6 +8133,12 @@ impl crate::form::FormEncode for ChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChargeParams {}
+impl crate::request::CustomFieldParams for ChargeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/charge` (`invoice.charge`) returns: the same fields as [`CreateResponse`].
 pub type ChargeResponse = CreateResponse;
 const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
@@ -8310,14 +8151,12 @@ const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/charge_addon` (`invoice.charge_addon`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChargeAddonRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ChargeAddonParams,
-}
-impl ChargeAddonRequest {
+pub type ChargeAddonRequest = crate::Request<
+    ChargeAddonParams,
+    ChargeAddonResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ChargeAddonParams, ChargeAddonResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -8383,55 +8222,6 @@ impl ChargeAddonRequest {
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChargeAddonParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChargeAddonParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices/charge_addon".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChargeAddonResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChargeAddonResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHARGE_ADDON, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/charge_addon` (`invoice.charge_addon`).
@@ -8687,6 +8477,12 @@ impl crate::form::FormEncode for ChargeAddonParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChargeAddonParams {}
+impl crate::request::CustomFieldParams for ChargeAddonParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns: the same fields as [`CreateResponse`].
 pub type ChargeAddonResponse = CreateResponse;
 const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
@@ -8699,14 +8495,16 @@ const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForChargeItemRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForChargeItemParams,
-}
-impl CreateForChargeItemRequest {
+pub type CreateForChargeItemRequest = crate::Request<
+    CreateForChargeItemParams,
+    CreateForChargeItemResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForChargeItemParams,
+    CreateForChargeItemResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
@@ -8748,57 +8546,6 @@ impl CreateForChargeItemRequest {
     pub fn item_tiers(mut self, value: Vec<CreateForChargeItemItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForChargeItemParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForChargeItemParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices/create_for_charge_item".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForChargeItemResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForChargeItemResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_FOR_CHARGE_ITEM, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
@@ -8982,6 +8729,12 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForChargeItemParams {}
+impl crate::request::CustomFieldParams for CreateForChargeItemParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns: the same fields as [`CreateResponse`].
 pub type CreateForChargeItemResponse = CreateResponse;
 const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
@@ -8994,73 +8747,16 @@ const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct StopDunningRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: StopDunningParams,
-}
-impl StopDunningRequest {
+pub type StopDunningRequest = crate::Request<
+    StopDunningParams,
+    StopDunningResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<StopDunningParams, StopDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &StopDunningParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: StopDunningParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/stop_dunning", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<StopDunningResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(StopDunningResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&STOP_DUNNING, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
@@ -9139,6 +8835,12 @@ impl crate::form::FormEncode for StopDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for StopDunningParams {}
+impl crate::request::CustomFieldParams for StopDunningParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns: the same fields as [`CreateResponse`].
 pub type StopDunningResponse = CreateResponse;
 const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
@@ -9151,73 +8853,16 @@ const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PauseDunningRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: PauseDunningParams,
-}
-impl PauseDunningRequest {
+pub type PauseDunningRequest = crate::Request<
+    PauseDunningParams,
+    PauseDunningResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<PauseDunningParams, PauseDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PauseDunningParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PauseDunningParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/pause_dunning", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PauseDunningResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PauseDunningResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PAUSE_DUNNING, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
@@ -9313,6 +8958,12 @@ impl crate::form::FormEncode for PauseDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PauseDunningParams {}
+impl crate::request::CustomFieldParams for PauseDunningParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns: the same fields as [`CreateResponse`].
 pub type PauseDunningResponse = CreateResponse;
 const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation {
@@ -9325,73 +8976,16 @@ const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResumeDunningRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: ResumeDunningParams,
-}
-impl ResumeDunningRequest {
+pub type ResumeDunningRequest = crate::Request<
+    ResumeDunningParams,
+    ResumeDunningResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ResumeDunningParams, ResumeDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ResumeDunningParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ResumeDunningParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/resume_dunning", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResumeDunningResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ResumeDunningResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESUME_DUNNING, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
@@ -9470,6 +9064,12 @@ impl crate::form::FormEncode for ResumeDunningParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ResumeDunningParams {}
+impl crate::request::CustomFieldParams for ResumeDunningParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns: the same fields as [`CreateResponse`].
 pub type ResumeDunningResponse = CreateResponse;
 const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -9482,14 +9082,12 @@ const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/import_invoice` (`invoice.import_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ImportInvoiceParams,
-}
-impl ImportInvoiceRequest {
+pub type ImportInvoiceRequest = crate::Request<
+    ImportInvoiceParams,
+    ImportInvoiceResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempotent> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -9636,55 +9234,6 @@ impl ImportInvoiceRequest {
     ) -> Self {
         self.params.line_item_addresses = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/invoices/import_invoice".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportInvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportInvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&IMPORT_INVOICE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/import_invoice` (`invoice.import_invoice`).
@@ -10147,6 +9696,12 @@ impl crate::form::FormEncode for ImportInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportInvoiceParams {}
+impl crate::request::CustomFieldParams for ImportInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10235,15 +9790,12 @@ const APPLY_PAYMENTS: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ApplyPaymentsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: ApplyPaymentsParams,
-}
-impl ApplyPaymentsRequest {
+pub type ApplyPaymentsRequest = crate::Request<
+    ApplyPaymentsParams,
+    ApplyPaymentsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ApplyPaymentsParams, ApplyPaymentsResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -10252,60 +9804,6 @@ impl ApplyPaymentsRequest {
     pub fn transactions(mut self, value: Vec<ApplyPaymentsTransactionsParams>) -> Self {
         self.params.transactions = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ApplyPaymentsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ApplyPaymentsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/apply_payments", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ApplyPaymentsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ApplyPaymentsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&APPLY_PAYMENTS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
@@ -10397,6 +9895,12 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ApplyPaymentsParams {}
+impl crate::request::CustomFieldParams for ApplyPaymentsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns: the same fields as [`CreateResponse`].
 pub type ApplyPaymentsResponse = CreateResponse;
 const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
@@ -10409,50 +9913,7 @@ const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SyncUsagesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-}
-impl SyncUsagesRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/sync_usages", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SyncUsagesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SyncUsagesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&SYNC_USAGES, path, &(), &self.options).await
-    }
-}
+pub type SyncUsagesRequest = crate::Request<(), SyncUsagesResponse, crate::Idempotent>;
 /// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns: the same fields as [`CreateResponse`].
 pub type SyncUsagesResponse = CreateResponse;
 const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -10465,72 +9926,15 @@ const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteLineItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: DeleteLineItemsParams,
-}
-impl DeleteLineItemsRequest {
+pub type DeleteLineItemsRequest = crate::Request<
+    DeleteLineItemsParams,
+    DeleteLineItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<DeleteLineItemsParams, DeleteLineItemsResponse, crate::Idempotent> {
     pub fn line_items(mut self, value: Vec<DeleteLineItemsLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteLineItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteLineItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/delete_line_items", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteLineItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteLineItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_LINE_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
@@ -10612,6 +10016,12 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteLineItemsParams {}
+impl crate::request::CustomFieldParams for DeleteLineItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns: the same fields as [`CreateResponse`].
 pub type DeleteLineItemsResponse = CreateResponse;
 const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
@@ -10624,15 +10034,12 @@ const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ApplyCreditsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: ApplyCreditsParams,
-}
-impl ApplyCreditsRequest {
+pub type ApplyCreditsRequest = crate::Request<
+    ApplyCreditsParams,
+    ApplyCreditsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ApplyCreditsParams, ApplyCreditsResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -10641,60 +10048,6 @@ impl ApplyCreditsRequest {
     pub fn credit_notes(mut self, value: Vec<ApplyCreditsCreditNotesParams>) -> Self {
         self.params.credit_notes = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ApplyCreditsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ApplyCreditsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/apply_credits", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ApplyCreditsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ApplyCreditsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&APPLY_CREDITS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
@@ -10786,6 +10139,12 @@ impl crate::form::FormEncode for ApplyCreditsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ApplyCreditsParams {}
+impl crate::request::CustomFieldParams for ApplyCreditsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns: the same fields as [`CreateResponse`].
 pub type ApplyCreditsResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -10798,14 +10157,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /invoices` (`invoice.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn paid_on_after(mut self, value: i64) -> Self {
         self.params.paid_on_after = Some(value);
         self
@@ -10928,181 +10281,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "einvoice[status]",
-            &self.params.einvoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("recurring", &self.params.recurring, &["is"])?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_type",
-            &self.params.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.params.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "paid_at",
-            &self.params.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "total",
-            &self.params.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_paid",
-            &self.params.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_adjusted",
-            &self.params.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credits_applied",
-            &self.params.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_due",
-            &self.params.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "dunning_status",
-            &self.params.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.params.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.params.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "voided_at",
-            &self.params.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "void_reason_code",
-            &self.params.void_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok("/invoices".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "invoice.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /invoices` (`invoice.list`).
@@ -11585,6 +10763,120 @@ impl crate::form::FormEncode for ListEinvoiceFilters {
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "einvoice[status]",
+            &self.einvoice.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators("recurring", &self.recurring, &["is"])?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "price_type",
+            &self.price_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "date",
+            &self.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "paid_at",
+            &self.paid_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "total",
+            &self.total,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_paid",
+            &self.amount_paid,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_adjusted",
+            &self.amount_adjusted,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "credits_applied",
+            &self.credits_applied,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_due",
+            &self.amount_due,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "dunning_status",
+            &self.dunning_status,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "payment_owner",
+            &self.payment_owner,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "channel",
+            &self.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "voided_at",
+            &self.voided_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "void_reason_code",
+            &self.void_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /invoices` (`invoice.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11616,15 +10908,16 @@ const INVOICES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct InvoicesForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: InvoicesForCustomerParams,
-}
-impl InvoicesForCustomerRequest {
+pub type InvoicesForCustomerRequest = crate::Request<
+    InvoicesForCustomerParams,
+    Page<InvoicesForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    InvoicesForCustomerParams,
+    Page<InvoicesForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -11634,96 +10927,6 @@ impl InvoicesForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &InvoicesForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: InvoicesForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/invoices", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<InvoicesForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<InvoicesForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&INVOICES_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<InvoicesForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "invoice.invoices_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&INVOICES_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
@@ -11810,6 +11013,20 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for InvoicesForCustomerParams {}
+impl crate::request::PageParams for InvoicesForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for InvoicesForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`): the same fields as [`CreateResponse`].
 pub type InvoicesForCustomerEntry = CreateResponse;
 const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -11822,15 +11039,16 @@ const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct InvoicesForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: InvoicesForSubscriptionParams,
-}
-impl InvoicesForSubscriptionRequest {
+pub type InvoicesForSubscriptionRequest = crate::Request<
+    InvoicesForSubscriptionParams,
+    Page<InvoicesForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    InvoicesForSubscriptionParams,
+    Page<InvoicesForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -11840,97 +11058,6 @@ impl InvoicesForSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &InvoicesForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: InvoicesForSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/invoices", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<InvoicesForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<InvoicesForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&INVOICES_FOR_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<InvoicesForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "invoice.invoices_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&INVOICES_FOR_SUBSCRIPTION, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
@@ -12017,6 +11144,20 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for InvoicesForSubscriptionParams {}
+impl crate::request::PageParams for InvoicesForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for InvoicesForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`): the same fields as [`CreateResponse`].
 pub type InvoicesForSubscriptionEntry = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -12029,15 +11170,12 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}` (`invoice.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RetrieveParams,
-}
-impl RetrieveRequest {
+pub type RetrieveRequest = crate::Request<
+    RetrieveParams,
+    RetrieveResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
@@ -12056,64 +11194,6 @@ impl RetrieveRequest {
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RetrieveParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "line_item[subscription_id]",
-            &self.params.line_item.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "line_item[customer_id]",
-            &self.params.line_item.customer_id,
-            &["is"],
-        )?;
-        Ok(
-            format!(
-                "/invoices/{}", crate ::transport::PathSegment::new("invoice_id", & self
-                .invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}` (`invoice.retrieve`).
@@ -12298,6 +11378,26 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
     }
 }
 crate::form::form_object!(RetrieveLineItemFilters);
+impl crate::request::Params for RetrieveParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "line_item[subscription_id]",
+            &self.line_item.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "line_item[customer_id]",
+            &self.line_item.customer_id,
+            &["is"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::CustomFieldParams for RetrieveParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const PDF: crate::transport::Operation = crate::transport::Operation {
@@ -12310,70 +11410,11 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PdfRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: PdfParams,
-}
-impl PdfRequest {
+pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
+impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PdfParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PdfParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/pdf", crate ::transport::PathSegment::new("invoice_id", &
-                self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PdfResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(PdfResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PDF, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
@@ -12453,6 +11494,12 @@ impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for PdfParams {}
+impl crate::request::CustomFieldParams for PdfParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
@@ -12536,44 +11583,11 @@ const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DownloadEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-}
-impl DownloadEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/download_einvoice", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DownloadEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DownloadEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DOWNLOAD_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type DownloadEinvoiceRequest = crate::Request<
+    (),
+    DownloadEinvoiceResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12657,14 +11671,16 @@ const LIST_PAYMENT_REFERENCE_NUMBERS: crate::transport::Operation = crate::trans
     idempotent: false,
 };
 /// A request for `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListPaymentReferenceNumbersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListPaymentReferenceNumbersParams,
-}
-impl ListPaymentReferenceNumbersRequest {
+pub type ListPaymentReferenceNumbersRequest = crate::Request<
+    ListPaymentReferenceNumbersParams,
+    Page<ListPaymentReferenceNumbersEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListPaymentReferenceNumbersParams,
+    Page<ListPaymentReferenceNumbersEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -12687,102 +11703,6 @@ impl ListPaymentReferenceNumbersRequest {
             value,
         );
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListPaymentReferenceNumbersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListPaymentReferenceNumbersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "payment_reference_number[number]",
-            &self.params.payment_reference_number.number,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
-        Ok("/invoices/payment_reference_numbers".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListPaymentReferenceNumbersEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListPaymentReferenceNumbersEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&LIST_PAYMENT_REFERENCE_NUMBERS, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListPaymentReferenceNumbersEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "invoice.list_payment_reference_numbers",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &LIST_PAYMENT_REFERENCE_NUMBERS,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
@@ -12970,6 +11890,30 @@ for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     }
 }
 crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
+impl crate::request::Params for ListPaymentReferenceNumbersParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "payment_reference_number[number]",
+            &self.payment_reference_number.number,
+            &["is", "in"],
+        )?;
+        crate::filter::check_operators("id", &self.id, &["is", "in"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListPaymentReferenceNumbersParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListPaymentReferenceNumbersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13061,15 +12005,12 @@ const ADD_CHARGE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddChargeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: AddChargeParams,
-}
-impl AddChargeRequest {
+pub type AddChargeRequest = crate::Request<
+    AddChargeParams,
+    AddChargeResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AddChargeParams, AddChargeResponse, crate::Idempotent> {
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
@@ -13110,60 +12051,6 @@ impl AddChargeRequest {
     pub fn line_item(mut self, value: AddChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddChargeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddChargeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/add_charge", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddChargeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddChargeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADD_CHARGE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
@@ -13365,6 +12252,12 @@ impl crate::form::FormEncode for AddChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddChargeParams {}
+impl crate::request::CustomFieldParams for AddChargeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns: the same fields as [`CreateResponse`].
 pub type AddChargeResponse = CreateResponse;
 const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operation {
@@ -13377,15 +12270,12 @@ const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddAddonChargeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: AddAddonChargeParams,
-}
-impl AddAddonChargeRequest {
+pub type AddAddonChargeRequest = crate::Request<
+    AddAddonChargeParams,
+    AddAddonChargeResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AddAddonChargeParams, AddAddonChargeResponse, crate::Idempotent> {
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
@@ -13417,60 +12307,6 @@ impl AddAddonChargeRequest {
     pub fn line_item(mut self, value: AddAddonChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddAddonChargeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddAddonChargeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/add_addon_charge", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddAddonChargeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddAddonChargeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADD_ADDON_CHARGE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
@@ -13637,6 +12473,12 @@ impl crate::form::FormEncode for AddAddonChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddAddonChargeParams {}
+impl crate::request::CustomFieldParams for AddAddonChargeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns: the same fields as [`CreateResponse`].
 pub type AddAddonChargeResponse = CreateResponse;
 const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
@@ -13649,15 +12491,12 @@ const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddChargeItemRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: AddChargeItemParams,
-}
-impl AddChargeItemRequest {
+pub type AddChargeItemRequest = crate::Request<
+    AddChargeItemParams,
+    AddChargeItemResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<AddChargeItemParams, AddChargeItemResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -13675,60 +12514,6 @@ impl AddChargeItemRequest {
     pub fn item_tiers(mut self, value: Vec<AddChargeItemItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddChargeItemParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddChargeItemParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/add_charge_item", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddChargeItemResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddChargeItemResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADD_CHARGE_ITEM, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
@@ -13847,6 +12632,12 @@ impl crate::form::FormEncode for AddChargeItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddChargeItemParams {}
+impl crate::request::CustomFieldParams for AddChargeItemParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns: the same fields as [`CreateResponse`].
 pub type AddChargeItemResponse = CreateResponse;
 const CLOSE: crate::transport::Operation = crate::transport::Operation {
@@ -13859,15 +12650,8 @@ const CLOSE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/close` (`invoice.close`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CloseRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: CloseParams,
-}
-impl CloseRequest {
+pub type CloseRequest = crate::Request<CloseParams, CloseResponse, crate::Idempotent>;
+impl crate::Request<CloseParams, CloseResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -13890,58 +12674,6 @@ impl CloseRequest {
     pub fn notes_to_remove(mut self, value: Vec<CloseNotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CloseParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CloseParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/close", crate ::transport::PathSegment::new("invoice_id", &
-                self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CloseResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CloseResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CLOSE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/close` (`invoice.close`).
@@ -14074,6 +12806,12 @@ impl crate::form::FormEncode for CloseParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CloseParams {}
+impl crate::request::CustomFieldParams for CloseParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns: the same fields as [`CreateResponse`].
 pub type CloseResponse = CreateResponse;
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
@@ -14086,15 +12824,12 @@ const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CollectPaymentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: CollectPaymentParams,
-}
-impl CollectPaymentRequest {
+pub type CollectPaymentRequest = crate::Request<
+    CollectPaymentParams,
+    CollectPaymentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -14117,60 +12852,6 @@ impl CollectPaymentRequest {
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CollectPaymentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CollectPaymentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/collect_payment", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CollectPaymentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&COLLECT_PAYMENT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
@@ -14303,6 +12984,12 @@ impl crate::form::FormEncode for CollectPaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CollectPaymentParams {}
+impl crate::request::CustomFieldParams for CollectPaymentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -14396,15 +13083,12 @@ const RECORD_PAYMENT: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordPaymentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RecordPaymentParams,
-}
-impl RecordPaymentRequest {
+pub type RecordPaymentRequest = crate::Request<
+    RecordPaymentParams,
+    RecordPaymentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RecordPaymentParams, RecordPaymentResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -14413,60 +13097,6 @@ impl RecordPaymentRequest {
     pub fn transaction(mut self, value: RecordPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordPaymentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordPaymentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/record_payment", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordPaymentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordPaymentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RECORD_PAYMENT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
@@ -14558,6 +13188,12 @@ impl crate::form::FormEncode for RecordPaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RecordPaymentParams {}
+impl crate::request::CustomFieldParams for RecordPaymentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns: the same fields as [`CollectPaymentResponse`].
 pub type RecordPaymentResponse = CollectPaymentResponse;
 const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
@@ -14570,74 +13206,19 @@ const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordTaxWithheldRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RecordTaxWithheldParams,
-}
-impl RecordTaxWithheldRequest {
+pub type RecordTaxWithheldRequest = crate::Request<
+    RecordTaxWithheldParams,
+    RecordTaxWithheldResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RecordTaxWithheldParams,
+    RecordTaxWithheldResponse,
+    crate::Idempotent,
+> {
     pub fn tax_withheld(mut self, value: RecordTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordTaxWithheldParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordTaxWithheldParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/record_tax_withheld", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordTaxWithheldResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordTaxWithheldResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RECORD_TAX_WITHHELD, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
@@ -14719,6 +13300,12 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RecordTaxWithheldParams {}
+impl crate::request::CustomFieldParams for RecordTaxWithheldParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns: the same fields as [`CreateResponse`].
 pub type RecordTaxWithheldResponse = CreateResponse;
 const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
@@ -14731,74 +13318,19 @@ const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveTaxWithheldRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RemoveTaxWithheldParams,
-}
-impl RemoveTaxWithheldRequest {
+pub type RemoveTaxWithheldRequest = crate::Request<
+    RemoveTaxWithheldParams,
+    RemoveTaxWithheldResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RemoveTaxWithheldParams,
+    RemoveTaxWithheldResponse,
+    crate::Idempotent,
+> {
     pub fn tax_withheld(mut self, value: RemoveTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveTaxWithheldParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveTaxWithheldParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/remove_tax_withheld", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveTaxWithheldResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveTaxWithheldResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REMOVE_TAX_WITHHELD, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
@@ -14880,6 +13412,12 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RemoveTaxWithheldParams {}
+impl crate::request::CustomFieldParams for RemoveTaxWithheldParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns: the same fields as [`CreateResponse`].
 pub type RemoveTaxWithheldResponse = CreateResponse;
 const REFUND: crate::transport::Operation = crate::transport::Operation {
@@ -14892,15 +13430,8 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/refund` (`invoice.refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RefundParams,
-}
-impl RefundRequest {
+pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
+impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
@@ -14918,58 +13449,6 @@ impl RefundRequest {
     pub fn credit_note(mut self, value: RefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/refund", crate ::transport::PathSegment::new("invoice_id",
-                & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(RefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
@@ -15088,6 +13567,12 @@ impl crate::form::FormEncode for RefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RefundParams {}
+impl crate::request::CustomFieldParams for RefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15188,15 +13673,12 @@ const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordRefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RecordRefundParams,
-}
-impl RecordRefundRequest {
+pub type RecordRefundRequest = crate::Request<
+    RecordRefundParams,
+    RecordRefundResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
     /// At most 65000 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -15214,60 +13696,6 @@ impl RecordRefundRequest {
     pub fn credit_note(mut self, value: RecordRefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordRefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordRefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/record_refund", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordRefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordRefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RECORD_REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
@@ -15386,6 +13814,12 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RecordRefundParams {}
+impl crate::request::CustomFieldParams for RecordRefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15481,72 +13915,15 @@ const REMOVE_PAYMENT: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemovePaymentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RemovePaymentParams,
-}
-impl RemovePaymentRequest {
+pub type RemovePaymentRequest = crate::Request<
+    RemovePaymentParams,
+    RemovePaymentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RemovePaymentParams, RemovePaymentResponse, crate::Idempotent> {
     pub fn transaction(mut self, value: RemovePaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemovePaymentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemovePaymentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/remove_payment", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemovePaymentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemovePaymentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_PAYMENT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
@@ -15628,6 +14005,12 @@ impl crate::form::FormEncode for RemovePaymentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RemovePaymentParams {}
+impl crate::request::CustomFieldParams for RemovePaymentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns: the same fields as [`CollectPaymentResponse`].
 pub type RemovePaymentResponse = CollectPaymentResponse;
 const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
@@ -15640,72 +14023,19 @@ const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveCreditNoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: RemoveCreditNoteParams,
-}
-impl RemoveCreditNoteRequest {
+pub type RemoveCreditNoteRequest = crate::Request<
+    RemoveCreditNoteParams,
+    RemoveCreditNoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RemoveCreditNoteParams,
+    RemoveCreditNoteResponse,
+    crate::Idempotent,
+> {
     pub fn credit_note(mut self, value: RemoveCreditNoteCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveCreditNoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveCreditNoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/remove_credit_note", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveCreditNoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveCreditNoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_CREDIT_NOTE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
@@ -15785,6 +14115,12 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("credit_note", &self.credit_note);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for RemoveCreditNoteParams {}
+impl crate::request::CustomFieldParams for RemoveCreditNoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
@@ -15880,15 +14216,12 @@ const VOID_INVOICE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VoidInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: VoidInvoiceParams,
-}
-impl VoidInvoiceRequest {
+pub type VoidInvoiceRequest = crate::Request<
+    VoidInvoiceParams,
+    VoidInvoiceResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<VoidInvoiceParams, VoidInvoiceResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -15898,60 +14231,6 @@ impl VoidInvoiceRequest {
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &VoidInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: VoidInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/void", crate ::transport::PathSegment::new("invoice_id", &
-                self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<VoidInvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(VoidInvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&VOID_INVOICE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
@@ -16044,6 +14323,12 @@ impl crate::form::FormEncode for VoidInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for VoidInvoiceParams {}
+impl crate::request::CustomFieldParams for VoidInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns: the same fields as [`ImportInvoiceResponse`].
 pub type VoidInvoiceResponse = ImportInvoiceResponse;
 const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
@@ -16056,73 +14341,16 @@ const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct WriteOffRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: WriteOffParams,
-}
-impl WriteOffRequest {
+pub type WriteOffRequest = crate::Request<
+    WriteOffParams,
+    WriteOffResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<WriteOffParams, WriteOffResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &WriteOffParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: WriteOffParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/write_off", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<WriteOffResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(WriteOffResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&WRITE_OFF, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
@@ -16201,6 +14429,12 @@ impl crate::form::FormEncode for WriteOffParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for WriteOffParams {}
+impl crate::request::CustomFieldParams for WriteOffParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns: the same fields as [`RemoveCreditNoteResponse`].
 pub type WriteOffResponse = RemoveCreditNoteResponse;
 const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Operation {
@@ -16213,15 +14447,16 @@ const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VoidBeforeCaptureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: VoidBeforeCaptureParams,
-}
-impl VoidBeforeCaptureRequest {
+pub type VoidBeforeCaptureRequest = crate::Request<
+    VoidBeforeCaptureParams,
+    VoidBeforeCaptureResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    VoidBeforeCaptureParams,
+    VoidBeforeCaptureResponse,
+    crate::Idempotent,
+> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
@@ -16235,62 +14470,6 @@ impl VoidBeforeCaptureRequest {
     pub fn invoice_action(mut self, value: enums::InvoiceAction) -> Self {
         self.params.invoice_action = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &VoidBeforeCaptureParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: VoidBeforeCaptureParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/void_before_capture", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<VoidBeforeCaptureResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(VoidBeforeCaptureResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&VOID_BEFORE_CAPTURE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
@@ -16396,6 +14575,12 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for VoidBeforeCaptureParams {}
+impl crate::request::CustomFieldParams for VoidBeforeCaptureParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns: the same fields as [`ImportInvoiceResponse`].
 pub type VoidBeforeCaptureResponse = ImportInvoiceResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -16408,71 +14593,12 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/delete` (`invoice.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: DeleteParams,
-}
-impl DeleteRequest {
+pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
+impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/delete", crate ::transport::PathSegment::new("invoice_id",
-                & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
@@ -16551,6 +14677,12 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteParams {}
+impl crate::request::CustomFieldParams for DeleteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation {
@@ -16563,15 +14695,12 @@ const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateDetailsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: UpdateDetailsParams,
-}
-impl UpdateDetailsRequest {
+pub type UpdateDetailsRequest = crate::Request<
+    UpdateDetailsParams,
+    UpdateDetailsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateDetailsParams, UpdateDetailsResponse, crate::Idempotent> {
     /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
@@ -16609,60 +14738,6 @@ impl UpdateDetailsRequest {
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateDetailsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateDetailsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/update_details", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateDetailsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateDetailsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_DETAILS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
@@ -16818,6 +14893,12 @@ impl crate::form::FormEncode for UpdateDetailsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateDetailsParams {}
+impl crate::request::CustomFieldParams for UpdateDetailsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns: the same fields as [`CreateResponse`].
 pub type UpdateDetailsResponse = CreateResponse;
 const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transport::Operation {
@@ -16830,74 +14911,19 @@ const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ApplyPaymentScheduleSchemeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: ApplyPaymentScheduleSchemeParams,
-}
-impl ApplyPaymentScheduleSchemeRequest {
+pub type ApplyPaymentScheduleSchemeRequest = crate::Request<
+    ApplyPaymentScheduleSchemeParams,
+    ApplyPaymentScheduleSchemeResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ApplyPaymentScheduleSchemeParams,
+    ApplyPaymentScheduleSchemeResponse,
+    crate::Idempotent,
+> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ApplyPaymentScheduleSchemeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ApplyPaymentScheduleSchemeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/apply_payment_schedule_scheme", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ApplyPaymentScheduleSchemeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ApplyPaymentScheduleSchemeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&APPLY_PAYMENT_SCHEDULE_SCHEME, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
@@ -16984,6 +15010,12 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ApplyPaymentScheduleSchemeParams {}
+impl crate::request::CustomFieldParams for ApplyPaymentScheduleSchemeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns: the same fields as [`CreateResponse`].
 pub type ApplyPaymentScheduleSchemeResponse = CreateResponse;
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
@@ -16996,44 +15028,11 @@ const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PaymentSchedulesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-}
-impl PaymentSchedulesRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/payment_schedules", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PaymentSchedulesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PaymentSchedulesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PAYMENT_SCHEDULES, path, &(), &self.options).await
-    }
-}
+pub type PaymentSchedulesRequest = crate::Request<
+    (),
+    PaymentSchedulesResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -17123,50 +15122,11 @@ const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResendEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-}
-impl ResendEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/resend_einvoice", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResendEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ResendEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESEND_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type ResendEinvoiceRequest = crate::Request<
+    (),
+    ResendEinvoiceResponse,
+    crate::Idempotent,
+>;
 /// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns: the same fields as [`CreateResponse`].
 pub type ResendEinvoiceResponse = CreateResponse;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -17179,50 +15139,11 @@ const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SendEinvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-}
-impl SendEinvoiceRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/send_einvoice", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SendEinvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SendEinvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&SEND_EINVOICE, path, &(), &self.options).await
-    }
-}
+pub type SendEinvoiceRequest = crate::Request<
+    (),
+    SendEinvoiceResponse,
+    crate::Idempotent,
+>;
 /// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns: the same fields as [`CreateResponse`].
 pub type SendEinvoiceResponse = CreateResponse;
 /// Fields of the `CreateShippingAddressParams` parameter object.
@@ -24036,11 +21957,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("invoice.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("invoice.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("invoice.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24049,10 +21972,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24064,14 +21984,16 @@ pub(crate) async fn call(
                     "invoice.create_for_charge_items_and_charges",
                     &args.id,
                 )?;
-                let request = CreateForChargeItemsAndChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "invoice.create_for_charge_items_and_charges",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForChargeItemsAndChargesRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+                        None,
+                        crate::dynamic::params(
+                            "invoice.create_for_charge_items_and_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24080,15 +22002,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24097,11 +22011,13 @@ pub(crate) async fn call(
         "charge" => {
             async move {
                 crate::dynamic::no_path_id("invoice.charge", &args.id)?;
-                let request = ChargeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("invoice.charge", args.params)?,
-                };
+                let request: ChargeRequest = crate::Request::new(
+                        client,
+                        &CHARGE,
+                        None,
+                        crate::dynamic::params("invoice.charge", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24110,10 +22026,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CHARGE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24122,11 +22035,13 @@ pub(crate) async fn call(
         "charge_addon" => {
             async move {
                 crate::dynamic::no_path_id("invoice.charge_addon", &args.id)?;
-                let request = ChargeAddonRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("invoice.charge_addon", args.params)?,
-                };
+                let request: ChargeAddonRequest = crate::Request::new(
+                        client,
+                        &CHARGE_ADDON,
+                        None,
+                        crate::dynamic::params("invoice.charge_addon", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24135,15 +22050,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHARGE_ADDON,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24152,14 +22059,16 @@ pub(crate) async fn call(
         "create_for_charge_item" => {
             async move {
                 crate::dynamic::no_path_id("invoice.create_for_charge_item", &args.id)?;
-                let request = CreateForChargeItemRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "invoice.create_for_charge_item",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForChargeItemRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_CHARGE_ITEM,
+                        None,
+                        crate::dynamic::params(
+                            "invoice.create_for_charge_item",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24168,15 +22077,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_CHARGE_ITEM,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24184,15 +22085,13 @@ pub(crate) async fn call(
         }
         "stop_dunning" => {
             async move {
-                let request = StopDunningRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.stop_dunning",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("invoice.stop_dunning", args.params)?,
-                };
+                let request: StopDunningRequest = crate::Request::new(
+                        client,
+                        &STOP_DUNNING,
+                        Some(crate::dynamic::path_id("invoice.stop_dunning", args.id)?),
+                        crate::dynamic::params("invoice.stop_dunning", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24201,15 +22100,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &STOP_DUNNING,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24217,15 +22108,13 @@ pub(crate) async fn call(
         }
         "pause_dunning" => {
             async move {
-                let request = PauseDunningRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.pause_dunning",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("invoice.pause_dunning", args.params)?,
-                };
+                let request: PauseDunningRequest = crate::Request::new(
+                        client,
+                        &PAUSE_DUNNING,
+                        Some(crate::dynamic::path_id("invoice.pause_dunning", args.id)?),
+                        crate::dynamic::params("invoice.pause_dunning", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24234,15 +22123,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAUSE_DUNNING,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24250,18 +22131,15 @@ pub(crate) async fn call(
         }
         "resume_dunning" => {
             async move {
-                let request = ResumeDunningRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.resume_dunning",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.resume_dunning",
-                        args.params,
-                    )?,
-                };
+                let request: ResumeDunningRequest = crate::Request::new(
+                        client,
+                        &RESUME_DUNNING,
+                        Some(
+                            crate::dynamic::path_id("invoice.resume_dunning", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.resume_dunning", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24270,15 +22148,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RESUME_DUNNING,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24287,14 +22157,13 @@ pub(crate) async fn call(
         "import_invoice" => {
             async move {
                 crate::dynamic::no_path_id("invoice.import_invoice", &args.id)?;
-                let request = ImportInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "invoice.import_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: ImportInvoiceRequest = crate::Request::new(
+                        client,
+                        &IMPORT_INVOICE,
+                        None,
+                        crate::dynamic::params("invoice.import_invoice", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24303,15 +22172,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24319,18 +22180,15 @@ pub(crate) async fn call(
         }
         "apply_payments" => {
             async move {
-                let request = ApplyPaymentsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.apply_payments",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.apply_payments",
-                        args.params,
-                    )?,
-                };
+                let request: ApplyPaymentsRequest = crate::Request::new(
+                        client,
+                        &APPLY_PAYMENTS,
+                        Some(
+                            crate::dynamic::path_id("invoice.apply_payments", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.apply_payments", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24339,15 +22197,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &APPLY_PAYMENTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24356,11 +22206,13 @@ pub(crate) async fn call(
         "sync_usages" => {
             async move {
                 crate::dynamic::no_params("invoice.sync_usages", &args.params)?;
-                let request = SyncUsagesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.sync_usages", args.id)?,
-                };
+                let request: SyncUsagesRequest = crate::Request::new(
+                        client,
+                        &SYNC_USAGES,
+                        Some(crate::dynamic::path_id("invoice.sync_usages", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24369,10 +22221,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&SYNC_USAGES, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24380,18 +22229,18 @@ pub(crate) async fn call(
         }
         "delete_line_items" => {
             async move {
-                let request = DeleteLineItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.delete_line_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.delete_line_items",
-                        args.params,
-                    )?,
-                };
+                let request: DeleteLineItemsRequest = crate::Request::new(
+                        client,
+                        &DELETE_LINE_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.delete_line_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("invoice.delete_line_items", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24400,15 +22249,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DELETE_LINE_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24416,15 +22257,13 @@ pub(crate) async fn call(
         }
         "apply_credits" => {
             async move {
-                let request = ApplyCreditsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.apply_credits",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("invoice.apply_credits", args.params)?,
-                };
+                let request: ApplyCreditsRequest = crate::Request::new(
+                        client,
+                        &APPLY_CREDITS,
+                        Some(crate::dynamic::path_id("invoice.apply_credits", args.id)?),
+                        crate::dynamic::params("invoice.apply_credits", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24433,15 +22272,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &APPLY_CREDITS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24450,11 +22281,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("invoice.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("invoice.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("invoice.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24463,10 +22296,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -24474,18 +22304,21 @@ pub(crate) async fn call(
         }
         "invoices_for_customer" => {
             async move {
-                let request = InvoicesForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "invoice.invoices_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.invoices_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: InvoicesForCustomerRequest = crate::Request::new(
+                        client,
+                        &INVOICES_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.invoices_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.invoices_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24494,15 +22327,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &INVOICES_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -24510,18 +22335,21 @@ pub(crate) async fn call(
         }
         "invoices_for_subscription" => {
             async move {
-                let request = InvoicesForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "invoice.invoices_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.invoices_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: InvoicesForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &INVOICES_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.invoices_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.invoices_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24530,15 +22358,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &INVOICES_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -24546,12 +22366,13 @@ pub(crate) async fn call(
         }
         "retrieve" => {
             async move {
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.retrieve", args.id)?,
-                    params: crate::dynamic::params("invoice.retrieve", args.params)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("invoice.retrieve", args.id)?),
+                        crate::dynamic::params("invoice.retrieve", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24560,10 +22381,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RETRIEVE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24571,12 +22389,13 @@ pub(crate) async fn call(
         }
         "pdf" => {
             async move {
-                let request = PdfRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.pdf", args.id)?,
-                    params: crate::dynamic::params("invoice.pdf", args.params)?,
-                };
+                let request: PdfRequest = crate::Request::new(
+                        client,
+                        &PDF,
+                        Some(crate::dynamic::path_id("invoice.pdf", args.id)?),
+                        crate::dynamic::params("invoice.pdf", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24585,10 +22404,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PDF, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24597,14 +22413,18 @@ pub(crate) async fn call(
         "download_einvoice" => {
             async move {
                 crate::dynamic::no_params("invoice.download_einvoice", &args.params)?;
-                let request = DownloadEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.download_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: DownloadEinvoiceRequest = crate::Request::new(
+                        client,
+                        &DOWNLOAD_EINVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.download_einvoice",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24613,10 +22433,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DOWNLOAD_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24628,14 +22445,16 @@ pub(crate) async fn call(
                     "invoice.list_payment_reference_numbers",
                     &args.id,
                 )?;
-                let request = ListPaymentReferenceNumbersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "invoice.list_payment_reference_numbers",
-                        args.params,
-                    )?,
-                };
+                let request: ListPaymentReferenceNumbersRequest = crate::Request::new(
+                        client,
+                        &LIST_PAYMENT_REFERENCE_NUMBERS,
+                        None,
+                        crate::dynamic::params(
+                            "invoice.list_payment_reference_numbers",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24644,15 +22463,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_PAYMENT_REFERENCE_NUMBERS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -24660,12 +22471,13 @@ pub(crate) async fn call(
         }
         "add_charge" => {
             async move {
-                let request = AddChargeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.add_charge", args.id)?,
-                    params: crate::dynamic::params("invoice.add_charge", args.params)?,
-                };
+                let request: AddChargeRequest = crate::Request::new(
+                        client,
+                        &ADD_CHARGE,
+                        Some(crate::dynamic::path_id("invoice.add_charge", args.id)?),
+                        crate::dynamic::params("invoice.add_charge", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24674,10 +22486,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ADD_CHARGE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24685,18 +22494,15 @@ pub(crate) async fn call(
         }
         "add_addon_charge" => {
             async move {
-                let request = AddAddonChargeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.add_addon_charge",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.add_addon_charge",
-                        args.params,
-                    )?,
-                };
+                let request: AddAddonChargeRequest = crate::Request::new(
+                        client,
+                        &ADD_ADDON_CHARGE,
+                        Some(
+                            crate::dynamic::path_id("invoice.add_addon_charge", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.add_addon_charge", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24705,15 +22511,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_ADDON_CHARGE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24721,18 +22519,15 @@ pub(crate) async fn call(
         }
         "add_charge_item" => {
             async move {
-                let request = AddChargeItemRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.add_charge_item",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.add_charge_item",
-                        args.params,
-                    )?,
-                };
+                let request: AddChargeItemRequest = crate::Request::new(
+                        client,
+                        &ADD_CHARGE_ITEM,
+                        Some(
+                            crate::dynamic::path_id("invoice.add_charge_item", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.add_charge_item", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24741,15 +22536,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_CHARGE_ITEM,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24757,12 +22544,13 @@ pub(crate) async fn call(
         }
         "close" => {
             async move {
-                let request = CloseRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.close", args.id)?,
-                    params: crate::dynamic::params("invoice.close", args.params)?,
-                };
+                let request: CloseRequest = crate::Request::new(
+                        client,
+                        &CLOSE,
+                        Some(crate::dynamic::path_id("invoice.close", args.id)?),
+                        crate::dynamic::params("invoice.close", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24771,10 +22559,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CLOSE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24782,18 +22567,15 @@ pub(crate) async fn call(
         }
         "collect_payment" => {
             async move {
-                let request = CollectPaymentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.collect_payment",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.collect_payment",
-                        args.params,
-                    )?,
-                };
+                let request: CollectPaymentRequest = crate::Request::new(
+                        client,
+                        &COLLECT_PAYMENT,
+                        Some(
+                            crate::dynamic::path_id("invoice.collect_payment", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.collect_payment", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24802,15 +22584,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &COLLECT_PAYMENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24818,18 +22592,15 @@ pub(crate) async fn call(
         }
         "record_payment" => {
             async move {
-                let request = RecordPaymentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.record_payment",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.record_payment",
-                        args.params,
-                    )?,
-                };
+                let request: RecordPaymentRequest = crate::Request::new(
+                        client,
+                        &RECORD_PAYMENT,
+                        Some(
+                            crate::dynamic::path_id("invoice.record_payment", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.record_payment", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24838,15 +22609,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_PAYMENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24854,18 +22617,21 @@ pub(crate) async fn call(
         }
         "record_tax_withheld" => {
             async move {
-                let request = RecordTaxWithheldRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.record_tax_withheld",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.record_tax_withheld",
-                        args.params,
-                    )?,
-                };
+                let request: RecordTaxWithheldRequest = crate::Request::new(
+                        client,
+                        &RECORD_TAX_WITHHELD,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.record_tax_withheld",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.record_tax_withheld",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24874,15 +22640,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_TAX_WITHHELD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24890,18 +22648,21 @@ pub(crate) async fn call(
         }
         "remove_tax_withheld" => {
             async move {
-                let request = RemoveTaxWithheldRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.remove_tax_withheld",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.remove_tax_withheld",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveTaxWithheldRequest = crate::Request::new(
+                        client,
+                        &REMOVE_TAX_WITHHELD,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.remove_tax_withheld",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.remove_tax_withheld",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24910,15 +22671,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_TAX_WITHHELD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24926,12 +22679,13 @@ pub(crate) async fn call(
         }
         "refund" => {
             async move {
-                let request = RefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.refund", args.id)?,
-                    params: crate::dynamic::params("invoice.refund", args.params)?,
-                };
+                let request: RefundRequest = crate::Request::new(
+                        client,
+                        &REFUND,
+                        Some(crate::dynamic::path_id("invoice.refund", args.id)?),
+                        crate::dynamic::params("invoice.refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24940,10 +22694,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REFUND, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24951,15 +22702,13 @@ pub(crate) async fn call(
         }
         "record_refund" => {
             async move {
-                let request = RecordRefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.record_refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("invoice.record_refund", args.params)?,
-                };
+                let request: RecordRefundRequest = crate::Request::new(
+                        client,
+                        &RECORD_REFUND,
+                        Some(crate::dynamic::path_id("invoice.record_refund", args.id)?),
+                        crate::dynamic::params("invoice.record_refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -24968,15 +22717,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_REFUND,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -24984,18 +22725,15 @@ pub(crate) async fn call(
         }
         "remove_payment" => {
             async move {
-                let request = RemovePaymentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.remove_payment",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.remove_payment",
-                        args.params,
-                    )?,
-                };
+                let request: RemovePaymentRequest = crate::Request::new(
+                        client,
+                        &REMOVE_PAYMENT,
+                        Some(
+                            crate::dynamic::path_id("invoice.remove_payment", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.remove_payment", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25004,15 +22742,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_PAYMENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25020,18 +22750,21 @@ pub(crate) async fn call(
         }
         "remove_credit_note" => {
             async move {
-                let request = RemoveCreditNoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.remove_credit_note",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.remove_credit_note",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveCreditNoteRequest = crate::Request::new(
+                        client,
+                        &REMOVE_CREDIT_NOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.remove_credit_note",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.remove_credit_note",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25040,15 +22773,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_CREDIT_NOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25056,15 +22781,13 @@ pub(crate) async fn call(
         }
         "void_invoice" => {
             async move {
-                let request = VoidInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.void_invoice",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("invoice.void_invoice", args.params)?,
-                };
+                let request: VoidInvoiceRequest = crate::Request::new(
+                        client,
+                        &VOID_INVOICE,
+                        Some(crate::dynamic::path_id("invoice.void_invoice", args.id)?),
+                        crate::dynamic::params("invoice.void_invoice", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25073,15 +22796,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &VOID_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25089,12 +22804,13 @@ pub(crate) async fn call(
         }
         "write_off" => {
             async move {
-                let request = WriteOffRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.write_off", args.id)?,
-                    params: crate::dynamic::params("invoice.write_off", args.params)?,
-                };
+                let request: WriteOffRequest = crate::Request::new(
+                        client,
+                        &WRITE_OFF,
+                        Some(crate::dynamic::path_id("invoice.write_off", args.id)?),
+                        crate::dynamic::params("invoice.write_off", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25103,10 +22819,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&WRITE_OFF, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25114,18 +22827,21 @@ pub(crate) async fn call(
         }
         "void_before_capture" => {
             async move {
-                let request = VoidBeforeCaptureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.void_before_capture",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.void_before_capture",
-                        args.params,
-                    )?,
-                };
+                let request: VoidBeforeCaptureRequest = crate::Request::new(
+                        client,
+                        &VOID_BEFORE_CAPTURE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.void_before_capture",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.void_before_capture",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25134,15 +22850,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &VOID_BEFORE_CAPTURE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25150,12 +22858,13 @@ pub(crate) async fn call(
         }
         "delete" => {
             async move {
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id("invoice.delete", args.id)?,
-                    params: crate::dynamic::params("invoice.delete", args.params)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("invoice.delete", args.id)?),
+                        crate::dynamic::params("invoice.delete", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25164,10 +22873,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25175,18 +22881,15 @@ pub(crate) async fn call(
         }
         "update_details" => {
             async move {
-                let request = UpdateDetailsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.update_details",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.update_details",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateDetailsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_DETAILS,
+                        Some(
+                            crate::dynamic::path_id("invoice.update_details", args.id)?,
+                        ),
+                        crate::dynamic::params("invoice.update_details", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25195,15 +22898,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_DETAILS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25211,18 +22906,21 @@ pub(crate) async fn call(
         }
         "apply_payment_schedule_scheme" => {
             async move {
-                let request = ApplyPaymentScheduleSchemeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.apply_payment_schedule_scheme",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "invoice.apply_payment_schedule_scheme",
-                        args.params,
-                    )?,
-                };
+                let request: ApplyPaymentScheduleSchemeRequest = crate::Request::new(
+                        client,
+                        &APPLY_PAYMENT_SCHEDULE_SCHEME,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.apply_payment_schedule_scheme",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "invoice.apply_payment_schedule_scheme",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25231,15 +22929,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &APPLY_PAYMENT_SCHEDULE_SCHEME,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25248,14 +22938,18 @@ pub(crate) async fn call(
         "payment_schedules" => {
             async move {
                 crate::dynamic::no_params("invoice.payment_schedules", &args.params)?;
-                let request = PaymentSchedulesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.payment_schedules",
-                        args.id,
-                    )?,
-                };
+                let request: PaymentSchedulesRequest = crate::Request::new(
+                        client,
+                        &PAYMENT_SCHEDULES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "invoice.payment_schedules",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25264,10 +22958,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PAYMENT_SCHEDULES, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25276,14 +22967,15 @@ pub(crate) async fn call(
         "resend_einvoice" => {
             async move {
                 crate::dynamic::no_params("invoice.resend_einvoice", &args.params)?;
-                let request = ResendEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.resend_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: ResendEinvoiceRequest = crate::Request::new(
+                        client,
+                        &RESEND_EINVOICE,
+                        Some(
+                            crate::dynamic::path_id("invoice.resend_einvoice", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25292,10 +22984,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RESEND_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -25304,14 +22993,13 @@ pub(crate) async fn call(
         "send_einvoice" => {
             async move {
                 crate::dynamic::no_params("invoice.send_einvoice", &args.params)?;
-                let request = SendEinvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "invoice.send_einvoice",
-                        args.id,
-                    )?,
-                };
+                let request: SendEinvoiceRequest = crate::Request::new(
+                        client,
+                        &SEND_EINVOICE,
+                        Some(crate::dynamic::path_id("invoice.send_einvoice", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -25320,10 +23008,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&SEND_EINVOICE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 //! The `ItemEntitlement` resource and its operations.
 use super::enums;
-use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `item_entitlement` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,12 +248,12 @@ impl ItemEntitlements {
         &self,
         item_id: impl Into<String>,
     ) -> ItemEntitlementsForItemRequest {
-        ItemEntitlementsForItemRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_id: item_id.into(),
-            params: ItemEntitlementsForItemParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ITEM_ENTITLEMENTS_FOR_ITEM,
+            Some(item_id.into()),
+            ItemEntitlementsForItemParams::new(),
+        )
     }
     /// Starts `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
     ///
@@ -262,12 +262,12 @@ impl ItemEntitlements {
         &self,
         feature_id: impl Into<String>,
     ) -> ItemEntitlementsForFeatureRequest {
-        ItemEntitlementsForFeatureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            feature_id: feature_id.into(),
-            params: ItemEntitlementsForFeatureParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ITEM_ENTITLEMENTS_FOR_FEATURE,
+            Some(feature_id.into()),
+            ItemEntitlementsForFeatureParams::new(),
+        )
     }
     /// Starts `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
     ///
@@ -277,12 +277,12 @@ impl ItemEntitlements {
         feature_id: impl Into<String>,
         action: enums::Action,
     ) -> AddItemEntitlementsRequest {
-        AddItemEntitlementsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            feature_id: feature_id.into(),
-            params: AddItemEntitlementsParams::new(action),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_ITEM_ENTITLEMENTS,
+            Some(feature_id.into()),
+            AddItemEntitlementsParams::new(action),
+        )
     }
     /// Starts `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
     ///
@@ -292,12 +292,12 @@ impl ItemEntitlements {
         item_id: impl Into<String>,
         action: enums::Action,
     ) -> UpsertOrRemoveItemEntitlementsForItemRequest {
-        UpsertOrRemoveItemEntitlementsForItemRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_id: item_id.into(),
-            params: UpsertOrRemoveItemEntitlementsForItemParams::new(action),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM,
+            Some(item_id.into()),
+            UpsertOrRemoveItemEntitlementsForItemParams::new(action),
+        )
     }
 }
 const ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
@@ -310,15 +310,16 @@ const ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport
     idempotent: false,
 };
 /// A request for `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ItemEntitlementsForItemRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_id: String,
-    params: ItemEntitlementsForItemParams,
-}
-impl ItemEntitlementsForItemRequest {
+pub type ItemEntitlementsForItemRequest = crate::Request<
+    ItemEntitlementsForItemParams,
+    Page<ItemEntitlementsForItemEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ItemEntitlementsForItemParams,
+    Page<ItemEntitlementsForItemEntry>,
+    crate::NotIdempotent,
+> {
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
@@ -337,96 +338,6 @@ impl ItemEntitlementsForItemRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ItemEntitlementsForItemParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ItemEntitlementsForItemParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/items/{}/item_entitlements", crate
-                ::transport::PathSegment::new("item_id", & self.item_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ItemEntitlementsForItemEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ItemEntitlementsForItemEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ITEM_ENTITLEMENTS_FOR_ITEM, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ItemEntitlementsForItemEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "item_entitlement.item_entitlements_for_item",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&ITEM_ENTITLEMENTS_FOR_ITEM, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
@@ -534,6 +445,20 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ItemEntitlementsForItemParams {}
+impl crate::request::PageParams for ItemEntitlementsForItemParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ItemEntitlementsForItemParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -621,15 +546,16 @@ const ITEM_ENTITLEMENTS_FOR_FEATURE: crate::transport::Operation = crate::transp
     idempotent: false,
 };
 /// A request for `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ItemEntitlementsForFeatureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    feature_id: String,
-    params: ItemEntitlementsForFeatureParams,
-}
-impl ItemEntitlementsForFeatureRequest {
+pub type ItemEntitlementsForFeatureRequest = crate::Request<
+    ItemEntitlementsForFeatureParams,
+    Page<ItemEntitlementsForFeatureEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ItemEntitlementsForFeatureParams,
+    Page<ItemEntitlementsForFeatureEntry>,
+    crate::NotIdempotent,
+> {
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
@@ -643,96 +569,6 @@ impl ItemEntitlementsForFeatureRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ItemEntitlementsForFeatureParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ItemEntitlementsForFeatureParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/features/{}/item_entitlements", crate
-                ::transport::PathSegment::new("feature_id", & self.feature_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ItemEntitlementsForFeatureEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ItemEntitlementsForFeatureEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ITEM_ENTITLEMENTS_FOR_FEATURE, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ItemEntitlementsForFeatureEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "item_entitlement.item_entitlements_for_feature",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&ITEM_ENTITLEMENTS_FOR_FEATURE, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
@@ -832,6 +668,20 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ItemEntitlementsForFeatureParams {}
+impl crate::request::PageParams for ItemEntitlementsForFeatureParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ItemEntitlementsForFeatureParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`): the same fields as [`ItemEntitlementsForItemEntry`].
 pub type ItemEntitlementsForFeatureEntry = ItemEntitlementsForItemEntry;
 const ADD_ITEM_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
@@ -844,77 +694,22 @@ const ADD_ITEM_ENTITLEMENTS: crate::transport::Operation = crate::transport::Ope
     idempotent: true,
 };
 /// A request for `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddItemEntitlementsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    feature_id: String,
-    params: AddItemEntitlementsParams,
-}
-impl AddItemEntitlementsRequest {
+pub type AddItemEntitlementsRequest = crate::Request<
+    AddItemEntitlementsParams,
+    Page<AddItemEntitlementsEntry>,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    AddItemEntitlementsParams,
+    Page<AddItemEntitlementsEntry>,
+    crate::Idempotent,
+> {
     pub fn item_entitlements(
         mut self,
         value: Vec<AddItemEntitlementsItemEntitlementsParams>,
     ) -> Self {
         self.params.item_entitlements = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddItemEntitlementsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddItemEntitlementsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/features/{}/item_entitlements", crate
-                ::transport::PathSegment::new("feature_id", & self.feature_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<AddItemEntitlementsEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<AddItemEntitlementsEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ADD_ITEM_ENTITLEMENTS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
@@ -1005,6 +800,12 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddItemEntitlementsParams {}
+impl crate::request::CustomFieldParams for AddItemEntitlementsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`): the same fields as [`ItemEntitlementsForItemEntry`].
 pub type AddItemEntitlementsEntry = ItemEntitlementsForItemEntry;
 const UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
@@ -1017,90 +818,22 @@ const UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation =
     idempotent: true,
 };
 /// A request for `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpsertOrRemoveItemEntitlementsForItemRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_id: String,
-    params: UpsertOrRemoveItemEntitlementsForItemParams,
-}
-impl UpsertOrRemoveItemEntitlementsForItemRequest {
+pub type UpsertOrRemoveItemEntitlementsForItemRequest = crate::Request<
+    UpsertOrRemoveItemEntitlementsForItemParams,
+    Page<UpsertOrRemoveItemEntitlementsForItemEntry>,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpsertOrRemoveItemEntitlementsForItemParams,
+    Page<UpsertOrRemoveItemEntitlementsForItemEntry>,
+    crate::Idempotent,
+> {
     pub fn item_entitlements(
         mut self,
         value: Vec<UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams>,
     ) -> Self {
         self.params.item_entitlements = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpsertOrRemoveItemEntitlementsForItemParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: UpsertOrRemoveItemEntitlementsForItemParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/items/{}/item_entitlements", crate
-                ::transport::PathSegment::new("item_id", & self.item_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<UpsertOrRemoveItemEntitlementsForItemEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<UpsertOrRemoveItemEntitlementsForItemEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
@@ -1191,6 +924,12 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
         form.field("action", &self.action);
         form.field("item_entitlements", &self.item_entitlements);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for UpsertOrRemoveItemEntitlementsForItemParams {}
+impl crate::request::CustomFieldParams for UpsertOrRemoveItemEntitlementsForItemParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`): the same fields as [`ItemEntitlementsForItemEntry`].
@@ -1380,18 +1119,21 @@ pub(crate) async fn call(
     let result = match name {
         "item_entitlements_for_item" => {
             async move {
-                let request = ItemEntitlementsForItemRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_id: crate::dynamic::path_id(
-                        "item_entitlement.item_entitlements_for_item",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_entitlement.item_entitlements_for_item",
-                        args.params,
-                    )?,
-                };
+                let request: ItemEntitlementsForItemRequest = crate::Request::new(
+                        client,
+                        &ITEM_ENTITLEMENTS_FOR_ITEM,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_entitlement.item_entitlements_for_item",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_entitlement.item_entitlements_for_item",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1400,15 +1142,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ITEM_ENTITLEMENTS_FOR_ITEM,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1416,18 +1150,21 @@ pub(crate) async fn call(
         }
         "item_entitlements_for_feature" => {
             async move {
-                let request = ItemEntitlementsForFeatureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    feature_id: crate::dynamic::path_id(
-                        "item_entitlement.item_entitlements_for_feature",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_entitlement.item_entitlements_for_feature",
-                        args.params,
-                    )?,
-                };
+                let request: ItemEntitlementsForFeatureRequest = crate::Request::new(
+                        client,
+                        &ITEM_ENTITLEMENTS_FOR_FEATURE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_entitlement.item_entitlements_for_feature",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_entitlement.item_entitlements_for_feature",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1436,15 +1173,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ITEM_ENTITLEMENTS_FOR_FEATURE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1452,18 +1181,21 @@ pub(crate) async fn call(
         }
         "add_item_entitlements" => {
             async move {
-                let request = AddItemEntitlementsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    feature_id: crate::dynamic::path_id(
-                        "item_entitlement.add_item_entitlements",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_entitlement.add_item_entitlements",
-                        args.params,
-                    )?,
-                };
+                let request: AddItemEntitlementsRequest = crate::Request::new(
+                        client,
+                        &ADD_ITEM_ENTITLEMENTS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_entitlement.add_item_entitlements",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_entitlement.add_item_entitlements",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1472,15 +1204,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_ITEM_ENTITLEMENTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1488,18 +1212,21 @@ pub(crate) async fn call(
         }
         "upsert_or_remove_item_entitlements_for_item" => {
             async move {
-                let request = UpsertOrRemoveItemEntitlementsForItemRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_id: crate::dynamic::path_id(
-                        "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-                        args.params,
-                    )?,
-                };
+                let request: UpsertOrRemoveItemEntitlementsForItemRequest = crate::Request::new(
+                        client,
+                        &UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1508,15 +1235,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -7,7 +7,7 @@ use super::enums;
 use super::item;
 use crate::{
     ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
-    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1453,50 +1453,39 @@ impl ItemPrices {
         name: impl Into<String>,
         item_id: impl Into<String>,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(id, name, item_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(id, name, item_id),
+        )
     }
     /// Starts `GET /item_prices/{item_price_id}` (`item_price.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, item_price_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_price_id: item_price_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(item_price_id.into()), ())
     }
     /// Starts `POST /item_prices/{item_price_id}` (`item_price.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, item_price_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_price_id: item_price_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(item_price_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `GET /item_prices` (`item_price.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /item_prices/{item_price_id}/delete` (`item_price.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, item_price_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_price_id: item_price_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(item_price_id.into()), ())
     }
     /// Starts `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
     ///
@@ -1505,12 +1494,12 @@ impl ItemPrices {
         &self,
         item_price_id: impl Into<String>,
     ) -> FindApplicableItemsRequest {
-        FindApplicableItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_price_id: item_price_id.into(),
-            params: FindApplicableItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &FIND_APPLICABLE_ITEMS,
+            Some(item_price_id.into()),
+            FindApplicableItemsParams::new(),
+        )
     }
     /// Starts `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
     ///
@@ -1519,12 +1508,12 @@ impl ItemPrices {
         &self,
         item_price_id: impl Into<String>,
     ) -> FindApplicableItemPricesRequest {
-        FindApplicableItemPricesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            item_price_id: item_price_id.into(),
-            params: FindApplicableItemPricesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &FIND_APPLICABLE_ITEM_PRICES,
+            Some(item_price_id.into()),
+            FindApplicableItemPricesParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -1537,14 +1526,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /item_prices` (`item_price.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
@@ -1675,53 +1658,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/item_prices".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /item_prices` (`item_price.create`).
@@ -2201,6 +2137,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /item_prices` (`item_price.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2286,44 +2228,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /item_prices/{item_price_id}` (`item_price.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_price_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/item_prices/{}", crate ::transport::PathSegment::new("item_price_id", &
-                self.item_price_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -2336,15 +2241,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /item_prices/{item_price_id}` (`item_price.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_price_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -2479,58 +2377,6 @@ impl UpdateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/item_prices/{}", crate ::transport::PathSegment::new("item_price_id", &
-                self.item_price_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /item_prices/{item_price_id}` (`item_price.update`).
@@ -2983,6 +2829,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -2995,14 +2847,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /item_prices` (`item_price.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -3105,170 +2951,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.params.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "pricing_model",
-            &self.params.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_family_id",
-            &self.params.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_type",
-            &self.params.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.params.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant_id",
-            &self.params.price_variant_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period",
-            &self.params.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period_unit",
-            &self.params.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.params.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "period_unit",
-            &self.params.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "period",
-            &self.params.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.params.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/item_prices".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "item_price.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /item_prices` (`item_price.list`).
@@ -3625,6 +3307,109 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "name",
+            &self.name,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "pricing_model",
+            &self.pricing_model,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_family_id",
+            &self.item_family_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_type",
+            &self.item_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "currency_code",
+            &self.currency_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "price_variant_id",
+            &self.price_variant_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "trial_period",
+            &self.trial_period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "trial_period_unit",
+            &self.trial_period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "period_unit",
+            &self.period_unit,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "period",
+            &self.period,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "channel",
+            &self.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /item_prices` (`item_price.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3660,48 +3445,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /item_prices/{item_price_id}/delete` (`item_price.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_price_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/item_prices/{}/delete", crate
-                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -3714,15 +3458,16 @@ const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct FindApplicableItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_price_id: String,
-    params: FindApplicableItemsParams,
-}
-impl FindApplicableItemsRequest {
+pub type FindApplicableItemsRequest = crate::Request<
+    FindApplicableItemsParams,
+    Page<FindApplicableItemsEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    FindApplicableItemsParams,
+    Page<FindApplicableItemsEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -3737,96 +3482,6 @@ impl FindApplicableItemsRequest {
     pub fn sort_by(mut self, value: Sort<FindApplicableItemsSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &FindApplicableItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: FindApplicableItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/item_prices/{}/applicable_items", crate
-                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<FindApplicableItemsEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<FindApplicableItemsEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&FIND_APPLICABLE_ITEMS, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<FindApplicableItemsEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "item_price.find_applicable_items",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&FIND_APPLICABLE_ITEMS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
@@ -3921,6 +3576,20 @@ impl crate::form::FormEncode for FindApplicableItemsParams {
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for FindApplicableItemsParams {}
+impl crate::request::PageParams for FindApplicableItemsParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for FindApplicableItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`) can sort by.
@@ -4026,15 +3695,16 @@ const FIND_APPLICABLE_ITEM_PRICES: crate::transport::Operation = crate::transpor
     idempotent: false,
 };
 /// A request for `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct FindApplicableItemPricesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    item_price_id: String,
-    params: FindApplicableItemPricesParams,
-}
-impl FindApplicableItemPricesRequest {
+pub type FindApplicableItemPricesRequest = crate::Request<
+    FindApplicableItemPricesParams,
+    Page<FindApplicableItemPricesEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    FindApplicableItemPricesParams,
+    Page<FindApplicableItemPricesEntry>,
+    crate::NotIdempotent,
+> {
     /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.params.item_id = Some(value.into());
@@ -4054,96 +3724,6 @@ impl FindApplicableItemPricesRequest {
     pub fn sort_by(mut self, value: Sort<FindApplicableItemPricesSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &FindApplicableItemPricesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: FindApplicableItemPricesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/item_prices/{}/applicable_item_prices", crate
-                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<FindApplicableItemPricesEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<FindApplicableItemPricesEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&FIND_APPLICABLE_ITEM_PRICES, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<FindApplicableItemPricesEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "item_price.find_applicable_item_prices",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&FIND_APPLICABLE_ITEM_PRICES, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
@@ -4248,6 +3828,20 @@ impl crate::form::FormEncode for FindApplicableItemPricesParams {
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for FindApplicableItemPricesParams {}
+impl crate::request::PageParams for FindApplicableItemPricesParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for FindApplicableItemPricesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`) can sort by.
@@ -4932,11 +4526,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("item_price.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("item_price.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("item_price.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4945,10 +4541,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4957,14 +4550,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("item_price.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_price_id: crate::dynamic::path_id(
-                        "item_price.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("item_price.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4973,9 +4565,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4983,15 +4573,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_price_id: crate::dynamic::path_id(
-                        "item_price.update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("item_price.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("item_price.update", args.id)?),
+                        crate::dynamic::params("item_price.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5000,10 +4588,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5012,11 +4597,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("item_price.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("item_price.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("item_price.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5025,10 +4612,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -5037,11 +4621,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("item_price.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_price_id: crate::dynamic::path_id("item_price.delete", args.id)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("item_price.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5050,9 +4636,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -5060,18 +4644,21 @@ pub(crate) async fn call(
         }
         "find_applicable_items" => {
             async move {
-                let request = FindApplicableItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_price_id: crate::dynamic::path_id(
-                        "item_price.find_applicable_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_price.find_applicable_items",
-                        args.params,
-                    )?,
-                };
+                let request: FindApplicableItemsRequest = crate::Request::new(
+                        client,
+                        &FIND_APPLICABLE_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_price.find_applicable_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_price.find_applicable_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5080,15 +4667,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &FIND_APPLICABLE_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -5096,18 +4675,21 @@ pub(crate) async fn call(
         }
         "find_applicable_item_prices" => {
             async move {
-                let request = FindApplicableItemPricesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    item_price_id: crate::dynamic::path_id(
-                        "item_price.find_applicable_item_prices",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "item_price.find_applicable_item_prices",
-                        args.params,
-                    )?,
-                };
+                let request: FindApplicableItemPricesRequest = crate::Request::new(
+                        client,
+                        &FIND_APPLICABLE_ITEM_PRICES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "item_price.find_applicable_item_prices",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "item_price.find_applicable_item_prices",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -5116,15 +4698,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &FIND_APPLICABLE_ITEM_PRICES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -2,9 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerAccountBalance` resource and its operations.
-use crate::{
-    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
-};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_account_balance` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -407,11 +405,12 @@ impl Client {
 impl LedgerAccountBalances {
     /// Starts `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
     pub fn list_ledger_account_balances(&self) -> ListLedgerAccountBalancesRequest {
-        ListLedgerAccountBalancesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListLedgerAccountBalancesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_LEDGER_ACCOUNT_BALANCES,
+            None,
+            ListLedgerAccountBalancesParams::new(),
+        )
     }
 }
 const LIST_LEDGER_ACCOUNT_BALANCES: crate::transport::Operation = crate::transport::Operation {
@@ -424,14 +423,16 @@ const LIST_LEDGER_ACCOUNT_BALANCES: crate::transport::Operation = crate::transpo
     idempotent: false,
 };
 /// A request for `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListLedgerAccountBalancesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListLedgerAccountBalancesParams,
-}
-impl ListLedgerAccountBalancesRequest {
+pub type ListLedgerAccountBalancesRequest = crate::Request<
+    ListLedgerAccountBalancesParams,
+    Page<ListLedgerAccountBalancesEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListLedgerAccountBalancesParams,
+    Page<ListLedgerAccountBalancesEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -451,97 +452,6 @@ impl ListLedgerAccountBalancesRequest {
     pub fn unit_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListLedgerAccountBalancesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListLedgerAccountBalancesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
-        Ok("/ledger_account_balances".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListLedgerAccountBalancesEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListLedgerAccountBalancesEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&LIST_LEDGER_ACCOUNT_BALANCES, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListLedgerAccountBalancesEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "ledger_account_balance.list_ledger_account_balances",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_LEDGER_ACCOUNT_BALANCES, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
@@ -658,6 +568,30 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListLedgerAccountBalancesParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListLedgerAccountBalancesParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListLedgerAccountBalancesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -751,14 +685,16 @@ pub(crate) async fn call(
                     "ledger_account_balance.list_ledger_account_balances",
                     &args.id,
                 )?;
-                let request = ListLedgerAccountBalancesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_account_balance.list_ledger_account_balances",
-                        args.params,
-                    )?,
-                };
+                let request: ListLedgerAccountBalancesRequest = crate::Request::new(
+                        client,
+                        &LIST_LEDGER_ACCOUNT_BALANCES,
+                        None,
+                        crate::dynamic::params(
+                            "ledger_account_balance.list_ledger_account_balances",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -767,15 +703,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_LEDGER_ACCOUNT_BALANCES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

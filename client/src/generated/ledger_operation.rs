@@ -9,8 +9,8 @@ use super::ledger_account_balance;
 #[cfg(feature = "ledger_entry")]
 use super::ledger_entry;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -364,19 +364,21 @@ impl LedgerOperations {
         &self,
         ledger_operation_id: impl Into<String>,
     ) -> RetrieveLedgerOperationRequest {
-        RetrieveLedgerOperationRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            ledger_operation_id: ledger_operation_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_LEDGER_OPERATION,
+            Some(ledger_operation_id.into()),
+            (),
+        )
     }
     /// Starts `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
     pub fn list_ledger_operations(&self) -> ListLedgerOperationsRequest {
-        ListLedgerOperationsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListLedgerOperationsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_LEDGER_OPERATIONS,
+            None,
+            ListLedgerOperationsParams::new(),
+        )
     }
     /// Starts `POST /ledger_operations/capture` (`ledger_operation.capture`).
     ///
@@ -388,16 +390,17 @@ impl LedgerOperations {
         amount: impl Into<String>,
         ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> CaptureRequest {
-        CaptureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CaptureParams::new(
+        crate::Request::new(
+            &self.client,
+            &CAPTURE,
+            None,
+            CaptureParams::new(
                 subscription_id,
                 unit_id,
                 amount,
                 ledger_operation_timestamp,
             ),
-        }
+        )
     }
     /// Starts `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
     ///
@@ -409,16 +412,17 @@ impl LedgerOperations {
         amount: impl Into<String>,
         ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> AuthorizeRequest {
-        AuthorizeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AuthorizeParams::new(
+        crate::Request::new(
+            &self.client,
+            &AUTHORIZE,
+            None,
+            AuthorizeParams::new(
                 subscription_id,
                 unit_id,
                 amount,
                 ledger_operation_timestamp,
             ),
-        }
+        )
     }
     /// Starts `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
     ///
@@ -429,15 +433,16 @@ impl LedgerOperations {
         amount: impl Into<String>,
         ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> CaptureAuthorizationRequest {
-        CaptureAuthorizationRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CaptureAuthorizationParams::new(
+        crate::Request::new(
+            &self.client,
+            &CAPTURE_AUTHORIZATION,
+            None,
+            CaptureAuthorizationParams::new(
                 authorization_id,
                 amount,
                 ledger_operation_timestamp,
             ),
-        }
+        )
     }
     /// Starts `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
     ///
@@ -447,14 +452,12 @@ impl LedgerOperations {
         authorization_id: impl Into<String>,
         ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> ReleaseAuthorizationRequest {
-        ReleaseAuthorizationRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ReleaseAuthorizationParams::new(
-                authorization_id,
-                ledger_operation_timestamp,
-            ),
-        }
+        crate::Request::new(
+            &self.client,
+            &RELEASE_AUTHORIZATION,
+            None,
+            ReleaseAuthorizationParams::new(authorization_id, ledger_operation_timestamp),
+        )
     }
     /// Starts `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
     ///
@@ -466,11 +469,12 @@ impl LedgerOperations {
         amount: impl Into<String>,
         expires_at: impl Into<Timestamp>,
     ) -> AllocateRequest {
-        AllocateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AllocateParams::new(subscription_id, unit_id, amount, expires_at),
-        }
+        crate::Request::new(
+            &self.client,
+            &ALLOCATE,
+            None,
+            AllocateParams::new(subscription_id, unit_id, amount, expires_at),
+        )
     }
 }
 const RETRIEVE_LEDGER_OPERATION: crate::transport::Operation = crate::transport::Operation {
@@ -483,45 +487,11 @@ const RETRIEVE_LEDGER_OPERATION: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveLedgerOperationRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    ledger_operation_id: String,
-}
-impl RetrieveLedgerOperationRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/ledger_operations/{}", crate
-                ::transport::PathSegment::new("ledger_operation_id", & self
-                .ledger_operation_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveLedgerOperationResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveLedgerOperationResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE_LEDGER_OPERATION, path, &(), &self.options).await
-    }
-}
+pub type RetrieveLedgerOperationRequest = crate::Request<
+    (),
+    RetrieveLedgerOperationResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -609,14 +579,16 @@ const LIST_LEDGER_OPERATIONS: crate::transport::Operation = crate::transport::Op
     idempotent: false,
 };
 /// A request for `GET /ledger_operations` (`ledger_operation.list_ledger_operations`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListLedgerOperationsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListLedgerOperationsParams,
-}
-impl ListLedgerOperationsRequest {
+pub type ListLedgerOperationsRequest = crate::Request<
+    ListLedgerOperationsParams,
+    Page<ListLedgerOperationsEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListLedgerOperationsParams,
+    Page<ListLedgerOperationsEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -651,103 +623,6 @@ impl ListLedgerOperationsRequest {
     pub fn sort_by(mut self, value: Sort<ListLedgerOperationsSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListLedgerOperationsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListLedgerOperationsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators("type", &self.params.r#type, &["is", "in"])?;
-        Ok("/ledger_operations".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListLedgerOperationsEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListLedgerOperationsEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&LIST_LEDGER_OPERATIONS, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListLedgerOperationsEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "ledger_operation.list_ledger_operations",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_LEDGER_OPERATIONS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
@@ -904,6 +779,36 @@ impl crate::form::FormEncode for ListLedgerOperationsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListLedgerOperationsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators("type", &self.r#type, &["is", "in"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListLedgerOperationsParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListLedgerOperationsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /ledger_operations` (`ledger_operation.list_ledger_operations`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -931,14 +836,12 @@ const CAPTURE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /ledger_operations/capture` (`ledger_operation.capture`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CaptureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CaptureParams,
-}
-impl CaptureRequest {
+pub type CaptureRequest = crate::Request<
+    CaptureParams,
+    CaptureResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<CaptureParams, CaptureResponse, crate::NotIdempotent> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -948,47 +851,6 @@ impl CaptureRequest {
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CaptureParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CaptureParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/ledger_operations/capture".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CaptureResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CaptureResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CAPTURE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /ledger_operations/capture` (`ledger_operation.capture`).
@@ -1137,6 +999,12 @@ impl crate::form::FormEncode for CaptureParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for CaptureParams {}
+impl crate::request::CustomFieldParams for CaptureParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1271,14 +1139,12 @@ const AUTHORIZE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /ledger_operations/authorize` (`ledger_operation.authorize`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AuthorizeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AuthorizeParams,
-}
-impl AuthorizeRequest {
+pub type AuthorizeRequest = crate::Request<
+    AuthorizeParams,
+    AuthorizeResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<AuthorizeParams, AuthorizeResponse, crate::NotIdempotent> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -1293,49 +1159,6 @@ impl AuthorizeRequest {
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AuthorizeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AuthorizeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/ledger_operations/authorize".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AuthorizeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AuthorizeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&AUTHORIZE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
@@ -1498,6 +1321,12 @@ impl crate::form::FormEncode for AuthorizeParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for AuthorizeParams {}
+impl crate::request::CustomFieldParams for AuthorizeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns: the same fields as [`CaptureResponse`].
 pub type AuthorizeResponse = CaptureResponse;
 const CAPTURE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
@@ -1510,14 +1339,16 @@ const CAPTURE_AUTHORIZATION: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CaptureAuthorizationRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CaptureAuthorizationParams,
-}
-impl CaptureAuthorizationRequest {
+pub type CaptureAuthorizationRequest = crate::Request<
+    CaptureAuthorizationParams,
+    CaptureAuthorizationResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    CaptureAuthorizationParams,
+    CaptureAuthorizationResponse,
+    crate::NotIdempotent,
+> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -1527,51 +1358,6 @@ impl CaptureAuthorizationRequest {
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CaptureAuthorizationParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CaptureAuthorizationParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/ledger_operations/capture_authorization".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CaptureAuthorizationResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CaptureAuthorizationResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CAPTURE_AUTHORIZATION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
@@ -1709,6 +1495,12 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for CaptureAuthorizationParams {}
+impl crate::request::CustomFieldParams for CaptureAuthorizationParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns: the same fields as [`CaptureResponse`].
 pub type CaptureAuthorizationResponse = CaptureResponse;
 const RELEASE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
@@ -1721,14 +1513,16 @@ const RELEASE_AUTHORIZATION: crate::transport::Operation = crate::transport::Ope
     idempotent: false,
 };
 /// A request for `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReleaseAuthorizationRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ReleaseAuthorizationParams,
-}
-impl ReleaseAuthorizationRequest {
+pub type ReleaseAuthorizationRequest = crate::Request<
+    ReleaseAuthorizationParams,
+    ReleaseAuthorizationResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ReleaseAuthorizationParams,
+    ReleaseAuthorizationResponse,
+    crate::NotIdempotent,
+> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -1738,51 +1532,6 @@ impl ReleaseAuthorizationRequest {
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ReleaseAuthorizationParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ReleaseAuthorizationParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/ledger_operations/release_authorization".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReleaseAuthorizationResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ReleaseAuthorizationResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RELEASE_AUTHORIZATION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
@@ -1909,6 +1658,12 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for ReleaseAuthorizationParams {}
+impl crate::request::CustomFieldParams for ReleaseAuthorizationParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns: the same fields as [`CaptureResponse`].
 pub type ReleaseAuthorizationResponse = CaptureResponse;
 const ALLOCATE: crate::transport::Operation = crate::transport::Operation {
@@ -1921,61 +1676,16 @@ const ALLOCATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /ledger_operations/allocate` (`ledger_operation.allocate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AllocateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AllocateParams,
-}
-impl AllocateRequest {
+pub type AllocateRequest = crate::Request<
+    AllocateParams,
+    AllocateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<AllocateParams, AllocateResponse, crate::NotIdempotent> {
     /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AllocateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AllocateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/ledger_operations/allocate".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AllocateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AllocateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ALLOCATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
@@ -2111,6 +1821,12 @@ impl crate::form::FormEncode for AllocateParams {
     }
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
+    }
+}
+impl crate::request::Params for AllocateParams {}
+impl crate::request::CustomFieldParams for AllocateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.
@@ -2253,14 +1969,18 @@ pub(crate) async fn call(
                     "ledger_operation.retrieve_ledger_operation",
                     &args.params,
                 )?;
-                let request = RetrieveLedgerOperationRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    ledger_operation_id: crate::dynamic::path_id(
-                        "ledger_operation.retrieve_ledger_operation",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveLedgerOperationRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_LEDGER_OPERATION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "ledger_operation.retrieve_ledger_operation",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2269,15 +1989,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_LEDGER_OPERATION,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2289,14 +2001,16 @@ pub(crate) async fn call(
                     "ledger_operation.list_ledger_operations",
                     &args.id,
                 )?;
-                let request = ListLedgerOperationsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.list_ledger_operations",
-                        args.params,
-                    )?,
-                };
+                let request: ListLedgerOperationsRequest = crate::Request::new(
+                        client,
+                        &LIST_LEDGER_OPERATIONS,
+                        None,
+                        crate::dynamic::params(
+                            "ledger_operation.list_ledger_operations",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2305,15 +2019,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_LEDGER_OPERATIONS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -2322,14 +2028,13 @@ pub(crate) async fn call(
         "capture" => {
             async move {
                 crate::dynamic::no_path_id("ledger_operation.capture", &args.id)?;
-                let request = CaptureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.capture",
-                        args.params,
-                    )?,
-                };
+                let request: CaptureRequest = crate::Request::new(
+                        client,
+                        &CAPTURE,
+                        None,
+                        crate::dynamic::params("ledger_operation.capture", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2338,10 +2043,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CAPTURE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2350,14 +2052,16 @@ pub(crate) async fn call(
         "authorize" => {
             async move {
                 crate::dynamic::no_path_id("ledger_operation.authorize", &args.id)?;
-                let request = AuthorizeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.authorize",
-                        args.params,
-                    )?,
-                };
+                let request: AuthorizeRequest = crate::Request::new(
+                        client,
+                        &AUTHORIZE,
+                        None,
+                        crate::dynamic::params(
+                            "ledger_operation.authorize",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2366,10 +2070,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&AUTHORIZE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2381,14 +2082,16 @@ pub(crate) async fn call(
                     "ledger_operation.capture_authorization",
                     &args.id,
                 )?;
-                let request = CaptureAuthorizationRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.capture_authorization",
-                        args.params,
-                    )?,
-                };
+                let request: CaptureAuthorizationRequest = crate::Request::new(
+                        client,
+                        &CAPTURE_AUTHORIZATION,
+                        None,
+                        crate::dynamic::params(
+                            "ledger_operation.capture_authorization",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2397,15 +2100,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CAPTURE_AUTHORIZATION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2417,14 +2112,16 @@ pub(crate) async fn call(
                     "ledger_operation.release_authorization",
                     &args.id,
                 )?;
-                let request = ReleaseAuthorizationRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.release_authorization",
-                        args.params,
-                    )?,
-                };
+                let request: ReleaseAuthorizationRequest = crate::Request::new(
+                        client,
+                        &RELEASE_AUTHORIZATION,
+                        None,
+                        crate::dynamic::params(
+                            "ledger_operation.release_authorization",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2433,15 +2130,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RELEASE_AUTHORIZATION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2450,14 +2139,13 @@ pub(crate) async fn call(
         "allocate" => {
             async move {
                 crate::dynamic::no_path_id("ledger_operation.allocate", &args.id)?;
-                let request = AllocateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "ledger_operation.allocate",
-                        args.params,
-                    )?,
-                };
+                let request: AllocateRequest = crate::Request::new(
+                        client,
+                        &ALLOCATE,
+                        None,
+                        crate::dynamic::params("ledger_operation.allocate", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2466,10 +2154,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ALLOCATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -9,7 +9,7 @@ use super::enums;
 use super::feature;
 #[cfg(feature = "meter")]
 use super::meter;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `metered_feature` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,21 +213,18 @@ impl MeteredFeatures {
         feature_unit: impl Into<String>,
         query: impl Into<String>,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(name, feature_unit, query),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(name, feature_unit, query),
+        )
     }
     /// Starts `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn archive(&self, metered_feature_id: impl Into<String>) -> ArchiveRequest {
-        ArchiveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            metered_feature_id: metered_feature_id.into(),
-        }
+        crate::Request::new(&self.client, &ARCHIVE, Some(metered_feature_id.into()), ())
     }
     /// Starts `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`).
     ///
@@ -236,21 +233,18 @@ impl MeteredFeatures {
         &self,
         metered_feature_id: impl Into<String>,
     ) -> ReactivateRequest {
-        ReactivateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            metered_feature_id: metered_feature_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REACTIVATE,
+            Some(metered_feature_id.into()),
+            (),
+        )
     }
     /// Starts `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, metered_feature_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            metered_feature_id: metered_feature_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(metered_feature_id.into()), ())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -263,14 +257,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /metered_features` (`metered_feature.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
@@ -282,53 +270,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.column_definitions = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/metered_features".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /metered_features` (`metered_feature.create`).
@@ -458,6 +399,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /metered_features` (`metered_feature.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -539,49 +486,7 @@ const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ArchiveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    metered_feature_id: String,
-}
-impl ArchiveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/metered_features/{}/archive_command", crate
-                ::transport::PathSegment::new("metered_feature_id", & self
-                .metered_feature_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ArchiveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ArchiveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ARCHIVE, path, &(), &self.options).await
-    }
-}
+pub type ArchiveRequest = crate::Request<(), ArchiveResponse, crate::Idempotent>;
 /// What `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`) returns: the same fields as [`CreateResponse`].
 pub type ArchiveResponse = CreateResponse;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
@@ -594,51 +499,7 @@ const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReactivateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    metered_feature_id: String,
-}
-impl ReactivateRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/metered_features/{}/reactivate_command", crate
-                ::transport::PathSegment::new("metered_feature_id", & self
-                .metered_feature_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReactivateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ReactivateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REACTIVATE, path, &(), &self.options).await
-    }
-}
+pub type ReactivateRequest = crate::Request<(), ReactivateResponse, crate::Idempotent>;
 /// What `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`) returns: the same fields as [`CreateResponse`].
 pub type ReactivateResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -651,49 +512,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    metered_feature_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/metered_features/{}/delete", crate
-                ::transport::PathSegment::new("metered_feature_id", & self
-                .metered_feature_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 /// Fields of the `CreateColumnDefinitionsParams` parameter object.
@@ -785,14 +604,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("metered_feature.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "metered_feature.create",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("metered_feature.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -801,10 +619,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -813,14 +628,15 @@ pub(crate) async fn call(
         "archive" => {
             async move {
                 crate::dynamic::no_params("metered_feature.archive", &args.params)?;
-                let request = ArchiveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    metered_feature_id: crate::dynamic::path_id(
-                        "metered_feature.archive",
-                        args.id,
-                    )?,
-                };
+                let request: ArchiveRequest = crate::Request::new(
+                        client,
+                        &ARCHIVE,
+                        Some(
+                            crate::dynamic::path_id("metered_feature.archive", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -829,9 +645,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -840,14 +654,18 @@ pub(crate) async fn call(
         "reactivate" => {
             async move {
                 crate::dynamic::no_params("metered_feature.reactivate", &args.params)?;
-                let request = ReactivateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    metered_feature_id: crate::dynamic::path_id(
-                        "metered_feature.reactivate",
-                        args.id,
-                    )?,
-                };
+                let request: ReactivateRequest = crate::Request::new(
+                        client,
+                        &REACTIVATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "metered_feature.reactivate",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -856,10 +674,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REACTIVATE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -868,14 +683,15 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("metered_feature.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    metered_feature_id: crate::dynamic::path_id(
-                        "metered_feature.delete",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(
+                            crate::dynamic::path_id("metered_feature.delete", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -884,9 +700,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

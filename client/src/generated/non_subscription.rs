@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `NonSubscription` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `non_subscription` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -156,12 +156,12 @@ impl NonSubscriptions {
         non_subscription_app_id: impl Into<String>,
         receipt: impl Into<String>,
     ) -> ProcessReceiptRequest {
-        ProcessReceiptRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            non_subscription_app_id: non_subscription_app_id.into(),
-            params: ProcessReceiptParams::new(receipt),
-        }
+        crate::Request::new(
+            &self.client,
+            &PROCESS_RECEIPT,
+            Some(non_subscription_app_id.into()),
+            ProcessReceiptParams::new(receipt),
+        )
     }
 }
 const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation {
@@ -174,15 +174,12 @@ const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ProcessReceiptRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    non_subscription_app_id: String,
-    params: ProcessReceiptParams,
-}
-impl ProcessReceiptRequest {
+pub type ProcessReceiptRequest = crate::Request<
+    ProcessReceiptParams,
+    ProcessReceiptResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempotent> {
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
@@ -190,61 +187,6 @@ impl ProcessReceiptRequest {
     pub fn customer(mut self, value: ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ProcessReceiptParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ProcessReceiptParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/non_subscriptions/{}/one_time_purchase", crate
-                ::transport::PathSegment::new("non_subscription_app_id", & self
-                .non_subscription_app_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ProcessReceiptResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ProcessReceiptResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PROCESS_RECEIPT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
@@ -339,6 +281,12 @@ impl crate::form::FormEncode for ProcessReceiptParams {
         form.field("product", &self.product);
         form.field("customer", &self.customer);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ProcessReceiptParams {}
+impl crate::request::CustomFieldParams for ProcessReceiptParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`) returns.
@@ -673,18 +621,21 @@ pub(crate) async fn call(
     let result = match name {
         "process_receipt" => {
             async move {
-                let request = ProcessReceiptRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    non_subscription_app_id: crate::dynamic::path_id(
-                        "non_subscription.process_receipt",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "non_subscription.process_receipt",
-                        args.params,
-                    )?,
-                };
+                let request: ProcessReceiptRequest = crate::Request::new(
+                        client,
+                        &PROCESS_RECEIPT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "non_subscription.process_receipt",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "non_subscription.process_receipt",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -693,15 +644,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PROCESS_RECEIPT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OfferEvent` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_event` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,11 +125,12 @@ impl OfferEvents {
         personalized_offer_id: impl Into<String>,
         r#type: OfferEventsType,
     ) -> OfferEventsRequest {
-        OfferEventsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: OfferEventsParams::new(personalized_offer_id, r#type),
-        }
+        crate::Request::new(
+            &self.client,
+            &OFFER_EVENTS,
+            None,
+            OfferEventsParams::new(personalized_offer_id, r#type),
+        )
     }
 }
 const OFFER_EVENTS: crate::transport::Operation = crate::transport::Operation {
@@ -142,58 +143,11 @@ const OFFER_EVENTS: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /offer_events` (`offer_event.offer_events`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OfferEventsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: OfferEventsParams,
-}
-impl OfferEventsRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OfferEventsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OfferEventsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/offer_events".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OfferEventsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(OfferEventsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&OFFER_EVENTS, path, &self.params, &self.options).await
-    }
-}
+pub type OfferEventsRequest = crate::Request<
+    OfferEventsParams,
+    OfferEventsResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `POST /offer_events` (`offer_event.offer_events`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -290,6 +244,12 @@ impl crate::form::FormEncode for OfferEventsParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for OfferEventsParams {}
+impl crate::request::CustomFieldParams for OfferEventsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /offer_events` (`offer_event.offer_events`) returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -346,14 +306,13 @@ pub(crate) async fn call(
         "offer_events" => {
             async move {
                 crate::dynamic::no_path_id("offer_event.offer_events", &args.id)?;
-                let request = OfferEventsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "offer_event.offer_events",
-                        args.params,
-                    )?,
-                };
+                let request: OfferEventsRequest = crate::Request::new(
+                        client,
+                        &OFFER_EVENTS,
+                        None,
+                        crate::dynamic::params("offer_event.offer_events", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -362,15 +321,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &OFFER_EVENTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

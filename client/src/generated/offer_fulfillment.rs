@@ -4,7 +4,7 @@
 //! The `OfferFulfillment` resource and its operations.
 #[cfg(feature = "hosted_page")]
 use super::hosted_page;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_fulfillment` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -440,11 +440,12 @@ impl OfferFulfillments {
         personalized_offer_id: impl Into<String>,
         option_id: impl Into<String>,
     ) -> OfferFulfillmentsRequest {
-        OfferFulfillmentsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: OfferFulfillmentsParams::new(personalized_offer_id, option_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &OFFER_FULFILLMENTS,
+            None,
+            OfferFulfillmentsParams::new(personalized_offer_id, option_id),
+        )
     }
     /// Starts `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`).
     ///
@@ -453,11 +454,12 @@ impl OfferFulfillments {
         &self,
         offer_fulfillment_id: impl Into<String>,
     ) -> OfferFulfillmentsGetRequest {
-        OfferFulfillmentsGetRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            offer_fulfillment_id: offer_fulfillment_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &OFFER_FULFILLMENTS_GET,
+            Some(offer_fulfillment_id.into()),
+            (),
+        )
     }
     /// Starts `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
     ///
@@ -468,12 +470,12 @@ impl OfferFulfillments {
         id: impl Into<String>,
         status: OfferFulfillmentsUpdateStatus,
     ) -> OfferFulfillmentsUpdateRequest {
-        OfferFulfillmentsUpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            offer_fulfillment_id: offer_fulfillment_id.into(),
-            params: OfferFulfillmentsUpdateParams::new(id, status),
-        }
+        crate::Request::new(
+            &self.client,
+            &OFFER_FULFILLMENTS_UPDATE,
+            Some(offer_fulfillment_id.into()),
+            OfferFulfillmentsUpdateParams::new(id, status),
+        )
     }
 }
 const OFFER_FULFILLMENTS: crate::transport::Operation = crate::transport::Operation {
@@ -486,58 +488,11 @@ const OFFER_FULFILLMENTS: crate::transport::Operation = crate::transport::Operat
     idempotent: false,
 };
 /// A request for `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OfferFulfillmentsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: OfferFulfillmentsParams,
-}
-impl OfferFulfillmentsRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OfferFulfillmentsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OfferFulfillmentsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/offer_fulfillments".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OfferFulfillmentsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(OfferFulfillmentsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&OFFER_FULFILLMENTS, path, &self.params, &self.options).await
-    }
-}
+pub type OfferFulfillmentsRequest = crate::Request<
+    OfferFulfillmentsParams,
+    OfferFulfillmentsResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -637,6 +592,12 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for OfferFulfillmentsParams {}
+impl crate::request::CustomFieldParams for OfferFulfillmentsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -731,45 +692,11 @@ const OFFER_FULFILLMENTS_GET: crate::transport::Operation = crate::transport::Op
     idempotent: false,
 };
 /// A request for `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OfferFulfillmentsGetRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    offer_fulfillment_id: String,
-}
-impl OfferFulfillmentsGetRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/offer_fulfillments/{}", crate
-                ::transport::PathSegment::new("offer_fulfillment_id", & self
-                .offer_fulfillment_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OfferFulfillmentsGetResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(OfferFulfillmentsGetResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&OFFER_FULFILLMENTS_GET, path, &(), &self.options).await
-    }
-}
+pub type OfferFulfillmentsGetRequest = crate::Request<
+    (),
+    OfferFulfillmentsGetResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -857,70 +784,20 @@ const OFFER_FULFILLMENTS_UPDATE: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OfferFulfillmentsUpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    offer_fulfillment_id: String,
-    params: OfferFulfillmentsUpdateParams,
-}
-impl OfferFulfillmentsUpdateRequest {
+pub type OfferFulfillmentsUpdateRequest = crate::Request<
+    OfferFulfillmentsUpdateParams,
+    OfferFulfillmentsUpdateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    OfferFulfillmentsUpdateParams,
+    OfferFulfillmentsUpdateResponse,
+    crate::NotIdempotent,
+> {
     /// At most 100 characters.
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.params.failure_reason = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OfferFulfillmentsUpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OfferFulfillmentsUpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/offer_fulfillments/{}", crate
-                ::transport::PathSegment::new("offer_fulfillment_id", & self
-                .offer_fulfillment_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OfferFulfillmentsUpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(OfferFulfillmentsUpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&OFFER_FULFILLMENTS_UPDATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
@@ -1023,6 +900,12 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for OfferFulfillmentsUpdateParams {}
+impl crate::request::CustomFieldParams for OfferFulfillmentsUpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns: the same fields as [`OfferFulfillmentsGetResponse`].
 pub type OfferFulfillmentsUpdateResponse = OfferFulfillmentsGetResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -1041,14 +924,16 @@ pub(crate) async fn call(
                     "offer_fulfillment.offer_fulfillments",
                     &args.id,
                 )?;
-                let request = OfferFulfillmentsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "offer_fulfillment.offer_fulfillments",
-                        args.params,
-                    )?,
-                };
+                let request: OfferFulfillmentsRequest = crate::Request::new(
+                        client,
+                        &OFFER_FULFILLMENTS,
+                        None,
+                        crate::dynamic::params(
+                            "offer_fulfillment.offer_fulfillments",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1057,15 +942,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &OFFER_FULFILLMENTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1077,14 +954,18 @@ pub(crate) async fn call(
                     "offer_fulfillment.offer_fulfillments_get",
                     &args.params,
                 )?;
-                let request = OfferFulfillmentsGetRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    offer_fulfillment_id: crate::dynamic::path_id(
-                        "offer_fulfillment.offer_fulfillments_get",
-                        args.id,
-                    )?,
-                };
+                let request: OfferFulfillmentsGetRequest = crate::Request::new(
+                        client,
+                        &OFFER_FULFILLMENTS_GET,
+                        Some(
+                            crate::dynamic::path_id(
+                                "offer_fulfillment.offer_fulfillments_get",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1093,10 +974,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&OFFER_FULFILLMENTS_GET, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1104,18 +982,21 @@ pub(crate) async fn call(
         }
         "offer_fulfillments_update" => {
             async move {
-                let request = OfferFulfillmentsUpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    offer_fulfillment_id: crate::dynamic::path_id(
-                        "offer_fulfillment.offer_fulfillments_update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "offer_fulfillment.offer_fulfillments_update",
-                        args.params,
-                    )?,
-                };
+                let request: OfferFulfillmentsUpdateRequest = crate::Request::new(
+                        client,
+                        &OFFER_FULFILLMENTS_UPDATE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "offer_fulfillment.offer_fulfillments_update",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "offer_fulfillment.offer_fulfillments_update",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1124,15 +1005,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &OFFER_FULFILLMENTS_UPDATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

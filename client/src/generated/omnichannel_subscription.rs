@@ -7,8 +7,8 @@ use super::omnichannel_subscription_item;
 #[cfg(feature = "omnichannel_transaction")]
 use super::omnichannel_transaction;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription` object.
@@ -313,19 +313,16 @@ impl OmnichannelSubscriptions {
         &self,
         omnichannel_subscription_id: impl Into<String>,
     ) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            omnichannel_subscription_id: omnichannel_subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(omnichannel_subscription_id.into()),
+            (),
+        )
     }
     /// Starts `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
     ///
@@ -334,12 +331,12 @@ impl OmnichannelSubscriptions {
         &self,
         omnichannel_subscription_id: impl Into<String>,
     ) -> OmnichannelTransactionsForOmnichannelSubscriptionRequest {
-        OmnichannelTransactionsForOmnichannelSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            omnichannel_subscription_id: omnichannel_subscription_id.into(),
-            params: OmnichannelTransactionsForOmnichannelSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
+            Some(omnichannel_subscription_id.into()),
+            OmnichannelTransactionsForOmnichannelSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
     ///
@@ -349,12 +346,12 @@ impl OmnichannelSubscriptions {
         omnichannel_subscription_id: impl Into<String>,
         to_customer_id: impl Into<String>,
     ) -> MoveRequest {
-        MoveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            omnichannel_subscription_id: omnichannel_subscription_id.into(),
-            params: MoveParams::new(to_customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &MOVE,
+            Some(omnichannel_subscription_id.into()),
+            MoveParams::new(to_customer_id),
+        )
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -367,45 +364,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    omnichannel_subscription_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/omnichannel_subscriptions/{}", crate
-                ::transport::PathSegment::new("omnichannel_subscription_id", & self
-                .omnichannel_subscription_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -493,14 +452,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -567,125 +520,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "omnichannel_subscription_item[status]",
-            &self.params.omnichannel_subscription_item.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "omnichannel_subscription_item[item_id_at_source]",
-            &self.params.omnichannel_subscription_item.item_id_at_source,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "source",
-            &self.params.source,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id_at_source",
-            &self.params.id_at_source,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["before", "between", "after", "on"],
-        )?;
-        crate::filter::check_operators(
-            "purchased_at",
-            &self.params.purchased_at,
-            &["before", "between", "after", "on"],
-        )?;
-        Ok("/omnichannel_subscriptions".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "omnichannel_subscription.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
@@ -970,6 +804,64 @@ impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
     }
 }
 crate::form::form_object!(ListOmnichannelSubscriptionItemFilters);
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "omnichannel_subscription_item[status]",
+            &self.omnichannel_subscription_item.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "omnichannel_subscription_item[item_id_at_source]",
+            &self.omnichannel_subscription_item.item_id_at_source,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "source",
+            &self.source,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "id_at_source",
+            &self.id_at_source,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["before", "between", "after", "on"],
+        )?;
+        crate::filter::check_operators(
+            "purchased_at",
+            &self.purchased_at,
+            &["before", "between", "after", "on"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1001,15 +893,16 @@ const OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION: crate::transport::O
     idempotent: false,
 };
 /// A request for `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OmnichannelTransactionsForOmnichannelSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    omnichannel_subscription_id: String,
-    params: OmnichannelTransactionsForOmnichannelSubscriptionParams,
-}
-impl OmnichannelTransactionsForOmnichannelSubscriptionRequest {
+pub type OmnichannelTransactionsForOmnichannelSubscriptionRequest = crate::Request<
+    OmnichannelTransactionsForOmnichannelSubscriptionParams,
+    Page<OmnichannelTransactionsForOmnichannelSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    OmnichannelTransactionsForOmnichannelSubscriptionParams,
+    Page<OmnichannelTransactionsForOmnichannelSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1019,105 +912,6 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OmnichannelTransactionsForOmnichannelSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: OmnichannelTransactionsForOmnichannelSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/omnichannel_subscriptions/{}/omnichannel_transactions", crate
-                ::transport::PathSegment::new("omnichannel_subscription_id", & self
-                .omnichannel_subscription_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<OmnichannelTransactionsForOmnichannelSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<OmnichannelTransactionsForOmnichannelSubscriptionEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<OmnichannelTransactionsForOmnichannelSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
@@ -1193,6 +987,16 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+    }
+}
+impl crate::request::Params for OmnichannelTransactionsForOmnichannelSubscriptionParams {}
+impl crate::request::PageParams
+for OmnichannelTransactionsForOmnichannelSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
     }
 }
 /// One entry of a page of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
@@ -1291,69 +1095,7 @@ const MOVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct MoveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    omnichannel_subscription_id: String,
-    params: MoveParams,
-}
-impl MoveRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &MoveParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: MoveParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/omnichannel_subscriptions/{}/move", crate
-                ::transport::PathSegment::new("omnichannel_subscription_id", & self
-                .omnichannel_subscription_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<MoveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&MOVE, path, &self.params, &self.options).await
-    }
-}
+pub type MoveRequest = crate::Request<MoveParams, MoveResponse, crate::Idempotent>;
 /// Parameters of `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1437,6 +1179,12 @@ impl crate::form::FormEncode for MoveParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for MoveParams {}
+impl crate::request::CustomFieldParams for MoveParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns: the same fields as [`RetrieveResponse`].
 pub type MoveResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -1455,14 +1203,18 @@ pub(crate) async fn call(
                     "omnichannel_subscription.retrieve",
                     &args.params,
                 )?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    omnichannel_subscription_id: crate::dynamic::path_id(
-                        "omnichannel_subscription.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "omnichannel_subscription.retrieve",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1471,9 +1223,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1482,14 +1232,16 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("omnichannel_subscription.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "omnichannel_subscription.list",
-                        args.params,
-                    )?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params(
+                            "omnichannel_subscription.list",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1498,10 +1250,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1509,18 +1258,21 @@ pub(crate) async fn call(
         }
         "omnichannel_transactions_for_omnichannel_subscription" => {
             async move {
-                let request = OmnichannelTransactionsForOmnichannelSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    omnichannel_subscription_id: crate::dynamic::path_id(
-                        "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: OmnichannelTransactionsForOmnichannelSubscriptionRequest = crate::Request::new(
+                        client,
+                        &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1529,15 +1281,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1545,18 +1289,21 @@ pub(crate) async fn call(
         }
         "move" => {
             async move {
-                let request = MoveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    omnichannel_subscription_id: crate::dynamic::path_id(
-                        "omnichannel_subscription.move",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "omnichannel_subscription.move",
-                        args.params,
-                    )?,
-                };
+                let request: MoveRequest = crate::Request::new(
+                        client,
+                        &MOVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "omnichannel_subscription.move",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "omnichannel_subscription.move",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1565,10 +1312,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&MOVE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -7,7 +7,7 @@ use super::enums;
 use super::omnichannel_subscription_item_offer;
 #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
 use super::omnichannel_subscription_item_scheduled_change;
-use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -634,12 +634,12 @@ impl OmnichannelSubscriptionItems {
         &self,
         omnichannel_subscription_item_id: impl Into<String>,
     ) -> ListOmniSubItemScheduleChangesRequest {
-        ListOmniSubItemScheduleChangesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            omnichannel_subscription_item_id: omnichannel_subscription_item_id.into(),
-            params: ListOmniSubItemScheduleChangesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
+            Some(omnichannel_subscription_item_id.into()),
+            ListOmniSubItemScheduleChangesParams::new(),
+        )
     }
 }
 const LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES: crate::transport::Operation = crate::transport::Operation {
@@ -652,15 +652,16 @@ const LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES: crate::transport::Operation = crate::
     idempotent: false,
 };
 /// A request for `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListOmniSubItemScheduleChangesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    omnichannel_subscription_item_id: String,
-    params: ListOmniSubItemScheduleChangesParams,
-}
-impl ListOmniSubItemScheduleChangesRequest {
+pub type ListOmniSubItemScheduleChangesRequest = crate::Request<
+    ListOmniSubItemScheduleChangesParams,
+    Page<ListOmniSubItemScheduleChangesEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListOmniSubItemScheduleChangesParams,
+    Page<ListOmniSubItemScheduleChangesEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -670,107 +671,6 @@ impl ListOmniSubItemScheduleChangesRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListOmniSubItemScheduleChangesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListOmniSubItemScheduleChangesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/omnichannel_subscription_items/{}/scheduled_changes", crate
-                ::transport::PathSegment::new("omnichannel_subscription_item_id", & self
-                .omnichannel_subscription_item_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListOmniSubItemScheduleChangesEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListOmniSubItemScheduleChangesEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListOmniSubItemScheduleChangesEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
@@ -855,6 +755,20 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ListOmniSubItemScheduleChangesParams {}
+impl crate::request::PageParams for ListOmniSubItemScheduleChangesParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListOmniSubItemScheduleChangesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// One entry of a page of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
@@ -958,18 +872,21 @@ pub(crate) async fn call(
     let result = match name {
         "list_omni_sub_item_schedule_changes" => {
             async move {
-                let request = ListOmniSubItemScheduleChangesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    omnichannel_subscription_item_id: crate::dynamic::path_id(
-                        "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-                        args.params,
-                    )?,
-                };
+                let request: ListOmniSubItemScheduleChangesRequest = crate::Request::new(
+                        client,
+                        &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -978,15 +895,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -4,8 +4,8 @@
 //! The `Order` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `order` object.
@@ -2789,22 +2789,18 @@ impl Orders {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, invoice_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(invoice_id),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(invoice_id))
     }
     /// Starts `POST /orders/{order_id}` (`order.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, order_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(order_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /orders/import_order` (`order.import_order`).
     ///
@@ -2817,17 +2813,18 @@ impl Orders {
         order_date: impl Into<Timestamp>,
         shipping_date: impl Into<Timestamp>,
     ) -> ImportOrderRequest {
-        ImportOrderRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ImportOrderParams::new(
+        crate::Request::new(
+            &self.client,
+            &IMPORT_ORDER,
+            None,
+            ImportOrderParams::new(
                 invoice_id,
                 status,
                 created_at,
                 order_date,
                 shipping_date,
             ),
-        }
+        )
     }
     /// Starts `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`).
     ///
@@ -2836,11 +2833,12 @@ impl Orders {
         &self,
         order_id: impl Into<String>,
     ) -> AssignOrderNumberRequest {
-        AssignOrderNumberRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ASSIGN_ORDER_NUMBER,
+            Some(order_id.into()),
+            (),
+        )
     }
     /// Starts `POST /orders/{order_id}/cancel` (`order.cancel`).
     ///
@@ -2850,12 +2848,12 @@ impl Orders {
         order_id: impl Into<String>,
         cancellation_reason: CancelCancellationReason,
     ) -> CancelRequest {
-        CancelRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-            params: CancelParams::new(cancellation_reason),
-        }
+        crate::Request::new(
+            &self.client,
+            &CANCEL,
+            Some(order_id.into()),
+            CancelParams::new(cancellation_reason),
+        )
     }
     /// Starts `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
     ///
@@ -2864,51 +2862,39 @@ impl Orders {
         &self,
         order_id: impl Into<String>,
     ) -> CreateRefundableCreditNoteRequest {
-        CreateRefundableCreditNoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-            params: CreateRefundableCreditNoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_REFUNDABLE_CREDIT_NOTE,
+            Some(order_id.into()),
+            CreateRefundableCreditNoteParams::new(),
+        )
     }
     /// Starts `POST /orders/{order_id}/reopen` (`order.reopen`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn reopen(&self, order_id: impl Into<String>) -> ReopenRequest {
-        ReopenRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-            params: ReopenParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REOPEN,
+            Some(order_id.into()),
+            ReopenParams::new(),
+        )
     }
     /// Starts `GET /orders/{order_id}` (`order.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, order_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(order_id.into()), ())
     }
     /// Starts `POST /orders/{order_id}/delete` (`order.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, order_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(order_id.into()), ())
     }
     /// Starts `GET /orders` (`order.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
     ///
@@ -2917,23 +2903,23 @@ impl Orders {
         &self,
         invoice_id: impl Into<String>,
     ) -> OrdersForInvoiceRequest {
-        OrdersForInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: OrdersForInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &ORDERS_FOR_INVOICE,
+            Some(invoice_id.into()),
+            OrdersForInvoiceParams::new(),
+        )
     }
     /// Starts `POST /orders/{order_id}/resend` (`order.resend`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn resend(&self, order_id: impl Into<String>) -> ResendRequest {
-        ResendRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            order_id: order_id.into(),
-            params: ResendParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESEND,
+            Some(order_id.into()),
+            ResendParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -2946,14 +2932,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders` (`order.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -2992,53 +2972,6 @@ impl CreateRequest {
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/orders".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders` (`order.create`).
@@ -3212,6 +3145,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders` (`order.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3293,15 +3232,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}` (`order.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
@@ -3377,58 +3309,6 @@ impl UpdateRequest {
     pub fn order_line_items(mut self, value: Vec<UpdateOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}", crate ::transport::PathSegment::new("order_id", & self
-                .order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders/{order_id}` (`order.update`).
@@ -3703,6 +3583,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders/{order_id}` (`order.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const IMPORT_ORDER: crate::transport::Operation = crate::transport::Operation {
@@ -3715,14 +3601,12 @@ const IMPORT_ORDER: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/import_order` (`order.import_order`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportOrderRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ImportOrderParams,
-}
-impl ImportOrderRequest {
+pub type ImportOrderRequest = crate::Request<
+    ImportOrderParams,
+    ImportOrderResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ImportOrderParams, ImportOrderResponse, crate::Idempotent> {
     /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -3813,55 +3697,6 @@ impl ImportOrderRequest {
     pub fn billing_address(mut self, value: ImportOrderBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportOrderParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportOrderParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/orders/import_order".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportOrderResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportOrderResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&IMPORT_ORDER, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders/import_order` (`order.import_order`).
@@ -4250,6 +4085,12 @@ impl crate::form::FormEncode for ImportOrderParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportOrderParams {}
+impl crate::request::CustomFieldParams for ImportOrderParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders/import_order` (`order.import_order`) returns: the same fields as [`CreateResponse`].
 pub type ImportOrderResponse = CreateResponse;
 const ASSIGN_ORDER_NUMBER: crate::transport::Operation = crate::transport::Operation {
@@ -4262,50 +4103,11 @@ const ASSIGN_ORDER_NUMBER: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignOrderNumberRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-}
-impl AssignOrderNumberRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/assign_order_number", crate
-                ::transport::PathSegment::new("order_id", & self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AssignOrderNumberResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AssignOrderNumberResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ASSIGN_ORDER_NUMBER, path, &(), &self.options).await
-    }
-}
+pub type AssignOrderNumberRequest = crate::Request<
+    (),
+    AssignOrderNumberResponse,
+    crate::Idempotent,
+>;
 /// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns: the same fields as [`CreateResponse`].
 pub type AssignOrderNumberResponse = CreateResponse;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
@@ -4318,15 +4120,8 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/cancel` (`order.cancel`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-    params: CancelParams,
-}
-impl CancelRequest {
+pub type CancelRequest = crate::Request<CancelParams, CancelResponse, crate::Idempotent>;
+impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
     /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
@@ -4345,58 +4140,6 @@ impl CancelRequest {
     pub fn credit_note(mut self, value: CancelCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CancelParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CancelParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/cancel", crate ::transport::PathSegment::new("order_id", &
-                self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CancelResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CANCEL, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders/{order_id}/cancel` (`order.cancel`).
@@ -4532,6 +4275,12 @@ impl crate::form::FormEncode for CancelParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CancelParams {}
+impl crate::request::CustomFieldParams for CancelParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns: the same fields as [`CreateResponse`].
 pub type CancelResponse = CreateResponse;
 const CREATE_REFUNDABLE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
@@ -4544,15 +4293,16 @@ const CREATE_REFUNDABLE_CREDIT_NOTE: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRefundableCreditNoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-    params: CreateRefundableCreditNoteParams,
-}
-impl CreateRefundableCreditNoteRequest {
+pub type CreateRefundableCreditNoteRequest = crate::Request<
+    CreateRefundableCreditNoteParams,
+    CreateRefundableCreditNoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateRefundableCreditNoteParams,
+    CreateRefundableCreditNoteResponse,
+    crate::Idempotent,
+> {
     /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
@@ -4569,62 +4319,6 @@ impl CreateRefundableCreditNoteRequest {
     ) -> Self {
         self.params.credit_note = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateRefundableCreditNoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateRefundableCreditNoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/create_refundable_credit_note", crate
-                ::transport::PathSegment::new("order_id", & self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateRefundableCreditNoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateRefundableCreditNoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_REFUNDABLE_CREDIT_NOTE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
@@ -4730,6 +4424,12 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateRefundableCreditNoteParams {}
+impl crate::request::CustomFieldParams for CreateRefundableCreditNoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns: the same fields as [`CreateResponse`].
 pub type CreateRefundableCreditNoteResponse = CreateResponse;
 const REOPEN: crate::transport::Operation = crate::transport::Operation {
@@ -4742,70 +4442,11 @@ const REOPEN: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/reopen` (`order.reopen`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReopenRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-    params: ReopenParams,
-}
-impl ReopenRequest {
+pub type ReopenRequest = crate::Request<ReopenParams, ReopenResponse, crate::Idempotent>;
+impl crate::Request<ReopenParams, ReopenResponse, crate::Idempotent> {
     pub fn void_cancellation_credit_notes(mut self, value: bool) -> Self {
         self.params.void_cancellation_credit_notes = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ReopenParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ReopenParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/reopen", crate ::transport::PathSegment::new("order_id", &
-                self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReopenResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ReopenResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REOPEN, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders/{order_id}/reopen` (`order.reopen`).
@@ -4895,6 +4536,12 @@ impl crate::form::FormEncode for ReopenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ReopenParams {}
+impl crate::request::CustomFieldParams for ReopenParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns: the same fields as [`CreateResponse`].
 pub type ReopenResponse = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -4907,44 +4554,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /orders/{order_id}` (`order.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}", crate ::transport::PathSegment::new("order_id", & self
-                .order_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /orders/{order_id}` (`order.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -4957,48 +4567,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/delete` (`order.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/delete", crate ::transport::PathSegment::new("order_id", &
-                self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /orders/{order_id}/delete` (`order.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -5011,14 +4580,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /orders` (`order.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -5111,151 +4674,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice_id",
-            &self.params.invoice_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "shipping_date",
-            &self.params.shipping_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "shipped_at",
-            &self.params.shipped_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order_type",
-            &self.params.order_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order_date",
-            &self.params.order_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "paid_on",
-            &self.params.paid_on,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "resent_status",
-            &self.params.resent_status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("is_resent", &self.params.is_resent, &["is"])?;
-        crate::filter::check_operators(
-            "original_order_id",
-            &self.params.original_order_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/orders".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "order.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /orders` (`order.list`).
@@ -5592,6 +5010,90 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "invoice_id",
+            &self.invoice_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "shipping_date",
+            &self.shipping_date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "shipped_at",
+            &self.shipped_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "order_type",
+            &self.order_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "order_date",
+            &self.order_date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "paid_on",
+            &self.paid_on,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "resent_status",
+            &self.resent_status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators("is_resent", &self.is_resent, &["is"])?;
+        crate::filter::check_operators(
+            "original_order_id",
+            &self.original_order_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /orders` (`order.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5623,15 +5125,16 @@ const ORDERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operat
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OrdersForInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: OrdersForInvoiceParams,
-}
-impl OrdersForInvoiceRequest {
+pub type OrdersForInvoiceRequest = crate::Request<
+    OrdersForInvoiceParams,
+    Page<OrdersForInvoiceEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    OrdersForInvoiceParams,
+    Page<OrdersForInvoiceEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -5641,94 +5144,6 @@ impl OrdersForInvoiceRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OrdersForInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OrdersForInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/orders", crate ::transport::PathSegment::new("invoice_id",
-                & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<OrdersForInvoiceEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<OrdersForInvoiceEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ORDERS_FOR_INVOICE, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<OrdersForInvoiceEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "order.orders_for_invoice",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&ORDERS_FOR_INVOICE, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
@@ -5815,6 +5230,20 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for OrdersForInvoiceParams {}
+impl crate::request::PageParams for OrdersForInvoiceParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for OrdersForInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`): the same fields as [`CreateResponse`].
 pub type OrdersForInvoiceEntry = CreateResponse;
 const RESEND: crate::transport::Operation = crate::transport::Operation {
@@ -5827,15 +5256,8 @@ const RESEND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /orders/{order_id}/resend` (`order.resend`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResendRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    order_id: String,
-    params: ResendParams,
-}
-impl ResendRequest {
+pub type ResendRequest = crate::Request<ResendParams, ResendResponse, crate::Idempotent>;
+impl crate::Request<ResendParams, ResendResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_date = Some(value.into());
@@ -5849,58 +5271,6 @@ impl ResendRequest {
     pub fn order_line_items(mut self, value: Vec<ResendOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ResendParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ResendParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/orders/{}/resend", crate ::transport::PathSegment::new("order_id", &
-                self.order_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResendResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ResendResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESEND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /orders/{order_id}/resend` (`order.resend`).
@@ -6008,6 +5378,12 @@ impl crate::form::FormEncode for ResendParams {
         form.field("resend_reason", &self.resend_reason);
         form.field("order_line_items", &self.order_line_items);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ResendParams {}
+impl crate::request::CustomFieldParams for ResendParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns: the same fields as [`CreateResponse`].
@@ -6596,11 +5972,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("order.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("order.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("order.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6609,10 +5987,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6620,12 +5995,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.update", args.id)?,
-                    params: crate::dynamic::params("order.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("order.update", args.id)?),
+                        crate::dynamic::params("order.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6634,10 +6010,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6646,11 +6019,13 @@ pub(crate) async fn call(
         "import_order" => {
             async move {
                 crate::dynamic::no_path_id("order.import_order", &args.id)?;
-                let request = ImportOrderRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("order.import_order", args.params)?,
-                };
+                let request: ImportOrderRequest = crate::Request::new(
+                        client,
+                        &IMPORT_ORDER,
+                        None,
+                        crate::dynamic::params("order.import_order", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6659,15 +6034,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_ORDER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6676,14 +6043,18 @@ pub(crate) async fn call(
         "assign_order_number" => {
             async move {
                 crate::dynamic::no_params("order.assign_order_number", &args.params)?;
-                let request = AssignOrderNumberRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id(
-                        "order.assign_order_number",
-                        args.id,
-                    )?,
-                };
+                let request: AssignOrderNumberRequest = crate::Request::new(
+                        client,
+                        &ASSIGN_ORDER_NUMBER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "order.assign_order_number",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6692,10 +6063,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ASSIGN_ORDER_NUMBER, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6703,12 +6071,13 @@ pub(crate) async fn call(
         }
         "cancel" => {
             async move {
-                let request = CancelRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.cancel", args.id)?,
-                    params: crate::dynamic::params("order.cancel", args.params)?,
-                };
+                let request: CancelRequest = crate::Request::new(
+                        client,
+                        &CANCEL,
+                        Some(crate::dynamic::path_id("order.cancel", args.id)?),
+                        crate::dynamic::params("order.cancel", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6717,10 +6086,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CANCEL, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6728,18 +6094,21 @@ pub(crate) async fn call(
         }
         "create_refundable_credit_note" => {
             async move {
-                let request = CreateRefundableCreditNoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id(
-                        "order.create_refundable_credit_note",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "order.create_refundable_credit_note",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRefundableCreditNoteRequest = crate::Request::new(
+                        client,
+                        &CREATE_REFUNDABLE_CREDIT_NOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "order.create_refundable_credit_note",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "order.create_refundable_credit_note",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6748,15 +6117,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_REFUNDABLE_CREDIT_NOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6764,12 +6125,13 @@ pub(crate) async fn call(
         }
         "reopen" => {
             async move {
-                let request = ReopenRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.reopen", args.id)?,
-                    params: crate::dynamic::params("order.reopen", args.params)?,
-                };
+                let request: ReopenRequest = crate::Request::new(
+                        client,
+                        &REOPEN,
+                        Some(crate::dynamic::path_id("order.reopen", args.id)?),
+                        crate::dynamic::params("order.reopen", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6778,10 +6140,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REOPEN, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6790,11 +6149,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("order.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("order.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6803,9 +6164,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6814,11 +6173,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("order.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.delete", args.id)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("order.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6827,9 +6188,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -6838,11 +6197,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("order.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("order.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("order.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6851,10 +6212,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -6862,18 +6220,15 @@ pub(crate) async fn call(
         }
         "orders_for_invoice" => {
             async move {
-                let request = OrdersForInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "order.orders_for_invoice",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "order.orders_for_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: OrdersForInvoiceRequest = crate::Request::new(
+                        client,
+                        &ORDERS_FOR_INVOICE,
+                        Some(
+                            crate::dynamic::path_id("order.orders_for_invoice", args.id)?,
+                        ),
+                        crate::dynamic::params("order.orders_for_invoice", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6882,15 +6237,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ORDERS_FOR_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -6898,12 +6245,13 @@ pub(crate) async fn call(
         }
         "resend" => {
             async move {
-                let request = ResendRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    order_id: crate::dynamic::path_id("order.resend", args.id)?,
-                    params: crate::dynamic::params("order.resend", args.params)?,
-                };
+                let request: ResendRequest = crate::Request::new(
+                        client,
+                        &RESEND,
+                        Some(crate::dynamic::path_id("order.resend", args.id)?),
+                        crate::dynamic::params("order.resend", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -6912,10 +6260,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RESEND, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

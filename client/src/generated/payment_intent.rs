@@ -4,7 +4,7 @@
 //! The `PaymentIntent` resource and its operations.
 #[cfg(feature = "gateway_error_detail")]
 use super::gateway_error_detail;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_intent` object.
@@ -1670,32 +1670,29 @@ impl PaymentIntents {
         amount: i64,
         currency_code: impl Into<String>,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(amount, currency_code),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(amount, currency_code),
+        )
     }
     /// Starts `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, payment_intent_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            payment_intent_id: payment_intent_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(payment_intent_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, payment_intent_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            payment_intent_id: payment_intent_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(payment_intent_id.into()), ())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -1708,14 +1705,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_intents` (`payment_intent.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
@@ -1758,53 +1749,6 @@ impl CreateRequest {
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_intents".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_intents` (`payment_intent.create`).
@@ -2023,6 +1967,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_intents` (`payment_intent.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2110,15 +2060,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    payment_intent_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -2151,59 +2094,6 @@ impl UpdateRequest {
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_intents/{}", crate
-                ::transport::PathSegment::new("payment_intent_id", & self
-                .payment_intent_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
@@ -2364,6 +2254,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`) returns: the same fields as [`CreateResponse`].
 pub type UpdateResponse = CreateResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -2376,45 +2272,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    payment_intent_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_intents/{}", crate
-                ::transport::PathSegment::new("payment_intent_id", & self
-                .payment_intent_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -2430,11 +2288,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("payment_intent.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("payment_intent.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("payment_intent.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2443,10 +2303,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2454,15 +2311,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    payment_intent_id: crate::dynamic::path_id(
-                        "payment_intent.update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("payment_intent.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("payment_intent.update", args.id)?),
+                        crate::dynamic::params("payment_intent.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2471,10 +2326,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2483,14 +2335,15 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("payment_intent.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    payment_intent_id: crate::dynamic::path_id(
-                        "payment_intent.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id("payment_intent.retrieve", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2499,9 +2352,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -10,8 +10,8 @@ use super::gateway_payment_method_token;
 #[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -2077,11 +2077,12 @@ impl PaymentSources {
         r#type: enums::Type,
         tmp_token: impl Into<String>,
     ) -> CreateUsingTempTokenRequest {
-        CreateUsingTempTokenRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUsingTempTokenParams::new(customer_id, r#type, tmp_token),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_USING_TEMP_TOKEN,
+            None,
+            CreateUsingTempTokenParams::new(customer_id, r#type, tmp_token),
+        )
     }
     /// Starts `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
     ///
@@ -2091,11 +2092,12 @@ impl PaymentSources {
         customer_id: impl Into<String>,
         r#type: enums::Type,
     ) -> CreateUsingPermanentTokenRequest {
-        CreateUsingPermanentTokenRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUsingPermanentTokenParams::new(customer_id, r#type),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_USING_PERMANENT_TOKEN,
+            None,
+            CreateUsingPermanentTokenParams::new(customer_id, r#type),
+        )
     }
     /// Starts `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
     ///
@@ -2105,11 +2107,12 @@ impl PaymentSources {
         customer_id: impl Into<String>,
         token_id: impl Into<String>,
     ) -> CreateUsingTokenRequest {
-        CreateUsingTokenRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUsingTokenParams::new(customer_id, token_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_USING_TOKEN,
+            None,
+            CreateUsingTokenParams::new(customer_id, token_id),
+        )
     }
     /// Starts `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
     ///
@@ -2118,11 +2121,12 @@ impl PaymentSources {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateUsingPaymentIntentRequest {
-        CreateUsingPaymentIntentRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUsingPaymentIntentParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_USING_PAYMENT_INTENT,
+            None,
+            CreateUsingPaymentIntentParams::new(customer_id),
+        )
     }
     /// Starts `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
     ///
@@ -2131,21 +2135,23 @@ impl PaymentSources {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateVoucherPaymentSourceRequest {
-        CreateVoucherPaymentSourceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateVoucherPaymentSourceParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_VOUCHER_PAYMENT_SOURCE,
+            None,
+            CreateVoucherPaymentSourceParams::new(customer_id),
+        )
     }
     /// Starts `POST /payment_sources/create_card` (`payment_source.create_card`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create_card(&self, customer_id: impl Into<String>) -> CreateCardRequest {
-        CreateCardRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateCardParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_CARD,
+            None,
+            CreateCardParams::new(customer_id),
+        )
     }
     /// Starts `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
     ///
@@ -2154,11 +2160,12 @@ impl PaymentSources {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateBankAccountRequest {
-        CreateBankAccountRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateBankAccountParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_BANK_ACCOUNT,
+            None,
+            CreateBankAccountParams::new(customer_id),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
     ///
@@ -2167,12 +2174,12 @@ impl PaymentSources {
         &self,
         cust_payment_source_id: impl Into<String>,
     ) -> UpdateCardRequest {
-        UpdateCardRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: UpdateCardParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_CARD,
+            Some(cust_payment_source_id.into()),
+            UpdateCardParams::new(),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
     ///
@@ -2181,12 +2188,12 @@ impl PaymentSources {
         &self,
         cust_payment_source_id: impl Into<String>,
     ) -> UpdateBankAccountRequest {
-        UpdateBankAccountRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: UpdateBankAccountParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_BANK_ACCOUNT,
+            Some(cust_payment_source_id.into()),
+            UpdateBankAccountParams::new(),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
     ///
@@ -2197,12 +2204,12 @@ impl PaymentSources {
         amount1: i64,
         amount2: i64,
     ) -> VerifyBankAccountRequest {
-        VerifyBankAccountRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: VerifyBankAccountParams::new(amount1, amount2),
-        }
+        crate::Request::new(
+            &self.client,
+            &VERIFY_BANK_ACCOUNT,
+            Some(cust_payment_source_id.into()),
+            VerifyBankAccountParams::new(amount1, amount2),
+        )
     }
     /// Starts `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
     ///
@@ -2211,12 +2218,12 @@ impl PaymentSources {
         &self,
         cust_payment_source_id: impl Into<String>,
     ) -> ListGatewayTokensForPaymentSourceRequest {
-        ListGatewayTokensForPaymentSourceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: ListGatewayTokensForPaymentSourceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
+            Some(cust_payment_source_id.into()),
+            ListGatewayTokensForPaymentSourceParams::new(),
+        )
     }
     /// Starts `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`).
     ///
@@ -2225,19 +2232,16 @@ impl PaymentSources {
         &self,
         cust_payment_source_id: impl Into<String>,
     ) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(cust_payment_source_id.into()),
+            (),
+        )
     }
     /// Starts `GET /payment_sources` (`payment_source.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
     ///
@@ -2247,12 +2251,12 @@ impl PaymentSources {
         cust_payment_source_id: impl Into<String>,
         gateway_account_id: impl Into<String>,
     ) -> SwitchGatewayAccountRequest {
-        SwitchGatewayAccountRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: SwitchGatewayAccountParams::new(gateway_account_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &SWITCH_GATEWAY_ACCOUNT,
+            Some(cust_payment_source_id.into()),
+            SwitchGatewayAccountParams::new(gateway_account_id),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
     ///
@@ -2262,22 +2266,23 @@ impl PaymentSources {
         cust_payment_source_id: impl Into<String>,
         gateway_account_id: impl Into<String>,
     ) -> ExportPaymentSourceRequest {
-        ExportPaymentSourceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-            params: ExportPaymentSourceParams::new(gateway_account_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &EXPORT_PAYMENT_SOURCE,
+            Some(cust_payment_source_id.into()),
+            ExportPaymentSourceParams::new(gateway_account_id),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, cust_payment_source_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(cust_payment_source_id.into()),
+            (),
+        )
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`).
     ///
@@ -2286,11 +2291,12 @@ impl PaymentSources {
         &self,
         cust_payment_source_id: impl Into<String>,
     ) -> DeleteLocalRequest {
-        DeleteLocalRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            cust_payment_source_id: cust_payment_source_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_LOCAL,
+            Some(cust_payment_source_id.into()),
+            (),
+        )
     }
 }
 const CREATE_USING_TEMP_TOKEN: crate::transport::Operation = crate::transport::Operation {
@@ -2303,14 +2309,16 @@ const CREATE_USING_TEMP_TOKEN: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUsingTempTokenRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUsingTempTokenParams,
-}
-impl CreateUsingTempTokenRequest {
+pub type CreateUsingTempTokenRequest = crate::Request<
+    CreateUsingTempTokenParams,
+    CreateUsingTempTokenResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUsingTempTokenParams,
+    CreateUsingTempTokenResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
@@ -2329,57 +2337,6 @@ impl CreateUsingTempTokenRequest {
     pub fn additional_information(mut self, value: Value) -> Self {
         self.params.additional_information = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUsingTempTokenParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUsingTempTokenParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_using_temp_token".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUsingTempTokenResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUsingTempTokenResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_USING_TEMP_TOKEN, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
@@ -2546,6 +2503,12 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUsingTempTokenParams {}
+impl crate::request::CustomFieldParams for CreateUsingTempTokenParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2641,14 +2604,16 @@ const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transpo
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUsingPermanentTokenRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUsingPermanentTokenParams,
-}
-impl CreateUsingPermanentTokenRequest {
+pub type CreateUsingPermanentTokenRequest = crate::Request<
+    CreateUsingPermanentTokenParams,
+    CreateUsingPermanentTokenResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUsingPermanentTokenParams,
+    CreateUsingPermanentTokenResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
@@ -2707,57 +2672,6 @@ impl CreateUsingPermanentTokenRequest {
     ) -> Self {
         self.params.billing_address = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUsingPermanentTokenParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUsingPermanentTokenParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_using_permanent_token".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUsingPermanentTokenResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUsingPermanentTokenResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_USING_PERMANENT_TOKEN, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
@@ -3013,6 +2927,12 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUsingPermanentTokenParams {}
+impl crate::request::CustomFieldParams for CreateUsingPermanentTokenParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateUsingPermanentTokenResponse = CreateUsingTempTokenResponse;
 const CREATE_USING_TOKEN: crate::transport::Operation = crate::transport::Operation {
@@ -3025,66 +2945,19 @@ const CREATE_USING_TOKEN: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_using_token` (`payment_source.create_using_token`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUsingTokenRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUsingTokenParams,
-}
-impl CreateUsingTokenRequest {
+pub type CreateUsingTokenRequest = crate::Request<
+    CreateUsingTokenParams,
+    CreateUsingTokenResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUsingTokenParams,
+    CreateUsingTokenResponse,
+    crate::Idempotent,
+> {
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUsingTokenParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUsingTokenParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_using_token".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUsingTokenResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUsingTokenResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_USING_TOKEN, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
@@ -3198,6 +3071,12 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUsingTokenParams {}
+impl crate::request::CustomFieldParams for CreateUsingTokenParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_using_token` (`payment_source.create_using_token`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateUsingTokenResponse = CreateUsingTempTokenResponse;
 const CREATE_USING_PAYMENT_INTENT: crate::transport::Operation = crate::transport::Operation {
@@ -3210,14 +3089,16 @@ const CREATE_USING_PAYMENT_INTENT: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUsingPaymentIntentRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUsingPaymentIntentParams,
-}
-impl CreateUsingPaymentIntentRequest {
+pub type CreateUsingPaymentIntentRequest = crate::Request<
+    CreateUsingPaymentIntentParams,
+    CreateUsingPaymentIntentResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUsingPaymentIntentParams,
+    CreateUsingPaymentIntentResponse,
+    crate::Idempotent,
+> {
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
@@ -3228,57 +3109,6 @@ impl CreateUsingPaymentIntentRequest {
     ) -> Self {
         self.params.payment_intent = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUsingPaymentIntentParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUsingPaymentIntentParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_using_payment_intent".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUsingPaymentIntentResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUsingPaymentIntentResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_USING_PAYMENT_INTENT, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
@@ -3395,6 +3225,12 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUsingPaymentIntentParams {}
+impl crate::request::CustomFieldParams for CreateUsingPaymentIntentParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateUsingPaymentIntentResponse = CreateUsingTempTokenResponse;
 const CREATE_VOUCHER_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
@@ -3407,71 +3243,22 @@ const CREATE_VOUCHER_PAYMENT_SOURCE: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateVoucherPaymentSourceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateVoucherPaymentSourceParams,
-}
-impl CreateVoucherPaymentSourceRequest {
+pub type CreateVoucherPaymentSourceRequest = crate::Request<
+    CreateVoucherPaymentSourceParams,
+    CreateVoucherPaymentSourceResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateVoucherPaymentSourceParams,
+    CreateVoucherPaymentSourceResponse,
+    crate::Idempotent,
+> {
     pub fn voucher_payment_source(
         mut self,
         value: CreateVoucherPaymentSourceVoucherPaymentSourceParams,
     ) -> Self {
         self.params.voucher_payment_source = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateVoucherPaymentSourceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateVoucherPaymentSourceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_voucher_payment_source".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateVoucherPaymentSourceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateVoucherPaymentSourceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_VOUCHER_PAYMENT_SOURCE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
@@ -3569,6 +3356,12 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateVoucherPaymentSourceParams {}
+impl crate::request::CustomFieldParams for CreateVoucherPaymentSourceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateVoucherPaymentSourceResponse = CreateUsingTempTokenResponse;
 const CREATE_CARD: crate::transport::Operation = crate::transport::Operation {
@@ -3581,14 +3374,12 @@ const CREATE_CARD: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_card` (`payment_source.create_card`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateCardRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateCardParams,
-}
-impl CreateCardRequest {
+pub type CreateCardRequest = crate::Request<
+    CreateCardParams,
+    CreateCardResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateCardParams, CreateCardResponse, crate::Idempotent> {
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
@@ -3596,55 +3387,6 @@ impl CreateCardRequest {
     pub fn card(mut self, value: CreateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateCardParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateCardParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_card".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateCardResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateCardResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_CARD, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_sources/create_card` (`payment_source.create_card`).
@@ -3755,6 +3497,12 @@ impl crate::form::FormEncode for CreateCardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateCardParams {}
+impl crate::request::CustomFieldParams for CreateCardParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_card` (`payment_source.create_card`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateCardResponse = CreateUsingTempTokenResponse;
 const CREATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
@@ -3767,14 +3515,16 @@ const CREATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateBankAccountRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateBankAccountParams,
-}
-impl CreateBankAccountRequest {
+pub type CreateBankAccountRequest = crate::Request<
+    CreateBankAccountParams,
+    CreateBankAccountResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateBankAccountParams,
+    CreateBankAccountResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
@@ -3787,57 +3537,6 @@ impl CreateBankAccountRequest {
     pub fn bank_account(mut self, value: CreateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateBankAccountParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateBankAccountParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_sources/create_bank_account".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateBankAccountResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateBankAccountResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_BANK_ACCOUNT, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
@@ -3968,6 +3667,12 @@ impl crate::form::FormEncode for CreateBankAccountParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateBankAccountParams {}
+impl crate::request::CustomFieldParams for CreateBankAccountParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type CreateBankAccountResponse = CreateUsingTempTokenResponse;
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
@@ -3980,15 +3685,12 @@ const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateCardRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: UpdateCardParams,
-}
-impl UpdateCardRequest {
+pub type UpdateCardRequest = crate::Request<
+    UpdateCardParams,
+    UpdateCardResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
     /// Any JSON value.
     pub fn gateway_meta_data(mut self, value: Value) -> Self {
         self.params.gateway_meta_data = Some(value);
@@ -4002,61 +3704,6 @@ impl UpdateCardRequest {
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateCardParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateCardParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/update_card", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateCardResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateCardResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_CARD, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
@@ -4160,6 +3807,12 @@ impl crate::form::FormEncode for UpdateCardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateCardParams {}
+impl crate::request::CustomFieldParams for UpdateCardParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type UpdateCardResponse = CreateUsingTempTokenResponse;
 const UPDATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
@@ -4172,75 +3825,19 @@ const UPDATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateBankAccountRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: UpdateBankAccountParams,
-}
-impl UpdateBankAccountRequest {
+pub type UpdateBankAccountRequest = crate::Request<
+    UpdateBankAccountParams,
+    UpdateBankAccountResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateBankAccountParams,
+    UpdateBankAccountResponse,
+    crate::Idempotent,
+> {
     pub fn bank_account(mut self, value: UpdateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateBankAccountParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateBankAccountParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/update_bank_account", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateBankAccountResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateBankAccountResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_BANK_ACCOUNT, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
@@ -4322,6 +3919,12 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateBankAccountParams {}
+impl crate::request::CustomFieldParams for UpdateBankAccountParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type UpdateBankAccountResponse = CreateUsingTempTokenResponse;
 const VERIFY_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
@@ -4334,73 +3937,11 @@ const VERIFY_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VerifyBankAccountRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: VerifyBankAccountParams,
-}
-impl VerifyBankAccountRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &VerifyBankAccountParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: VerifyBankAccountParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/verify_bank_account", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<VerifyBankAccountResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(VerifyBankAccountResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&VERIFY_BANK_ACCOUNT, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type VerifyBankAccountRequest = crate::Request<
+    VerifyBankAccountParams,
+    VerifyBankAccountResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4483,6 +4024,12 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
         form.field("amount1", &self.amount1);
         form.field("amount2", &self.amount2);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for VerifyBankAccountParams {}
+impl crate::request::CustomFieldParams for VerifyBankAccountParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`) returns.
@@ -4572,15 +4119,16 @@ const LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE: crate::transport::Operation = crat
     idempotent: false,
 };
 /// A request for `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListGatewayTokensForPaymentSourceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: ListGatewayTokensForPaymentSourceParams,
-}
-impl ListGatewayTokensForPaymentSourceRequest {
+pub type ListGatewayTokensForPaymentSourceRequest = crate::Request<
+    ListGatewayTokensForPaymentSourceParams,
+    Page<ListGatewayTokensForPaymentSourceEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListGatewayTokensForPaymentSourceParams,
+    Page<ListGatewayTokensForPaymentSourceEntry>,
+    crate::NotIdempotent,
+> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -4594,112 +4142,6 @@ impl ListGatewayTokensForPaymentSourceRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListGatewayTokensForPaymentSourceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: ListGatewayTokensForPaymentSourceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/gateway_payment_method_tokens", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<ListGatewayTokensForPaymentSourceEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListGatewayTokensForPaymentSourceEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListGatewayTokensForPaymentSourceEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "payment_source.list_gateway_tokens_for_payment_source",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
@@ -4799,6 +4241,20 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListGatewayTokensForPaymentSourceParams {}
+impl crate::request::PageParams for ListGatewayTokensForPaymentSourceParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListGatewayTokensForPaymentSourceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4894,45 +4350,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`) returns: the same fields as [`VerifyBankAccountResponse`].
 pub type RetrieveResponse = VerifyBankAccountResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -4945,14 +4363,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /payment_sources` (`payment_source.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
@@ -5001,110 +4413,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/payment_sources".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "payment_source.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /payment_sources` (`payment_source.list`).
@@ -5303,6 +4611,49 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /payment_sources` (`payment_source.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5334,73 +4685,11 @@ const SWITCH_GATEWAY_ACCOUNT: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SwitchGatewayAccountRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: SwitchGatewayAccountParams,
-}
-impl SwitchGatewayAccountRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SwitchGatewayAccountParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SwitchGatewayAccountParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/switch_gateway_account", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SwitchGatewayAccountResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(SwitchGatewayAccountResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&SWITCH_GATEWAY_ACCOUNT, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type SwitchGatewayAccountRequest = crate::Request<
+    SwitchGatewayAccountParams,
+    SwitchGatewayAccountResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5484,6 +4773,12 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SwitchGatewayAccountParams {}
+impl crate::request::CustomFieldParams for SwitchGatewayAccountParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type SwitchGatewayAccountResponse = CreateUsingTempTokenResponse;
 const EXPORT_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
@@ -5496,73 +4791,11 @@ const EXPORT_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Ope
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExportPaymentSourceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-    params: ExportPaymentSourceParams,
-}
-impl ExportPaymentSourceRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ExportPaymentSourceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ExportPaymentSourceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/export_payment_source", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ExportPaymentSourceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ExportPaymentSourceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&EXPORT_PAYMENT_SOURCE, path, &self.params, &self.options)
-            .await
-    }
-}
+pub type ExportPaymentSourceRequest = crate::Request<
+    ExportPaymentSourceParams,
+    ExportPaymentSourceResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5644,6 +4877,12 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ExportPaymentSourceParams {}
+impl crate::request::CustomFieldParams for ExportPaymentSourceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`) returns.
@@ -5740,49 +4979,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/delete", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type DeleteResponse = CreateUsingTempTokenResponse;
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
@@ -5795,51 +4992,7 @@ const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteLocalRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    cust_payment_source_id: String,
-}
-impl DeleteLocalRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_sources/{}/delete_local", crate
-                ::transport::PathSegment::new("cust_payment_source_id", & self
-                .cust_payment_source_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteLocalResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteLocalResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_LOCAL, path, &(), &self.options).await
-    }
-}
+pub type DeleteLocalRequest = crate::Request<(), DeleteLocalResponse, crate::Idempotent>;
 /// What `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type DeleteLocalResponse = CreateUsingTempTokenResponse;
 /// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
@@ -7603,14 +6756,16 @@ pub(crate) async fn call(
                     "payment_source.create_using_temp_token",
                     &args.id,
                 )?;
-                let request = CreateUsingTempTokenRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_using_temp_token",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUsingTempTokenRequest = crate::Request::new(
+                        client,
+                        &CREATE_USING_TEMP_TOKEN,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_using_temp_token",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7619,15 +6774,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_USING_TEMP_TOKEN,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7639,14 +6786,16 @@ pub(crate) async fn call(
                     "payment_source.create_using_permanent_token",
                     &args.id,
                 )?;
-                let request = CreateUsingPermanentTokenRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_using_permanent_token",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUsingPermanentTokenRequest = crate::Request::new(
+                        client,
+                        &CREATE_USING_PERMANENT_TOKEN,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_using_permanent_token",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7655,15 +6804,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_USING_PERMANENT_TOKEN,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7675,14 +6816,16 @@ pub(crate) async fn call(
                     "payment_source.create_using_token",
                     &args.id,
                 )?;
-                let request = CreateUsingTokenRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_using_token",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUsingTokenRequest = crate::Request::new(
+                        client,
+                        &CREATE_USING_TOKEN,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_using_token",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7691,15 +6834,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_USING_TOKEN,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7711,14 +6846,16 @@ pub(crate) async fn call(
                     "payment_source.create_using_payment_intent",
                     &args.id,
                 )?;
-                let request = CreateUsingPaymentIntentRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_using_payment_intent",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUsingPaymentIntentRequest = crate::Request::new(
+                        client,
+                        &CREATE_USING_PAYMENT_INTENT,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_using_payment_intent",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7727,15 +6864,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_USING_PAYMENT_INTENT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7747,14 +6876,16 @@ pub(crate) async fn call(
                     "payment_source.create_voucher_payment_source",
                     &args.id,
                 )?;
-                let request = CreateVoucherPaymentSourceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_voucher_payment_source",
-                        args.params,
-                    )?,
-                };
+                let request: CreateVoucherPaymentSourceRequest = crate::Request::new(
+                        client,
+                        &CREATE_VOUCHER_PAYMENT_SOURCE,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_voucher_payment_source",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7763,15 +6894,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_VOUCHER_PAYMENT_SOURCE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7780,14 +6903,16 @@ pub(crate) async fn call(
         "create_card" => {
             async move {
                 crate::dynamic::no_path_id("payment_source.create_card", &args.id)?;
-                let request = CreateCardRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_card",
-                        args.params,
-                    )?,
-                };
+                let request: CreateCardRequest = crate::Request::new(
+                        client,
+                        &CREATE_CARD,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_card",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7796,15 +6921,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_CARD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7816,14 +6933,16 @@ pub(crate) async fn call(
                     "payment_source.create_bank_account",
                     &args.id,
                 )?;
-                let request = CreateBankAccountRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_source.create_bank_account",
-                        args.params,
-                    )?,
-                };
+                let request: CreateBankAccountRequest = crate::Request::new(
+                        client,
+                        &CREATE_BANK_ACCOUNT,
+                        None,
+                        crate::dynamic::params(
+                            "payment_source.create_bank_account",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7832,15 +6951,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_BANK_ACCOUNT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7848,18 +6959,21 @@ pub(crate) async fn call(
         }
         "update_card" => {
             async move {
-                let request = UpdateCardRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.update_card",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.update_card",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateCardRequest = crate::Request::new(
+                        client,
+                        &UPDATE_CARD,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.update_card",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.update_card",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7868,15 +6982,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_CARD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7884,18 +6990,21 @@ pub(crate) async fn call(
         }
         "update_bank_account" => {
             async move {
-                let request = UpdateBankAccountRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.update_bank_account",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.update_bank_account",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateBankAccountRequest = crate::Request::new(
+                        client,
+                        &UPDATE_BANK_ACCOUNT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.update_bank_account",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.update_bank_account",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7904,15 +7013,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_BANK_ACCOUNT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7920,18 +7021,21 @@ pub(crate) async fn call(
         }
         "verify_bank_account" => {
             async move {
-                let request = VerifyBankAccountRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.verify_bank_account",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.verify_bank_account",
-                        args.params,
-                    )?,
-                };
+                let request: VerifyBankAccountRequest = crate::Request::new(
+                        client,
+                        &VERIFY_BANK_ACCOUNT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.verify_bank_account",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.verify_bank_account",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7940,15 +7044,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &VERIFY_BANK_ACCOUNT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -7956,18 +7052,21 @@ pub(crate) async fn call(
         }
         "list_gateway_tokens_for_payment_source" => {
             async move {
-                let request = ListGatewayTokensForPaymentSourceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.list_gateway_tokens_for_payment_source",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.list_gateway_tokens_for_payment_source",
-                        args.params,
-                    )?,
-                };
+                let request: ListGatewayTokensForPaymentSourceRequest = crate::Request::new(
+                        client,
+                        &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.list_gateway_tokens_for_payment_source",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.list_gateway_tokens_for_payment_source",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -7976,15 +7075,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -7993,14 +7084,15 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("payment_source.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id("payment_source.retrieve", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8009,9 +7101,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -8020,11 +7110,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("payment_source.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("payment_source.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("payment_source.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8033,10 +7125,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -8044,18 +7133,21 @@ pub(crate) async fn call(
         }
         "switch_gateway_account" => {
             async move {
-                let request = SwitchGatewayAccountRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.switch_gateway_account",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.switch_gateway_account",
-                        args.params,
-                    )?,
-                };
+                let request: SwitchGatewayAccountRequest = crate::Request::new(
+                        client,
+                        &SWITCH_GATEWAY_ACCOUNT,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.switch_gateway_account",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.switch_gateway_account",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8064,15 +7156,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SWITCH_GATEWAY_ACCOUNT,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -8080,18 +7164,21 @@ pub(crate) async fn call(
         }
         "export_payment_source" => {
             async move {
-                let request = ExportPaymentSourceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.export_payment_source",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_source.export_payment_source",
-                        args.params,
-                    )?,
-                };
+                let request: ExportPaymentSourceRequest = crate::Request::new(
+                        client,
+                        &EXPORT_PAYMENT_SOURCE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.export_payment_source",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_source.export_payment_source",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8100,15 +7187,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EXPORT_PAYMENT_SOURCE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -8117,14 +7196,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("payment_source.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.delete",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("payment_source.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8133,9 +7211,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -8144,14 +7220,18 @@ pub(crate) async fn call(
         "delete_local" => {
             async move {
                 crate::dynamic::no_params("payment_source.delete_local", &args.params)?;
-                let request = DeleteLocalRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    cust_payment_source_id: crate::dynamic::path_id(
-                        "payment_source.delete_local",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteLocalRequest = crate::Request::new(
+                        client,
+                        &DELETE_LOCAL,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_source.delete_local",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -8160,10 +7240,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE_LOCAL, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -3,9 +3,7 @@
 
 //! The `PaymentVoucher` resource and its operations.
 use super::enums;
-use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Timestamp,
-};
+use crate::{ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_voucher` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -417,21 +415,13 @@ impl PaymentVouchers {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(customer_id),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, payment_voucher_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            payment_voucher_id: payment_voucher_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(payment_voucher_id.into()), ())
     }
     /// Starts `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
     ///
@@ -440,12 +430,12 @@ impl PaymentVouchers {
         &self,
         invoice_id: impl Into<String>,
     ) -> PaymentVouchersForInvoiceRequest {
-        PaymentVouchersForInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: PaymentVouchersForInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAYMENT_VOUCHERS_FOR_INVOICE,
+            Some(invoice_id.into()),
+            PaymentVouchersForInvoiceParams::new(),
+        )
     }
     /// Starts `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
     ///
@@ -454,12 +444,12 @@ impl PaymentVouchers {
         &self,
         customer_id: impl Into<String>,
     ) -> PaymentVouchersForCustomerRequest {
-        PaymentVouchersForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: PaymentVouchersForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAYMENT_VOUCHERS_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            PaymentVouchersForCustomerParams::new(),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -472,14 +462,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /payment_vouchers` (`payment_voucher.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
@@ -498,53 +482,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.invoice_allocations = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/payment_vouchers".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /payment_vouchers` (`payment_voucher.create`).
@@ -667,6 +604,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /payment_vouchers` (`payment_voucher.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -754,45 +697,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    payment_voucher_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/payment_vouchers/{}", crate
-                ::transport::PathSegment::new("payment_voucher_id", & self
-                .payment_voucher_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const PAYMENT_VOUCHERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -805,15 +710,16 @@ const PAYMENT_VOUCHERS_FOR_INVOICE: crate::transport::Operation = crate::transpo
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PaymentVouchersForInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: PaymentVouchersForInvoiceParams,
-}
-impl PaymentVouchersForInvoiceRequest {
+pub type PaymentVouchersForInvoiceRequest = crate::Request<
+    PaymentVouchersForInvoiceParams,
+    Page<PaymentVouchersForInvoiceEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    PaymentVouchersForInvoiceParams,
+    Page<PaymentVouchersForInvoiceEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -828,91 +734,6 @@ impl PaymentVouchersForInvoiceRequest {
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PaymentVouchersForInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PaymentVouchersForInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(
-            format!(
-                "/invoices/{}/payment_vouchers", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<PaymentVouchersForInvoiceEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<PaymentVouchersForInvoiceEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&PAYMENT_VOUCHERS_FOR_INVOICE, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<PaymentVouchersForInvoiceEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "payment_voucher.payment_vouchers_for_invoice",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&PAYMENT_VOUCHERS_FOR_INVOICE, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
@@ -1002,6 +823,24 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
         form.field("status", &self.status);
     }
 }
+impl crate::request::Params for PaymentVouchersForInvoiceParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for PaymentVouchersForInvoiceParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
 /// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`): the same fields as [`CreateResponse`].
 pub type PaymentVouchersForInvoiceEntry = CreateResponse;
 const PAYMENT_VOUCHERS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
@@ -1014,15 +853,16 @@ const PAYMENT_VOUCHERS_FOR_CUSTOMER: crate::transport::Operation = crate::transp
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PaymentVouchersForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: PaymentVouchersForCustomerParams,
-}
-impl PaymentVouchersForCustomerRequest {
+pub type PaymentVouchersForCustomerRequest = crate::Request<
+    PaymentVouchersForCustomerParams,
+    Page<PaymentVouchersForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    PaymentVouchersForCustomerParams,
+    Page<PaymentVouchersForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1037,91 +877,6 @@ impl PaymentVouchersForCustomerRequest {
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PaymentVouchersForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PaymentVouchersForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(
-            format!(
-                "/customers/{}/payment_vouchers", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<PaymentVouchersForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<PaymentVouchersForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&PAYMENT_VOUCHERS_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<PaymentVouchersForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "payment_voucher.payment_vouchers_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&PAYMENT_VOUCHERS_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
@@ -1209,6 +964,24 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.field("status", &self.status);
+    }
+}
+impl crate::request::Params for PaymentVouchersForCustomerParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for PaymentVouchersForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`): the same fields as [`CreateResponse`].
@@ -1351,14 +1124,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("payment_voucher.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "payment_voucher.create",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("payment_voucher.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1367,10 +1139,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1379,14 +1148,15 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("payment_voucher.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    payment_voucher_id: crate::dynamic::path_id(
-                        "payment_voucher.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id("payment_voucher.retrieve", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1395,9 +1165,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1405,18 +1173,21 @@ pub(crate) async fn call(
         }
         "payment_vouchers_for_invoice" => {
             async move {
-                let request = PaymentVouchersForInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "payment_voucher.payment_vouchers_for_invoice",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_voucher.payment_vouchers_for_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: PaymentVouchersForInvoiceRequest = crate::Request::new(
+                        client,
+                        &PAYMENT_VOUCHERS_FOR_INVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_voucher.payment_vouchers_for_invoice",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_voucher.payment_vouchers_for_invoice",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1425,15 +1196,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAYMENT_VOUCHERS_FOR_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1441,18 +1204,21 @@ pub(crate) async fn call(
         }
         "payment_vouchers_for_customer" => {
             async move {
-                let request = PaymentVouchersForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "payment_voucher.payment_vouchers_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "payment_voucher.payment_vouchers_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: PaymentVouchersForCustomerRequest = crate::Request::new(
+                        client,
+                        &PAYMENT_VOUCHERS_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "payment_voucher.payment_vouchers_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "payment_voucher.payment_vouchers_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1461,15 +1227,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAYMENT_VOUCHERS_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

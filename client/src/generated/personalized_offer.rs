@@ -5,7 +5,7 @@
 #[cfg(feature = "brand")]
 use super::brand;
 use super::enums;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `personalized_offer` object.
@@ -375,11 +375,12 @@ impl PersonalizedOffers {
         &self,
         customer_id: impl Into<String>,
     ) -> PersonalizedOffersRequest {
-        PersonalizedOffersRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PersonalizedOffersParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &PERSONALIZED_OFFERS,
+            None,
+            PersonalizedOffersParams::new(customer_id),
+        )
     }
 }
 const PERSONALIZED_OFFERS: crate::transport::Operation = crate::transport::Operation {
@@ -392,14 +393,16 @@ const PERSONALIZED_OFFERS: crate::transport::Operation = crate::transport::Opera
     idempotent: false,
 };
 /// A request for `POST /personalized_offers` (`personalized_offer.personalized_offers`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PersonalizedOffersRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PersonalizedOffersParams,
-}
-impl PersonalizedOffersRequest {
+pub type PersonalizedOffersRequest = crate::Request<
+    PersonalizedOffersParams,
+    PersonalizedOffersResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    PersonalizedOffersParams,
+    PersonalizedOffersResponse,
+    crate::NotIdempotent,
+> {
     /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
@@ -440,51 +443,6 @@ impl PersonalizedOffersRequest {
     ) -> Self {
         self.params.request_context = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PersonalizedOffersParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PersonalizedOffersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/personalized_offers".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PersonalizedOffersResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PersonalizedOffersResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&PERSONALIZED_OFFERS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /personalized_offers` (`personalized_offer.personalized_offers`).
@@ -658,6 +616,12 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
     }
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
+    }
+}
+impl crate::request::Params for PersonalizedOffersParams {}
+impl crate::request::CustomFieldParams for PersonalizedOffersParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
@@ -913,14 +877,16 @@ pub(crate) async fn call(
                     "personalized_offer.personalized_offers",
                     &args.id,
                 )?;
-                let request = PersonalizedOffersRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "personalized_offer.personalized_offers",
-                        args.params,
-                    )?,
-                };
+                let request: PersonalizedOffersRequest = crate::Request::new(
+                        client,
+                        &PERSONALIZED_OFFERS,
+                        None,
+                        crate::dynamic::params(
+                            "personalized_offer.personalized_offers",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -929,15 +895,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PERSONALIZED_OFFERS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

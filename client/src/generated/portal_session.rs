@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PortalSession` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `portal_session` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -372,31 +372,19 @@ impl Client {
 impl PortalSessions {
     /// Starts `POST /portal_sessions` (`portal_session.create`).
     pub fn create(&self) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, portal_session_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            portal_session_id: portal_session_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(portal_session_id.into()), ())
     }
     /// Starts `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn logout(&self, portal_session_id: impl Into<String>) -> LogoutRequest {
-        LogoutRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            portal_session_id: portal_session_id.into(),
-        }
+        crate::Request::new(&self.client, &LOGOUT, Some(portal_session_id.into()), ())
     }
     /// Starts `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
     ///
@@ -406,12 +394,12 @@ impl PortalSessions {
         portal_session_id: impl Into<String>,
         token: impl Into<String>,
     ) -> ActivateRequest {
-        ActivateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            portal_session_id: portal_session_id.into(),
-            params: ActivateParams::new(token),
-        }
+        crate::Request::new(
+            &self.client,
+            &ACTIVATE,
+            Some(portal_session_id.into()),
+            ActivateParams::new(token),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -424,14 +412,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /portal_sessions` (`portal_session.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -445,53 +427,6 @@ impl CreateRequest {
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/portal_sessions".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /portal_sessions` (`portal_session.create`).
@@ -597,6 +532,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -684,45 +625,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    portal_session_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/portal_sessions/{}", crate
-                ::transport::PathSegment::new("portal_session_id", & self
-                .portal_session_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns: the same fields as [`CreateResponse`].
 pub type RetrieveResponse = CreateResponse;
 const LOGOUT: crate::transport::Operation = crate::transport::Operation {
@@ -735,49 +638,7 @@ const LOGOUT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct LogoutRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    portal_session_id: String,
-}
-impl LogoutRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/portal_sessions/{}/logout", crate
-                ::transport::PathSegment::new("portal_session_id", & self
-                .portal_session_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<LogoutResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(LogoutResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LOGOUT, path, &(), &self.options).await
-    }
-}
+pub type LogoutRequest = crate::Request<(), LogoutResponse, crate::Idempotent>;
 /// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns: the same fields as [`CreateResponse`].
 pub type LogoutResponse = CreateResponse;
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
@@ -790,71 +651,11 @@ const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ActivateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    portal_session_id: String,
-    params: ActivateParams,
-}
-impl ActivateRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ActivateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ActivateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/portal_sessions/{}/activate", crate
-                ::transport::PathSegment::new("portal_session_id", & self
-                .portal_session_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ActivateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ActivateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ACTIVATE, path, &self.params, &self.options).await
-    }
-}
+pub type ActivateRequest = crate::Request<
+    ActivateParams,
+    ActivateResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -929,6 +730,12 @@ impl crate::form::FormEncode for ActivateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ActivateParams {}
+impl crate::request::CustomFieldParams for ActivateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns: the same fields as [`CreateResponse`].
 pub type ActivateResponse = CreateResponse;
 /// Fields of the `CreateCustomerParams` parameter object.
@@ -1000,11 +807,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("portal_session.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("portal_session.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("portal_session.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1013,10 +822,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1025,14 +831,15 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("portal_session.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    portal_session_id: crate::dynamic::path_id(
-                        "portal_session.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id("portal_session.retrieve", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1041,9 +848,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1052,14 +857,13 @@ pub(crate) async fn call(
         "logout" => {
             async move {
                 crate::dynamic::no_params("portal_session.logout", &args.params)?;
-                let request = LogoutRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    portal_session_id: crate::dynamic::path_id(
-                        "portal_session.logout",
-                        args.id,
-                    )?,
-                };
+                let request: LogoutRequest = crate::Request::new(
+                        client,
+                        &LOGOUT,
+                        Some(crate::dynamic::path_id("portal_session.logout", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1068,9 +872,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&LOGOUT, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1078,18 +880,15 @@ pub(crate) async fn call(
         }
         "activate" => {
             async move {
-                let request = ActivateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    portal_session_id: crate::dynamic::path_id(
-                        "portal_session.activate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "portal_session.activate",
-                        args.params,
-                    )?,
-                };
+                let request: ActivateRequest = crate::Request::new(
+                        client,
+                        &ACTIVATE,
+                        Some(
+                            crate::dynamic::path_id("portal_session.activate", args.id)?,
+                        ),
+                        crate::dynamic::params("portal_session.activate", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1098,10 +897,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ACTIVATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

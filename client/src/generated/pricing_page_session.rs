@@ -3,7 +3,7 @@
 
 //! The `PricingPageSession` resource and its operations.
 use super::enums;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `pricing_page_session` object.
@@ -199,21 +199,23 @@ impl Client {
 impl PricingPageSessions {
     /// Starts `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
     pub fn create_for_new_subscription(&self) -> CreateForNewSubscriptionRequest {
-        CreateForNewSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForNewSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_NEW_SUBSCRIPTION,
+            None,
+            CreateForNewSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`).
     pub fn create_for_existing_subscription(
         &self,
     ) -> CreateForExistingSubscriptionRequest {
-        CreateForExistingSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForExistingSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_EXISTING_SUBSCRIPTION,
+            None,
+            CreateForExistingSubscriptionParams::new(),
+        )
     }
 }
 const CREATE_FOR_NEW_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -226,14 +228,16 @@ const CREATE_FOR_NEW_SUBSCRIPTION: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForNewSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForNewSubscriptionParams,
-}
-impl CreateForNewSubscriptionRequest {
+pub type CreateForNewSubscriptionRequest = crate::Request<
+    CreateForNewSubscriptionParams,
+    CreateForNewSubscriptionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForNewSubscriptionParams,
+    CreateForNewSubscriptionResponse,
+    crate::Idempotent,
+> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -298,57 +302,6 @@ impl CreateForNewSubscriptionRequest {
     ) -> Self {
         self.params.discounts = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForNewSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForNewSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/pricing_page_sessions/create_for_new_subscription".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForNewSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForNewSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_FOR_NEW_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
@@ -552,6 +505,12 @@ impl crate::form::FormEncode for CreateForNewSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForNewSubscriptionParams {}
+impl crate::request::CustomFieldParams for CreateForNewSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -639,14 +598,16 @@ const CREATE_FOR_EXISTING_SUBSCRIPTION: crate::transport::Operation = crate::tra
     idempotent: true,
 };
 /// A request for `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForExistingSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForExistingSubscriptionParams,
-}
-impl CreateForExistingSubscriptionRequest {
+pub type CreateForExistingSubscriptionRequest = crate::Request<
+    CreateForExistingSubscriptionParams,
+    CreateForExistingSubscriptionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForExistingSubscriptionParams,
+    CreateForExistingSubscriptionResponse,
+    crate::Idempotent,
+> {
     /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
@@ -684,62 +645,6 @@ impl CreateForExistingSubscriptionRequest {
     ) -> Self {
         self.params.discounts = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForExistingSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForExistingSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/pricing_page_sessions/create_for_existing_subscription".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForExistingSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForExistingSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_FOR_EXISTING_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`).
@@ -878,6 +783,12 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
         form.field("contract_term", &self.contract_term);
         form.field("discounts", &self.discounts);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for CreateForExistingSubscriptionParams {}
+impl crate::request::CustomFieldParams for CreateForExistingSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns: the same fields as [`CreateForNewSubscriptionResponse`].
@@ -1970,14 +1881,16 @@ pub(crate) async fn call(
                     "pricing_page_session.create_for_new_subscription",
                     &args.id,
                 )?;
-                let request = CreateForNewSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "pricing_page_session.create_for_new_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForNewSubscriptionRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_NEW_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "pricing_page_session.create_for_new_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1986,15 +1899,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_NEW_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2006,14 +1911,16 @@ pub(crate) async fn call(
                     "pricing_page_session.create_for_existing_subscription",
                     &args.id,
                 )?;
-                let request = CreateForExistingSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "pricing_page_session.create_for_existing_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForExistingSubscriptionRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_EXISTING_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "pricing_page_session.create_for_existing_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2022,15 +1929,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_EXISTING_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -6,8 +6,8 @@
 use super::customer;
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `promotional_credit` object.
@@ -255,11 +255,12 @@ impl PromotionalCredits {
         customer_id: impl Into<String>,
         description: impl Into<String>,
     ) -> AddRequest {
-        AddRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: AddParams::new(customer_id, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD,
+            None,
+            AddParams::new(customer_id, description),
+        )
     }
     /// Starts `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
     ///
@@ -269,11 +270,12 @@ impl PromotionalCredits {
         customer_id: impl Into<String>,
         description: impl Into<String>,
     ) -> DeductRequest {
-        DeductRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: DeductParams::new(customer_id, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &DEDUCT,
+            None,
+            DeductParams::new(customer_id, description),
+        )
     }
     /// Starts `POST /promotional_credits/set` (`promotional_credit.set`).
     ///
@@ -283,29 +285,22 @@ impl PromotionalCredits {
         customer_id: impl Into<String>,
         description: impl Into<String>,
     ) -> SetRequest {
-        SetRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: SetParams::new(customer_id, description),
-        }
+        crate::Request::new(
+            &self.client,
+            &SET,
+            None,
+            SetParams::new(customer_id, description),
+        )
     }
     /// Starts `GET /promotional_credits` (`promotional_credit.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, account_credit_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            account_credit_id: account_credit_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(account_credit_id.into()), ())
     }
 }
 const ADD: crate::transport::Operation = crate::transport::Operation {
@@ -318,14 +313,8 @@ const ADD: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /promotional_credits/add` (`promotional_credit.add`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: AddParams,
-}
-impl AddRequest {
+pub type AddRequest = crate::Request<AddParams, AddResponse, crate::Idempotent>;
+impl crate::Request<AddParams, AddResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -348,53 +337,6 @@ impl AddRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/promotional_credits/add".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(AddResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ADD, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /promotional_credits/add` (`promotional_credit.add`).
@@ -551,6 +493,12 @@ impl crate::form::FormEncode for AddParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddParams {}
+impl crate::request::CustomFieldParams for AddParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /promotional_credits/add` (`promotional_credit.add`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -649,14 +597,8 @@ const DEDUCT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /promotional_credits/deduct` (`promotional_credit.deduct`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeductRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: DeductParams,
-}
-impl DeductRequest {
+pub type DeductRequest = crate::Request<DeductParams, DeductResponse, crate::Idempotent>;
+impl crate::Request<DeductParams, DeductResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -679,53 +621,6 @@ impl DeductRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeductParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeductParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/promotional_credits/deduct".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeductResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeductResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DEDUCT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
@@ -882,6 +777,12 @@ impl crate::form::FormEncode for DeductParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeductParams {}
+impl crate::request::CustomFieldParams for DeductParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /promotional_credits/deduct` (`promotional_credit.deduct`) returns: the same fields as [`AddResponse`].
 pub type DeductResponse = AddResponse;
 const SET: crate::transport::Operation = crate::transport::Operation {
@@ -894,14 +795,8 @@ const SET: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /promotional_credits/set` (`promotional_credit.set`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SetRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: SetParams,
-}
-impl SetRequest {
+pub type SetRequest = crate::Request<SetParams, SetResponse, crate::Idempotent>;
+impl crate::Request<SetParams, SetResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -924,53 +819,6 @@ impl SetRequest {
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SetParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SetParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/promotional_credits/set".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<SetResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(SetResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&SET, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /promotional_credits/set` (`promotional_credit.set`).
@@ -1127,6 +975,12 @@ impl crate::form::FormEncode for SetParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SetParams {}
+impl crate::request::CustomFieldParams for SetParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /promotional_credits/set` (`promotional_credit.set`) returns: the same fields as [`AddResponse`].
 pub type SetResponse = AddResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -1139,14 +993,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /promotional_credits` (`promotional_credit.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1176,105 +1024,6 @@ impl ListRequest {
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok("/promotional_credits".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "promotional_credit.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /promotional_credits` (`promotional_credit.list`).
@@ -1421,6 +1170,44 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /promotional_credits` (`promotional_credit.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1508,45 +1295,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    account_credit_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/promotional_credits/{}", crate
-                ::transport::PathSegment::new("account_credit_id", & self
-                .account_credit_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`) returns: the same fields as [`ListEntry`].
 pub type RetrieveResponse = ListEntry;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -1562,14 +1311,13 @@ pub(crate) async fn call(
         "add" => {
             async move {
                 crate::dynamic::no_path_id("promotional_credit.add", &args.id)?;
-                let request = AddRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "promotional_credit.add",
-                        args.params,
-                    )?,
-                };
+                let request: AddRequest = crate::Request::new(
+                        client,
+                        &ADD,
+                        None,
+                        crate::dynamic::params("promotional_credit.add", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1578,10 +1326,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ADD, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1590,14 +1335,13 @@ pub(crate) async fn call(
         "deduct" => {
             async move {
                 crate::dynamic::no_path_id("promotional_credit.deduct", &args.id)?;
-                let request = DeductRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "promotional_credit.deduct",
-                        args.params,
-                    )?,
-                };
+                let request: DeductRequest = crate::Request::new(
+                        client,
+                        &DEDUCT,
+                        None,
+                        crate::dynamic::params("promotional_credit.deduct", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1606,10 +1350,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DEDUCT, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1618,14 +1359,13 @@ pub(crate) async fn call(
         "set" => {
             async move {
                 crate::dynamic::no_path_id("promotional_credit.set", &args.id)?;
-                let request = SetRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "promotional_credit.set",
-                        args.params,
-                    )?,
-                };
+                let request: SetRequest = crate::Request::new(
+                        client,
+                        &SET,
+                        None,
+                        crate::dynamic::params("promotional_credit.set", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1634,10 +1374,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&SET, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1646,14 +1383,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("promotional_credit.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "promotional_credit.list",
-                        args.params,
-                    )?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("promotional_credit.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1662,10 +1398,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1674,14 +1407,18 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("promotional_credit.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    account_credit_id: crate::dynamic::path_id(
-                        "promotional_credit.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "promotional_credit.retrieve",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1690,9 +1427,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -6,7 +6,7 @@
 use super::grant_block;
 #[cfg(feature = "ledger_operation")]
 use super::ledger_operation;
-use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `promotional_grant` object.
@@ -139,16 +139,12 @@ impl PromotionalGrants {
         amount: impl Into<String>,
         expires_at: impl Into<Timestamp>,
     ) -> PromotionalGrantsRequest {
-        PromotionalGrantsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: PromotionalGrantsParams::new(
-                subscription_id,
-                unit_id,
-                amount,
-                expires_at,
-            ),
-        }
+        crate::Request::new(
+            &self.client,
+            &PROMOTIONAL_GRANTS,
+            None,
+            PromotionalGrantsParams::new(subscription_id, unit_id, amount, expires_at),
+        )
     }
 }
 const PROMOTIONAL_GRANTS: crate::transport::Operation = crate::transport::Operation {
@@ -161,67 +157,20 @@ const PROMOTIONAL_GRANTS: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /promotional_grants` (`promotional_grant.promotional_grants`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PromotionalGrantsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: PromotionalGrantsParams,
-}
-impl PromotionalGrantsRequest {
+pub type PromotionalGrantsRequest = crate::Request<
+    PromotionalGrantsParams,
+    PromotionalGrantsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    PromotionalGrantsParams,
+    PromotionalGrantsResponse,
+    crate::Idempotent,
+> {
     /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PromotionalGrantsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PromotionalGrantsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/promotional_grants".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PromotionalGrantsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(PromotionalGrantsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PROMOTIONAL_GRANTS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /promotional_grants` (`promotional_grant.promotional_grants`).
@@ -359,6 +308,12 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for PromotionalGrantsParams {}
+impl crate::request::CustomFieldParams for PromotionalGrantsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -469,14 +424,16 @@ pub(crate) async fn call(
                     "promotional_grant.promotional_grants",
                     &args.id,
                 )?;
-                let request = PromotionalGrantsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "promotional_grant.promotional_grants",
-                        args.params,
-                    )?,
-                };
+                let request: PromotionalGrantsRequest = crate::Request::new(
+                        client,
+                        &PROMOTIONAL_GRANTS,
+                        None,
+                        crate::dynamic::params(
+                            "promotional_grant.promotional_grants",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -485,15 +442,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PROMOTIONAL_GRANTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

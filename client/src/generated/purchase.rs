@@ -5,7 +5,7 @@
 use super::enums;
 #[cfg(feature = "estimate")]
 use super::estimate;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `purchase` object.
@@ -456,19 +456,11 @@ impl Purchases {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(customer_id),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `POST /purchases/estimate` (`purchase.estimate`).
     pub fn estimate(&self) -> EstimateRequest {
-        EstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: EstimateParams::new(),
-        }
+        crate::Request::new(&self.client, &ESTIMATE, None, EstimateParams::new())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -481,14 +473,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /purchases` (`purchase.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
@@ -546,53 +532,6 @@ impl CreateRequest {
     pub fn contract_terms(mut self, value: Vec<CreateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/purchases".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /purchases` (`purchase.create`).
@@ -836,6 +775,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /purchases` (`purchase.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -917,14 +862,12 @@ const ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /purchases/estimate` (`purchase.estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: EstimateParams,
-}
-impl EstimateRequest {
+pub type EstimateRequest = crate::Request<
+    EstimateParams,
+    EstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<EstimateParams, EstimateResponse, crate::NotIdempotent> {
     /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
@@ -972,49 +915,6 @@ impl EstimateRequest {
     pub fn contract_terms(mut self, value: Vec<EstimateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/purchases/estimate".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&ESTIMATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /purchases/estimate` (`purchase.estimate`).
@@ -1205,6 +1105,12 @@ impl crate::form::FormEncode for EstimateParams {
         form.field("subscription_info", &self.subscription_info);
         form.field("contract_terms", &self.contract_terms);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for EstimateParams {}
+impl crate::request::CustomFieldParams for EstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /purchases/estimate` (`purchase.estimate`) returns.
@@ -3290,11 +3196,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("purchase.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("purchase.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("purchase.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3303,10 +3211,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -3315,11 +3220,13 @@ pub(crate) async fn call(
         "estimate" => {
             async move {
                 crate::dynamic::no_path_id("purchase.estimate", &args.id)?;
-                let request = EstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("purchase.estimate", args.params)?,
-                };
+                let request: EstimateRequest = crate::Request::new(
+                        client,
+                        &ESTIMATE,
+                        None,
+                        crate::dynamic::params("purchase.estimate", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3328,10 +3235,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&ESTIMATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

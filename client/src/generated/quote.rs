@@ -26,8 +26,8 @@ use super::subscription;
 #[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, Sort, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -2617,11 +2617,7 @@ impl Quotes {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, quote_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(quote_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
     ///
@@ -2630,12 +2626,12 @@ impl Quotes {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateSubForCustomerQuoteRequest {
-        CreateSubForCustomerQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateSubForCustomerQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUB_FOR_CUSTOMER_QUOTE,
+            Some(customer_id.into()),
+            CreateSubForCustomerQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
     ///
@@ -2644,20 +2640,21 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditCreateSubForCustomerQuoteRequest {
-        EditCreateSubForCustomerQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditCreateSubForCustomerQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE,
+            Some(quote_id.into()),
+            EditCreateSubForCustomerQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
     pub fn update_subscription_quote(&self) -> UpdateSubscriptionQuoteRequest {
-        UpdateSubscriptionQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdateSubscriptionQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_SUBSCRIPTION_QUOTE,
+            None,
+            UpdateSubscriptionQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
     ///
@@ -2666,12 +2663,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditUpdateSubscriptionQuoteRequest {
-        EditUpdateSubscriptionQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditUpdateSubscriptionQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_UPDATE_SUBSCRIPTION_QUOTE,
+            Some(quote_id.into()),
+            EditUpdateSubscriptionQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
     ///
@@ -2680,11 +2677,12 @@ impl Quotes {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateForOnetimeChargesRequest {
-        CreateForOnetimeChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForOnetimeChargesParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_ONETIME_CHARGES,
+            None,
+            CreateForOnetimeChargesParams::new(customer_id),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
     ///
@@ -2693,12 +2691,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditOneTimeQuoteRequest {
-        EditOneTimeQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditOneTimeQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_ONE_TIME_QUOTE,
+            Some(quote_id.into()),
+            EditOneTimeQuoteParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
     ///
@@ -2707,12 +2705,12 @@ impl Quotes {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateSubItemsForCustomerQuoteRequest {
-        CreateSubItemsForCustomerQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateSubItemsForCustomerQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE,
+            Some(customer_id.into()),
+            CreateSubItemsForCustomerQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
     ///
@@ -2721,22 +2719,23 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditCreateSubCustomerQuoteForItemsRequest {
-        EditCreateSubCustomerQuoteForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditCreateSubCustomerQuoteForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS,
+            Some(quote_id.into()),
+            EditCreateSubCustomerQuoteForItemsParams::new(),
+        )
     }
     /// Starts `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
     pub fn update_subscription_quote_for_items(
         &self,
     ) -> UpdateSubscriptionQuoteForItemsRequest {
-        UpdateSubscriptionQuoteForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UpdateSubscriptionQuoteForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+            None,
+            UpdateSubscriptionQuoteForItemsParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
     ///
@@ -2745,12 +2744,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditUpdateSubscriptionQuoteForItemsRequest {
-        EditUpdateSubscriptionQuoteForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditUpdateSubscriptionQuoteForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+            Some(quote_id.into()),
+            EditUpdateSubscriptionQuoteForItemsParams::new(),
+        )
     }
     /// Starts `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
     ///
@@ -2759,11 +2758,12 @@ impl Quotes {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateForChargeItemsAndChargesRequest {
-        CreateForChargeItemsAndChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateForChargeItemsAndChargesParams::new(customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+            None,
+            CreateForChargeItemsAndChargesParams::new(customer_id),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
     ///
@@ -2772,20 +2772,16 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> EditForChargeItemsAndChargesRequest {
-        EditForChargeItemsAndChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: EditForChargeItemsAndChargesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_FOR_CHARGE_ITEMS_AND_CHARGES,
+            Some(quote_id.into()),
+            EditForChargeItemsAndChargesParams::new(),
+        )
     }
     /// Starts `GET /quotes` (`quote.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
     ///
@@ -2794,23 +2790,23 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> QuoteLineGroupsForQuoteRequest {
-        QuoteLineGroupsForQuoteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: QuoteLineGroupsForQuoteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &QUOTE_LINE_GROUPS_FOR_QUOTE,
+            Some(quote_id.into()),
+            QuoteLineGroupsForQuoteParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/convert` (`quote.convert`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn convert(&self, quote_id: impl Into<String>) -> ConvertRequest {
-        ConvertRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: ConvertParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CONVERT,
+            Some(quote_id.into()),
+            ConvertParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
     ///
@@ -2820,12 +2816,12 @@ impl Quotes {
         quote_id: impl Into<String>,
         status: UpdateStatusStatus,
     ) -> UpdateStatusRequest {
-        UpdateStatusRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: UpdateStatusParams::new(status),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_STATUS,
+            Some(quote_id.into()),
+            UpdateStatusParams::new(status),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
     ///
@@ -2835,34 +2831,29 @@ impl Quotes {
         quote_id: impl Into<String>,
         valid_till: impl Into<Timestamp>,
     ) -> ExtendExpiryDateRequest {
-        ExtendExpiryDateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: ExtendExpiryDateParams::new(valid_till),
-        }
+        crate::Request::new(
+            &self.client,
+            &EXTEND_EXPIRY_DATE,
+            Some(quote_id.into()),
+            ExtendExpiryDateParams::new(valid_till),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/delete` (`quote.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, quote_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: DeleteParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(quote_id.into()),
+            DeleteParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn pdf(&self, quote_id: impl Into<String>) -> PdfRequest {
-        PdfRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: PdfParams::new(),
-        }
+        crate::Request::new(&self.client, &PDF, Some(quote_id.into()), PdfParams::new())
     }
     /// Starts `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`).
     ///
@@ -2871,11 +2862,7 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> RetrieveSignatureRequest {
-        RetrieveSignatureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE_SIGNATURE, Some(quote_id.into()), ())
     }
     /// Starts `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`).
     ///
@@ -2884,11 +2871,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> RetrieveSignedPdfRequest {
-        RetrieveSignedPdfRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_SIGNED_PDF,
+            Some(quote_id.into()),
+            (),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`).
     ///
@@ -2897,11 +2885,7 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> CreateSignatureRequest {
-        CreateSignatureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(&self.client, &CREATE_SIGNATURE, Some(quote_id.into()), ())
     }
     /// Starts `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`).
     ///
@@ -2910,11 +2894,7 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> UpdateSignatureRequest {
-        UpdateSignatureRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(&self.client, &UPDATE_SIGNATURE, Some(quote_id.into()), ())
     }
     /// Starts `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
     ///
@@ -2923,12 +2903,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> UpdateSignatureStatusRequest {
-        UpdateSignatureStatusRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: UpdateSignatureStatusParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_SIGNATURE_STATUS,
+            Some(quote_id.into()),
+            UpdateSignatureStatusParams::new(),
+        )
     }
     /// Starts `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`).
     ///
@@ -2937,11 +2917,12 @@ impl Quotes {
         &self,
         quote_id: impl Into<String>,
     ) -> RefreshSignatureLinkRequest {
-        RefreshSignatureLinkRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REFRESH_SIGNATURE_LINK,
+            Some(quote_id.into()),
+            (),
+        )
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -2954,44 +2935,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /quotes/{quote_id}` (`quote.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}", crate ::transport::PathSegment::new("quote_id", & self
-                .quote_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /quotes/{quote_id}` (`quote.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3106,15 +3050,16 @@ const CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubForCustomerQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateSubForCustomerQuoteParams,
-}
-impl CreateSubForCustomerQuoteRequest {
+pub type CreateSubForCustomerQuoteRequest = crate::Request<
+    CreateSubForCustomerQuoteParams,
+    CreateSubForCustomerQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateSubForCustomerQuoteParams,
+    CreateSubForCustomerQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -3181,62 +3126,6 @@ impl CreateSubForCustomerQuoteRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubForCustomerQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateSubForCustomerQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/create_subscription_quote", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubForCustomerQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubForCustomerQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_SUB_FOR_CUSTOMER_QUOTE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
@@ -3462,6 +3351,12 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubForCustomerQuoteParams {}
+impl crate::request::CustomFieldParams for CreateSubForCustomerQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3557,15 +3452,16 @@ const EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::t
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditCreateSubForCustomerQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditCreateSubForCustomerQuoteParams,
-}
-impl EditCreateSubForCustomerQuoteRequest {
+pub type EditCreateSubForCustomerQuoteRequest = crate::Request<
+    EditCreateSubForCustomerQuoteParams,
+    EditCreateSubForCustomerQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditCreateSubForCustomerQuoteParams,
+    EditCreateSubForCustomerQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
@@ -3630,67 +3526,6 @@ impl EditCreateSubForCustomerQuoteRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditCreateSubForCustomerQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EditCreateSubForCustomerQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_create_subscription_quote", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EditCreateSubForCustomerQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditCreateSubForCustomerQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
@@ -3908,6 +3743,12 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditCreateSubForCustomerQuoteParams {}
+impl crate::request::CustomFieldParams for EditCreateSubForCustomerQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`) returns: the same fields as [`CreateSubForCustomerQuoteResponse`].
 pub type EditCreateSubForCustomerQuoteResponse = CreateSubForCustomerQuoteResponse;
 const UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
@@ -3920,14 +3761,16 @@ const UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport:
     idempotent: true,
 };
 /// A request for `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSubscriptionQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdateSubscriptionQuoteParams,
-}
-impl UpdateSubscriptionQuoteRequest {
+pub type UpdateSubscriptionQuoteRequest = crate::Request<
+    UpdateSubscriptionQuoteParams,
+    UpdateSubscriptionQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateSubscriptionQuoteParams,
+    UpdateSubscriptionQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -4035,57 +3878,6 @@ impl UpdateSubscriptionQuoteRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateSubscriptionQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateSubscriptionQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/quotes/update_subscription_quote".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSubscriptionQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSubscriptionQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_SUBSCRIPTION_QUOTE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
@@ -4426,6 +4218,12 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateSubscriptionQuoteParams {}
+impl crate::request::CustomFieldParams for UpdateSubscriptionQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`) returns: the same fields as [`CreateSubForCustomerQuoteResponse`].
 pub type UpdateSubscriptionQuoteResponse = CreateSubForCustomerQuoteResponse;
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
@@ -4438,15 +4236,16 @@ const EDIT_UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::trans
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditUpdateSubscriptionQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditUpdateSubscriptionQuoteParams,
-}
-impl EditUpdateSubscriptionQuoteRequest {
+pub type EditUpdateSubscriptionQuoteRequest = crate::Request<
+    EditUpdateSubscriptionQuoteParams,
+    EditUpdateSubscriptionQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditUpdateSubscriptionQuoteParams,
+    EditUpdateSubscriptionQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
@@ -4552,62 +4351,6 @@ impl EditUpdateSubscriptionQuoteRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditUpdateSubscriptionQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EditUpdateSubscriptionQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_update_subscription_quote", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EditUpdateSubscriptionQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditUpdateSubscriptionQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&EDIT_UPDATE_SUBSCRIPTION_QUOTE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
@@ -4940,6 +4683,12 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditUpdateSubscriptionQuoteParams {}
+impl crate::request::CustomFieldParams for EditUpdateSubscriptionQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`) returns: the same fields as [`CreateSubForCustomerQuoteResponse`].
 pub type EditUpdateSubscriptionQuoteResponse = CreateSubForCustomerQuoteResponse;
 const CREATE_FOR_ONETIME_CHARGES: crate::transport::Operation = crate::transport::Operation {
@@ -4952,14 +4701,16 @@ const CREATE_FOR_ONETIME_CHARGES: crate::transport::Operation = crate::transport
     idempotent: true,
 };
 /// A request for `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForOnetimeChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForOnetimeChargesParams,
-}
-impl CreateForOnetimeChargesRequest {
+pub type CreateForOnetimeChargesRequest = crate::Request<
+    CreateForOnetimeChargesParams,
+    CreateForOnetimeChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForOnetimeChargesParams,
+    CreateForOnetimeChargesResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -5015,57 +4766,6 @@ impl CreateForOnetimeChargesRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForOnetimeChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForOnetimeChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/quotes/create_for_onetime_charges".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForOnetimeChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForOnetimeChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_FOR_ONETIME_CHARGES, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
@@ -5269,6 +4969,12 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForOnetimeChargesParams {}
+impl crate::request::CustomFieldParams for CreateForOnetimeChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5362,15 +5068,16 @@ const EDIT_ONE_TIME_QUOTE: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditOneTimeQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditOneTimeQuoteParams,
-}
-impl EditOneTimeQuoteRequest {
+pub type EditOneTimeQuoteRequest = crate::Request<
+    EditOneTimeQuoteParams,
+    EditOneTimeQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditOneTimeQuoteParams,
+    EditOneTimeQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
@@ -5421,62 +5128,6 @@ impl EditOneTimeQuoteRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditOneTimeQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EditOneTimeQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_one_time_quote", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EditOneTimeQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditOneTimeQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&EDIT_ONE_TIME_QUOTE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
@@ -5658,6 +5309,12 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditOneTimeQuoteParams {}
+impl crate::request::CustomFieldParams for EditOneTimeQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`) returns: the same fields as [`CreateForOnetimeChargesResponse`].
 pub type EditOneTimeQuoteResponse = CreateForOnetimeChargesResponse;
 const CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
@@ -5670,15 +5327,16 @@ const CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubItemsForCustomerQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateSubItemsForCustomerQuoteParams,
-}
-impl CreateSubItemsForCustomerQuoteRequest {
+pub type CreateSubItemsForCustomerQuoteRequest = crate::Request<
+    CreateSubItemsForCustomerQuoteParams,
+    CreateSubItemsForCustomerQuoteResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateSubItemsForCustomerQuoteParams,
+    CreateSubItemsForCustomerQuoteResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -5784,67 +5442,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
     ) -> Self {
         self.params.entitlement_overrides = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateSubItemsForCustomerQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateSubItemsForCustomerQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/create_subscription_quote_for_items", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSubItemsForCustomerQuoteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSubItemsForCustomerQuoteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
@@ -6146,6 +5743,12 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateSubItemsForCustomerQuoteParams {}
+impl crate::request::CustomFieldParams for CreateSubItemsForCustomerQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6248,15 +5851,16 @@ const EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS: crate::transport::Operation = cr
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditCreateSubCustomerQuoteForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditCreateSubCustomerQuoteForItemsParams,
-}
-impl EditCreateSubCustomerQuoteForItemsRequest {
+pub type EditCreateSubCustomerQuoteForItemsRequest = crate::Request<
+    EditCreateSubCustomerQuoteForItemsParams,
+    EditCreateSubCustomerQuoteForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditCreateSubCustomerQuoteForItemsParams,
+    EditCreateSubCustomerQuoteForItemsResponse,
+    crate::Idempotent,
+> {
     /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
@@ -6357,72 +5961,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
     ) -> Self {
         self.params.entitlement_overrides = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditCreateSubCustomerQuoteForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: EditCreateSubCustomerQuoteForItemsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_create_subscription_quote_for_items", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<EditCreateSubCustomerQuoteForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditCreateSubCustomerQuoteForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
@@ -6720,6 +6258,12 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditCreateSubCustomerQuoteForItemsParams {}
+impl crate::request::CustomFieldParams for EditCreateSubCustomerQuoteForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`) returns: the same fields as [`CreateSubItemsForCustomerQuoteResponse`].
 pub type EditCreateSubCustomerQuoteForItemsResponse = CreateSubItemsForCustomerQuoteResponse;
 const UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -6732,14 +6276,16 @@ const UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::
     idempotent: true,
 };
 /// A request for `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSubscriptionQuoteForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UpdateSubscriptionQuoteForItemsParams,
-}
-impl UpdateSubscriptionQuoteForItemsRequest {
+pub type UpdateSubscriptionQuoteForItemsRequest = crate::Request<
+    UpdateSubscriptionQuoteForItemsParams,
+    UpdateSubscriptionQuoteForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateSubscriptionQuoteForItemsParams,
+    UpdateSubscriptionQuoteForItemsResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -6878,62 +6424,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
     ) -> Self {
         self.params.entitlement_overrides = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateSubscriptionQuoteForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateSubscriptionQuoteForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/quotes/update_subscription_quote_for_items".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSubscriptionQuoteForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSubscriptionQuoteForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
@@ -7324,6 +6814,12 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateSubscriptionQuoteForItemsParams {}
+impl crate::request::CustomFieldParams for UpdateSubscriptionQuoteForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`) returns: the same fields as [`CreateSubItemsForCustomerQuoteResponse`].
 pub type UpdateSubscriptionQuoteForItemsResponse = CreateSubItemsForCustomerQuoteResponse;
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -7336,15 +6832,16 @@ const EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = cr
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditUpdateSubscriptionQuoteForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditUpdateSubscriptionQuoteForItemsParams,
-}
-impl EditUpdateSubscriptionQuoteForItemsRequest {
+pub type EditUpdateSubscriptionQuoteForItemsRequest = crate::Request<
+    EditUpdateSubscriptionQuoteForItemsParams,
+    EditUpdateSubscriptionQuoteForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditUpdateSubscriptionQuoteForItemsParams,
+    EditUpdateSubscriptionQuoteForItemsResponse,
+    crate::Idempotent,
+> {
     /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
@@ -7478,72 +6975,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
     ) -> Self {
         self.params.entitlement_overrides = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditUpdateSubscriptionQuoteForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: EditUpdateSubscriptionQuoteForItemsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_update_subscription_quote_for_items", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<EditUpdateSubscriptionQuoteForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditUpdateSubscriptionQuoteForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
@@ -7930,6 +7361,12 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditUpdateSubscriptionQuoteForItemsParams {}
+impl crate::request::CustomFieldParams for EditUpdateSubscriptionQuoteForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`) returns: the same fields as [`CreateSubItemsForCustomerQuoteResponse`].
 pub type EditUpdateSubscriptionQuoteForItemsResponse = CreateSubItemsForCustomerQuoteResponse;
 const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
@@ -7942,14 +7379,16 @@ const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::
     idempotent: true,
 };
 /// A request for `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForChargeItemsAndChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateForChargeItemsAndChargesParams,
-}
-impl CreateForChargeItemsAndChargesRequest {
+pub type CreateForChargeItemsAndChargesRequest = crate::Request<
+    CreateForChargeItemsAndChargesParams,
+    CreateForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForChargeItemsAndChargesParams,
+    CreateForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
@@ -8036,62 +7475,6 @@ impl CreateForChargeItemsAndChargesRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForChargeItemsAndChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForChargeItemsAndChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/quotes/create_for_charge_items_and_charges".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForChargeItemsAndChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForChargeItemsAndChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
@@ -8349,6 +7732,12 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForChargeItemsAndChargesParams {}
+impl crate::request::CustomFieldParams for CreateForChargeItemsAndChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`) returns: the same fields as [`CreateForOnetimeChargesResponse`].
 pub type CreateForChargeItemsAndChargesResponse = CreateForOnetimeChargesResponse;
 const EDIT_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
@@ -8361,15 +7750,16 @@ const EDIT_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::tr
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditForChargeItemsAndChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: EditForChargeItemsAndChargesParams,
-}
-impl EditForChargeItemsAndChargesRequest {
+pub type EditForChargeItemsAndChargesRequest = crate::Request<
+    EditForChargeItemsAndChargesParams,
+    EditForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditForChargeItemsAndChargesParams,
+    EditForChargeItemsAndChargesResponse,
+    crate::Idempotent,
+> {
     /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
@@ -8451,67 +7841,6 @@ impl EditForChargeItemsAndChargesRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditForChargeItemsAndChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EditForChargeItemsAndChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/edit_for_charge_items_and_charges", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EditForChargeItemsAndChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditForChargeItemsAndChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &EDIT_FOR_CHARGE_ITEMS_AND_CHARGES,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
@@ -8745,6 +8074,12 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditForChargeItemsAndChargesParams {}
+impl crate::request::CustomFieldParams for EditForChargeItemsAndChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`) returns: the same fields as [`CreateForOnetimeChargesResponse`].
 pub type EditForChargeItemsAndChargesResponse = CreateForOnetimeChargesResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -8757,14 +8092,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /quotes` (`quote.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -8813,115 +8142,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.params.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/quotes".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "quote.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /quotes` (`quote.list`).
@@ -9121,6 +8341,54 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "date",
+            &self.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /quotes` (`quote.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9148,15 +8416,16 @@ const QUOTE_LINE_GROUPS_FOR_QUOTE: crate::transport::Operation = crate::transpor
     idempotent: false,
 };
 /// A request for `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct QuoteLineGroupsForQuoteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: QuoteLineGroupsForQuoteParams,
-}
-impl QuoteLineGroupsForQuoteRequest {
+pub type QuoteLineGroupsForQuoteRequest = crate::Request<
+    QuoteLineGroupsForQuoteParams,
+    Page<QuoteLineGroupsForQuoteEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    QuoteLineGroupsForQuoteParams,
+    Page<QuoteLineGroupsForQuoteEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -9166,96 +8435,6 @@ impl QuoteLineGroupsForQuoteRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &QuoteLineGroupsForQuoteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: QuoteLineGroupsForQuoteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/quote_line_groups", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<QuoteLineGroupsForQuoteEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<QuoteLineGroupsForQuoteEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&QUOTE_LINE_GROUPS_FOR_QUOTE, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<QuoteLineGroupsForQuoteEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "quote.quote_line_groups_for_quote",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&QUOTE_LINE_GROUPS_FOR_QUOTE, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
@@ -9340,6 +8519,20 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for QuoteLineGroupsForQuoteParams {}
+impl crate::request::PageParams for QuoteLineGroupsForQuoteParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for QuoteLineGroupsForQuoteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
@@ -9429,15 +8622,12 @@ const CONVERT: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/convert` (`quote.convert`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ConvertRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: ConvertParams,
-}
-impl ConvertRequest {
+pub type ConvertRequest = crate::Request<
+    ConvertParams,
+    ConvertResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ConvertParams, ConvertResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
@@ -9458,58 +8648,6 @@ impl ConvertRequest {
     pub fn subscription(mut self, value: ConvertSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ConvertParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ConvertParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/convert", crate ::transport::PathSegment::new("quote_id", &
-                self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ConvertResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ConvertResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CONVERT, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/convert` (`quote.convert`).
@@ -9642,6 +8780,12 @@ impl crate::form::FormEncode for ConvertParams {
         form.field("first_invoice_pending", &self.first_invoice_pending);
         form.field("subscription", &self.subscription);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ConvertParams {}
+impl crate::request::CustomFieldParams for ConvertParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /quotes/{quote_id}/convert` (`quote.convert`) returns.
@@ -9804,73 +8948,16 @@ const UPDATE_STATUS: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/update_status` (`quote.update_status`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateStatusRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: UpdateStatusParams,
-}
-impl UpdateStatusRequest {
+pub type UpdateStatusRequest = crate::Request<
+    UpdateStatusParams,
+    UpdateStatusResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateStatusParams, UpdateStatusResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateStatusParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateStatusParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/update_status", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateStatusResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateStatusResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_STATUS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
@@ -9958,6 +9045,12 @@ impl crate::form::FormEncode for UpdateStatusParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateStatusParams {}
+impl crate::request::CustomFieldParams for UpdateStatusParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/update_status` (`quote.update_status`) returns: the same fields as [`RetrieveResponse`].
 pub type UpdateStatusResponse = RetrieveResponse;
 const EXTEND_EXPIRY_DATE: crate::transport::Operation = crate::transport::Operation {
@@ -9970,70 +9063,11 @@ const EXTEND_EXPIRY_DATE: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExtendExpiryDateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: ExtendExpiryDateParams,
-}
-impl ExtendExpiryDateRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ExtendExpiryDateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ExtendExpiryDateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/extend_expiry_date", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ExtendExpiryDateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ExtendExpiryDateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&EXTEND_EXPIRY_DATE, path, &self.params, &self.options).await
-    }
-}
+pub type ExtendExpiryDateRequest = crate::Request<
+    ExtendExpiryDateParams,
+    ExtendExpiryDateResponse,
+    crate::Idempotent,
+>;
 /// Parameters of `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10114,6 +9148,12 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ExtendExpiryDateParams {}
+impl crate::request::CustomFieldParams for ExtendExpiryDateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`) returns: the same fields as [`RetrieveResponse`].
 pub type ExtendExpiryDateResponse = RetrieveResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -10126,71 +9166,12 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/delete` (`quote.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: DeleteParams,
-}
-impl DeleteRequest {
+pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
+impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/delete", crate ::transport::PathSegment::new("quote_id", &
-                self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/delete` (`quote.delete`).
@@ -10269,6 +9250,12 @@ impl crate::form::FormEncode for DeleteParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteParams {}
+impl crate::request::CustomFieldParams for DeleteParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/delete` (`quote.delete`) returns: the same fields as [`RetrieveResponse`].
 pub type DeleteResponse = RetrieveResponse;
 const PDF: crate::transport::Operation = crate::transport::Operation {
@@ -10281,15 +9268,8 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/pdf` (`quote.pdf`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PdfRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: PdfParams,
-}
-impl PdfRequest {
+pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
+impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
     pub fn consolidated_view(mut self, value: bool) -> Self {
         self.params.consolidated_view = Some(value);
         self
@@ -10297,58 +9277,6 @@ impl PdfRequest {
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PdfParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PdfParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/pdf", crate ::transport::PathSegment::new("quote_id", & self
-                .quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PdfResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(PdfResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PDF, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
@@ -10443,6 +9371,12 @@ impl crate::form::FormEncode for PdfParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PdfParams {}
+impl crate::request::CustomFieldParams for PdfParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/pdf` (`quote.pdf`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10524,44 +9458,11 @@ const RETRIEVE_SIGNATURE: crate::transport::Operation = crate::transport::Operat
     idempotent: false,
 };
 /// A request for `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveSignatureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl RetrieveSignatureRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/retrieve_signature", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveSignatureResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveSignatureResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE_SIGNATURE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveSignatureRequest = crate::Request<
+    (),
+    RetrieveSignatureResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10651,50 +9552,11 @@ const RETRIEVE_SIGNED_PDF: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveSignedPdfRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl RetrieveSignedPdfRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/retrieve_signed_pdf", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveSignedPdfResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveSignedPdfResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE_SIGNED_PDF, path, &(), &self.options).await
-    }
-}
+pub type RetrieveSignedPdfRequest = crate::Request<
+    (),
+    RetrieveSignedPdfResponse,
+    crate::Idempotent,
+>;
 /// What `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`) returns: the same fields as [`PdfResponse`].
 pub type RetrieveSignedPdfResponse = PdfResponse;
 const CREATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
@@ -10707,50 +9569,11 @@ const CREATE_SIGNATURE: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateSignatureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl CreateSignatureRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/create_signature", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateSignatureResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateSignatureResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_SIGNATURE, path, &(), &self.options).await
-    }
-}
+pub type CreateSignatureRequest = crate::Request<
+    (),
+    CreateSignatureResponse,
+    crate::Idempotent,
+>;
 /// What `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`) returns: the same fields as [`RetrieveSignatureResponse`].
 pub type CreateSignatureResponse = RetrieveSignatureResponse;
 const UPDATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
@@ -10763,50 +9586,11 @@ const UPDATE_SIGNATURE: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSignatureRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl UpdateSignatureRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/update_signature", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSignatureResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSignatureResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_SIGNATURE, path, &(), &self.options).await
-    }
-}
+pub type UpdateSignatureRequest = crate::Request<
+    (),
+    UpdateSignatureResponse,
+    crate::Idempotent,
+>;
 /// What `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`) returns: the same fields as [`RetrieveSignatureResponse`].
 pub type UpdateSignatureResponse = RetrieveSignatureResponse;
 const UPDATE_SIGNATURE_STATUS: crate::transport::Operation = crate::transport::Operation {
@@ -10819,77 +9603,22 @@ const UPDATE_SIGNATURE_STATUS: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSignatureStatusRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: UpdateSignatureStatusParams,
-}
-impl UpdateSignatureStatusRequest {
+pub type UpdateSignatureStatusRequest = crate::Request<
+    UpdateSignatureStatusParams,
+    UpdateSignatureStatusResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    UpdateSignatureStatusParams,
+    UpdateSignatureStatusResponse,
+    crate::Idempotent,
+> {
     pub fn cpq_quote_signature(
         mut self,
         value: UpdateSignatureStatusCpqQuoteSignatureParams,
     ) -> Self {
         self.params.cpq_quote_signature = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateSignatureStatusParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateSignatureStatusParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/update_signature_status", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateSignatureStatusResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateSignatureStatusResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&UPDATE_SIGNATURE_STATUS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
@@ -10971,6 +9700,12 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateSignatureStatusParams {}
+impl crate::request::CustomFieldParams for UpdateSignatureStatusParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`) returns: the same fields as [`RetrieveSignatureResponse`].
 pub type UpdateSignatureStatusResponse = RetrieveSignatureResponse;
 const REFRESH_SIGNATURE_LINK: crate::transport::Operation = crate::transport::Operation {
@@ -10983,50 +9718,11 @@ const REFRESH_SIGNATURE_LINK: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RefreshSignatureLinkRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-}
-impl RefreshSignatureLinkRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/quotes/{}/refresh_signature_link", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RefreshSignatureLinkResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RefreshSignatureLinkResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REFRESH_SIGNATURE_LINK, path, &(), &self.options).await
-    }
-}
+pub type RefreshSignatureLinkRequest = crate::Request<
+    (),
+    RefreshSignatureLinkResponse,
+    crate::Idempotent,
+>;
 /// What `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`) returns: the same fields as [`RetrieveSignatureResponse`].
 pub type RefreshSignatureLinkResponse = RetrieveSignatureResponse;
 /// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
@@ -17280,11 +15976,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("quote.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("quote.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17293,9 +15991,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17303,18 +15999,21 @@ pub(crate) async fn call(
         }
         "create_sub_for_customer_quote" => {
             async move {
-                let request = CreateSubForCustomerQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "quote.create_sub_for_customer_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.create_sub_for_customer_quote",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubForCustomerQuoteRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUB_FOR_CUSTOMER_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.create_sub_for_customer_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.create_sub_for_customer_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17323,15 +16022,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUB_FOR_CUSTOMER_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17339,18 +16030,21 @@ pub(crate) async fn call(
         }
         "edit_create_sub_for_customer_quote" => {
             async move {
-                let request = EditCreateSubForCustomerQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_create_sub_for_customer_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_create_sub_for_customer_quote",
-                        args.params,
-                    )?,
-                };
+                let request: EditCreateSubForCustomerQuoteRequest = crate::Request::new(
+                        client,
+                        &EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_create_sub_for_customer_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.edit_create_sub_for_customer_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17359,15 +16053,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17376,14 +16062,16 @@ pub(crate) async fn call(
         "update_subscription_quote" => {
             async move {
                 crate::dynamic::no_path_id("quote.update_subscription_quote", &args.id)?;
-                let request = UpdateSubscriptionQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "quote.update_subscription_quote",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateSubscriptionQuoteRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SUBSCRIPTION_QUOTE,
+                        None,
+                        crate::dynamic::params(
+                            "quote.update_subscription_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17392,15 +16080,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_SUBSCRIPTION_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17408,18 +16088,21 @@ pub(crate) async fn call(
         }
         "edit_update_subscription_quote" => {
             async move {
-                let request = EditUpdateSubscriptionQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_update_subscription_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_update_subscription_quote",
-                        args.params,
-                    )?,
-                };
+                let request: EditUpdateSubscriptionQuoteRequest = crate::Request::new(
+                        client,
+                        &EDIT_UPDATE_SUBSCRIPTION_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_update_subscription_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.edit_update_subscription_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17428,15 +16111,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_UPDATE_SUBSCRIPTION_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17448,14 +16123,16 @@ pub(crate) async fn call(
                     "quote.create_for_onetime_charges",
                     &args.id,
                 )?;
-                let request = CreateForOnetimeChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "quote.create_for_onetime_charges",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForOnetimeChargesRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_ONETIME_CHARGES,
+                        None,
+                        crate::dynamic::params(
+                            "quote.create_for_onetime_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17464,15 +16141,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_ONETIME_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17480,18 +16149,18 @@ pub(crate) async fn call(
         }
         "edit_one_time_quote" => {
             async move {
-                let request = EditOneTimeQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_one_time_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_one_time_quote",
-                        args.params,
-                    )?,
-                };
+                let request: EditOneTimeQuoteRequest = crate::Request::new(
+                        client,
+                        &EDIT_ONE_TIME_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_one_time_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("quote.edit_one_time_quote", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17500,15 +16169,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_ONE_TIME_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17516,18 +16177,21 @@ pub(crate) async fn call(
         }
         "create_sub_items_for_customer_quote" => {
             async move {
-                let request = CreateSubItemsForCustomerQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "quote.create_sub_items_for_customer_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.create_sub_items_for_customer_quote",
-                        args.params,
-                    )?,
-                };
+                let request: CreateSubItemsForCustomerQuoteRequest = crate::Request::new(
+                        client,
+                        &CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.create_sub_items_for_customer_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.create_sub_items_for_customer_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17536,15 +16200,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17552,18 +16208,21 @@ pub(crate) async fn call(
         }
         "edit_create_sub_customer_quote_for_items" => {
             async move {
-                let request = EditCreateSubCustomerQuoteForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_create_sub_customer_quote_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_create_sub_customer_quote_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: EditCreateSubCustomerQuoteForItemsRequest = crate::Request::new(
+                        client,
+                        &EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_create_sub_customer_quote_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.edit_create_sub_customer_quote_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17572,15 +16231,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17592,14 +16243,16 @@ pub(crate) async fn call(
                     "quote.update_subscription_quote_for_items",
                     &args.id,
                 )?;
-                let request = UpdateSubscriptionQuoteForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "quote.update_subscription_quote_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateSubscriptionQuoteForItemsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+                        None,
+                        crate::dynamic::params(
+                            "quote.update_subscription_quote_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17608,15 +16261,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17624,18 +16269,21 @@ pub(crate) async fn call(
         }
         "edit_update_subscription_quote_for_items" => {
             async move {
-                let request = EditUpdateSubscriptionQuoteForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_update_subscription_quote_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_update_subscription_quote_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: EditUpdateSubscriptionQuoteForItemsRequest = crate::Request::new(
+                        client,
+                        &EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_update_subscription_quote_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.edit_update_subscription_quote_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17644,15 +16292,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17664,14 +16304,16 @@ pub(crate) async fn call(
                     "quote.create_for_charge_items_and_charges",
                     &args.id,
                 )?;
-                let request = CreateForChargeItemsAndChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "quote.create_for_charge_items_and_charges",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForChargeItemsAndChargesRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+                        None,
+                        crate::dynamic::params(
+                            "quote.create_for_charge_items_and_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17680,15 +16322,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17696,18 +16330,21 @@ pub(crate) async fn call(
         }
         "edit_for_charge_items_and_charges" => {
             async move {
-                let request = EditForChargeItemsAndChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.edit_for_charge_items_and_charges",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.edit_for_charge_items_and_charges",
-                        args.params,
-                    )?,
-                };
+                let request: EditForChargeItemsAndChargesRequest = crate::Request::new(
+                        client,
+                        &EDIT_FOR_CHARGE_ITEMS_AND_CHARGES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.edit_for_charge_items_and_charges",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.edit_for_charge_items_and_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17716,15 +16353,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_FOR_CHARGE_ITEMS_AND_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17733,11 +16362,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("quote.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("quote.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("quote.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17746,10 +16377,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -17757,18 +16385,21 @@ pub(crate) async fn call(
         }
         "quote_line_groups_for_quote" => {
             async move {
-                let request = QuoteLineGroupsForQuoteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.quote_line_groups_for_quote",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.quote_line_groups_for_quote",
-                        args.params,
-                    )?,
-                };
+                let request: QuoteLineGroupsForQuoteRequest = crate::Request::new(
+                        client,
+                        &QUOTE_LINE_GROUPS_FOR_QUOTE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.quote_line_groups_for_quote",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.quote_line_groups_for_quote",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17777,15 +16408,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &QUOTE_LINE_GROUPS_FOR_QUOTE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -17793,12 +16416,13 @@ pub(crate) async fn call(
         }
         "convert" => {
             async move {
-                let request = ConvertRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.convert", args.id)?,
-                    params: crate::dynamic::params("quote.convert", args.params)?,
-                };
+                let request: ConvertRequest = crate::Request::new(
+                        client,
+                        &CONVERT,
+                        Some(crate::dynamic::path_id("quote.convert", args.id)?),
+                        crate::dynamic::params("quote.convert", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17807,10 +16431,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CONVERT, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17818,12 +16439,13 @@ pub(crate) async fn call(
         }
         "update_status" => {
             async move {
-                let request = UpdateStatusRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.update_status", args.id)?,
-                    params: crate::dynamic::params("quote.update_status", args.params)?,
-                };
+                let request: UpdateStatusRequest = crate::Request::new(
+                        client,
+                        &UPDATE_STATUS,
+                        Some(crate::dynamic::path_id("quote.update_status", args.id)?),
+                        crate::dynamic::params("quote.update_status", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17832,15 +16454,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_STATUS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17848,18 +16462,15 @@ pub(crate) async fn call(
         }
         "extend_expiry_date" => {
             async move {
-                let request = ExtendExpiryDateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.extend_expiry_date",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.extend_expiry_date",
-                        args.params,
-                    )?,
-                };
+                let request: ExtendExpiryDateRequest = crate::Request::new(
+                        client,
+                        &EXTEND_EXPIRY_DATE,
+                        Some(
+                            crate::dynamic::path_id("quote.extend_expiry_date", args.id)?,
+                        ),
+                        crate::dynamic::params("quote.extend_expiry_date", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17868,15 +16479,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EXTEND_EXPIRY_DATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17884,12 +16487,13 @@ pub(crate) async fn call(
         }
         "delete" => {
             async move {
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.delete", args.id)?,
-                    params: crate::dynamic::params("quote.delete", args.params)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("quote.delete", args.id)?),
+                        crate::dynamic::params("quote.delete", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17898,10 +16502,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17909,12 +16510,13 @@ pub(crate) async fn call(
         }
         "pdf" => {
             async move {
-                let request = PdfRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.pdf", args.id)?,
-                    params: crate::dynamic::params("quote.pdf", args.params)?,
-                };
+                let request: PdfRequest = crate::Request::new(
+                        client,
+                        &PDF,
+                        Some(crate::dynamic::path_id("quote.pdf", args.id)?),
+                        crate::dynamic::params("quote.pdf", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17923,10 +16525,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PDF, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17935,14 +16534,15 @@ pub(crate) async fn call(
         "retrieve_signature" => {
             async move {
                 crate::dynamic::no_params("quote.retrieve_signature", &args.params)?;
-                let request = RetrieveSignatureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.retrieve_signature",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveSignatureRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_SIGNATURE,
+                        Some(
+                            crate::dynamic::path_id("quote.retrieve_signature", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17951,10 +16551,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RETRIEVE_SIGNATURE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17963,14 +16560,18 @@ pub(crate) async fn call(
         "retrieve_signed_pdf" => {
             async move {
                 crate::dynamic::no_params("quote.retrieve_signed_pdf", &args.params)?;
-                let request = RetrieveSignedPdfRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.retrieve_signed_pdf",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveSignedPdfRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_SIGNED_PDF,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.retrieve_signed_pdf",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -17979,10 +16580,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RETRIEVE_SIGNED_PDF, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -17991,11 +16589,15 @@ pub(crate) async fn call(
         "create_signature" => {
             async move {
                 crate::dynamic::no_params("quote.create_signature", &args.params)?;
-                let request = CreateSignatureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.create_signature", args.id)?,
-                };
+                let request: CreateSignatureRequest = crate::Request::new(
+                        client,
+                        &CREATE_SIGNATURE,
+                        Some(
+                            crate::dynamic::path_id("quote.create_signature", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -18004,10 +16606,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE_SIGNATURE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -18016,11 +16615,15 @@ pub(crate) async fn call(
         "update_signature" => {
             async move {
                 crate::dynamic::no_params("quote.update_signature", &args.params)?;
-                let request = UpdateSignatureRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id("quote.update_signature", args.id)?,
-                };
+                let request: UpdateSignatureRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SIGNATURE,
+                        Some(
+                            crate::dynamic::path_id("quote.update_signature", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -18029,10 +16632,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE_SIGNATURE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -18040,18 +16640,21 @@ pub(crate) async fn call(
         }
         "update_signature_status" => {
             async move {
-                let request = UpdateSignatureStatusRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.update_signature_status",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote.update_signature_status",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateSignatureStatusRequest = crate::Request::new(
+                        client,
+                        &UPDATE_SIGNATURE_STATUS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.update_signature_status",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote.update_signature_status",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -18060,15 +16663,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_SIGNATURE_STATUS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -18077,14 +16672,18 @@ pub(crate) async fn call(
         "refresh_signature_link" => {
             async move {
                 crate::dynamic::no_params("quote.refresh_signature_link", &args.params)?;
-                let request = RefreshSignatureLinkRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote.refresh_signature_link",
-                        args.id,
-                    )?,
-                };
+                let request: RefreshSignatureLinkRequest = crate::Request::new(
+                        client,
+                        &REFRESH_SIGNATURE_LINK,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote.refresh_signature_link",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -18093,10 +16692,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REFRESH_SIGNATURE_LINK, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -4,8 +4,7 @@
 //! The `QuoteEntitlement` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
-    TimestampFilter,
+    ApiEnum, Client, Error, ExtraFields, Page, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quote_entitlement` object.
@@ -255,12 +254,12 @@ impl QuoteEntitlements {
         &self,
         quote_id: impl Into<String>,
     ) -> ListQuoteEntitlementsRequest {
-        ListQuoteEntitlementsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            quote_id: quote_id.into(),
-            params: ListQuoteEntitlementsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_QUOTE_ENTITLEMENTS,
+            Some(quote_id.into()),
+            ListQuoteEntitlementsParams::new(),
+        )
     }
 }
 const LIST_QUOTE_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
@@ -273,15 +272,16 @@ const LIST_QUOTE_ENTITLEMENTS: crate::transport::Operation = crate::transport::O
     idempotent: false,
 };
 /// A request for `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListQuoteEntitlementsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    quote_id: String,
-    params: ListQuoteEntitlementsParams,
-}
-impl ListQuoteEntitlementsRequest {
+pub type ListQuoteEntitlementsRequest = crate::Request<
+    ListQuoteEntitlementsParams,
+    Page<ListQuoteEntitlementsEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListQuoteEntitlementsParams,
+    Page<ListQuoteEntitlementsEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -306,99 +306,6 @@ impl ListQuoteEntitlementsRequest {
     pub fn end_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.end_date, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListQuoteEntitlementsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListQuoteEntitlementsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators("entity_id", &self.params.entity_id, &["is"])?;
-        crate::filter::check_operators("start_date", &self.params.start_date, &["on"])?;
-        crate::filter::check_operators("end_date", &self.params.end_date, &["on"])?;
-        Ok(
-            format!(
-                "/quotes/{}/quote_entitlements", crate
-                ::transport::PathSegment::new("quote_id", & self.quote_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListQuoteEntitlementsEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListQuoteEntitlementsEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&LIST_QUOTE_ENTITLEMENTS, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListQuoteEntitlementsEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "quote_entitlement.list_quote_entitlements",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_QUOTE_ENTITLEMENTS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
@@ -530,6 +437,27 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListQuoteEntitlementsParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("entity_id", &self.entity_id, &["is"])?;
+        crate::filter::check_operators("start_date", &self.start_date, &["on"])?;
+        crate::filter::check_operators("end_date", &self.end_date, &["on"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListQuoteEntitlementsParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListQuoteEntitlementsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -619,18 +547,21 @@ pub(crate) async fn call(
     let result = match name {
         "list_quote_entitlements" => {
             async move {
-                let request = ListQuoteEntitlementsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    quote_id: crate::dynamic::path_id(
-                        "quote_entitlement.list_quote_entitlements",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "quote_entitlement.list_quote_entitlements",
-                        args.params,
-                    )?,
-                };
+                let request: ListQuoteEntitlementsRequest = crate::Request::new(
+                        client,
+                        &LIST_QUOTE_ENTITLEMENTS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "quote_entitlement.list_quote_entitlements",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "quote_entitlement.list_quote_entitlements",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -639,15 +570,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_QUOTE_ENTITLEMENTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

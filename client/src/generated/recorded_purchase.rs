@@ -4,7 +4,7 @@
 //! The `RecordedPurchase` resource and its operations.
 #[cfg(feature = "customer")]
 use super::customer;
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `recorded_purchase` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -537,21 +537,18 @@ impl RecordedPurchases {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, app_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(app_id),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(app_id))
     }
     /// Starts `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, recorded_purchase_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            recorded_purchase_id: recorded_purchase_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(recorded_purchase_id.into()),
+            (),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -564,14 +561,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /recorded_purchases` (`recorded_purchase.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -590,53 +581,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.omnichannel_subscription = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/recorded_purchases".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /recorded_purchases` (`recorded_purchase.create`).
@@ -763,6 +707,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /recorded_purchases` (`recorded_purchase.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -861,45 +811,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    recorded_purchase_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/recorded_purchases/{}", crate
-                ::transport::PathSegment::new("recorded_purchase_id", & self
-                .recorded_purchase_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1362,14 +1274,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("recorded_purchase.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "recorded_purchase.create",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("recorded_purchase.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1378,10 +1289,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1390,14 +1298,18 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("recorded_purchase.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    recorded_purchase_id: crate::dynamic::path_id(
-                        "recorded_purchase.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "recorded_purchase.retrieve",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1406,9 +1318,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

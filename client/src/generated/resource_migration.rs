@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ResourceMigration` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `resource_migration` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -235,11 +235,12 @@ impl ResourceMigrations {
         entity_type: RetrieveLatestEntityType,
         entity_id: impl Into<String>,
     ) -> RetrieveLatestRequest {
-        RetrieveLatestRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: RetrieveLatestParams::new(from_site, entity_type, entity_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_LATEST,
+            None,
+            RetrieveLatestParams::new(from_site, entity_type, entity_id),
+        )
     }
 }
 const RETRIEVE_LATEST: crate::transport::Operation = crate::transport::Operation {
@@ -252,58 +253,11 @@ const RETRIEVE_LATEST: crate::transport::Operation = crate::transport::Operation
     idempotent: false,
 };
 /// A request for `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveLatestRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: RetrieveLatestParams,
-}
-impl RetrieveLatestRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveLatestParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RetrieveLatestParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/resource_migrations/retrieve_latest".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveLatestResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveLatestResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE_LATEST, path, &self.params, &self.options).await
-    }
-}
+pub type RetrieveLatestRequest = crate::Request<
+    RetrieveLatestParams,
+    RetrieveLatestResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -407,6 +361,12 @@ impl crate::form::FormEncode for RetrieveLatestParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RetrieveLatestParams {}
+impl crate::request::CustomFieldParams for RetrieveLatestParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -500,14 +460,16 @@ pub(crate) async fn call(
                     "resource_migration.retrieve_latest",
                     &args.id,
                 )?;
-                let request = RetrieveLatestRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "resource_migration.retrieve_latest",
-                        args.params,
-                    )?,
-                };
+                let request: RetrieveLatestRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_LATEST,
+                        None,
+                        crate::dynamic::params(
+                            "resource_migration.retrieve_latest",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -516,15 +478,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_LATEST,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

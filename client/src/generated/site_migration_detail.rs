@@ -3,8 +3,7 @@
 
 //! The `SiteMigrationDetail` resource and its operations.
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
-    Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, StringFilter, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `site_migration_detail` object.
@@ -225,11 +224,7 @@ impl Client {
 impl SiteMigrationDetails {
     /// Starts `GET /site_migration_details` (`site_migration_detail.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -242,14 +237,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /site_migration_details` (`site_migration_detail.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -284,110 +273,6 @@ impl ListRequest {
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "entity_id_at_other_site",
-            &self.params.entity_id_at_other_site,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "other_site_name",
-            &self.params.other_site_name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "entity_id",
-            &self.params.entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "entity_type",
-            &self.params.entity_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok("/site_migration_details".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "site_migration_detail.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /site_migration_details` (`site_migration_detail.list`).
@@ -549,6 +434,49 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "entity_id_at_other_site",
+            &self.entity_id_at_other_site,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "other_site_name",
+            &self.other_site_name,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "entity_id",
+            &self.entity_id,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "entity_type",
+            &self.entity_type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /site_migration_details` (`site_migration_detail.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -639,14 +567,16 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("site_migration_detail.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "site_migration_detail.list",
-                        args.params,
-                    )?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params(
+                            "site_migration_detail.list",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -655,10 +585,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

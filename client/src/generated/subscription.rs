@@ -21,7 +21,7 @@ use super::payment_source;
 use super::unbilled_charge;
 use crate::{
     ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
-    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -5662,11 +5662,7 @@ impl Client {
 impl Subscriptions {
     /// Starts `POST /subscriptions` (`subscription.create`).
     pub fn create(&self) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
     ///
@@ -5675,12 +5671,12 @@ impl Subscriptions {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateForCustomerRequest {
-        CreateForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            CreateForCustomerParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
     ///
@@ -5689,20 +5685,16 @@ impl Subscriptions {
         &self,
         customer_id: impl Into<String>,
     ) -> CreateWithItemsRequest {
-        CreateWithItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: CreateWithItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_WITH_ITEMS,
+            Some(customer_id.into()),
+            CreateWithItemsParams::new(),
+        )
     }
     /// Starts `GET /subscriptions` (`subscription.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
     ///
@@ -5711,12 +5703,12 @@ impl Subscriptions {
         &self,
         customer_id: impl Into<String>,
     ) -> SubscriptionsForCustomerRequest {
-        SubscriptionsForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: SubscriptionsForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &SUBSCRIPTIONS_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            SubscriptionsForCustomerParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
     ///
@@ -5725,12 +5717,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> ContractTermsForSubscriptionRequest {
-        ContractTermsForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ContractTermsForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CONTRACT_TERMS_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            ContractTermsForSubscriptionParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
     ///
@@ -5739,22 +5731,18 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> ListDiscountsRequest {
-        ListDiscountsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ListDiscountsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &LIST_DISCOUNTS,
+            Some(subscription_id.into()),
+            ListDiscountsParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}` (`subscription.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, subscription_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(subscription_id.into()), ())
     }
     /// Starts `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`).
     ///
@@ -5763,11 +5751,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RetrieveWithScheduledChangesRequest {
-        RetrieveWithScheduledChangesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_WITH_SCHEDULED_CHANGES,
+            Some(subscription_id.into()),
+            (),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`).
     ///
@@ -5776,11 +5765,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveScheduledChangesRequest {
-        RemoveScheduledChangesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_SCHEDULED_CHANGES,
+            Some(subscription_id.into()),
+            (),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
     ///
@@ -5789,12 +5779,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveScheduledCancellationRequest {
-        RemoveScheduledCancellationRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RemoveScheduledCancellationParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_SCHEDULED_CANCELLATION,
+            Some(subscription_id.into()),
+            RemoveScheduledCancellationParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
     ///
@@ -5803,23 +5793,23 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveCouponsRequest {
-        RemoveCouponsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RemoveCouponsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_COUPONS,
+            Some(subscription_id.into()),
+            RemoveCouponsParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}` (`subscription.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn update(&self, subscription_id: impl Into<String>) -> UpdateRequest {
-        UpdateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: UpdateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE,
+            Some(subscription_id.into()),
+            UpdateParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
     ///
@@ -5828,12 +5818,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> UpdateForItemsRequest {
-        UpdateForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: UpdateForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPDATE_FOR_ITEMS,
+            Some(subscription_id.into()),
+            UpdateForItemsParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
     ///
@@ -5843,23 +5833,23 @@ impl Subscriptions {
         subscription_id: impl Into<String>,
         term_ends_at: impl Into<Timestamp>,
     ) -> ChangeTermEndRequest {
-        ChangeTermEndRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ChangeTermEndParams::new(term_ends_at),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHANGE_TERM_END,
+            Some(subscription_id.into()),
+            ChangeTermEndParams::new(term_ends_at),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn reactivate(&self, subscription_id: impl Into<String>) -> ReactivateRequest {
-        ReactivateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ReactivateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REACTIVATE,
+            Some(subscription_id.into()),
+            ReactivateParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
     ///
@@ -5869,12 +5859,12 @@ impl Subscriptions {
         subscription_id: impl Into<String>,
         description: impl Into<String>,
     ) -> AddChargeAtTermEndRequest {
-        AddChargeAtTermEndRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: AddChargeAtTermEndParams::new(description),
-        }
+        crate::Request::new(
+            &self.client,
+            &ADD_CHARGE_AT_TERM_END,
+            Some(subscription_id.into()),
+            AddChargeAtTermEndParams::new(description),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
     ///
@@ -5884,12 +5874,12 @@ impl Subscriptions {
         subscription_id: impl Into<String>,
         addon_id: impl Into<String>,
     ) -> ChargeAddonAtTermEndRequest {
-        ChargeAddonAtTermEndRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ChargeAddonAtTermEndParams::new(addon_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHARGE_ADDON_AT_TERM_END,
+            Some(subscription_id.into()),
+            ChargeAddonAtTermEndParams::new(addon_id),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
     ///
@@ -5898,12 +5888,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> ChargeFutureRenewalsRequest {
-        ChargeFutureRenewalsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ChargeFutureRenewalsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CHARGE_FUTURE_RENEWALS,
+            Some(subscription_id.into()),
+            ChargeFutureRenewalsParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
     ///
@@ -5912,12 +5902,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> EditAdvanceInvoiceScheduleRequest {
-        EditAdvanceInvoiceScheduleRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: EditAdvanceInvoiceScheduleParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &EDIT_ADVANCE_INVOICE_SCHEDULE,
+            Some(subscription_id.into()),
+            EditAdvanceInvoiceScheduleParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`).
     ///
@@ -5926,11 +5916,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RetrieveAdvanceInvoiceScheduleRequest {
-        RetrieveAdvanceInvoiceScheduleRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_ADVANCE_INVOICE_SCHEDULE,
+            Some(subscription_id.into()),
+            (),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
     ///
@@ -5939,12 +5930,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveAdvanceInvoiceScheduleRequest {
-        RemoveAdvanceInvoiceScheduleRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RemoveAdvanceInvoiceScheduleParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_ADVANCE_INVOICE_SCHEDULE,
+            Some(subscription_id.into()),
+            RemoveAdvanceInvoiceScheduleParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
     ///
@@ -5953,12 +5944,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RegenerateInvoiceRequest {
-        RegenerateInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RegenerateInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REGENERATE_INVOICE,
+            Some(subscription_id.into()),
+            RegenerateInvoiceParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
     ///
@@ -5967,11 +5958,12 @@ impl Subscriptions {
         &self,
         status: ImportSubscriptionStatus,
     ) -> ImportSubscriptionRequest {
-        ImportSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ImportSubscriptionParams::new(status),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_SUBSCRIPTION,
+            None,
+            ImportSubscriptionParams::new(status),
+        )
     }
     /// Starts `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
     ///
@@ -5981,12 +5973,12 @@ impl Subscriptions {
         customer_id: impl Into<String>,
         status: ImportForCustomerStatus,
     ) -> ImportForCustomerRequest {
-        ImportForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: ImportForCustomerParams::new(status),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            ImportForCustomerParams::new(status),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
     ///
@@ -5995,12 +5987,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> ImportContractTermRequest {
-        ImportContractTermRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ImportContractTermParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_CONTRACT_TERM,
+            Some(subscription_id.into()),
+            ImportContractTermParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
     ///
@@ -6009,12 +6001,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> ImportUnbilledChargesRequest {
-        ImportUnbilledChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ImportUnbilledChargesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_UNBILLED_CHARGES,
+            Some(subscription_id.into()),
+            ImportUnbilledChargesParams::new(),
+        )
     }
     /// Starts `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
     ///
@@ -6024,12 +6016,12 @@ impl Subscriptions {
         customer_id: impl Into<String>,
         status: ImportForItemsStatus,
     ) -> ImportForItemsRequest {
-        ImportForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: ImportForItemsParams::new(status),
-        }
+        crate::Request::new(
+            &self.client,
+            &IMPORT_FOR_ITEMS,
+            Some(customer_id.into()),
+            ImportForItemsParams::new(status),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
     ///
@@ -6038,44 +6030,40 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> OverrideBillingProfileRequest {
-        OverrideBillingProfileRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: OverrideBillingProfileParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &OVERRIDE_BILLING_PROFILE,
+            Some(subscription_id.into()),
+            OverrideBillingProfileParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, subscription_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(subscription_id.into()), ())
     }
     /// Starts `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn pause(&self, subscription_id: impl Into<String>) -> PauseRequest {
-        PauseRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: PauseParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAUSE,
+            Some(subscription_id.into()),
+            PauseParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn cancel(&self, subscription_id: impl Into<String>) -> CancelRequest {
-        CancelRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: CancelParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CANCEL,
+            Some(subscription_id.into()),
+            CancelParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
     ///
@@ -6084,23 +6072,23 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> CancelForItemsRequest {
-        CancelForItemsRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: CancelForItemsParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &CANCEL_FOR_ITEMS,
+            Some(subscription_id.into()),
+            CancelForItemsParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn resume(&self, subscription_id: impl Into<String>) -> ResumeRequest {
-        ResumeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: ResumeParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESUME,
+            Some(subscription_id.into()),
+            ResumeParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`).
     ///
@@ -6109,11 +6097,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveScheduledPauseRequest {
-        RemoveScheduledPauseRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_SCHEDULED_PAUSE,
+            Some(subscription_id.into()),
+            (),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`).
     ///
@@ -6122,11 +6111,12 @@ impl Subscriptions {
         &self,
         subscription_id: impl Into<String>,
     ) -> RemoveScheduledResumptionRequest {
-        RemoveScheduledResumptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REMOVE_SCHEDULED_RESUMPTION,
+            Some(subscription_id.into()),
+            (),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
     ///
@@ -6136,12 +6126,12 @@ impl Subscriptions {
         subscription_id: impl Into<String>,
         to_customer_id: impl Into<String>,
     ) -> MoveRequest {
-        MoveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: MoveParams::new(to_customer_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &MOVE,
+            Some(subscription_id.into()),
+            MoveParams::new(to_customer_id),
+        )
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -6154,14 +6144,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions` (`subscription.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -6368,53 +6352,6 @@ impl CreateRequest {
     pub fn coupons(mut self, value: Vec<CreateCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/subscriptions".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions` (`subscription.create`).
@@ -7041,6 +6978,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions` (`subscription.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7160,15 +7103,16 @@ const CREATE_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateForCustomerParams,
-}
-impl CreateForCustomerRequest {
+pub type CreateForCustomerRequest = crate::Request<
+    CreateForCustomerParams,
+    CreateForCustomerResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateForCustomerParams,
+    CreateForCustomerResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -7340,62 +7284,6 @@ impl CreateForCustomerRequest {
     pub fn coupons(mut self, value: Vec<CreateForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/subscriptions", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
@@ -7937,6 +7825,12 @@ impl crate::form::FormEncode for CreateForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateForCustomerParams {}
+impl crate::request::CustomFieldParams for CreateForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`) returns: the same fields as [`CreateResponse`].
 pub type CreateForCustomerResponse = CreateResponse;
 const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -7949,15 +7843,12 @@ const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateWithItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: CreateWithItemsParams,
-}
-impl CreateWithItemsRequest {
+pub type CreateWithItemsRequest = crate::Request<
+    CreateWithItemsParams,
+    CreateWithItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idempotent> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -8135,60 +8026,6 @@ impl CreateWithItemsRequest {
     pub fn coupons(mut self, value: Vec<CreateWithItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateWithItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateWithItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/subscription_for_items", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateWithItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateWithItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_WITH_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
@@ -8757,6 +8594,12 @@ impl crate::form::FormEncode for CreateWithItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateWithItemsParams {}
+impl crate::request::CustomFieldParams for CreateWithItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`) returns: the same fields as [`CreateResponse`].
 pub type CreateWithItemsResponse = CreateResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -8769,14 +8612,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /subscriptions` (`subscription.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -8903,190 +8740,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan_id",
-            &self.params.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.params.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.params.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason",
-            &self.params.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.params.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "remaining_billing_cycles",
-            &self.params.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "activated_at",
-            &self.params.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "next_billing_at",
-            &self.params.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "cancelled_at",
-            &self.params.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "has_scheduled_changes",
-            &self.params.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "offline_payment_method",
-            &self.params.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "auto_close_invoices",
-            &self.params.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "override_relationship",
-            &self.params.override_relationship,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.params.business_entity_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.params.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "decommissioned",
-            &self.params.decommissioned,
-            &["is"],
-        )?;
-        Ok("/subscriptions".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "subscription.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions` (`subscription.list`).
@@ -9512,6 +9165,125 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "plan_id",
+            &self.plan_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_id",
+            &self.item_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "item_price_id",
+            &self.item_price_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "cancel_reason",
+            &self.cancel_reason,
+            &["is", "is_not", "in", "not_in", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "cancel_reason_code",
+            &self.cancel_reason_code,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "remaining_billing_cycles",
+            &self.remaining_billing_cycles,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "activated_at",
+            &self.activated_at,
+            &["after", "before", "on", "between", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "next_billing_at",
+            &self.next_billing_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "cancelled_at",
+            &self.cancelled_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "has_scheduled_changes",
+            &self.has_scheduled_changes,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "offline_payment_method",
+            &self.offline_payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "auto_close_invoices",
+            &self.auto_close_invoices,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "override_relationship",
+            &self.override_relationship,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "business_entity_id",
+            &self.business_entity_id,
+            &["is"],
+        )?;
+        crate::filter::check_operators(
+            "channel",
+            &self.channel,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators("decommissioned", &self.decommissioned, &["is"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /subscriptions` (`subscription.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9631,15 +9403,16 @@ const SUBSCRIPTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SubscriptionsForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: SubscriptionsForCustomerParams,
-}
-impl SubscriptionsForCustomerRequest {
+pub type SubscriptionsForCustomerRequest = crate::Request<
+    SubscriptionsForCustomerParams,
+    Page<SubscriptionsForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    SubscriptionsForCustomerParams,
+    Page<SubscriptionsForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -9649,96 +9422,6 @@ impl SubscriptionsForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SubscriptionsForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: SubscriptionsForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/subscriptions", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<SubscriptionsForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<SubscriptionsForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&SUBSCRIPTIONS_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<SubscriptionsForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "subscription.subscriptions_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&SUBSCRIPTIONS_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
@@ -9823,6 +9506,20 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for SubscriptionsForCustomerParams {}
+impl crate::request::PageParams for SubscriptionsForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for SubscriptionsForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
@@ -9910,15 +9607,16 @@ const CONTRACT_TERMS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::tran
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ContractTermsForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ContractTermsForSubscriptionParams,
-}
-impl ContractTermsForSubscriptionRequest {
+pub type ContractTermsForSubscriptionRequest = crate::Request<
+    ContractTermsForSubscriptionParams,
+    Page<ContractTermsForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ContractTermsForSubscriptionParams,
+    Page<ContractTermsForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -9936,102 +9634,6 @@ impl ContractTermsForSubscriptionRequest {
     ) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ContractTermsForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ContractTermsForSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/contract_terms", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ContractTermsForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ContractTermsForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CONTRACT_TERMS_FOR_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ContractTermsForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "subscription.contract_terms_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &CONTRACT_TERMS_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
@@ -10126,6 +9728,20 @@ impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for ContractTermsForSubscriptionParams {}
+impl crate::request::PageParams for ContractTermsForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ContractTermsForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// Fields `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`) can sort by.
@@ -10230,15 +9846,16 @@ const LIST_DISCOUNTS: crate::transport::Operation = crate::transport::Operation 
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListDiscountsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ListDiscountsParams,
-}
-impl ListDiscountsRequest {
+pub type ListDiscountsRequest = crate::Request<
+    ListDiscountsParams,
+    Page<ListDiscountsEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    ListDiscountsParams,
+    Page<ListDiscountsEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -10248,95 +9865,6 @@ impl ListDiscountsRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListDiscountsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListDiscountsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/discounts", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListDiscountsEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<ListDiscountsEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST_DISCOUNTS, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<ListDiscountsEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "subscription.list_discounts",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST_DISCOUNTS, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
@@ -10423,6 +9951,20 @@ impl crate::form::FormEncode for ListDiscountsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListDiscountsParams {}
+impl crate::request::PageParams for ListDiscountsParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListDiscountsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10504,45 +10046,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}` (`subscription.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /subscriptions/{subscription_id}` (`subscription.retrieve`) returns: the same fields as [`ListEntry`].
 pub type RetrieveResponse = ListEntry;
 const RETRIEVE_WITH_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
@@ -10555,47 +10059,11 @@ const RETRIEVE_WITH_SCHEDULED_CHANGES: crate::transport::Operation = crate::tran
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveWithScheduledChangesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RetrieveWithScheduledChangesRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/retrieve_with_scheduled_changes", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveWithScheduledChangesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveWithScheduledChangesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RETRIEVE_WITH_SCHEDULED_CHANGES, path, &(), &self.options)
-            .await
-    }
-}
+pub type RetrieveWithScheduledChangesRequest = crate::Request<
+    (),
+    RetrieveWithScheduledChangesResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`) returns: the same fields as [`ListEntry`].
 pub type RetrieveWithScheduledChangesResponse = ListEntry;
 const REMOVE_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
@@ -10608,51 +10076,11 @@ const REMOVE_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveScheduledChangesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RemoveScheduledChangesRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_scheduled_changes", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveScheduledChangesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveScheduledChangesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_SCHEDULED_CHANGES, path, &(), &self.options).await
-    }
-}
+pub type RemoveScheduledChangesRequest = crate::Request<
+    (),
+    RemoveScheduledChangesResponse,
+    crate::Idempotent,
+>;
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10765,15 +10193,16 @@ const REMOVE_SCHEDULED_CANCELLATION: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveScheduledCancellationRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RemoveScheduledCancellationParams,
-}
-impl RemoveScheduledCancellationRequest {
+pub type RemoveScheduledCancellationRequest = crate::Request<
+    RemoveScheduledCancellationParams,
+    RemoveScheduledCancellationResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RemoveScheduledCancellationParams,
+    RemoveScheduledCancellationResponse,
+    crate::Idempotent,
+> {
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
@@ -10788,63 +10217,6 @@ impl RemoveScheduledCancellationRequest {
     ) -> Self {
         self.params.contract_term = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveScheduledCancellationParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveScheduledCancellationParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_scheduled_cancellation", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveScheduledCancellationResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveScheduledCancellationResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REMOVE_SCHEDULED_CANCELLATION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
@@ -10960,6 +10332,12 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RemoveScheduledCancellationParams {}
+impl crate::request::CustomFieldParams for RemoveScheduledCancellationParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`) returns: the same fields as [`ListEntry`].
 pub type RemoveScheduledCancellationResponse = ListEntry;
 const REMOVE_COUPONS: crate::transport::Operation = crate::transport::Operation {
@@ -10972,73 +10350,15 @@ const REMOVE_COUPONS: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveCouponsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RemoveCouponsParams,
-}
-impl RemoveCouponsRequest {
+pub type RemoveCouponsRequest = crate::Request<
+    RemoveCouponsParams,
+    RemoveCouponsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RemoveCouponsParams, RemoveCouponsResponse, crate::Idempotent> {
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveCouponsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveCouponsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_coupons", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveCouponsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveCouponsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_COUPONS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
@@ -11120,6 +10440,12 @@ impl crate::form::FormEncode for RemoveCouponsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RemoveCouponsParams {}
+impl crate::request::CustomFieldParams for RemoveCouponsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`) returns: the same fields as [`ListEntry`].
 pub type RemoveCouponsResponse = ListEntry;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
@@ -11132,15 +10458,8 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}` (`subscription.update`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: UpdateParams,
-}
-impl UpdateRequest {
+pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
+impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
@@ -11347,59 +10666,6 @@ impl UpdateRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}` (`subscription.update`).
@@ -12052,6 +11318,12 @@ impl crate::form::FormEncode for UpdateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateParams {}
+impl crate::request::CustomFieldParams for UpdateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}` (`subscription.update`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12183,15 +11455,12 @@ const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UpdateForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: UpdateForItemsParams,
-}
-impl UpdateForItemsRequest {
+pub type UpdateForItemsRequest = crate::Request<
+    UpdateForItemsParams,
+    UpdateForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempotent> {
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
@@ -12409,61 +11678,6 @@ impl UpdateForItemsRequest {
     pub fn coupons(mut self, value: Vec<UpdateForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UpdateForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UpdateForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/update_for_items", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UpdateForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UpdateForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPDATE_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
@@ -13142,6 +12356,12 @@ impl crate::form::FormEncode for UpdateForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for UpdateForItemsParams {}
+impl crate::request::CustomFieldParams for UpdateForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`) returns: the same fields as [`UpdateResponse`].
 pub type UpdateForItemsResponse = UpdateResponse;
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
@@ -13154,15 +12374,12 @@ const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChangeTermEndRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ChangeTermEndParams,
-}
-impl ChangeTermEndRequest {
+pub type ChangeTermEndRequest = crate::Request<
+    ChangeTermEndParams,
+    ChangeTermEndResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::Idempotent> {
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
@@ -13170,61 +12387,6 @@ impl ChangeTermEndRequest {
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChangeTermEndParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChangeTermEndParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/change_term_end", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChangeTermEndResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChangeTermEndResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CHANGE_TERM_END, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
@@ -13329,6 +12491,12 @@ impl crate::form::FormEncode for ChangeTermEndParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChangeTermEndParams {}
+impl crate::request::CustomFieldParams for ChangeTermEndParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`) returns: the same fields as [`UpdateResponse`].
 pub type ChangeTermEndResponse = UpdateResponse;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
@@ -13341,15 +12509,12 @@ const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReactivateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ReactivateParams,
-}
-impl ReactivateRequest {
+pub type ReactivateRequest = crate::Request<
+    ReactivateParams,
+    ReactivateResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ReactivateParams, ReactivateResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
@@ -13407,61 +12572,6 @@ impl ReactivateRequest {
     pub fn payment_intent(mut self, value: ReactivatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ReactivateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ReactivateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/reactivate", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReactivateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ReactivateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REACTIVATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
@@ -13706,6 +12816,12 @@ impl crate::form::FormEncode for ReactivateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ReactivateParams {}
+impl crate::request::CustomFieldParams for ReactivateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`) returns: the same fields as [`CreateResponse`].
 pub type ReactivateResponse = CreateResponse;
 const ADD_CHARGE_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
@@ -13718,15 +12834,16 @@ const ADD_CHARGE_AT_TERM_END: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AddChargeAtTermEndRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: AddChargeAtTermEndParams,
-}
-impl AddChargeAtTermEndRequest {
+pub type AddChargeAtTermEndRequest = crate::Request<
+    AddChargeAtTermEndParams,
+    AddChargeAtTermEndResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    AddChargeAtTermEndParams,
+    AddChargeAtTermEndResponse,
+    crate::Idempotent,
+> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -13757,63 +12874,6 @@ impl AddChargeAtTermEndRequest {
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &AddChargeAtTermEndParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: AddChargeAtTermEndParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/add_charge_at_term_end", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<AddChargeAtTermEndResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(AddChargeAtTermEndResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&ADD_CHARGE_AT_TERM_END, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
@@ -13978,6 +13038,12 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for AddChargeAtTermEndParams {}
+impl crate::request::CustomFieldParams for AddChargeAtTermEndParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -14059,15 +13125,16 @@ const CHARGE_ADDON_AT_TERM_END: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChargeAddonAtTermEndRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ChargeAddonAtTermEndParams,
-}
-impl ChargeAddonAtTermEndRequest {
+pub type ChargeAddonAtTermEndRequest = crate::Request<
+    ChargeAddonAtTermEndParams,
+    ChargeAddonAtTermEndResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ChargeAddonAtTermEndParams,
+    ChargeAddonAtTermEndResponse,
+    crate::Idempotent,
+> {
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
@@ -14095,63 +13162,6 @@ impl ChargeAddonAtTermEndRequest {
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChargeAddonAtTermEndParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChargeAddonAtTermEndParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/charge_addon_at_term_end", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChargeAddonAtTermEndResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChargeAddonAtTermEndResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHARGE_ADDON_AT_TERM_END, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
@@ -14305,6 +13315,12 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChargeAddonAtTermEndParams {}
+impl crate::request::CustomFieldParams for ChargeAddonAtTermEndParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`) returns: the same fields as [`AddChargeAtTermEndResponse`].
 pub type ChargeAddonAtTermEndResponse = AddChargeAtTermEndResponse;
 const CHARGE_FUTURE_RENEWALS: crate::transport::Operation = crate::transport::Operation {
@@ -14317,15 +13333,16 @@ const CHARGE_FUTURE_RENEWALS: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ChargeFutureRenewalsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ChargeFutureRenewalsParams,
-}
-impl ChargeFutureRenewalsRequest {
+pub type ChargeFutureRenewalsRequest = crate::Request<
+    ChargeFutureRenewalsParams,
+    ChargeFutureRenewalsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ChargeFutureRenewalsParams,
+    ChargeFutureRenewalsResponse,
+    crate::Idempotent,
+> {
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
@@ -14351,63 +13368,6 @@ impl ChargeFutureRenewalsRequest {
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ChargeFutureRenewalsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ChargeFutureRenewalsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/charge_future_renewals", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ChargeFutureRenewalsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ChargeFutureRenewalsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CHARGE_FUTURE_RENEWALS, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
@@ -14541,6 +13501,12 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ChargeFutureRenewalsParams {}
+impl crate::request::CustomFieldParams for ChargeFutureRenewalsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -14664,15 +13630,16 @@ const EDIT_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transp
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EditAdvanceInvoiceScheduleRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: EditAdvanceInvoiceScheduleParams,
-}
-impl EditAdvanceInvoiceScheduleRequest {
+pub type EditAdvanceInvoiceScheduleRequest = crate::Request<
+    EditAdvanceInvoiceScheduleParams,
+    EditAdvanceInvoiceScheduleResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    EditAdvanceInvoiceScheduleParams,
+    EditAdvanceInvoiceScheduleResponse,
+    crate::Idempotent,
+> {
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
@@ -14694,63 +13661,6 @@ impl EditAdvanceInvoiceScheduleRequest {
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &EditAdvanceInvoiceScheduleParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: EditAdvanceInvoiceScheduleParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/edit_advance_invoice_schedule", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<EditAdvanceInvoiceScheduleResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(EditAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&EDIT_ADVANCE_INVOICE_SCHEDULE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
@@ -14875,6 +13785,12 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for EditAdvanceInvoiceScheduleParams {}
+impl crate::request::CustomFieldParams for EditAdvanceInvoiceScheduleParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -14966,47 +13882,11 @@ const RETRIEVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::tr
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveAdvanceInvoiceScheduleRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RetrieveAdvanceInvoiceScheduleRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/retrieve_advance_invoice_schedule", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveAdvanceInvoiceScheduleResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&RETRIEVE_ADVANCE_INVOICE_SCHEDULE, path, &(), &self.options)
-            .await
-    }
-}
+pub type RetrieveAdvanceInvoiceScheduleRequest = crate::Request<
+    (),
+    RetrieveAdvanceInvoiceScheduleResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`) returns: the same fields as [`EditAdvanceInvoiceScheduleResponse`].
 pub type RetrieveAdvanceInvoiceScheduleResponse = EditAdvanceInvoiceScheduleResponse;
 const REMOVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
@@ -15019,78 +13899,22 @@ const REMOVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::tran
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveAdvanceInvoiceScheduleRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RemoveAdvanceInvoiceScheduleParams,
-}
-impl RemoveAdvanceInvoiceScheduleRequest {
+pub type RemoveAdvanceInvoiceScheduleRequest = crate::Request<
+    RemoveAdvanceInvoiceScheduleParams,
+    RemoveAdvanceInvoiceScheduleResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RemoveAdvanceInvoiceScheduleParams,
+    RemoveAdvanceInvoiceScheduleResponse,
+    crate::Idempotent,
+> {
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RemoveAdvanceInvoiceScheduleParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RemoveAdvanceInvoiceScheduleParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_advance_invoice_schedule", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveAdvanceInvoiceScheduleResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&REMOVE_ADVANCE_INVOICE_SCHEDULE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
@@ -15172,6 +13996,12 @@ impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for RemoveAdvanceInvoiceScheduleParams {}
+impl crate::request::CustomFieldParams for RemoveAdvanceInvoiceScheduleParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`) returns.
@@ -15275,15 +14105,16 @@ const REGENERATE_INVOICE: crate::transport::Operation = crate::transport::Operat
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RegenerateInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RegenerateInvoiceParams,
-}
-impl RegenerateInvoiceRequest {
+pub type RegenerateInvoiceRequest = crate::Request<
+    RegenerateInvoiceParams,
+    RegenerateInvoiceResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    RegenerateInvoiceParams,
+    RegenerateInvoiceResponse,
+    crate::Idempotent,
+> {
     /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
@@ -15301,61 +14132,6 @@ impl RegenerateInvoiceRequest {
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RegenerateInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RegenerateInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/regenerate_invoice", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RegenerateInvoiceResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RegenerateInvoiceResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REGENERATE_INVOICE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
@@ -15466,6 +14242,12 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RegenerateInvoiceParams {}
+impl crate::request::CustomFieldParams for RegenerateInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`) returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15548,14 +14330,16 @@ const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /subscriptions/import_subscription` (`subscription.import_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ImportSubscriptionParams,
-}
-impl ImportSubscriptionRequest {
+pub type ImportSubscriptionRequest = crate::Request<
+    ImportSubscriptionParams,
+    ImportSubscriptionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportSubscriptionParams,
+    ImportSubscriptionResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -15741,57 +14525,6 @@ impl ImportSubscriptionRequest {
     pub fn coupons(mut self, value: Vec<ImportSubscriptionCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/subscriptions/import_subscription".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportSubscriptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportSubscriptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&IMPORT_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
@@ -16349,6 +15082,12 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportSubscriptionParams {}
+impl crate::request::CustomFieldParams for ImportSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/import_subscription` (`subscription.import_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16456,15 +15195,16 @@ const IMPORT_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Opera
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: ImportForCustomerParams,
-}
-impl ImportForCustomerRequest {
+pub type ImportForCustomerRequest = crate::Request<
+    ImportForCustomerParams,
+    ImportForCustomerResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportForCustomerParams,
+    ImportForCustomerResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
@@ -16623,62 +15363,6 @@ impl ImportForCustomerRequest {
     pub fn coupons(mut self, value: Vec<ImportForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/import_subscription", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportForCustomerResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportForCustomerResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&IMPORT_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
@@ -17180,6 +15864,12 @@ impl crate::form::FormEncode for ImportForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportForCustomerParams {}
+impl crate::request::CustomFieldParams for ImportForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`) returns: the same fields as [`ImportSubscriptionResponse`].
 pub type ImportForCustomerResponse = ImportSubscriptionResponse;
 const IMPORT_CONTRACT_TERM: crate::transport::Operation = crate::transport::Operation {
@@ -17192,15 +15882,16 @@ const IMPORT_CONTRACT_TERM: crate::transport::Operation = crate::transport::Oper
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportContractTermRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ImportContractTermParams,
-}
-impl ImportContractTermRequest {
+pub type ImportContractTermRequest = crate::Request<
+    ImportContractTermParams,
+    ImportContractTermResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportContractTermParams,
+    ImportContractTermResponse,
+    crate::Idempotent,
+> {
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -17208,63 +15899,6 @@ impl ImportContractTermRequest {
     pub fn contract_term(mut self, value: ImportContractTermContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportContractTermParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportContractTermParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/import_contract_term", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportContractTermResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportContractTermResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&IMPORT_CONTRACT_TERM, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
@@ -17367,6 +16001,12 @@ impl crate::form::FormEncode for ImportContractTermParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportContractTermParams {}
+impl crate::request::CustomFieldParams for ImportContractTermParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`) returns: the same fields as [`ContractTermsForSubscriptionEntry`].
 pub type ImportContractTermResponse = ContractTermsForSubscriptionEntry;
 const IMPORT_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
@@ -17379,15 +16019,16 @@ const IMPORT_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::O
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportUnbilledChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ImportUnbilledChargesParams,
-}
-impl ImportUnbilledChargesRequest {
+pub type ImportUnbilledChargesRequest = crate::Request<
+    ImportUnbilledChargesParams,
+    ImportUnbilledChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    ImportUnbilledChargesParams,
+    ImportUnbilledChargesResponse,
+    crate::Idempotent,
+> {
     pub fn unbilled_charges(
         mut self,
         value: Vec<ImportUnbilledChargesUnbilledChargesParams>,
@@ -17405,63 +16046,6 @@ impl ImportUnbilledChargesRequest {
     pub fn tiers(mut self, value: Vec<ImportUnbilledChargesTiersParams>) -> Self {
         self.params.tiers = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportUnbilledChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportUnbilledChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/import_unbilled_charges", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportUnbilledChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportUnbilledChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&IMPORT_UNBILLED_CHARGES, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
@@ -17559,6 +16143,12 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportUnbilledChargesParams {}
+impl crate::request::CustomFieldParams for ImportUnbilledChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -17646,15 +16236,12 @@ const IMPORT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImportForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: ImportForItemsParams,
-}
-impl ImportForItemsRequest {
+pub type ImportForItemsRequest = crate::Request<
+    ImportForItemsParams,
+    ImportForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempotent> {
     pub fn exhausted_coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.exhausted_coupon_ids = value;
         self
@@ -17815,60 +16402,6 @@ impl ImportForItemsRequest {
     pub fn coupons(mut self, value: Vec<ImportForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ImportForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ImportForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/import_for_items", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ImportForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ImportForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&IMPORT_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
@@ -18383,6 +16916,12 @@ impl crate::form::FormEncode for ImportForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ImportForItemsParams {}
+impl crate::request::CustomFieldParams for ImportForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`) returns: the same fields as [`ImportSubscriptionResponse`].
 pub type ImportForItemsResponse = ImportSubscriptionResponse;
 const OVERRIDE_BILLING_PROFILE: crate::transport::Operation = crate::transport::Operation {
@@ -18395,15 +16934,16 @@ const OVERRIDE_BILLING_PROFILE: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct OverrideBillingProfileRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: OverrideBillingProfileParams,
-}
-impl OverrideBillingProfileRequest {
+pub type OverrideBillingProfileRequest = crate::Request<
+    OverrideBillingProfileParams,
+    OverrideBillingProfileResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    OverrideBillingProfileParams,
+    OverrideBillingProfileResponse,
+    crate::Idempotent,
+> {
     /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
@@ -18412,63 +16952,6 @@ impl OverrideBillingProfileRequest {
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &OverrideBillingProfileParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: OverrideBillingProfileParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/override_billing_profile", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<OverrideBillingProfileResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(OverrideBillingProfileResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&OVERRIDE_BILLING_PROFILE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
@@ -18562,6 +17045,12 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("auto_collection", &self.auto_collection);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for OverrideBillingProfileParams {}
+impl crate::request::CustomFieldParams for OverrideBillingProfileParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`) returns.
@@ -18661,49 +17150,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/delete", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`) returns: the same fields as [`ListEntry`].
 pub type DeleteResponse = ListEntry;
 const PAUSE: crate::transport::Operation = crate::transport::Operation {
@@ -18716,15 +17163,8 @@ const PAUSE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PauseRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: PauseParams,
-}
-impl PauseRequest {
+pub type PauseRequest = crate::Request<PauseParams, PauseResponse, crate::Idempotent>;
+impl crate::Request<PauseParams, PauseResponse, crate::Idempotent> {
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
@@ -18756,59 +17196,6 @@ impl PauseRequest {
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PauseParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PauseParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/pause", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<PauseResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(PauseResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PAUSE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
@@ -18957,6 +17344,12 @@ impl crate::form::FormEncode for PauseParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PauseParams {}
+impl crate::request::CustomFieldParams for PauseParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`) returns: the same fields as [`UpdateResponse`].
 pub type PauseResponse = UpdateResponse;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
@@ -18969,15 +17362,8 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: CancelParams,
-}
-impl CancelRequest {
+pub type CancelRequest = crate::Request<CancelParams, CancelResponse, crate::Idempotent>;
+impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
@@ -19042,59 +17428,6 @@ impl CancelRequest {
     ) -> Self {
         self.params.event_based_addons = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CancelParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CancelParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/cancel", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CancelResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CANCEL, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
@@ -19321,6 +17654,12 @@ impl crate::form::FormEncode for CancelParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CancelParams {}
+impl crate::request::CustomFieldParams for CancelParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`) returns: the same fields as [`UpdateResponse`].
 pub type CancelResponse = UpdateResponse;
 const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
@@ -19333,15 +17672,12 @@ const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CancelForItemsRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: CancelForItemsParams,
-}
-impl CancelForItemsRequest {
+pub type CancelForItemsRequest = crate::Request<
+    CancelForItemsParams,
+    CancelForItemsResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempotent> {
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
@@ -19414,61 +17750,6 @@ impl CancelForItemsRequest {
     ) -> Self {
         self.params.subscription_items = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CancelForItemsParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CancelForItemsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/cancel_for_items", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CancelForItemsResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CancelForItemsResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CANCEL_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
@@ -19729,6 +18010,12 @@ impl crate::form::FormEncode for CancelForItemsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CancelForItemsParams {}
+impl crate::request::CustomFieldParams for CancelForItemsParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`) returns: the same fields as [`UpdateResponse`].
 pub type CancelForItemsResponse = UpdateResponse;
 const RESUME: crate::transport::Operation = crate::transport::Operation {
@@ -19741,15 +18028,8 @@ const RESUME: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResumeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: ResumeParams,
-}
-impl ResumeRequest {
+pub type ResumeRequest = crate::Request<ResumeParams, ResumeResponse, crate::Idempotent>;
+impl crate::Request<ResumeParams, ResumeResponse, crate::Idempotent> {
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
@@ -19777,59 +18057,6 @@ impl ResumeRequest {
     pub fn payment_intent(mut self, value: ResumePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ResumeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ResumeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/resume", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResumeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ResumeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESUME, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
@@ -19977,6 +18204,12 @@ impl crate::form::FormEncode for ResumeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ResumeParams {}
+impl crate::request::CustomFieldParams for ResumeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`) returns: the same fields as [`CreateResponse`].
 pub type ResumeResponse = CreateResponse;
 const REMOVE_SCHEDULED_PAUSE: crate::transport::Operation = crate::transport::Operation {
@@ -19989,51 +18222,11 @@ const REMOVE_SCHEDULED_PAUSE: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveScheduledPauseRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RemoveScheduledPauseRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_scheduled_pause", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveScheduledPauseResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveScheduledPauseResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_SCHEDULED_PAUSE, path, &(), &self.options).await
-    }
-}
+pub type RemoveScheduledPauseRequest = crate::Request<
+    (),
+    RemoveScheduledPauseResponse,
+    crate::Idempotent,
+>;
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`) returns: the same fields as [`ListEntry`].
 pub type RemoveScheduledPauseResponse = ListEntry;
 const REMOVE_SCHEDULED_RESUMPTION: crate::transport::Operation = crate::transport::Operation {
@@ -20046,51 +18239,11 @@ const REMOVE_SCHEDULED_RESUMPTION: crate::transport::Operation = crate::transpor
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveScheduledResumptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-}
-impl RemoveScheduledResumptionRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/remove_scheduled_resumption", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveScheduledResumptionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RemoveScheduledResumptionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE_SCHEDULED_RESUMPTION, path, &(), &self.options).await
-    }
-}
+pub type RemoveScheduledResumptionRequest = crate::Request<
+    (),
+    RemoveScheduledResumptionResponse,
+    crate::Idempotent,
+>;
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`) returns: the same fields as [`ListEntry`].
 pub type RemoveScheduledResumptionResponse = ListEntry;
 const MOVE: crate::transport::Operation = crate::transport::Operation {
@@ -20103,71 +18256,11 @@ const MOVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/move` (`subscription.move`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct MoveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: MoveParams,
-}
-impl MoveRequest {
+pub type MoveRequest = crate::Request<MoveParams, MoveResponse, crate::Idempotent>;
+impl crate::Request<MoveParams, MoveResponse, crate::Idempotent> {
     pub fn copy_payment_source(mut self, value: bool) -> Self {
         self.params.copy_payment_source = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &MoveParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: MoveParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/move", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<MoveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&MOVE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
@@ -20264,6 +18357,12 @@ impl crate::form::FormEncode for MoveParams {
         form.field("to_customer_id", &self.to_customer_id);
         form.field("copy_payment_source", &self.copy_payment_source);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for MoveParams {}
+impl crate::request::CustomFieldParams for MoveParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns: the same fields as [`SubscriptionsForCustomerEntry`].
@@ -31723,11 +29822,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("subscription.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("subscription.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("subscription.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31736,10 +29837,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -31747,18 +29845,21 @@ pub(crate) async fn call(
         }
         "create_for_customer" => {
             async move {
-                let request = CreateForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "subscription.create_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.create_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForCustomerRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.create_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.create_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31767,15 +29868,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -31783,18 +29876,21 @@ pub(crate) async fn call(
         }
         "create_with_items" => {
             async move {
-                let request = CreateWithItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "subscription.create_with_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.create_with_items",
-                        args.params,
-                    )?,
-                };
+                let request: CreateWithItemsRequest = crate::Request::new(
+                        client,
+                        &CREATE_WITH_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.create_with_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.create_with_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31803,15 +29899,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_WITH_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -31820,11 +29908,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("subscription.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("subscription.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("subscription.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31833,10 +29923,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -31844,18 +29931,21 @@ pub(crate) async fn call(
         }
         "subscriptions_for_customer" => {
             async move {
-                let request = SubscriptionsForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "subscription.subscriptions_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.subscriptions_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: SubscriptionsForCustomerRequest = crate::Request::new(
+                        client,
+                        &SUBSCRIPTIONS_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.subscriptions_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.subscriptions_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31864,15 +29954,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SUBSCRIPTIONS_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -31880,18 +29962,21 @@ pub(crate) async fn call(
         }
         "contract_terms_for_subscription" => {
             async move {
-                let request = ContractTermsForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.contract_terms_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.contract_terms_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ContractTermsForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &CONTRACT_TERMS_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.contract_terms_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.contract_terms_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31900,15 +29985,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CONTRACT_TERMS_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -31916,18 +29993,21 @@ pub(crate) async fn call(
         }
         "list_discounts" => {
             async move {
-                let request = ListDiscountsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.list_discounts",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.list_discounts",
-                        args.params,
-                    )?,
-                };
+                let request: ListDiscountsRequest = crate::Request::new(
+                        client,
+                        &LIST_DISCOUNTS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.list_discounts",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.list_discounts",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31936,15 +30016,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &LIST_DISCOUNTS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -31953,14 +30025,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("subscription.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("subscription.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31969,9 +30040,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -31983,14 +30052,18 @@ pub(crate) async fn call(
                     "subscription.retrieve_with_scheduled_changes",
                     &args.params,
                 )?;
-                let request = RetrieveWithScheduledChangesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.retrieve_with_scheduled_changes",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveWithScheduledChangesRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_WITH_SCHEDULED_CHANGES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.retrieve_with_scheduled_changes",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -31999,15 +30072,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_WITH_SCHEDULED_CHANGES,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32019,14 +30084,18 @@ pub(crate) async fn call(
                     "subscription.remove_scheduled_changes",
                     &args.params,
                 )?;
-                let request = RemoveScheduledChangesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_scheduled_changes",
-                        args.id,
-                    )?,
-                };
+                let request: RemoveScheduledChangesRequest = crate::Request::new(
+                        client,
+                        &REMOVE_SCHEDULED_CHANGES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_scheduled_changes",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32035,15 +30104,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_SCHEDULED_CHANGES,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32051,18 +30112,21 @@ pub(crate) async fn call(
         }
         "remove_scheduled_cancellation" => {
             async move {
-                let request = RemoveScheduledCancellationRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_scheduled_cancellation",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.remove_scheduled_cancellation",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveScheduledCancellationRequest = crate::Request::new(
+                        client,
+                        &REMOVE_SCHEDULED_CANCELLATION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_scheduled_cancellation",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.remove_scheduled_cancellation",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32071,15 +30135,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_SCHEDULED_CANCELLATION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32087,18 +30143,21 @@ pub(crate) async fn call(
         }
         "remove_coupons" => {
             async move {
-                let request = RemoveCouponsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_coupons",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.remove_coupons",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveCouponsRequest = crate::Request::new(
+                        client,
+                        &REMOVE_COUPONS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_coupons",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.remove_coupons",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32107,15 +30166,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_COUPONS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32123,15 +30174,13 @@ pub(crate) async fn call(
         }
         "update" => {
             async move {
-                let request = UpdateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.update",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("subscription.update", args.params)?,
-                };
+                let request: UpdateRequest = crate::Request::new(
+                        client,
+                        &UPDATE,
+                        Some(crate::dynamic::path_id("subscription.update", args.id)?),
+                        crate::dynamic::params("subscription.update", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32140,10 +30189,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPDATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32151,18 +30197,21 @@ pub(crate) async fn call(
         }
         "update_for_items" => {
             async move {
-                let request = UpdateForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.update_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.update_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: UpdateForItemsRequest = crate::Request::new(
+                        client,
+                        &UPDATE_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.update_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.update_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32171,15 +30220,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &UPDATE_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32187,18 +30228,21 @@ pub(crate) async fn call(
         }
         "change_term_end" => {
             async move {
-                let request = ChangeTermEndRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.change_term_end",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.change_term_end",
-                        args.params,
-                    )?,
-                };
+                let request: ChangeTermEndRequest = crate::Request::new(
+                        client,
+                        &CHANGE_TERM_END,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.change_term_end",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.change_term_end",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32207,15 +30251,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHANGE_TERM_END,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32223,18 +30259,15 @@ pub(crate) async fn call(
         }
         "reactivate" => {
             async move {
-                let request = ReactivateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.reactivate",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.reactivate",
-                        args.params,
-                    )?,
-                };
+                let request: ReactivateRequest = crate::Request::new(
+                        client,
+                        &REACTIVATE,
+                        Some(
+                            crate::dynamic::path_id("subscription.reactivate", args.id)?,
+                        ),
+                        crate::dynamic::params("subscription.reactivate", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32243,10 +30276,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REACTIVATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32254,18 +30284,21 @@ pub(crate) async fn call(
         }
         "add_charge_at_term_end" => {
             async move {
-                let request = AddChargeAtTermEndRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.add_charge_at_term_end",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.add_charge_at_term_end",
-                        args.params,
-                    )?,
-                };
+                let request: AddChargeAtTermEndRequest = crate::Request::new(
+                        client,
+                        &ADD_CHARGE_AT_TERM_END,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.add_charge_at_term_end",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.add_charge_at_term_end",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32274,15 +30307,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &ADD_CHARGE_AT_TERM_END,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32290,18 +30315,21 @@ pub(crate) async fn call(
         }
         "charge_addon_at_term_end" => {
             async move {
-                let request = ChargeAddonAtTermEndRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.charge_addon_at_term_end",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.charge_addon_at_term_end",
-                        args.params,
-                    )?,
-                };
+                let request: ChargeAddonAtTermEndRequest = crate::Request::new(
+                        client,
+                        &CHARGE_ADDON_AT_TERM_END,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.charge_addon_at_term_end",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.charge_addon_at_term_end",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32310,15 +30338,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHARGE_ADDON_AT_TERM_END,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32326,18 +30346,21 @@ pub(crate) async fn call(
         }
         "charge_future_renewals" => {
             async move {
-                let request = ChargeFutureRenewalsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.charge_future_renewals",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.charge_future_renewals",
-                        args.params,
-                    )?,
-                };
+                let request: ChargeFutureRenewalsRequest = crate::Request::new(
+                        client,
+                        &CHARGE_FUTURE_RENEWALS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.charge_future_renewals",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.charge_future_renewals",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32346,15 +30369,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CHARGE_FUTURE_RENEWALS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32362,18 +30377,21 @@ pub(crate) async fn call(
         }
         "edit_advance_invoice_schedule" => {
             async move {
-                let request = EditAdvanceInvoiceScheduleRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.edit_advance_invoice_schedule",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.edit_advance_invoice_schedule",
-                        args.params,
-                    )?,
-                };
+                let request: EditAdvanceInvoiceScheduleRequest = crate::Request::new(
+                        client,
+                        &EDIT_ADVANCE_INVOICE_SCHEDULE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.edit_advance_invoice_schedule",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.edit_advance_invoice_schedule",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32382,15 +30400,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &EDIT_ADVANCE_INVOICE_SCHEDULE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32402,14 +30412,18 @@ pub(crate) async fn call(
                     "subscription.retrieve_advance_invoice_schedule",
                     &args.params,
                 )?;
-                let request = RetrieveAdvanceInvoiceScheduleRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.retrieve_advance_invoice_schedule",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveAdvanceInvoiceScheduleRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_ADVANCE_INVOICE_SCHEDULE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.retrieve_advance_invoice_schedule",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32418,15 +30432,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_ADVANCE_INVOICE_SCHEDULE,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32434,18 +30440,21 @@ pub(crate) async fn call(
         }
         "remove_advance_invoice_schedule" => {
             async move {
-                let request = RemoveAdvanceInvoiceScheduleRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_advance_invoice_schedule",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.remove_advance_invoice_schedule",
-                        args.params,
-                    )?,
-                };
+                let request: RemoveAdvanceInvoiceScheduleRequest = crate::Request::new(
+                        client,
+                        &REMOVE_ADVANCE_INVOICE_SCHEDULE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_advance_invoice_schedule",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.remove_advance_invoice_schedule",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32454,15 +30463,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_ADVANCE_INVOICE_SCHEDULE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32470,18 +30471,21 @@ pub(crate) async fn call(
         }
         "regenerate_invoice" => {
             async move {
-                let request = RegenerateInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.regenerate_invoice",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.regenerate_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: RegenerateInvoiceRequest = crate::Request::new(
+                        client,
+                        &REGENERATE_INVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.regenerate_invoice",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.regenerate_invoice",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32490,15 +30494,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REGENERATE_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32510,14 +30506,16 @@ pub(crate) async fn call(
                     "subscription.import_subscription",
                     &args.id,
                 )?;
-                let request = ImportSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "subscription.import_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: ImportSubscriptionRequest = crate::Request::new(
+                        client,
+                        &IMPORT_SUBSCRIPTION,
+                        None,
+                        crate::dynamic::params(
+                            "subscription.import_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32526,15 +30524,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32542,18 +30532,21 @@ pub(crate) async fn call(
         }
         "import_for_customer" => {
             async move {
-                let request = ImportForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "subscription.import_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.import_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: ImportForCustomerRequest = crate::Request::new(
+                        client,
+                        &IMPORT_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.import_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.import_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32562,15 +30555,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32578,18 +30563,21 @@ pub(crate) async fn call(
         }
         "import_contract_term" => {
             async move {
-                let request = ImportContractTermRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.import_contract_term",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.import_contract_term",
-                        args.params,
-                    )?,
-                };
+                let request: ImportContractTermRequest = crate::Request::new(
+                        client,
+                        &IMPORT_CONTRACT_TERM,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.import_contract_term",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.import_contract_term",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32598,15 +30586,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_CONTRACT_TERM,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32614,18 +30594,21 @@ pub(crate) async fn call(
         }
         "import_unbilled_charges" => {
             async move {
-                let request = ImportUnbilledChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.import_unbilled_charges",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.import_unbilled_charges",
-                        args.params,
-                    )?,
-                };
+                let request: ImportUnbilledChargesRequest = crate::Request::new(
+                        client,
+                        &IMPORT_UNBILLED_CHARGES,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.import_unbilled_charges",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.import_unbilled_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32634,15 +30617,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_UNBILLED_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32650,18 +30625,21 @@ pub(crate) async fn call(
         }
         "import_for_items" => {
             async move {
-                let request = ImportForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "subscription.import_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.import_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: ImportForItemsRequest = crate::Request::new(
+                        client,
+                        &IMPORT_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.import_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.import_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32670,15 +30648,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &IMPORT_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32686,18 +30656,21 @@ pub(crate) async fn call(
         }
         "override_billing_profile" => {
             async move {
-                let request = OverrideBillingProfileRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.override_billing_profile",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.override_billing_profile",
-                        args.params,
-                    )?,
-                };
+                let request: OverrideBillingProfileRequest = crate::Request::new(
+                        client,
+                        &OVERRIDE_BILLING_PROFILE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.override_billing_profile",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.override_billing_profile",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32706,15 +30679,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &OVERRIDE_BILLING_PROFILE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32723,14 +30688,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("subscription.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.delete",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("subscription.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32739,9 +30703,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32749,15 +30711,13 @@ pub(crate) async fn call(
         }
         "pause" => {
             async move {
-                let request = PauseRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.pause",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("subscription.pause", args.params)?,
-                };
+                let request: PauseRequest = crate::Request::new(
+                        client,
+                        &PAUSE,
+                        Some(crate::dynamic::path_id("subscription.pause", args.id)?),
+                        crate::dynamic::params("subscription.pause", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32766,10 +30726,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PAUSE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32777,15 +30734,13 @@ pub(crate) async fn call(
         }
         "cancel" => {
             async move {
-                let request = CancelRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.cancel",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("subscription.cancel", args.params)?,
-                };
+                let request: CancelRequest = crate::Request::new(
+                        client,
+                        &CANCEL,
+                        Some(crate::dynamic::path_id("subscription.cancel", args.id)?),
+                        crate::dynamic::params("subscription.cancel", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32794,10 +30749,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CANCEL, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32805,18 +30757,21 @@ pub(crate) async fn call(
         }
         "cancel_for_items" => {
             async move {
-                let request = CancelForItemsRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.cancel_for_items",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription.cancel_for_items",
-                        args.params,
-                    )?,
-                };
+                let request: CancelForItemsRequest = crate::Request::new(
+                        client,
+                        &CANCEL_FOR_ITEMS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.cancel_for_items",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription.cancel_for_items",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32825,15 +30780,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CANCEL_FOR_ITEMS,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32841,15 +30788,13 @@ pub(crate) async fn call(
         }
         "resume" => {
             async move {
-                let request = ResumeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.resume",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("subscription.resume", args.params)?,
-                };
+                let request: ResumeRequest = crate::Request::new(
+                        client,
+                        &RESUME,
+                        Some(crate::dynamic::path_id("subscription.resume", args.id)?),
+                        crate::dynamic::params("subscription.resume", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32858,10 +30803,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RESUME, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32873,14 +30815,18 @@ pub(crate) async fn call(
                     "subscription.remove_scheduled_pause",
                     &args.params,
                 )?;
-                let request = RemoveScheduledPauseRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_scheduled_pause",
-                        args.id,
-                    )?,
-                };
+                let request: RemoveScheduledPauseRequest = crate::Request::new(
+                        client,
+                        &REMOVE_SCHEDULED_PAUSE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_scheduled_pause",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32889,10 +30835,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REMOVE_SCHEDULED_PAUSE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32904,14 +30847,18 @@ pub(crate) async fn call(
                     "subscription.remove_scheduled_resumption",
                     &args.params,
                 )?;
-                let request = RemoveScheduledResumptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.remove_scheduled_resumption",
-                        args.id,
-                    )?,
-                };
+                let request: RemoveScheduledResumptionRequest = crate::Request::new(
+                        client,
+                        &REMOVE_SCHEDULED_RESUMPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription.remove_scheduled_resumption",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32920,15 +30867,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &REMOVE_SCHEDULED_RESUMPTION,
-                                path,
-                                &(),
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -32936,15 +30875,13 @@ pub(crate) async fn call(
         }
         "move" => {
             async move {
-                let request = MoveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription.move",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("subscription.move", args.params)?,
-                };
+                let request: MoveRequest = crate::Request::new(
+                        client,
+                        &MOVE,
+                        Some(crate::dynamic::path_id("subscription.move", args.id)?),
+                        crate::dynamic::params("subscription.move", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -32953,10 +30890,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&MOVE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -4,7 +4,7 @@
 //! The `SubscriptionEntitlement` resource and its operations.
 #[cfg(feature = "entitlement_override")]
 use super::entitlement_override;
-use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlement` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -330,12 +330,12 @@ impl SubscriptionEntitlements {
         &self,
         subscription_id: impl Into<String>,
     ) -> SubscriptionEntitlementsForSubscriptionRequest {
-        SubscriptionEntitlementsForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: SubscriptionEntitlementsForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            SubscriptionEntitlementsForSubscriptionParams::new(),
+        )
     }
     /// Starts `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
     ///
@@ -345,12 +345,12 @@ impl SubscriptionEntitlements {
         subscription_id: impl Into<String>,
         is_enabled: bool,
     ) -> SetSubscriptionEntitlementAvailabilityRequest {
-        SetSubscriptionEntitlementAvailabilityRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: SetSubscriptionEntitlementAvailabilityParams::new(is_enabled),
-        }
+        crate::Request::new(
+            &self.client,
+            &SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY,
+            Some(subscription_id.into()),
+            SetSubscriptionEntitlementAvailabilityParams::new(is_enabled),
+        )
     }
 }
 const SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -363,15 +363,16 @@ const SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION: crate::transport::Operation = 
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SubscriptionEntitlementsForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: SubscriptionEntitlementsForSubscriptionParams,
-}
-impl SubscriptionEntitlementsForSubscriptionRequest {
+pub type SubscriptionEntitlementsForSubscriptionRequest = crate::Request<
+    SubscriptionEntitlementsForSubscriptionParams,
+    Page<SubscriptionEntitlementsForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    SubscriptionEntitlementsForSubscriptionParams,
+    Page<SubscriptionEntitlementsForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
@@ -394,115 +395,6 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SubscriptionEntitlementsForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: SubscriptionEntitlementsForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/subscription_entitlements", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<SubscriptionEntitlementsForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<SubscriptionEntitlementsForSubscriptionEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<SubscriptionEntitlementsForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "subscription_entitlement.subscription_entitlements_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
@@ -624,6 +516,21 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SubscriptionEntitlementsForSubscriptionParams {}
+impl crate::request::PageParams for SubscriptionEntitlementsForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams
+for SubscriptionEntitlementsForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -711,91 +618,22 @@ const SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY: crate::transport::Operation = c
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct SetSubscriptionEntitlementAvailabilityRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: SetSubscriptionEntitlementAvailabilityParams,
-}
-impl SetSubscriptionEntitlementAvailabilityRequest {
+pub type SetSubscriptionEntitlementAvailabilityRequest = crate::Request<
+    SetSubscriptionEntitlementAvailabilityParams,
+    Page<SetSubscriptionEntitlementAvailabilityEntry>,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    SetSubscriptionEntitlementAvailabilityParams,
+    Page<SetSubscriptionEntitlementAvailabilityEntry>,
+    crate::Idempotent,
+> {
     pub fn subscription_entitlements(
         mut self,
         value: Vec<SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams>,
     ) -> Self {
         self.params.subscription_entitlements = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &SetSubscriptionEntitlementAvailabilityParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: SetSubscriptionEntitlementAvailabilityParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/subscription_entitlements/set_availability", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<SetSubscriptionEntitlementAvailabilityEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        (Page<SetSubscriptionEntitlementAvailabilityEntry>, ResponseInfo),
-        Error,
-    > {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
@@ -893,6 +731,12 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for SetSubscriptionEntitlementAvailabilityParams {}
+impl crate::request::CustomFieldParams for SetSubscriptionEntitlementAvailabilityParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`): the same fields as [`SubscriptionEntitlementsForSubscriptionEntry`].
 pub type SetSubscriptionEntitlementAvailabilityEntry = SubscriptionEntitlementsForSubscriptionEntry;
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
@@ -980,18 +824,21 @@ pub(crate) async fn call(
     let result = match name {
         "subscription_entitlements_for_subscription" => {
             async move {
-                let request = SubscriptionEntitlementsForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription_entitlement.subscription_entitlements_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription_entitlement.subscription_entitlements_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: SubscriptionEntitlementsForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription_entitlement.subscription_entitlements_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription_entitlement.subscription_entitlements_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1000,15 +847,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1016,18 +855,21 @@ pub(crate) async fn call(
         }
         "set_subscription_entitlement_availability" => {
             async move {
-                let request = SetSubscriptionEntitlementAvailabilityRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "subscription_entitlement.set_subscription_entitlement_availability",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "subscription_entitlement.set_subscription_entitlement_availability",
-                        args.params,
-                    )?,
-                };
+                let request: SetSubscriptionEntitlementAvailabilityRequest = crate::Request::new(
+                        client,
+                        &SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY,
+                        Some(
+                            crate::dynamic::path_id(
+                                "subscription_entitlement.set_subscription_entitlement_availability",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "subscription_entitlement.set_subscription_entitlement_availability",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1036,15 +878,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `TimeMachine` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `time_machine` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,11 +201,7 @@ impl TimeMachines {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, time_machine_name: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            time_machine_name: time_machine_name.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(time_machine_name.into()), ())
     }
     /// Starts `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`).
     ///
@@ -214,12 +210,12 @@ impl TimeMachines {
         &self,
         time_machine_name: impl Into<String>,
     ) -> StartAfreshRequest {
-        StartAfreshRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            time_machine_name: time_machine_name.into(),
-            params: StartAfreshParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &START_AFRESH,
+            Some(time_machine_name.into()),
+            StartAfreshParams::new(),
+        )
     }
     /// Starts `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`).
     ///
@@ -228,12 +224,12 @@ impl TimeMachines {
         &self,
         time_machine_name: impl Into<String>,
     ) -> TravelForwardRequest {
-        TravelForwardRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            time_machine_name: time_machine_name.into(),
-            params: TravelForwardParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &TRAVEL_FORWARD,
+            Some(time_machine_name.into()),
+            TravelForwardParams::new(),
+        )
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -246,45 +242,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    time_machine_name: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/time_machines/{}", crate
-                ::transport::PathSegment::new("time_machine_name", & self
-                .time_machine_name) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -370,74 +328,16 @@ const START_AFRESH: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct StartAfreshRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    time_machine_name: String,
-    params: StartAfreshParams,
-}
-impl StartAfreshRequest {
+pub type StartAfreshRequest = crate::Request<
+    StartAfreshParams,
+    StartAfreshResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<StartAfreshParams, StartAfreshResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn genesis_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.genesis_time = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &StartAfreshParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: StartAfreshParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/time_machines/{}/start_afresh", crate
-                ::transport::PathSegment::new("time_machine_name", & self
-                .time_machine_name) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<StartAfreshResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(StartAfreshResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&START_AFRESH, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`).
@@ -520,6 +420,12 @@ impl crate::form::FormEncode for StartAfreshParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for StartAfreshParams {}
+impl crate::request::CustomFieldParams for StartAfreshParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns: the same fields as [`RetrieveResponse`].
 pub type StartAfreshResponse = RetrieveResponse;
 const TRAVEL_FORWARD: crate::transport::Operation = crate::transport::Operation {
@@ -532,74 +438,16 @@ const TRAVEL_FORWARD: crate::transport::Operation = crate::transport::Operation 
     idempotent: true,
 };
 /// A request for `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct TravelForwardRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    time_machine_name: String,
-    params: TravelForwardParams,
-}
-impl TravelForwardRequest {
+pub type TravelForwardRequest = crate::Request<
+    TravelForwardParams,
+    TravelForwardResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<TravelForwardParams, TravelForwardResponse, crate::Idempotent> {
     /// Unix seconds.
     pub fn destination_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.destination_time = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &TravelForwardParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: TravelForwardParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/time_machines/{}/travel_forward", crate
-                ::transport::PathSegment::new("time_machine_name", & self
-                .time_machine_name) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<TravelForwardResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(TravelForwardResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&TRAVEL_FORWARD, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`).
@@ -682,6 +530,12 @@ impl crate::form::FormEncode for TravelForwardParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for TravelForwardParams {}
+impl crate::request::CustomFieldParams for TravelForwardParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns: the same fields as [`RetrieveResponse`].
 pub type TravelForwardResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -697,14 +551,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("time_machine.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    time_machine_name: crate::dynamic::path_id(
-                        "time_machine.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("time_machine.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -713,9 +566,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -723,18 +574,18 @@ pub(crate) async fn call(
         }
         "start_afresh" => {
             async move {
-                let request = StartAfreshRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    time_machine_name: crate::dynamic::path_id(
-                        "time_machine.start_afresh",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "time_machine.start_afresh",
-                        args.params,
-                    )?,
-                };
+                let request: StartAfreshRequest = crate::Request::new(
+                        client,
+                        &START_AFRESH,
+                        Some(
+                            crate::dynamic::path_id(
+                                "time_machine.start_afresh",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("time_machine.start_afresh", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -743,15 +594,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &START_AFRESH,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -759,18 +602,21 @@ pub(crate) async fn call(
         }
         "travel_forward" => {
             async move {
-                let request = TravelForwardRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    time_machine_name: crate::dynamic::path_id(
-                        "time_machine.travel_forward",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "time_machine.travel_forward",
-                        args.params,
-                    )?,
-                };
+                let request: TravelForwardRequest = crate::Request::new(
+                        client,
+                        &TRAVEL_FORWARD,
+                        Some(
+                            crate::dynamic::path_id(
+                                "time_machine.travel_forward",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "time_machine.travel_forward",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -779,15 +625,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &TRAVEL_FORWARD,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

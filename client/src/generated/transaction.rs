@@ -4,8 +4,8 @@
 //! The `Transaction` resource and its operations.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, ResponseInfo,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `transaction` object.
@@ -2016,11 +2016,12 @@ impl Transactions {
         customer_id: impl Into<String>,
         amount: i64,
     ) -> CreateAuthorizationRequest {
-        CreateAuthorizationRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateAuthorizationParams::new(customer_id, amount),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_AUTHORIZATION,
+            None,
+            CreateAuthorizationParams::new(customer_id, amount),
+        )
     }
     /// Starts `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`).
     ///
@@ -2029,11 +2030,12 @@ impl Transactions {
         &self,
         transaction_id: impl Into<String>,
     ) -> VoidTransactionRequest {
-        VoidTransactionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &VOID_TRANSACTION,
+            Some(transaction_id.into()),
+            (),
+        )
     }
     /// Starts `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
     ///
@@ -2044,42 +2046,38 @@ impl Transactions {
         payment_method: enums::PaymentMethod,
         date: impl Into<Timestamp>,
     ) -> RecordRefundRequest {
-        RecordRefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-            params: RecordRefundParams::new(payment_method, date),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECORD_REFUND,
+            Some(transaction_id.into()),
+            RecordRefundParams::new(payment_method, date),
+        )
     }
     /// Starts `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn reconcile(&self, transaction_id: impl Into<String>) -> ReconcileRequest {
-        ReconcileRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-            params: ReconcileParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RECONCILE,
+            Some(transaction_id.into()),
+            ReconcileParams::new(),
+        )
     }
     /// Starts `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn refund(&self, transaction_id: impl Into<String>) -> RefundRequest {
-        RefundRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-            params: RefundParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &REFUND,
+            Some(transaction_id.into()),
+            RefundParams::new(),
+        )
     }
     /// Starts `GET /transactions` (`transaction.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
     ///
@@ -2088,12 +2086,12 @@ impl Transactions {
         &self,
         customer_id: impl Into<String>,
     ) -> TransactionsForCustomerRequest {
-        TransactionsForCustomerRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            customer_id: customer_id.into(),
-            params: TransactionsForCustomerParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &TRANSACTIONS_FOR_CUSTOMER,
+            Some(customer_id.into()),
+            TransactionsForCustomerParams::new(),
+        )
     }
     /// Starts `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
     ///
@@ -2102,12 +2100,12 @@ impl Transactions {
         &self,
         subscription_id: impl Into<String>,
     ) -> TransactionsForSubscriptionRequest {
-        TransactionsForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: TransactionsForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &TRANSACTIONS_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            TransactionsForSubscriptionParams::new(),
+        )
     }
     /// Starts `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
     ///
@@ -2116,22 +2114,18 @@ impl Transactions {
         &self,
         invoice_id: impl Into<String>,
     ) -> PaymentsForInvoiceRequest {
-        PaymentsForInvoiceRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            invoice_id: invoice_id.into(),
-            params: PaymentsForInvoiceParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PAYMENTS_FOR_INVOICE,
+            Some(invoice_id.into()),
+            PaymentsForInvoiceParams::new(),
+        )
     }
     /// Starts `GET /transactions/{transaction_id}` (`transaction.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, transaction_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(transaction_id.into()), ())
     }
     /// Starts `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
     ///
@@ -2140,12 +2134,12 @@ impl Transactions {
         &self,
         transaction_id: impl Into<String>,
     ) -> DeleteOfflineTransactionRequest {
-        DeleteOfflineTransactionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            transaction_id: transaction_id.into(),
-            params: DeleteOfflineTransactionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_OFFLINE_TRANSACTION,
+            Some(transaction_id.into()),
+            DeleteOfflineTransactionParams::new(),
+        )
     }
 }
 const CREATE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
@@ -2158,14 +2152,16 @@ const CREATE_AUTHORIZATION: crate::transport::Operation = crate::transport::Oper
     idempotent: true,
 };
 /// A request for `POST /transactions/create_authorization` (`transaction.create_authorization`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateAuthorizationRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateAuthorizationParams,
-}
-impl CreateAuthorizationRequest {
+pub type CreateAuthorizationRequest = crate::Request<
+    CreateAuthorizationParams,
+    CreateAuthorizationResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateAuthorizationParams,
+    CreateAuthorizationResponse,
+    crate::Idempotent,
+> {
     /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
@@ -2175,57 +2171,6 @@ impl CreateAuthorizationRequest {
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateAuthorizationParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateAuthorizationParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/transactions/create_authorization".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateAuthorizationResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateAuthorizationResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_AUTHORIZATION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /transactions/create_authorization` (`transaction.create_authorization`).
@@ -2345,6 +2290,12 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateAuthorizationParams {}
+impl crate::request::CustomFieldParams for CreateAuthorizationParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /transactions/create_authorization` (`transaction.create_authorization`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2430,50 +2381,11 @@ const VOID_TRANSACTION: crate::transport::Operation = crate::transport::Operatio
     idempotent: true,
 };
 /// A request for `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct VoidTransactionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-}
-impl VoidTransactionRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}/void", crate
-                ::transport::PathSegment::new("transaction_id", & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<VoidTransactionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(VoidTransactionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&VOID_TRANSACTION, path, &(), &self.options).await
-    }
-}
+pub type VoidTransactionRequest = crate::Request<
+    (),
+    VoidTransactionResponse,
+    crate::Idempotent,
+>;
 /// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type VoidTransactionResponse = CreateAuthorizationResponse;
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
@@ -2486,15 +2398,12 @@ const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RecordRefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-    params: RecordRefundParams,
-}
-impl RecordRefundRequest {
+pub type RecordRefundRequest = crate::Request<
+    RecordRefundParams,
+    RecordRefundResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -2513,60 +2422,6 @@ impl RecordRefundRequest {
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RecordRefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RecordRefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}/record_refund", crate
-                ::transport::PathSegment::new("transaction_id", & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RecordRefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RecordRefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RECORD_REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
@@ -2709,6 +2564,12 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RecordRefundParams {}
+impl crate::request::CustomFieldParams for RecordRefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type RecordRefundResponse = CreateAuthorizationResponse;
 const RECONCILE: crate::transport::Operation = crate::transport::Operation {
@@ -2721,15 +2582,12 @@ const RECONCILE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ReconcileRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-    params: ReconcileParams,
-}
-impl ReconcileRequest {
+pub type ReconcileRequest = crate::Request<
+    ReconcileParams,
+    ReconcileResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<ReconcileParams, ReconcileResponse, crate::Idempotent> {
     /// At most 100 characters.
     pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
         self.params.id_at_gateway = Some(value.into());
@@ -2743,60 +2601,6 @@ impl ReconcileRequest {
     pub fn status(mut self, value: ReconcileStatus) -> Self {
         self.params.status = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ReconcileParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ReconcileParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}/reconcile", crate
-                ::transport::PathSegment::new("transaction_id", & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ReconcileResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ReconcileResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RECONCILE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
@@ -2902,6 +2706,12 @@ impl crate::form::FormEncode for ReconcileParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ReconcileParams {}
+impl crate::request::CustomFieldParams for ReconcileParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type ReconcileResponse = CreateAuthorizationResponse;
 const REFUND: crate::transport::Operation = crate::transport::Operation {
@@ -2914,15 +2724,8 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /transactions/{transaction_id}/refund` (`transaction.refund`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RefundRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-    params: RefundParams,
-}
-impl RefundRequest {
+pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
+impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -2931,58 +2734,6 @@ impl RefundRequest {
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RefundParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RefundParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}/refund", crate
-                ::transport::PathSegment::new("transaction_id", & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RefundResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(RefundResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REFUND, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
@@ -3070,6 +2821,12 @@ impl crate::form::FormEncode for RefundParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RefundParams {}
+impl crate::request::CustomFieldParams for RefundParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type RefundResponse = CreateAuthorizationResponse;
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -3082,14 +2839,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /transactions` (`transaction.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -3183,160 +2934,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "id",
-            &self.params.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "payment_source_id",
-            &self.params.payment_source_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "payment_method",
-            &self.params.payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "gateway",
-            &self.params.gateway,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "gateway_account_id",
-            &self.params.gateway_account_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id_at_gateway",
-            &self.params.id_at_gateway,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "reference_number",
-            &self.params.reference_number,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.params.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.params.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount",
-            &self.params.amount,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_capturable",
-            &self.params.amount_capturable,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.params.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/transactions".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "transaction.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /transactions` (`transaction.list`).
@@ -3671,6 +3268,99 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "id",
+            &self.id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "payment_source_id",
+            &self.payment_source_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "payment_method",
+            &self.payment_method,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "gateway",
+            &self.gateway,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "gateway_account_id",
+            &self.gateway_account_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "id_at_gateway",
+            &self.id_at_gateway,
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operators(
+            "reference_number",
+            &self.reference_number,
+            &["is", "is_not", "starts_with", "is_present"],
+        )?;
+        crate::filter::check_operators(
+            "type",
+            &self.r#type,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "date",
+            &self.date,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount",
+            &self.amount,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "amount_capturable",
+            &self.amount_capturable,
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
+        )?;
+        crate::filter::check_operators(
+            "status",
+            &self.status,
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// Fields `GET /transactions` (`transaction.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3702,15 +3392,16 @@ const TRANSACTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport:
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct TransactionsForCustomerRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    customer_id: String,
-    params: TransactionsForCustomerParams,
-}
-impl TransactionsForCustomerRequest {
+pub type TransactionsForCustomerRequest = crate::Request<
+    TransactionsForCustomerParams,
+    Page<TransactionsForCustomerEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    TransactionsForCustomerParams,
+    Page<TransactionsForCustomerEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -3720,96 +3411,6 @@ impl TransactionsForCustomerRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &TransactionsForCustomerParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: TransactionsForCustomerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/customers/{}/transactions", crate
-                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<TransactionsForCustomerEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<TransactionsForCustomerEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&TRANSACTIONS_FOR_CUSTOMER, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<TransactionsForCustomerEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "transaction.transactions_for_customer",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&TRANSACTIONS_FOR_CUSTOMER, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
@@ -3896,6 +3497,20 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for TransactionsForCustomerParams {}
+impl crate::request::PageParams for TransactionsForCustomerParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for TransactionsForCustomerParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`): the same fields as [`CreateAuthorizationResponse`].
 pub type TransactionsForCustomerEntry = CreateAuthorizationResponse;
 const TRANSACTIONS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -3908,15 +3523,16 @@ const TRANSACTIONS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transp
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct TransactionsForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: TransactionsForSubscriptionParams,
-}
-impl TransactionsForSubscriptionRequest {
+pub type TransactionsForSubscriptionRequest = crate::Request<
+    TransactionsForSubscriptionParams,
+    Page<TransactionsForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    TransactionsForSubscriptionParams,
+    Page<TransactionsForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -3926,97 +3542,6 @@ impl TransactionsForSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &TransactionsForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: TransactionsForSubscriptionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/transactions", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<TransactionsForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<TransactionsForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&TRANSACTIONS_FOR_SUBSCRIPTION, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<TransactionsForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "transaction.transactions_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&TRANSACTIONS_FOR_SUBSCRIPTION, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
@@ -4103,6 +3628,20 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for TransactionsForSubscriptionParams {}
+impl crate::request::PageParams for TransactionsForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for TransactionsForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`): the same fields as [`CreateAuthorizationResponse`].
 pub type TransactionsForSubscriptionEntry = CreateAuthorizationResponse;
 const PAYMENTS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
@@ -4115,15 +3654,16 @@ const PAYMENTS_FOR_INVOICE: crate::transport::Operation = crate::transport::Oper
     idempotent: false,
 };
 /// A request for `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PaymentsForInvoiceRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    invoice_id: String,
-    params: PaymentsForInvoiceParams,
-}
-impl PaymentsForInvoiceRequest {
+pub type PaymentsForInvoiceRequest = crate::Request<
+    PaymentsForInvoiceParams,
+    Page<PaymentsForInvoiceEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    PaymentsForInvoiceParams,
+    Page<PaymentsForInvoiceEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -4133,96 +3673,6 @@ impl PaymentsForInvoiceRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &PaymentsForInvoiceParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: PaymentsForInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/invoices/{}/payments", crate
-                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<PaymentsForInvoiceEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<PaymentsForInvoiceEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&PAYMENTS_FOR_INVOICE, path, &self.params, &self.options)
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<PaymentsForInvoiceEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "transaction.payments_for_invoice",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&PAYMENTS_FOR_INVOICE, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
@@ -4309,6 +3759,20 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for PaymentsForInvoiceParams {}
+impl crate::request::PageParams for PaymentsForInvoiceParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for PaymentsForInvoiceParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`): the same fields as [`CreateAuthorizationResponse`].
 pub type PaymentsForInvoiceEntry = CreateAuthorizationResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -4321,44 +3785,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /transactions/{transaction_id}` (`transaction.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}", crate ::transport::PathSegment::new("transaction_id",
-                & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type RetrieveResponse = CreateAuthorizationResponse;
 const DELETE_OFFLINE_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
@@ -4371,75 +3798,20 @@ const DELETE_OFFLINE_TRANSACTION: crate::transport::Operation = crate::transport
     idempotent: true,
 };
 /// A request for `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteOfflineTransactionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    transaction_id: String,
-    params: DeleteOfflineTransactionParams,
-}
-impl DeleteOfflineTransactionRequest {
+pub type DeleteOfflineTransactionRequest = crate::Request<
+    DeleteOfflineTransactionParams,
+    DeleteOfflineTransactionResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    DeleteOfflineTransactionParams,
+    DeleteOfflineTransactionResponse,
+    crate::Idempotent,
+> {
     /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &DeleteOfflineTransactionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: DeleteOfflineTransactionParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/transactions/{}/delete_offline_transaction", crate
-                ::transport::PathSegment::new("transaction_id", & self.transaction_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteOfflineTransactionResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteOfflineTransactionResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&DELETE_OFFLINE_TRANSACTION, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
@@ -4518,6 +3890,12 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for DeleteOfflineTransactionParams {}
+impl crate::request::CustomFieldParams for DeleteOfflineTransactionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns: the same fields as [`CreateAuthorizationResponse`].
 pub type DeleteOfflineTransactionResponse = CreateAuthorizationResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -4536,14 +3914,16 @@ pub(crate) async fn call(
                     "transaction.create_authorization",
                     &args.id,
                 )?;
-                let request = CreateAuthorizationRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "transaction.create_authorization",
-                        args.params,
-                    )?,
-                };
+                let request: CreateAuthorizationRequest = crate::Request::new(
+                        client,
+                        &CREATE_AUTHORIZATION,
+                        None,
+                        crate::dynamic::params(
+                            "transaction.create_authorization",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4552,15 +3932,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_AUTHORIZATION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4569,14 +3941,18 @@ pub(crate) async fn call(
         "void_transaction" => {
             async move {
                 crate::dynamic::no_params("transaction.void_transaction", &args.params)?;
-                let request = VoidTransactionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.void_transaction",
-                        args.id,
-                    )?,
-                };
+                let request: VoidTransactionRequest = crate::Request::new(
+                        client,
+                        &VOID_TRANSACTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.void_transaction",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4585,10 +3961,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&VOID_TRANSACTION, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4596,18 +3969,18 @@ pub(crate) async fn call(
         }
         "record_refund" => {
             async move {
-                let request = RecordRefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.record_refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "transaction.record_refund",
-                        args.params,
-                    )?,
-                };
+                let request: RecordRefundRequest = crate::Request::new(
+                        client,
+                        &RECORD_REFUND,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.record_refund",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params("transaction.record_refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4616,15 +3989,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RECORD_REFUND,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4632,15 +3997,13 @@ pub(crate) async fn call(
         }
         "reconcile" => {
             async move {
-                let request = ReconcileRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.reconcile",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("transaction.reconcile", args.params)?,
-                };
+                let request: ReconcileRequest = crate::Request::new(
+                        client,
+                        &RECONCILE,
+                        Some(crate::dynamic::path_id("transaction.reconcile", args.id)?),
+                        crate::dynamic::params("transaction.reconcile", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4649,10 +4012,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RECONCILE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4660,15 +4020,13 @@ pub(crate) async fn call(
         }
         "refund" => {
             async move {
-                let request = RefundRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.refund",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params("transaction.refund", args.params)?,
-                };
+                let request: RefundRequest = crate::Request::new(
+                        client,
+                        &REFUND,
+                        Some(crate::dynamic::path_id("transaction.refund", args.id)?),
+                        crate::dynamic::params("transaction.refund", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4677,10 +4035,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REFUND, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4689,11 +4044,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("transaction.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("transaction.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("transaction.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4702,10 +4059,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -4713,18 +4067,21 @@ pub(crate) async fn call(
         }
         "transactions_for_customer" => {
             async move {
-                let request = TransactionsForCustomerRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    customer_id: crate::dynamic::path_id(
-                        "transaction.transactions_for_customer",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "transaction.transactions_for_customer",
-                        args.params,
-                    )?,
-                };
+                let request: TransactionsForCustomerRequest = crate::Request::new(
+                        client,
+                        &TRANSACTIONS_FOR_CUSTOMER,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.transactions_for_customer",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "transaction.transactions_for_customer",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4733,15 +4090,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &TRANSACTIONS_FOR_CUSTOMER,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -4749,18 +4098,21 @@ pub(crate) async fn call(
         }
         "transactions_for_subscription" => {
             async move {
-                let request = TransactionsForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "transaction.transactions_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "transaction.transactions_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: TransactionsForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &TRANSACTIONS_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.transactions_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "transaction.transactions_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4769,15 +4121,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &TRANSACTIONS_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -4785,18 +4129,21 @@ pub(crate) async fn call(
         }
         "payments_for_invoice" => {
             async move {
-                let request = PaymentsForInvoiceRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    invoice_id: crate::dynamic::path_id(
-                        "transaction.payments_for_invoice",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "transaction.payments_for_invoice",
-                        args.params,
-                    )?,
-                };
+                let request: PaymentsForInvoiceRequest = crate::Request::new(
+                        client,
+                        &PAYMENTS_FOR_INVOICE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.payments_for_invoice",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "transaction.payments_for_invoice",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4805,15 +4152,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &PAYMENTS_FOR_INVOICE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -4822,14 +4161,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("transaction.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("transaction.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4838,9 +4176,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -4848,18 +4184,21 @@ pub(crate) async fn call(
         }
         "delete_offline_transaction" => {
             async move {
-                let request = DeleteOfflineTransactionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    transaction_id: crate::dynamic::path_id(
-                        "transaction.delete_offline_transaction",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "transaction.delete_offline_transaction",
-                        args.params,
-                    )?,
-                };
+                let request: DeleteOfflineTransactionRequest = crate::Request::new(
+                        client,
+                        &DELETE_OFFLINE_TRANSACTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "transaction.delete_offline_transaction",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "transaction.delete_offline_transaction",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -4868,15 +4207,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &DELETE_OFFLINE_TRANSACTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

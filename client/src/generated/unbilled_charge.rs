@@ -7,9 +7,7 @@ use super::enums;
 use super::estimate;
 #[cfg(feature = "invoice")]
 use super::invoice;
-use crate::{
-    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
-};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `unbilled_charge` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -527,55 +525,51 @@ impl UnbilledCharges {
         &self,
         subscription_id: impl Into<String>,
     ) -> CreateUnbilledChargeRequest {
-        CreateUnbilledChargeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUnbilledChargeParams::new(subscription_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_UNBILLED_CHARGE,
+            None,
+            CreateUnbilledChargeParams::new(subscription_id),
+        )
     }
     /// Starts `POST /unbilled_charges` (`unbilled_charge.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, subscription_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(subscription_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(subscription_id),
+        )
     }
     /// Starts `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
     pub fn invoice_unbilled_charges(&self) -> InvoiceUnbilledChargesRequest {
-        InvoiceUnbilledChargesRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: InvoiceUnbilledChargesParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &INVOICE_UNBILLED_CHARGES,
+            None,
+            InvoiceUnbilledChargesParams::new(),
+        )
     }
     /// Starts `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, unbilled_charge_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            unbilled_charge_id: unbilled_charge_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(unbilled_charge_id.into()), ())
     }
     /// Starts `GET /unbilled_charges` (`unbilled_charge.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
     pub fn invoice_now_estimate(&self) -> InvoiceNowEstimateRequest {
-        InvoiceNowEstimateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: InvoiceNowEstimateParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &INVOICE_NOW_ESTIMATE,
+            None,
+            InvoiceNowEstimateParams::new(),
+        )
     }
 }
 const CREATE_UNBILLED_CHARGE: crate::transport::Operation = crate::transport::Operation {
@@ -588,14 +582,16 @@ const CREATE_UNBILLED_CHARGE: crate::transport::Operation = crate::transport::Op
     idempotent: true,
 };
 /// A request for `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUnbilledChargeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUnbilledChargeParams,
-}
-impl CreateUnbilledChargeRequest {
+pub type CreateUnbilledChargeRequest = crate::Request<
+    CreateUnbilledChargeParams,
+    CreateUnbilledChargeResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUnbilledChargeParams,
+    CreateUnbilledChargeResponse,
+    crate::Idempotent,
+> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -615,57 +611,6 @@ impl CreateUnbilledChargeRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUnbilledChargeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUnbilledChargeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/unbilled_charges/create".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUnbilledChargeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUnbilledChargeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_UNBILLED_CHARGE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`).
@@ -796,6 +741,12 @@ impl crate::form::FormEncode for CreateUnbilledChargeParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUnbilledChargeParams {}
+impl crate::request::CustomFieldParams for CreateUnbilledChargeParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -883,14 +834,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /unbilled_charges` (`unbilled_charge.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
@@ -914,53 +859,6 @@ impl CreateRequest {
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/unbilled_charges".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /unbilled_charges` (`unbilled_charge.create`).
@@ -1108,6 +1006,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /unbilled_charges` (`unbilled_charge.create`) returns: the same fields as [`CreateUnbilledChargeResponse`].
 pub type CreateResponse = CreateUnbilledChargeResponse;
 const INVOICE_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
@@ -1120,14 +1024,16 @@ const INVOICE_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::
     idempotent: true,
 };
 /// A request for `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct InvoiceUnbilledChargesRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: InvoiceUnbilledChargesParams,
-}
-impl InvoiceUnbilledChargesRequest {
+pub type InvoiceUnbilledChargesRequest = crate::Request<
+    InvoiceUnbilledChargesParams,
+    InvoiceUnbilledChargesResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    InvoiceUnbilledChargesParams,
+    InvoiceUnbilledChargesResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
@@ -1137,57 +1043,6 @@ impl InvoiceUnbilledChargesRequest {
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &InvoiceUnbilledChargesParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: InvoiceUnbilledChargesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/unbilled_charges/invoice_unbilled_charges".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<InvoiceUnbilledChargesResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(InvoiceUnbilledChargesResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&INVOICE_UNBILLED_CHARGES, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
@@ -1284,6 +1139,12 @@ impl crate::form::FormEncode for InvoiceUnbilledChargesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for InvoiceUnbilledChargesParams {}
+impl crate::request::CustomFieldParams for InvoiceUnbilledChargesParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1365,49 +1226,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    unbilled_charge_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/unbilled_charges/{}/delete", crate
-                ::transport::PathSegment::new("unbilled_charge_id", & self
-                .unbilled_charge_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1495,14 +1314,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /unbilled_charges` (`unbilled_charge.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -1530,95 +1343,6 @@ impl ListRequest {
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.params.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        Ok("/unbilled_charges".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "unbilled_charge.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /unbilled_charges` (`unbilled_charge.list`).
@@ -1757,6 +1481,34 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "subscription_id",
+            &self.subscription_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`): the same fields as [`DeleteResponse`].
 pub type ListEntry = DeleteResponse;
 const INVOICE_NOW_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
@@ -1769,14 +1521,16 @@ const INVOICE_NOW_ESTIMATE: crate::transport::Operation = crate::transport::Oper
     idempotent: false,
 };
 /// A request for `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct InvoiceNowEstimateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: InvoiceNowEstimateParams,
-}
-impl InvoiceNowEstimateRequest {
+pub type InvoiceNowEstimateRequest = crate::Request<
+    InvoiceNowEstimateParams,
+    InvoiceNowEstimateResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    InvoiceNowEstimateParams,
+    InvoiceNowEstimateResponse,
+    crate::NotIdempotent,
+> {
     /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
@@ -1786,51 +1540,6 @@ impl InvoiceNowEstimateRequest {
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &InvoiceNowEstimateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: InvoiceNowEstimateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/unbilled_charges/invoice_now_estimate".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<InvoiceNowEstimateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(InvoiceNowEstimateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&INVOICE_NOW_ESTIMATE, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
@@ -1925,6 +1634,12 @@ impl crate::form::FormEncode for InvoiceNowEstimateParams {
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for InvoiceNowEstimateParams {}
+impl crate::request::CustomFieldParams for InvoiceNowEstimateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`) returns.
@@ -2961,14 +2676,16 @@ pub(crate) async fn call(
                     "unbilled_charge.create_unbilled_charge",
                     &args.id,
                 )?;
-                let request = CreateUnbilledChargeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "unbilled_charge.create_unbilled_charge",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUnbilledChargeRequest = crate::Request::new(
+                        client,
+                        &CREATE_UNBILLED_CHARGE,
+                        None,
+                        crate::dynamic::params(
+                            "unbilled_charge.create_unbilled_charge",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -2977,15 +2694,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_UNBILLED_CHARGE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -2994,14 +2703,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("unbilled_charge.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "unbilled_charge.create",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("unbilled_charge.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3010,10 +2718,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -3025,14 +2730,16 @@ pub(crate) async fn call(
                     "unbilled_charge.invoice_unbilled_charges",
                     &args.id,
                 )?;
-                let request = InvoiceUnbilledChargesRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "unbilled_charge.invoice_unbilled_charges",
-                        args.params,
-                    )?,
-                };
+                let request: InvoiceUnbilledChargesRequest = crate::Request::new(
+                        client,
+                        &INVOICE_UNBILLED_CHARGES,
+                        None,
+                        crate::dynamic::params(
+                            "unbilled_charge.invoice_unbilled_charges",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3041,15 +2748,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &INVOICE_UNBILLED_CHARGES,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -3058,14 +2757,15 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("unbilled_charge.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    unbilled_charge_id: crate::dynamic::path_id(
-                        "unbilled_charge.delete",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(
+                            crate::dynamic::path_id("unbilled_charge.delete", args.id)?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3074,9 +2774,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -3085,11 +2783,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("unbilled_charge.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("unbilled_charge.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("unbilled_charge.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3098,10 +2798,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -3113,14 +2810,16 @@ pub(crate) async fn call(
                     "unbilled_charge.invoice_now_estimate",
                     &args.id,
                 )?;
-                let request = InvoiceNowEstimateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "unbilled_charge.invoice_now_estimate",
-                        args.params,
-                    )?,
-                };
+                let request: InvoiceNowEstimateRequest = crate::Request::new(
+                        client,
+                        &INVOICE_NOW_ESTIMATE,
+                        None,
+                        crate::dynamic::params(
+                            "unbilled_charge.invoice_now_estimate",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -3129,15 +2828,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &INVOICE_NOW_ESTIMATE,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageCharge` resource and its operations.
-use crate::{Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp};
+use crate::{Client, Error, ExtraFields, Page, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_charge` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,12 +181,12 @@ impl UsageCharges {
         &self,
         subscription_id: impl Into<String>,
     ) -> RetrieveUsageChargesForSubscriptionRequest {
-        RetrieveUsageChargesForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RetrieveUsageChargesForSubscriptionParams::new(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            RetrieveUsageChargesForSubscriptionParams::new(),
+        )
     }
 }
 const RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -199,15 +199,16 @@ const RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION: crate::transport::Operation = cra
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveUsageChargesForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RetrieveUsageChargesForSubscriptionParams,
-}
-impl RetrieveUsageChargesForSubscriptionRequest {
+pub type RetrieveUsageChargesForSubscriptionRequest = crate::Request<
+    RetrieveUsageChargesForSubscriptionParams,
+    Page<RetrieveUsageChargesForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    RetrieveUsageChargesForSubscriptionParams,
+    Page<RetrieveUsageChargesForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -222,113 +223,6 @@ impl RetrieveUsageChargesForSubscriptionRequest {
     pub fn feature_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.feature_id, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveUsageChargesForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: RetrieveUsageChargesForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators("feature_id", &self.params.feature_id, &["is"])?;
-        Ok(
-            format!(
-                "/subscriptions/{}/usage_charges", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<RetrieveUsageChargesForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<RetrieveUsageChargesForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<RetrieveUsageChargesForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "usage_charge.retrieve_usage_charges_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
@@ -430,6 +324,25 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RetrieveUsageChargesForSubscriptionParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("feature_id", &self.feature_id, &["is"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for RetrieveUsageChargesForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for RetrieveUsageChargesForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -517,18 +430,21 @@ pub(crate) async fn call(
     let result = match name {
         "retrieve_usage_charges_for_subscription" => {
             async move {
-                let request = RetrieveUsageChargesForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "usage_charge.retrieve_usage_charges_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "usage_charge.retrieve_usage_charges_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: RetrieveUsageChargesForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "usage_charge.retrieve_usage_charges_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "usage_charge.retrieve_usage_charges_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -537,15 +453,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

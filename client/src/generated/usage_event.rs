@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageEvent` resource and its operations.
-use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `usage_event` object.
@@ -139,24 +139,21 @@ impl UsageEvents {
         usage_timestamp: impl Into<Timestamp>,
         properties: Value,
     ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(
+        crate::Request::new(
+            &self.client,
+            &CREATE,
+            None,
+            CreateParams::new(
                 deduplication_id,
                 subscription_id,
                 usage_timestamp,
                 properties,
             ),
-        }
+        )
     }
     /// Starts `POST /batch/usage_events` (`usage_event.batch_ingest`).
     pub fn batch_ingest(&self) -> BatchIngestRequest {
-        BatchIngestRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: BatchIngestParams::new(),
-        }
+        crate::Request::new(&self.client, &BATCH_INGEST, None, BatchIngestParams::new())
     }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
@@ -169,56 +166,11 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /usage_events` (`usage_event.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/usage_events".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
-    }
-}
+pub type CreateRequest = crate::Request<
+    CreateParams,
+    CreateResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `POST /usage_events` (`usage_event.create`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -358,6 +310,12 @@ impl crate::form::FormEncode for CreateParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /usage_events` (`usage_event.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -443,60 +401,15 @@ const BATCH_INGEST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /batch/usage_events` (`usage_event.batch_ingest`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct BatchIngestRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: BatchIngestParams,
-}
-impl BatchIngestRequest {
+pub type BatchIngestRequest = crate::Request<
+    BatchIngestParams,
+    BatchIngestResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<BatchIngestParams, BatchIngestResponse, crate::NotIdempotent> {
     pub fn events(mut self, value: Vec<BatchIngestEventsParams>) -> Self {
         self.params.events = value;
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &BatchIngestParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: BatchIngestParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/batch/usage_events".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<BatchIngestResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(BatchIngestResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&BATCH_INGEST, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /batch/usage_events` (`usage_event.batch_ingest`).
@@ -575,6 +488,12 @@ impl crate::form::FormEncode for BatchIngestParams {
     }
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
+    }
+}
+impl crate::request::Params for BatchIngestParams {}
+impl crate::request::CustomFieldParams for BatchIngestParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.
@@ -800,11 +719,13 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("usage_event.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("usage_event.create", args.params)?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params("usage_event.create", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -813,10 +734,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -825,14 +743,13 @@ pub(crate) async fn call(
         "batch_ingest" => {
             async move {
                 crate::dynamic::no_path_id("usage_event.batch_ingest", &args.id)?;
-                let request = BatchIngestRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "usage_event.batch_ingest",
-                        args.params,
-                    )?,
-                };
+                let request: BatchIngestRequest = crate::Request::new(
+                        client,
+                        &BATCH_INGEST,
+                        None,
+                        crate::dynamic::params("usage_event.batch_ingest", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -841,15 +758,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &BATCH_INGEST,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

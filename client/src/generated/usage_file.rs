@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageFile` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_file` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,11 +405,12 @@ impl UsageFiles {
         file_name: impl Into<String>,
         mime_type: impl Into<String>,
     ) -> UploadUrlRequest {
-        UploadUrlRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: UploadUrlParams::new(file_name, mime_type),
-        }
+        crate::Request::new(
+            &self.client,
+            &UPLOAD_URL,
+            None,
+            UploadUrlParams::new(file_name, mime_type),
+        )
     }
     /// Starts `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`).
     ///
@@ -418,11 +419,12 @@ impl UsageFiles {
         &self,
         usage_file_id: impl Into<String>,
     ) -> ProcessingStatusRequest {
-        ProcessingStatusRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            usage_file_id: usage_file_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &PROCESSING_STATUS,
+            Some(usage_file_id.into()),
+            (),
+        )
     }
 }
 const UPLOAD_URL: crate::transport::Operation = crate::transport::Operation {
@@ -435,58 +437,11 @@ const UPLOAD_URL: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /usage_files/upload_url` (`usage_file.upload_url`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct UploadUrlRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: UploadUrlParams,
-}
-impl UploadUrlRequest {
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &UploadUrlParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: UploadUrlParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/usage_files/upload_url".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<UploadUrlResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(UploadUrlResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&UPLOAD_URL, path, &self.params, &self.options).await
-    }
-}
+pub type UploadUrlRequest = crate::Request<
+    UploadUrlParams,
+    UploadUrlResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `POST /usage_files/upload_url` (`usage_file.upload_url`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -571,6 +526,12 @@ impl crate::form::FormEncode for UploadUrlParams {
         form.field("file_name", &self.file_name);
         form.field("mime_type", &self.mime_type);
         form.custom_fields(&self.custom_fields);
+    }
+}
+impl crate::request::Params for UploadUrlParams {}
+impl crate::request::CustomFieldParams for UploadUrlParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
     }
 }
 /// What `POST /usage_files/upload_url` (`usage_file.upload_url`) returns.
@@ -658,44 +619,11 @@ const PROCESSING_STATUS: crate::transport::Operation = crate::transport::Operati
     idempotent: false,
 };
 /// A request for `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ProcessingStatusRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    usage_file_id: String,
-}
-impl ProcessingStatusRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/usage_files/{}/processing_status", crate
-                ::transport::PathSegment::new("usage_file_id", & self.usage_file_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ProcessingStatusResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(ProcessingStatusResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&PROCESSING_STATUS, path, &(), &self.options).await
-    }
-}
+pub type ProcessingStatusRequest = crate::Request<
+    (),
+    ProcessingStatusResponse,
+    crate::NotIdempotent,
+>;
 /// What `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`) returns: the same fields as [`UploadUrlResponse`].
 pub type ProcessingStatusResponse = UploadUrlResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -711,11 +639,13 @@ pub(crate) async fn call(
         "upload_url" => {
             async move {
                 crate::dynamic::no_path_id("usage_file.upload_url", &args.id)?;
-                let request = UploadUrlRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("usage_file.upload_url", args.params)?,
-                };
+                let request: UploadUrlRequest = crate::Request::new(
+                        client,
+                        &UPLOAD_URL,
+                        None,
+                        crate::dynamic::params("usage_file.upload_url", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -724,10 +654,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&UPLOAD_URL, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -736,14 +663,18 @@ pub(crate) async fn call(
         "processing_status" => {
             async move {
                 crate::dynamic::no_params("usage_file.processing_status", &args.params)?;
-                let request = ProcessingStatusRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    usage_file_id: crate::dynamic::path_id(
-                        "usage_file.processing_status",
-                        args.id,
-                    )?,
-                };
+                let request: ProcessingStatusRequest = crate::Request::new(
+                        client,
+                        &PROCESSING_STATUS,
+                        Some(
+                            crate::dynamic::path_id(
+                                "usage_file.processing_status",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -752,10 +683,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&PROCESSING_STATUS, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

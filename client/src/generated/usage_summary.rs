@@ -3,7 +3,7 @@
 
 //! The `UsageSummary` resource and its operations.
 use super::enums;
-use crate::{Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, Page, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_summary` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,12 +148,12 @@ impl UsageSummaries {
         subscription_id: impl Into<String>,
         feature_id: impl Into<String>,
     ) -> RetrieveUsageSummaryForSubscriptionRequest {
-        RetrieveUsageSummaryForSubscriptionRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            subscription_id: subscription_id.into(),
-            params: RetrieveUsageSummaryForSubscriptionParams::new(feature_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION,
+            Some(subscription_id.into()),
+            RetrieveUsageSummaryForSubscriptionParams::new(feature_id),
+        )
     }
 }
 const RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
@@ -166,15 +166,16 @@ const RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION: crate::transport::Operation = cra
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveUsageSummaryForSubscriptionRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    subscription_id: String,
-    params: RetrieveUsageSummaryForSubscriptionParams,
-}
-impl RetrieveUsageSummaryForSubscriptionRequest {
+pub type RetrieveUsageSummaryForSubscriptionRequest = crate::Request<
+    RetrieveUsageSummaryForSubscriptionParams,
+    Page<RetrieveUsageSummaryForSubscriptionEntry>,
+    crate::NotIdempotent,
+>;
+impl crate::Request<
+    RetrieveUsageSummaryForSubscriptionParams,
+    Page<RetrieveUsageSummaryForSubscriptionEntry>,
+    crate::NotIdempotent,
+> {
     pub fn window_size(mut self, value: enums::WindowSize) -> Self {
         self.params.window_size = Some(value);
         self
@@ -198,112 +199,6 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RetrieveUsageSummaryForSubscriptionParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(
-        mut self,
-        params: RetrieveUsageSummaryForSubscriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/subscriptions/{}/usage_summary", crate
-                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
-                ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Page<RetrieveUsageSummaryForSubscriptionEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(Page<RetrieveUsageSummaryForSubscriptionEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(
-                &RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION,
-                path,
-                &self.params,
-                &self.options,
-            )
-            .await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<
-        Item = Result<RetrieveUsageSummaryForSubscriptionEntry, Error>,
-    > + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "usage_summary.retrieve_usage_summary_for_subscription",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(
-                            &RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION,
-                            path,
-                            &params,
-                            &options,
-                        )
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
@@ -445,6 +340,20 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for RetrieveUsageSummaryForSubscriptionParams {}
+impl crate::request::PageParams for RetrieveUsageSummaryForSubscriptionParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for RetrieveUsageSummaryForSubscriptionParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -534,18 +443,21 @@ pub(crate) async fn call(
     let result = match name {
         "retrieve_usage_summary_for_subscription" => {
             async move {
-                let request = RetrieveUsageSummaryForSubscriptionRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    subscription_id: crate::dynamic::path_id(
-                        "usage_summary.retrieve_usage_summary_for_subscription",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "usage_summary.retrieve_usage_summary_for_subscription",
-                        args.params,
-                    )?,
-                };
+                let request: RetrieveUsageSummaryForSubscriptionRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION,
+                        Some(
+                            crate::dynamic::path_id(
+                                "usage_summary.retrieve_usage_summary_for_subscription",
+                                args.id,
+                            )?,
+                        ),
+                        crate::dynamic::params(
+                            "usage_summary.retrieve_usage_summary_for_subscription",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -554,15 +466,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `VaultedPaymentMethod` resource and its operations.
-use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `vaulted_payment_method` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,11 +145,12 @@ impl VaultedPaymentMethods {
         &self,
         vaulted_payment_method_id: impl Into<String>,
     ) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            vaulted_payment_method_id: vaulted_payment_method_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(vaulted_payment_method_id.into()),
+            (),
+        )
     }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -162,45 +163,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    vaulted_payment_method_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/vaulted_payment_methods/{}", crate
-                ::transport::PathSegment::new("vaulted_payment_method_id", & self
-                .vaulted_payment_method_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -294,14 +257,18 @@ pub(crate) async fn call(
                     "vaulted_payment_method.retrieve",
                     &args.params,
                 )?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    vaulted_payment_method_id: crate::dynamic::path_id(
-                        "vaulted_payment_method.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "vaulted_payment_method.retrieve",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -310,9 +277,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

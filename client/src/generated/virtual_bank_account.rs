@@ -6,8 +6,7 @@
 use super::customer;
 use super::enums;
 use crate::{
-    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
-    TimestampFilter,
+    ApiEnum, Client, Error, ExtraFields, Page, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `virtual_bank_account` object.
@@ -401,21 +400,18 @@ impl VirtualBankAccounts {
         customer_id: impl Into<String>,
         reference_id: impl Into<String>,
     ) -> CreateUsingPermanentTokenRequest {
-        CreateUsingPermanentTokenRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateUsingPermanentTokenParams::new(customer_id, reference_id),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_USING_PERMANENT_TOKEN,
+            None,
+            CreateUsingPermanentTokenParams::new(customer_id, reference_id),
+        )
     }
     /// Starts `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: CreateParams::new(customer_id),
-        }
+        crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`).
     ///
@@ -424,29 +420,27 @@ impl VirtualBankAccounts {
         &self,
         virtual_bank_account_id: impl Into<String>,
     ) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            virtual_bank_account_id: virtual_bank_account_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &RETRIEVE,
+            Some(virtual_bank_account_id.into()),
+            (),
+        )
     }
     /// Starts `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, virtual_bank_account_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            virtual_bank_account_id: virtual_bank_account_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE,
+            Some(virtual_bank_account_id.into()),
+            (),
+        )
     }
     /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`).
     ///
@@ -455,11 +449,12 @@ impl VirtualBankAccounts {
         &self,
         virtual_bank_account_id: impl Into<String>,
     ) -> DeleteLocalRequest {
-        DeleteLocalRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            virtual_bank_account_id: virtual_bank_account_id.into(),
-        }
+        crate::Request::new(
+            &self.client,
+            &DELETE_LOCAL,
+            Some(virtual_bank_account_id.into()),
+            (),
+        )
     }
 }
 const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transport::Operation {
@@ -472,14 +467,16 @@ const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transpo
     idempotent: true,
 };
 /// A request for `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateUsingPermanentTokenRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateUsingPermanentTokenParams,
-}
-impl CreateUsingPermanentTokenRequest {
+pub type CreateUsingPermanentTokenRequest = crate::Request<
+    CreateUsingPermanentTokenParams,
+    CreateUsingPermanentTokenResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<
+    CreateUsingPermanentTokenParams,
+    CreateUsingPermanentTokenResponse,
+    crate::Idempotent,
+> {
     /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
@@ -488,57 +485,6 @@ impl CreateUsingPermanentTokenRequest {
     pub fn scheme(mut self, value: CreateUsingPermanentTokenScheme) -> Self {
         self.params.scheme = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateUsingPermanentTokenParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateUsingPermanentTokenParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/virtual_bank_accounts/create_using_permanent_token".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateUsingPermanentTokenResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateUsingPermanentTokenResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_USING_PERMANENT_TOKEN, path, &self.params, &self.options)
-            .await
     }
 }
 /// Parameters of `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
@@ -658,6 +604,12 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateUsingPermanentTokenParams {}
+impl crate::request::CustomFieldParams for CreateUsingPermanentTokenParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -752,14 +704,8 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /virtual_bank_accounts` (`virtual_bank_account.create`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: CreateParams,
-}
-impl CreateRequest {
+pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
+impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
@@ -773,53 +719,6 @@ impl CreateRequest {
     pub fn scheme(mut self, value: CreateScheme) -> Self {
         self.params.scheme = Some(value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/virtual_bank_accounts".to_string())
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
@@ -933,6 +832,12 @@ impl crate::form::FormEncode for CreateParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for CreateParams {}
+impl crate::request::CustomFieldParams for CreateParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// What `POST /virtual_bank_accounts` (`virtual_bank_account.create`) returns: the same fields as [`CreateUsingPermanentTokenResponse`].
 pub type CreateResponse = CreateUsingPermanentTokenResponse;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
@@ -945,45 +850,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    virtual_bank_account_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/virtual_bank_accounts/{}", crate
-                ::transport::PathSegment::new("virtual_bank_account_id", & self
-                .virtual_bank_account_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1071,14 +938,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /virtual_bank_accounts` (`virtual_bank_account.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
@@ -1103,100 +964,6 @@ impl ListRequest {
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
-    }
-    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
-    /// value is sent as it is, numbers and booleans as their text.
-    pub fn custom_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.params.custom_fields.insert(name, value);
-        self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators(
-            "customer_id",
-            &self.params.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.params.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok("/virtual_bank_accounts".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "virtual_bank_account.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
@@ -1328,6 +1095,39 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators(
+            "customer_id",
+            &self.customer_id,
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operators(
+            "updated_at",
+            &self.updated_at,
+            &["after", "before", "on", "between"],
+        )?;
+        crate::filter::check_operators(
+            "created_at",
+            &self.created_at,
+            &["after", "before", "on", "between"],
+        )?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
+impl crate::request::CustomFieldParams for ListParams {
+    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+        &mut self.custom_fields
+    }
+}
 /// One entry of a page of `GET /virtual_bank_accounts` (`virtual_bank_account.list`): the same fields as [`RetrieveResponse`].
 pub type ListEntry = RetrieveResponse;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
@@ -1340,49 +1140,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    virtual_bank_account_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/virtual_bank_accounts/{}/delete", crate
-                ::transport::PathSegment::new("virtual_bank_account_id", & self
-                .virtual_bank_account_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`) returns: the same fields as [`RetrieveResponse`].
 pub type DeleteResponse = RetrieveResponse;
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
@@ -1395,51 +1153,7 @@ const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     idempotent: true,
 };
 /// A request for `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteLocalRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    virtual_bank_account_id: String,
-}
-impl DeleteLocalRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/virtual_bank_accounts/{}/delete_local", crate
-                ::transport::PathSegment::new("virtual_bank_account_id", & self
-                .virtual_bank_account_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteLocalResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(DeleteLocalResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE_LOCAL, path, &(), &self.options).await
-    }
-}
+pub type DeleteLocalRequest = crate::Request<(), DeleteLocalResponse, crate::Idempotent>;
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`) returns: the same fields as [`RetrieveResponse`].
 pub type DeleteLocalResponse = RetrieveResponse;
 /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
@@ -1458,14 +1172,16 @@ pub(crate) async fn call(
                     "virtual_bank_account.create_using_permanent_token",
                     &args.id,
                 )?;
-                let request = CreateUsingPermanentTokenRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "virtual_bank_account.create_using_permanent_token",
-                        args.params,
-                    )?,
-                };
+                let request: CreateUsingPermanentTokenRequest = crate::Request::new(
+                        client,
+                        &CREATE_USING_PERMANENT_TOKEN,
+                        None,
+                        crate::dynamic::params(
+                            "virtual_bank_account.create_using_permanent_token",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1474,15 +1190,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_USING_PERMANENT_TOKEN,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1491,14 +1199,16 @@ pub(crate) async fn call(
         "create" => {
             async move {
                 crate::dynamic::no_path_id("virtual_bank_account.create", &args.id)?;
-                let request = CreateRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "virtual_bank_account.create",
-                        args.params,
-                    )?,
-                };
+                let request: CreateRequest = crate::Request::new(
+                        client,
+                        &CREATE,
+                        None,
+                        crate::dynamic::params(
+                            "virtual_bank_account.create",
+                            args.params,
+                        )?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1507,10 +1217,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&CREATE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1522,14 +1229,18 @@ pub(crate) async fn call(
                     "virtual_bank_account.retrieve",
                     &args.params,
                 )?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    virtual_bank_account_id: crate::dynamic::path_id(
-                        "virtual_bank_account.retrieve",
-                        args.id,
-                    )?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "virtual_bank_account.retrieve",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1538,9 +1249,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1549,14 +1258,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("virtual_bank_account.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params(
-                        "virtual_bank_account.list",
-                        args.params,
-                    )?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("virtual_bank_account.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1565,10 +1273,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1577,14 +1282,18 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("virtual_bank_account.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    virtual_bank_account_id: crate::dynamic::path_id(
-                        "virtual_bank_account.delete",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(
+                            crate::dynamic::path_id(
+                                "virtual_bank_account.delete",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1593,9 +1302,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1607,14 +1314,18 @@ pub(crate) async fn call(
                     "virtual_bank_account.delete_local",
                     &args.params,
                 )?;
-                let request = DeleteLocalRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    virtual_bank_account_id: crate::dynamic::path_id(
-                        "virtual_bank_account.delete_local",
-                        args.id,
-                    )?,
-                };
+                let request: DeleteLocalRequest = crate::Request::new(
+                        client,
+                        &DELETE_LOCAL,
+                        Some(
+                            crate::dynamic::path_id(
+                                "virtual_bank_account.delete_local",
+                                args.id,
+                            )?,
+                        ),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1623,10 +1334,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&DELETE_LOCAL, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

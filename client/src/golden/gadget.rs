@@ -3,7 +3,7 @@
 
 //! The `Gadget` resource and its operations.
 use super::enums;
-use crate::{Client, Error, ExtraFields, ResponseInfo};
+use crate::{Client, Error, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gadget` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -109,21 +109,13 @@ impl GadgetRegistry {
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn register(&self, label: impl Into<String>) -> RegisterRequest {
-        RegisterRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: RegisterParams::new(label),
-        }
+        crate::Request::new(&self.client, &REGISTER, None, RegisterParams::new(label))
     }
     /// Starts `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn remove(&self, gadget_id: impl Into<String>) -> RemoveRequest {
-        RemoveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gadget_id: gadget_id.into(),
-        }
+        crate::Request::new(&self.client, &REMOVE, Some(gadget_id.into()), ())
     }
 }
 const REGISTER: crate::transport::Operation = crate::transport::Operation {
@@ -136,50 +128,15 @@ const REGISTER: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /gadgets` on the Maton control API (`gadget.register`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RegisterRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: RegisterParams,
-}
-impl RegisterRequest {
+pub type RegisterRequest = crate::Request<
+    RegisterParams,
+    RegisterResponse,
+    crate::NotIdempotent,
+>;
+impl crate::Request<RegisterParams, RegisterResponse, crate::NotIdempotent> {
     pub fn sold_through(mut self, value: enums::Channel) -> Self {
         self.params.sold_through = Some(value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &RegisterParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: RegisterParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok("/gadgets".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RegisterResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RegisterResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REGISTER, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /gadgets` on the Maton control API (`gadget.register`).
@@ -259,6 +216,7 @@ impl crate::form::FormEncode for RegisterParams {
         Some(serde_json::to_vec(self))
     }
 }
+impl crate::request::Params for RegisterParams {}
 /// What `POST /gadgets` on the Maton control API (`gadget.register`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -340,42 +298,7 @@ const REMOVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RemoveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gadget_id: String,
-}
-impl RemoveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gadgets/{}", crate ::transport::PathSegment::new("gadget_id", & self
-                .gadget_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RemoveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(RemoveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&REMOVE, path, &(), &self.options).await
-    }
-}
+pub type RemoveRequest = crate::Request<(), RemoveResponse, crate::NotIdempotent>;
 /// What `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`) returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -432,11 +355,13 @@ pub(crate) async fn call(
         "register" => {
             async move {
                 crate::dynamic::no_path_id("gadget.register", &args.id)?;
-                let request = RegisterRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("gadget.register", args.params)?,
-                };
+                let request: RegisterRequest = crate::Request::new(
+                        client,
+                        &REGISTER,
+                        None,
+                        crate::dynamic::params("gadget.register", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -445,10 +370,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&REGISTER, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -457,11 +379,13 @@ pub(crate) async fn call(
         "remove" => {
             async move {
                 crate::dynamic::no_params("gadget.remove", &args.params)?;
-                let request = RemoveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gadget_id: crate::dynamic::path_id("gadget.remove", args.id)?,
-                };
+                let request: RemoveRequest = crate::Request::new(
+                        client,
+                        &REMOVE,
+                        Some(crate::dynamic::path_id("gadget.remove", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -470,9 +394,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&REMOVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -6,7 +6,7 @@ use super::enums;
 use super::gadget;
 use crate::{
     ApiEnum, BooleanFilter, Client, DateFilter, EnumFilter, Error, ExtraFields,
-    NumberFilter, Page, ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
+    NumberFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -450,31 +450,19 @@ impl Client {
 impl Widgets {
     /// Starts `GET /widgets` (`widget.list`).
     pub fn list(&self) -> ListRequest {
-        ListRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            params: ListParams::new(),
-        }
+        crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /widgets/{widget_id}` (`widget.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn retrieve(&self, widget_id: impl Into<String>) -> RetrieveRequest {
-        RetrieveRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            widget_id: widget_id.into(),
-        }
+        crate::Request::new(&self.client, &RETRIEVE, Some(widget_id.into()), ())
     }
     /// Starts `POST /widgets/{widget_id}/delete` (`widget.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
     pub fn delete(&self, widget_id: impl Into<String>) -> DeleteRequest {
-        DeleteRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            widget_id: widget_id.into(),
-        }
+        crate::Request::new(&self.client, &DELETE, Some(widget_id.into()), ())
     }
     /// Starts `POST /widgets/{widget_id}/resize` (`widget.resize`).
     ///
@@ -484,12 +472,12 @@ impl Widgets {
         widget_id: impl Into<String>,
         dimensions: ResizeDimensionsParams,
     ) -> ResizeRequest {
-        ResizeRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            widget_id: widget_id.into(),
-            params: ResizeParams::new(dimensions),
-        }
+        crate::Request::new(
+            &self.client,
+            &RESIZE,
+            Some(widget_id.into()),
+            ResizeParams::new(dimensions),
+        )
     }
     /// Creates a widget attached to a gadget.
     ///
@@ -499,12 +487,12 @@ impl Widgets {
         gadget_id: impl Into<String>,
         name: impl Into<String>,
     ) -> CreateForGadgetRequest {
-        CreateForGadgetRequest {
-            client: self.client.clone(),
-            options: Default::default(),
-            gadget_id: gadget_id.into(),
-            params: CreateForGadgetParams::new(name),
-        }
+        crate::Request::new(
+            &self.client,
+            &CREATE_FOR_GADGET,
+            Some(gadget_id.into()),
+            CreateForGadgetParams::new(name),
+        )
     }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
@@ -517,14 +505,8 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /widgets` (`widget.list`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    params: ListParams,
-}
-impl ListRequest {
+pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
+impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -578,86 +560,6 @@ impl ListRequest {
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ListParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ListParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
-        crate::filter::check_operators("total", &self.params.total, &["gt", "between"])?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.params.created_at,
-            &["after"],
-        )?;
-        crate::filter::check_operators("shipped_on", &self.params.shipped_on, &["on"])?;
-        crate::filter::check_operators("enabled", &self.params.enabled, &["is"])?;
-        crate::filter::check_operators("type", &self.params.r#type, &["is", "in"])?;
-        crate::filter::check_operators("color", &self.params.color, &["is"])?;
-        Ok("/widgets".to_string())
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params, &self.options).await
-    }
-    /// Makes `stream()` end after `pages` pages, even when more follow.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.options.max_pages = Some(pages);
-        self
-    }
-    /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page. A
-    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let (check, path) = match self.prepare() {
-            Ok(path) => (Ok(()), path),
-            Err(e) => (Err(e), String::new()),
-        };
-        let Self { client, params, options, .. } = self;
-        let first = params.offset.clone();
-        crate::pagination::paginate(
-            "widget.list",
-            check,
-            first,
-            options.max_pages,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let options = options.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move {
-                    client
-                        .execute(&LIST, path, &params, &options)
-                        .await
-                        .map(|(page, _)| page)
-                }
-            },
-        )
     }
 }
 /// Parameters of `GET /widgets` (`widget.list`).
@@ -872,6 +774,26 @@ impl crate::form::FormEncode for ListParams {
         form.field("sort_by", &self.sort_by);
     }
 }
+impl crate::request::Params for ListParams {
+    fn check(&self) -> Result<(), Error> {
+        crate::filter::check_operators("id", &self.id, &["is", "in"])?;
+        crate::filter::check_operators("total", &self.total, &["gt", "between"])?;
+        crate::filter::check_operators("created_at", &self.created_at, &["after"])?;
+        crate::filter::check_operators("shipped_on", &self.shipped_on, &["on"])?;
+        crate::filter::check_operators("enabled", &self.enabled, &["is"])?;
+        crate::filter::check_operators("type", &self.r#type, &["is", "in"])?;
+        crate::filter::check_operators("color", &self.color, &["is"])?;
+        Ok(())
+    }
+}
+impl crate::request::PageParams for ListParams {
+    fn offset(&self) -> Option<&str> {
+        self.offset.as_deref()
+    }
+    fn set_offset(&mut self, offset: Option<String>) {
+        self.offset = offset;
+    }
+}
 /// Fields `GET /widgets` (`widget.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -975,44 +897,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `GET /widgets/{widget_id}` (`widget.retrieve`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RetrieveRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    widget_id: String,
-}
-impl RetrieveRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/widgets/{}", crate ::transport::PathSegment::new("widget_id", & self
-                .widget_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &(), &self.options).await
-    }
-}
+pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 /// What `GET /widgets/{widget_id}` (`widget.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1094,42 +979,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /widgets/{widget_id}/delete` (`widget.delete`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    widget_id: String,
-}
-impl DeleteRequest {
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/widgets/{}/delete", crate ::transport::PathSegment::new("widget_id", &
-                self.widget_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &(), &self.options).await
-    }
-}
+pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::NotIdempotent>;
 /// What `POST /widgets/{widget_id}/delete` (`widget.delete`) returns: the same fields as [`RetrieveResponse`].
 pub type DeleteResponse = RetrieveResponse;
 const RESIZE: crate::transport::Operation = crate::transport::Operation {
@@ -1142,52 +992,11 @@ const RESIZE: crate::transport::Operation = crate::transport::Operation {
     idempotent: false,
 };
 /// A request for `POST /widgets/{widget_id}/resize` (`widget.resize`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ResizeRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    widget_id: String,
-    params: ResizeParams,
-}
-impl ResizeRequest {
-    /// The parameters as set so far.
-    pub fn params(&self) -> &ResizeParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: ResizeParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/widgets/{}/resize", crate ::transport::PathSegment::new("widget_id", &
-                self.widget_id) ?
-            ),
-        )
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<ResizeResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(self) -> Result<(ResizeResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&RESIZE, path, &self.params, &self.options).await
-    }
-}
+pub type ResizeRequest = crate::Request<
+    ResizeParams,
+    ResizeResponse,
+    crate::NotIdempotent,
+>;
 /// Parameters of `POST /widgets/{widget_id}/resize` (`widget.resize`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1253,6 +1062,7 @@ impl crate::form::FormEncode for ResizeParams {
         form.field("dimensions", &self.dimensions);
     }
 }
+impl crate::request::Params for ResizeParams {}
 /// What `POST /widgets/{widget_id}/resize` (`widget.resize`) returns: the same fields as [`RetrieveResponse`].
 pub type ResizeResponse = RetrieveResponse;
 const CREATE_FOR_GADGET: crate::transport::Operation = crate::transport::Operation {
@@ -1265,15 +1075,12 @@ const CREATE_FOR_GADGET: crate::transport::Operation = crate::transport::Operati
     idempotent: true,
 };
 /// A request for `POST /gadgets/{gadget_id}/widgets` (`widget.create_for_gadget`); set optional parameters, then `send()`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct CreateForGadgetRequest {
-    client: Client,
-    options: crate::transport::CallOptions,
-    gadget_id: String,
-    params: CreateForGadgetParams,
-}
-impl CreateForGadgetRequest {
+pub type CreateForGadgetRequest = crate::Request<
+    CreateForGadgetParams,
+    CreateForGadgetResponse,
+    crate::Idempotent,
+>;
+impl crate::Request<CreateForGadgetParams, CreateForGadgetResponse, crate::Idempotent> {
     pub fn channel(mut self, value: enums::Channel) -> Self {
         self.params.channel = Some(value);
         self
@@ -1294,50 +1101,6 @@ impl CreateForGadgetRequest {
     pub fn labels(mut self, value: Vec<String>) -> Self {
         self.params.labels = value;
         self
-    }
-    /// The parameters as set so far.
-    pub fn params(&self) -> &CreateForGadgetParams {
-        &self.params
-    }
-    /// Replaces every parameter at once, for example with parameters read from JSON.
-    pub fn with_params(mut self, params: CreateForGadgetParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Checks the arguments and builds the request path.
-    fn prepare(&self) -> Result<String, Error> {
-        Ok(
-            format!(
-                "/gadgets/{}/widgets", crate ::transport::PathSegment::new("gadget_id", &
-                self.gadget_id) ?
-            ),
-        )
-    }
-    /// Uses this idempotency key instead of a generated one; every retry of this call
-    /// carries the same key either way.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-    /// client's timeout: rate-limit queueing, attempts and waits included.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Sends the request and decodes the response.
-    #[inline]
-    pub async fn send(self) -> Result<CreateForGadgetResponse, Error> {
-        self.send_with_info().await.map(|(value, _)| value)
-    }
-    /// Sends the request; returns the decoded response with what happened on the way
-    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-    #[inline]
-    pub async fn send_with_info(
-        self,
-    ) -> Result<(CreateForGadgetResponse, ResponseInfo), Error> {
-        let path = self.prepare()?;
-        self.client.execute(&CREATE_FOR_GADGET, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /gadgets/{gadget_id}/widgets` (`widget.create_for_gadget`).
@@ -1457,6 +1220,7 @@ impl crate::form::FormEncode for CreateForGadgetParams {
         form.field("labels", &self.labels);
     }
 }
+impl crate::request::Params for CreateForGadgetParams {}
 /// What `POST /gadgets/{gadget_id}/widgets` (`widget.create_for_gadget`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1685,11 +1449,13 @@ pub(crate) async fn call(
         "list" => {
             async move {
                 crate::dynamic::no_path_id("widget.list", &args.id)?;
-                let request = ListRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    params: crate::dynamic::params("widget.list", args.params)?,
-                };
+                let request: ListRequest = crate::Request::new(
+                        client,
+                        &LIST,
+                        None,
+                        crate::dynamic::params("widget.list", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1698,10 +1464,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&LIST, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, true))
                     }
                 }
             }
@@ -1710,11 +1473,13 @@ pub(crate) async fn call(
         "retrieve" => {
             async move {
                 crate::dynamic::no_params("widget.retrieve", &args.params)?;
-                let request = RetrieveRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    widget_id: crate::dynamic::path_id("widget.retrieve", args.id)?,
-                };
+                let request: RetrieveRequest = crate::Request::new(
+                        client,
+                        &RETRIEVE,
+                        Some(crate::dynamic::path_id("widget.retrieve", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1723,9 +1488,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1734,11 +1497,13 @@ pub(crate) async fn call(
         "delete" => {
             async move {
                 crate::dynamic::no_params("widget.delete", &args.params)?;
-                let request = DeleteRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    widget_id: crate::dynamic::path_id("widget.delete", args.id)?,
-                };
+                let request: DeleteRequest = crate::Request::new(
+                        client,
+                        &DELETE,
+                        Some(crate::dynamic::path_id("widget.delete", args.id)?),
+                        (),
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1747,9 +1512,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&DELETE, path, &(), &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1757,12 +1520,13 @@ pub(crate) async fn call(
         }
         "resize" => {
             async move {
-                let request = ResizeRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    widget_id: crate::dynamic::path_id("widget.resize", args.id)?,
-                    params: crate::dynamic::params("widget.resize", args.params)?,
-                };
+                let request: ResizeRequest = crate::Request::new(
+                        client,
+                        &RESIZE,
+                        Some(crate::dynamic::path_id("widget.resize", args.id)?),
+                        crate::dynamic::params("widget.resize", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1771,10 +1535,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(&RESIZE, path, &request.params, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }
@@ -1782,18 +1543,15 @@ pub(crate) async fn call(
         }
         "create_for_gadget" => {
             async move {
-                let request = CreateForGadgetRequest {
-                    client: client.clone(),
-                    options: args.options,
-                    gadget_id: crate::dynamic::path_id(
-                        "widget.create_for_gadget",
-                        args.id,
-                    )?,
-                    params: crate::dynamic::params(
-                        "widget.create_for_gadget",
-                        args.params,
-                    )?,
-                };
+                let request: CreateForGadgetRequest = crate::Request::new(
+                        client,
+                        &CREATE_FOR_GADGET,
+                        Some(
+                            crate::dynamic::path_id("widget.create_for_gadget", args.id)?,
+                        ),
+                        crate::dynamic::params("widget.create_for_gadget", args.params)?,
+                    )
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(
@@ -1802,15 +1560,7 @@ pub(crate) async fn call(
                         )
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client
-                            .show(
-                                &CREATE_FOR_GADGET,
-                                path,
-                                &request.params,
-                                &request.options,
-                            )?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, false))
                     }
                 }
             }

@@ -19,50 +19,36 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
         let request = format_ident!("{}Request", op.pascal);
         let constant = format_ident!("{}", op.name.to_shouty_snake_case());
         let pages = super::operations::pages(op);
-        let (path_check, path_field) = match op.path_param() {
-            Some(p) => {
-                let p = format_ident!("{}", p);
-                (
-                    quote!(),
-                    quote!(#p: crate::dynamic::path_id(#id, args.id)?,),
-                )
-            }
+        let (path_check, path_id) = match op.path_param() {
+            Some(_) => (
+                quote!(),
+                quote!(Some(crate::dynamic::path_id(#id, args.id)?)),
+            ),
             None => (
                 quote!(crate::dynamic::no_path_id(#id, &args.id)?;),
-                quote!(),
+                quote!(None),
             ),
         };
-        let (params_check, params_field, params_ref) = if super::operations::has_params(op) {
-            (
-                quote!(),
-                quote!(params: crate::dynamic::params(#id, args.params)?,),
-                quote!(&request.params),
-            )
+        let (params_check, params) = if super::operations::has_params(op) {
+            (quote!(), quote!(crate::dynamic::params(#id, args.params)?))
         } else {
             (
                 quote!(crate::dynamic::no_params(#id, &args.params)?;),
-                quote!(),
-                quote!(&()),
+                quote!(()),
             )
         };
         quote! {
             #name => async move {
                 #path_check
                 #params_check
-                let request = #request {
-                    client: client.clone(),
-                    options: args.options,
-                    #path_field
-                    #params_field
-                };
+                let request: #request = crate::Request::new(client, &#constant, #path_id, #params)
+                    .with_options(args.options);
                 match action {
                     crate::dynamic::Action::Send => {
                         crate::dynamic::answered(#id, request.send_with_info().await?)
                     }
                     crate::dynamic::Action::Show => {
-                        let path = request.prepare()?;
-                        let shown = client.show(&#constant, path, #params_ref, &request.options)?;
-                        Ok(crate::dynamic::Outcome::Shown(shown, #pages))
+                        Ok(crate::dynamic::Outcome::Shown(request.show()?, #pages))
                     }
                 }
             }.await,

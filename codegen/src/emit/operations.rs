@@ -4,7 +4,7 @@
 use super::structs::{emit_model_struct, field_doc, serialize_impl, setter_doc, StructKind};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
-    Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+    Base, Body, Field, Filter, FilterKind, Method, Operation, Resource, StructDef, Type,
 };
 use crate::names;
 use heck::ToShoutySnakeCase;
@@ -111,14 +111,14 @@ fn arg(ty: &Type, imports: &mut Imports) -> (TokenStream, TokenStream) {
 }
 
 fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
-    let (request, params, _) = type_names(op);
+    let (request, params, constant) = type_names(op);
     let name = ident(&crate::names::field_ident(&op.name));
     let mut args = Vec::new();
-    let mut path_init = quote!();
+    let mut id = quote!(None);
     if let Some(p) = op.path_param() {
         let p = format_ident!("{}", p);
         args.push(quote!(#p: impl Into<String>));
-        path_init = quote!(#p: #p.into(),);
+        id = quote!(Some(#p.into()));
     }
     let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
     let mut required_names = Vec::new();
@@ -128,7 +128,11 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
         args.push(quote!(#id: #ty));
         required_names.push(id);
     }
-    let params_init = has_params(op).then(|| quote!(params: #params::new(#(#required_names),*),));
+    let params_value = if has_params(op) {
+        quote!(#params::new(#(#required_names),*))
+    } else {
+        quote!(())
+    };
     let mut text = op
         .doc
         .clone()
@@ -140,13 +144,17 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
     quote! {
         #d
         pub fn #name(&self, #(#args),*) -> #request {
-            #request {
-                client: self.client.clone(),
-                options: Default::default(),
-                #path_init
-                #params_init
-            }
+            crate::Request::new(&self.client, &#constant, #id, #params_value)
         }
+    }
+}
+
+/// The marker of an operation's request: whether it takes an idempotency key.
+pub fn request_kind(op: &Operation) -> TokenStream {
+    if op.idempotent && op.method == Method::Post {
+        quote!(crate::Idempotent)
+    } else {
+        quote!(crate::NotIdempotent)
     }
 }
 
@@ -195,14 +203,8 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         };
     };
 
-    let path_field = op.path_param().map(|p| {
-        let p = format_ident!("{}", p);
-        quote!(#p: String,)
-    });
-    let params_field = has_params(op).then(|| quote!(params: #params,));
-    let request_path = request_path(op);
     // Paging, filter, sort and custom-field slots: fields of the params struct, each with
-    // its setters on the builder.
+    // its setters on the request.
     let slots = extra_slots(op, imports);
     let setters = if has_params(op) {
         setters(op, &slots, imports)
@@ -210,78 +212,63 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         Vec::new()
     };
     let groups = filter_group_structs(op, imports);
-    let params_access = has_params(op).then(|| {
-        quote! {
-            /// The parameters as set so far.
-            pub fn params(&self) -> &#params {
-                &self.params
-            }
-            /// Replaces every parameter at once, for example with parameters read from JSON.
-            pub fn with_params(mut self, params: #params) -> Self {
-                self.params = params;
-                self
-            }
-        }
-    });
-    let params_arg = if has_params(op) {
-        quote!(&self.params)
-    } else {
-        quote!(&())
-    };
-    let checks = op.filters.iter().map(|f| {
-        let wire = &f.wire;
-        let place = filter_place(f);
-        let ops = &f.ops;
-        quote!(crate::filter::check_operators(#wire, &self.params.#place, &[#(#ops),*])?;)
-    });
-    let prepare = quote! {
-        /// Checks the arguments and builds the request path.
-        fn prepare(&self) -> Result<String, Error> {
-            #(#checks)*
-            #request_path
-        }
-    };
-    imports.runtime("ResponseInfo");
-    let idempotency = (op.idempotent && op.method == Method::Post).then(|| {
-        quote! {
-            /// Uses this idempotency key instead of a generated one; every retry of this call
-            /// carries the same key either way.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.idempotency_key = Some(key.into());
-                self
-            }
-        }
-    });
     let (output, response_items) = response_items(op, imports);
-    let stream = pages(op).then(|| {
-        let entry = format_ident!("{}Entry", op.pascal);
-        quote! {
-            /// Makes `stream()` end after `pages` pages, even when more follow.
-            pub fn max_pages(mut self, pages: usize) -> Self {
-                self.options.max_pages = Some(pages);
-                self
+    let kind = request_kind(op);
+    let params_type = if has_params(op) {
+        quote!(#params)
+    } else {
+        quote!(())
+    };
+    // What the generic request needs of the params type: the operator checks, the offset
+    // of a paged operation, the custom fields.
+    let params_traits = has_params(op).then(|| {
+        let checks = op.filters.iter().map(|f| {
+            let wire = &f.wire;
+            let place = filter_place(f);
+            let ops = &f.ops;
+            quote!(crate::filter::check_operators(#wire, &self.#place, &[#(#ops),*])?;)
+        });
+        let check = (!op.filters.is_empty()).then(|| {
+            quote! {
+                fn check(&self) -> Result<(), Error> {
+                    #(#checks)*
+                    Ok(())
+                }
             }
-            /// Streams every entry of every page, fetching one page at a time from the
-            /// offset set (or the first page), so memory stays bounded by one page. A
-            /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
-            #[inline]
-            pub fn stream(self) -> impl futures::Stream<Item = Result<#entry, Error>> + Send + 'static {
-                let (check, path) = match self.prepare() {
-                    Ok(path) => (Ok(()), path),
-                    Err(e) => (Err(e), String::new()),
-                };
-                let Self { client, params, options, .. } = self;
-                let first = params.offset.clone();
-                crate::pagination::paginate(#id, check, first, options.max_pages, move |offset| {
-                    let client = client.clone();
-                    let path = path.clone();
-                    let options = options.clone();
-                    let mut params = params.clone();
-                    params.offset = offset;
-                    async move {
-                        client.execute(&#constant, path, &params, &options).await.map(|(page, _)| page)
+        });
+        let paged = pages(op).then(|| {
+            quote! {
+                impl crate::request::PageParams for #params {
+                    fn offset(&self) -> Option<&str> {
+                        self.offset.as_deref()
                     }
-                })
+                    fn set_offset(&mut self, offset: Option<String>) {
+                        self.offset = offset;
+                    }
+                }
+            }
+        });
+        let custom = op.custom_fields.then(|| {
+            quote! {
+                impl crate::request::CustomFieldParams for #params {
+                    fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
+                        &mut self.custom_fields
+                    }
+                }
+            }
+        });
+        quote! {
+            impl crate::request::Params for #params {
+                #check
+            }
+            #paged
+            #custom
+        }
+    });
+    let setters_impl = (!setters.is_empty()).then(|| {
+        quote! {
+            impl crate::Request<#params, #output, #kind> {
+                #(#setters)*
             }
         }
     });
@@ -301,69 +288,15 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         "A request for {}; set optional parameters, then `send()`.",
         describe(op)
     ));
-    // `send`, `send_with_info` and `stream` are `#[inline]`: rustc then compiles them, and the
-    // response decoders they reach, in the crate that calls them, for the operations it
-    // calls, instead of in this crate for all of them, whatever the optimization level.
     quote! {
         #descriptor
         #request_doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #request {
-            client: Client,
-            options: crate::transport::CallOptions,
-            #path_field
-            #params_field
-        }
-        impl #request {
-            #(#setters)*
-            #params_access
-            #prepare
-            #idempotency
-            /// Ends this call within `timeout` (each page, for `stream()`), instead of the
-            /// client's timeout: rate-limit queueing, attempts and waits included.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-            /// Sends the request and decodes the response.
-            #[inline]
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_info().await.map(|(value, _)| value)
-            }
-            /// Sends the request; returns the decoded response with what happened on the way
-            /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
-            #[inline]
-            pub async fn send_with_info(self) -> Result<(#output, ResponseInfo), Error> {
-                let path = self.prepare()?;
-                self.client.execute(&#constant, path, #params_arg, &self.options).await
-            }
-            #stream
-        }
+        pub type #request = crate::Request<#params_type, #output, #kind>;
+        #setters_impl
         #params_struct
+        #params_traits
         #sort_enum
         #response_items
-    }
-}
-
-fn request_path(op: &Operation) -> TokenStream {
-    let mut fmt = String::new();
-    let mut args = Vec::new();
-    for part in &op.path {
-        match part {
-            PathPart::Literal(s) => fmt.push_str(&s.replace('{', "{{").replace('}', "}}")),
-            PathPart::Param(p) => {
-                fmt.push_str("{}");
-                let name = p.as_str();
-                let p = format_ident!("{}", p);
-                args.push(quote!(crate::transport::PathSegment::new(#name, &self.#p)?));
-            }
-        }
-    }
-    if args.is_empty() {
-        quote!(Ok(#fmt.to_string()))
-    } else {
-        quote!(Ok(format!(#fmt, #(#args),*)))
     }
 }
 
@@ -570,14 +503,16 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
         ));
     }
     if op.custom_fields {
-        slots.push(custom_fields_slot(quote!(self.params.custom_fields)));
+        // The request's `custom_field` is the generic one (`CustomFieldParams`).
+        let mut slot = custom_fields_slot();
+        slot.setters.clear();
+        slots.push(slot);
     }
     slots
 }
 
-/// Custom fields (`cf_*`) of an operation or a parameter object; `target` is where the
-/// setter stores them.
-fn custom_fields_slot(target: TokenStream) -> Slot {
+/// Custom fields (`cf_*`) of an operation or a parameter object.
+fn custom_fields_slot() -> Slot {
     Slot {
         decl: quote! {
             /// Custom fields (`cf_*`), sent beside the parameters.
@@ -589,7 +524,7 @@ fn custom_fields_slot(target: TokenStream) -> Slot {
             /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
             /// value is sent as it is, numbers and booleans as their text.
             pub fn custom_field(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
-                #target.insert(name, value);
+                self.custom_fields.insert(name, value);
                 self
             }
         }],
@@ -753,8 +688,7 @@ fn params_struct(
         }
     }
     // An operation's custom fields come with its slots; an object's are added here.
-    let object_custom_fields =
-        (!operation && def.custom_fields).then(|| custom_fields_slot(quote!(self.custom_fields)));
+    let object_custom_fields = (!operation && def.custom_fields).then(|| custom_fields_slot());
     for slot in slots.iter().chain(&object_custom_fields) {
         fields.push(slot.decl.clone());
         new_inits.push(slot.init.clone());
