@@ -249,3 +249,45 @@ impl<P: PageParams, E: DeserializeOwned + Send + 'static, K> Request<P, Page<E>,
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{ApiBase, BodyKind, HttpMethod};
+
+    const RETRIEVE: Operation = Operation {
+        id: "thing.retrieve",
+        path: "/things/{thing_id}/parts",
+        method: HttpMethod::Get,
+        base: ApiBase::Chargebee,
+        body: BodyKind::Query,
+        subdomain: None,
+        idempotent: false,
+    };
+
+    fn request(id: Option<&str>) -> Request<(), serde_json::Value, NotIdempotent> {
+        let client = Client::builder().maton_api_key("k").build().unwrap();
+        Request::new(&client, &RETRIEVE, id.map(str::to_string), ())
+    }
+
+    #[test]
+    fn the_path_parameter_is_one_encoded_segment() {
+        assert_eq!(
+            request(Some("a/b c")).path().unwrap(),
+            "/things/a%2Fb%20c/parts"
+        );
+        for refused in ["", ".", ".."] {
+            match request(Some(refused)).path() {
+                Err(Error::InvalidArgument { param, .. }) => assert_eq!(param, "thing_id"),
+                other => panic!("{refused:?}: {other:?}"),
+            }
+        }
+        match request(None).path() {
+            Err(Error::InvalidArgument { param, message }) => {
+                assert_eq!(param, "thing_id");
+                assert!(message.contains("thing.retrieve"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

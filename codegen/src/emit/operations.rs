@@ -688,7 +688,7 @@ fn params_struct(
         }
     }
     // An operation's custom fields come with its slots; an object's are added here.
-    let object_custom_fields = (!operation && def.custom_fields).then(|| custom_fields_slot());
+    let object_custom_fields = (!operation && def.custom_fields).then(custom_fields_slot);
     for slot in slots.iter().chain(&object_custom_fields) {
         fields.push(slot.decl.clone());
         new_inits.push(slot.init.clone());
