@@ -554,7 +554,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "alert_statuses_for_subscription" => {
             async move {

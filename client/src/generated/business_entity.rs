@@ -744,7 +744,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "create_transfers" => {
             async move {

@@ -3,7 +3,7 @@
 
 //! The `Configuration` resource and its operations.
 use super::enums;
-use crate::{Client, Error, ExtraFields};
+use crate::{Client, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `configuration` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -223,7 +223,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "list" => {
             async move {

@@ -1961,7 +1961,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "list" => {
             async move {

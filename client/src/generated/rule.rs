@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Rule` resource and its operations.
-use crate::{ApiEnum, Client, Error, ExtraFields, Timestamp};
+use crate::{ApiEnum, Client, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `rule` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,7 +295,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "retrieve" => {
             async move {

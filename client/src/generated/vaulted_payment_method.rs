@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `VaultedPaymentMethod` resource and its operations.
-use crate::{Client, Error, ExtraFields, Timestamp};
+use crate::{Client, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `vaulted_payment_method` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,7 +249,7 @@ pub(crate) async fn call(
     name: &str,
     args: crate::dynamic::Args,
     action: crate::dynamic::Action,
-) -> Option<Result<crate::dynamic::Outcome, Error>> {
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     let result = match name {
         "retrieve" => {
             async move {

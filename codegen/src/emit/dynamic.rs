@@ -63,7 +63,7 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
             name: &str,
             args: crate::dynamic::Args,
             action: crate::dynamic::Action,
-        ) -> Option<Result<crate::dynamic::Outcome, Error>> {
+        ) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
             let result = match name {
                 #(#arms)*
                 _ => return None,

@@ -160,7 +160,10 @@ pub fn request_kind(op: &Operation) -> TokenStream {
 
 fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     let (request, params, constant) = type_names(op);
-    imports.runtime("Error");
+    if has_params(op) {
+        // `to_form`, and the operator checks.
+        imports.runtime("Error");
+    }
     let id = &op.id;
     let template = op.path_template();
     let method = format_ident!(
