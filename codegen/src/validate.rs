@@ -520,10 +520,14 @@ impl Validator {
                     &fields_path,
                 );
                 let name = format!("{stem}Params");
+                let doc = spec
+                    .doc
+                    .clone()
+                    .or_else(|| param_object_doc(file.spec.resource.as_deref(), path));
                 objects.push(StructDef {
                     same_as: None,
                     name: name.clone(),
-                    doc: spec.doc.clone(),
+                    doc,
                     fields,
                     custom_fields: spec.custom_fields,
                 });
@@ -978,6 +982,21 @@ impl Validator {
             name => self.named_type(global, local, name)?,
         })
     }
+}
+
+/// What a parameter object is, from where the spec declares it
+/// (`operations.create.params.billing_address`): "The `billing_address` parameter of
+/// `customer.create`."; `None` outside an operation.
+fn param_object_doc(resource: Option<&str>, path: &[&str]) -> Option<String> {
+    let ["operations", op, "params", keys @ ..] = path else {
+        return None;
+    };
+    let keys: Vec<&str> = keys.iter().copied().filter(|k| *k != "fields").collect();
+    let module = names::snake(resource?);
+    Some(format!(
+        "The `{}` parameter of `{module}.{op}`.",
+        keys.join(".")
+    ))
 }
 
 /// Methods every request builder has, which no parameter may shadow.

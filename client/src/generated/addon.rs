@@ -3583,7 +3583,7 @@ const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type UnarchiveRequest = crate::Request<(), UnarchiveResponse, crate::Idempotent>;
 /// What `POST /addons/{addon_id}/unarchive` (`addon.unarchive`) returns: the same fields as [`CreateResponse`].
 pub type UnarchiveResponse = CreateResponse;
-/// Fields of the `CreateTiersParams` parameter object.
+/// The `tiers` parameter of `addon.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
@@ -3742,7 +3742,7 @@ impl crate::form::FormEncode for CreateTiersParams {
     }
 }
 crate::form::form_object!(CreateTiersParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `addon.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {

@@ -1490,7 +1490,7 @@ impl crate::request::PageParams for ApplicationAlertsForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`): the same fields as [`CreateResponse`].
 pub type ApplicationAlertsForSubscriptionEntry = CreateResponse;
-/// Fields of the `CreateThresholdParams` parameter object.
+/// The `threshold` parameter of `alert.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateThresholdParams {
@@ -1555,7 +1555,7 @@ impl crate::form::FormEncode for CreateThresholdParams {
     }
 }
 crate::form::form_object!(CreateThresholdParams);
-/// Fields of the `CreateFilterConditionsParams` parameter object.
+/// The `filter_conditions` parameter of `alert.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateFilterConditionsParams {
@@ -1642,7 +1642,7 @@ impl crate::form::FormEncode for CreateFilterConditionsParams {
     }
 }
 crate::form::form_object!(CreateFilterConditionsParams);
-/// Fields of the `UpdateThresholdParams` parameter object.
+/// The `threshold` parameter of `alert.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateThresholdParams {

@@ -1658,7 +1658,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `UpdateCardForCustomerCustomerParams` parameter object.
+/// The `customer` parameter of `card.update_card_for_customer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerCustomerParams {

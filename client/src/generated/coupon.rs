@@ -4401,7 +4401,7 @@ const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type UnarchiveRequest = crate::Request<(), UnarchiveResponse, crate::Idempotent>;
 /// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns: the same fields as [`CreateResponse`].
 pub type UnarchiveResponse = CreateResponse;
-/// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
+/// The `item_constraints` parameter of `coupon.create_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintsParams {
@@ -4495,7 +4495,7 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintsParams {
     }
 }
 crate::form::form_object!(CreateForItemsItemConstraintsParams);
-/// Fields of the `CreateForItemsItemConstraintCriteriaParams` parameter object.
+/// The `item_constraint_criteria` parameter of `coupon.create_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintCriteriaParams {
@@ -4620,7 +4620,7 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintCriteriaParams {
     }
 }
 crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
-/// Fields of the `CreateForItemsCouponConstraintsParams` parameter object.
+/// The `coupon_constraints` parameter of `coupon.create_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsCouponConstraintsParams {
@@ -4706,7 +4706,7 @@ impl crate::form::FormEncode for CreateForItemsCouponConstraintsParams {
     }
 }
 crate::form::form_object!(CreateForItemsCouponConstraintsParams);
-/// Fields of the `UpdateForItemsItemConstraintsParams` parameter object.
+/// The `item_constraints` parameter of `coupon.update_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemConstraintsParams {
@@ -4802,7 +4802,7 @@ impl crate::form::FormEncode for UpdateForItemsItemConstraintsParams {
 crate::form::form_object!(UpdateForItemsItemConstraintsParams);
 /// The same parameter object as [`CreateForItemsItemConstraintCriteriaParams`].
 pub type UpdateForItemsItemConstraintCriteriaParams = CreateForItemsItemConstraintCriteriaParams;
-/// Fields of the `UpdateForItemsCouponConstraintsParams` parameter object.
+/// The `coupon_constraints` parameter of `coupon.update_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsCouponConstraintsParams {

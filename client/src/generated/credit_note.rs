@@ -6963,7 +6963,7 @@ impl crate::request::CustomFieldParams for ImportCreditNoteParams {
 }
 /// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns: the same fields as [`RetrieveResponse`].
 pub type ImportCreditNoteResponse = RetrieveResponse;
-/// Fields of the `CreateLineItemsParams` parameter object.
+/// The `line_items` parameter of `credit_note.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateLineItemsParams {
@@ -7206,7 +7206,7 @@ impl crate::form::FormEncode for CreateLineItemsParams {
     }
 }
 crate::form::form_object!(CreateLineItemsParams);
-/// Fields of the `RecordRefundTransactionParams` parameter object.
+/// The `transaction` parameter of `credit_note.record_refund`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
@@ -7354,7 +7354,7 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
     }
 }
 crate::form::form_object!(RecordRefundTransactionParams);
-/// Fields of the `RemoveTaxWithheldRefundTaxWithheldParams` parameter object.
+/// The `tax_withheld` parameter of `credit_note.remove_tax_withheld_refund`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundTaxWithheldParams {
@@ -7410,7 +7410,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundTaxWithheldParams {
     }
 }
 crate::form::form_object!(RemoveTaxWithheldRefundTaxWithheldParams);
-/// Fields of the `ImportCreditNoteLineItemsParams` parameter object.
+/// The `line_items` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemsParams {
@@ -8161,7 +8161,7 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemsParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteLineItemsParams);
-/// Fields of the `ImportCreditNoteLineItemTiersParams` parameter object.
+/// The `line_item_tiers` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemTiersParams {
@@ -8379,7 +8379,7 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemTiersParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteLineItemTiersParams);
-/// Fields of the `ImportCreditNoteDiscountsParams` parameter object.
+/// The `discounts` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteDiscountsParams {
@@ -8510,7 +8510,7 @@ impl crate::form::FormEncode for ImportCreditNoteDiscountsParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteDiscountsParams);
-/// Fields of the `ImportCreditNoteTaxesParams` parameter object.
+/// The `taxes` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteTaxesParams {
@@ -8670,7 +8670,7 @@ impl crate::form::FormEncode for ImportCreditNoteTaxesParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteTaxesParams);
-/// Fields of the `ImportCreditNoteAllocationsParams` parameter object.
+/// The `allocations` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteAllocationsParams {
@@ -8772,7 +8772,7 @@ impl crate::form::FormEncode for ImportCreditNoteAllocationsParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteAllocationsParams);
-/// Fields of the `ImportCreditNoteLinkedRefundsParams` parameter object.
+/// The `linked_refunds` parameter of `credit_note.import_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLinkedRefundsParams {

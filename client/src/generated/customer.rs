@@ -9386,7 +9386,7 @@ impl crate::request::CustomFieldParams for UpdateHierarchySettingsParams {
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns: the same fields as [`AddPromotionalCreditsResponse`].
 pub type UpdateHierarchySettingsResponse = AddPromotionalCreditsResponse;
-/// Fields of the `CreateCardParams` parameter object.
+/// The `card` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCardParams {
@@ -9787,7 +9787,7 @@ impl crate::form::FormEncode for CreateCardParams {
     }
 }
 crate::form::form_object!(CreateCardParams);
-/// Fields of the `CreateBankAccountParams` parameter object.
+/// The `bank_account` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
@@ -10138,7 +10138,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
     }
 }
 crate::form::form_object!(CreateBankAccountParams);
-/// Fields of the `CreatePaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
@@ -10311,7 +10311,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
     }
 }
 crate::form::form_object!(CreatePaymentMethodParams);
-/// Fields of the `CreatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
@@ -10493,7 +10493,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
     }
 }
 crate::form::form_object!(CreatePaymentIntentParams);
-/// Fields of the `CreateBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBillingAddressParams {
@@ -10743,7 +10743,7 @@ impl crate::form::FormEncode for CreateBillingAddressParams {
     }
 }
 crate::form::form_object!(CreateBillingAddressParams);
-/// Fields of the `CreateEntityIdentifiersParams` parameter object.
+/// The `entity_identifiers` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
@@ -10849,7 +10849,7 @@ impl crate::form::FormEncode for CreateEntityIdentifiersParams {
     }
 }
 crate::form::form_object!(CreateEntityIdentifiersParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `customer.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
@@ -10954,7 +10954,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// The same parameter object as [`CreateTaxProvidersFieldsParams`].
 pub type UpdateTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
-/// Fields of the `UpdatePaymentMethodPaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `customer.update_payment_method`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodPaymentMethodParams {
@@ -11123,7 +11123,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodPaymentMethodParams {
     }
 }
 crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
-/// Fields of the `UpdateBillingInfoBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `customer.update_billing_info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoBillingAddressParams {
@@ -11392,7 +11392,7 @@ impl crate::form::FormEncode for UpdateBillingInfoBillingAddressParams {
     }
 }
 crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
-/// Fields of the `UpdateBillingInfoEntityIdentifiersParams` parameter object.
+/// The `entity_identifiers` parameter of `customer.update_billing_info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoEntityIdentifiersParams {
@@ -11519,7 +11519,7 @@ impl crate::form::FormEncode for UpdateBillingInfoEntityIdentifiersParams {
 crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
 /// The same parameter object as [`CreateTaxProvidersFieldsParams`].
 pub type UpdateBillingInfoTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
-/// Fields of the `AddContactContactParams` parameter object.
+/// The `contact` parameter of `customer.add_contact`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddContactContactParams {
@@ -11707,7 +11707,7 @@ impl crate::form::FormEncode for AddContactContactParams {
     }
 }
 crate::form::form_object!(AddContactContactParams);
-/// Fields of the `UpdateContactContactParams` parameter object.
+/// The `contact` parameter of `customer.update_contact`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactContactParams {
@@ -11895,7 +11895,7 @@ impl crate::form::FormEncode for UpdateContactContactParams {
     }
 }
 crate::form::form_object!(UpdateContactContactParams);
-/// Fields of the `DeleteContactContactParams` parameter object.
+/// The `contact` parameter of `customer.delete_contact`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContactContactParams {
@@ -11951,7 +11951,7 @@ impl crate::form::FormEncode for DeleteContactContactParams {
     }
 }
 crate::form::form_object!(DeleteContactContactParams);
-/// Fields of the `RecordExcessPaymentTransactionParams` parameter object.
+/// The `transaction` parameter of `customer.record_excess_payment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentTransactionParams {
@@ -12116,7 +12116,7 @@ impl crate::form::FormEncode for RecordExcessPaymentTransactionParams {
     }
 }
 crate::form::form_object!(RecordExcessPaymentTransactionParams);
-/// Fields of the `CollectPaymentPaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `customer.collect_payment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentMethodParams {
@@ -12255,7 +12255,7 @@ impl crate::form::FormEncode for CollectPaymentPaymentMethodParams {
     }
 }
 crate::form::form_object!(CollectPaymentPaymentMethodParams);
-/// Fields of the `CollectPaymentCardParams` parameter object.
+/// The `card` parameter of `customer.collect_payment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentCardParams {
@@ -12606,7 +12606,7 @@ impl crate::form::FormEncode for CollectPaymentCardParams {
     }
 }
 crate::form::form_object!(CollectPaymentCardParams);
-/// Fields of the `CollectPaymentPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `customer.collect_payment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentIntentParams {
@@ -12788,7 +12788,7 @@ impl crate::form::FormEncode for CollectPaymentPaymentIntentParams {
     }
 }
 crate::form::form_object!(CollectPaymentPaymentIntentParams);
-/// Fields of the `CollectPaymentInvoiceAllocationsParams` parameter object.
+/// The `invoice_allocations` parameter of `customer.collect_payment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectPaymentInvoiceAllocationsParams {
@@ -12869,7 +12869,7 @@ impl crate::form::FormEncode for CollectPaymentInvoiceAllocationsParams {
     }
 }
 crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
-/// Fields of the `RelationshipsParentAccountAccessParams` parameter object.
+/// The `parent_account_access` parameter of `customer.relationships`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsParentAccountAccessParams {
@@ -13036,7 +13036,7 @@ impl crate::form::FormEncode for RelationshipsParentAccountAccessParams {
     }
 }
 crate::form::form_object!(RelationshipsParentAccountAccessParams);
-/// Fields of the `RelationshipsChildAccountAccessParams` parameter object.
+/// The `child_account_access` parameter of `customer.relationships`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsChildAccountAccessParams {
@@ -13187,7 +13187,7 @@ impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
     }
 }
 crate::form::form_object!(RelationshipsChildAccountAccessParams);
-/// Fields of the `UpdateHierarchySettingsParentAccountAccessParams` parameter object.
+/// The `parent_account_access` parameter of `customer.update_hierarchy_settings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsParentAccountAccessParams {
@@ -13356,7 +13356,7 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParentAccountAccessParam
     }
 }
 crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
-/// Fields of the `UpdateHierarchySettingsChildAccountAccessParams` parameter object.
+/// The `child_account_access` parameter of `customer.update_hierarchy_settings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsChildAccountAccessParams {

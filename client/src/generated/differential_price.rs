@@ -1420,7 +1420,7 @@ impl crate::request::CustomFieldParams for ListParams {
 }
 /// One entry of a page of `GET /differential_prices` (`differential_price.list`): the same fields as [`CreateResponse`].
 pub type ListEntry = CreateResponse;
-/// Fields of the `CreateParentPeriodsParams` parameter object.
+/// The `parent_periods` parameter of `differential_price.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParentPeriodsParams {
@@ -1495,7 +1495,7 @@ impl crate::form::FormEncode for CreateParentPeriodsParams {
     }
 }
 crate::form::form_object!(CreateParentPeriodsParams);
-/// Fields of the `CreateTiersParams` parameter object.
+/// The `tiers` parameter of `differential_price.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {

@@ -681,7 +681,7 @@ impl crate::request::CustomFieldParams for CreateParams {
 }
 /// One entry of a page of `POST /entitlements` (`entitlement.create`): the same fields as [`ListEntry`].
 pub type CreateEntry = ListEntry;
-/// Fields of the `CreateEntitlementsParams` parameter object.
+/// The `entitlements` parameter of `entitlement.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEntitlementsParams {

@@ -653,7 +653,7 @@ impl crate::request::CustomFieldParams for ListEntitlementOverrideForSubscriptio
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`): the same fields as [`AddEntitlementOverrideForSubscriptionEntry`].
 pub type ListEntitlementOverrideForSubscriptionEntry = AddEntitlementOverrideForSubscriptionEntry;
-/// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
+/// The `entitlement_overrides` parameter of `entitlement_override.add_entitlement_override_for_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {

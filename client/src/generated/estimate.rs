@@ -6832,7 +6832,7 @@ impl crate::request::CustomFieldParams for PaymentSchedulesParams {
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns: the same fields as [`CreateSubscriptionResponse`].
 pub type PaymentSchedulesResponse = CreateSubscriptionResponse;
-/// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionSubscriptionParams {
@@ -7154,7 +7154,7 @@ impl crate::form::FormEncode for CreateSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionSubscriptionParams);
-/// Fields of the `CreateSubscriptionBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionBillingAddressParams {
@@ -7331,7 +7331,7 @@ impl crate::form::FormEncode for CreateSubscriptionBillingAddressParams {
 crate::form::form_object!(CreateSubscriptionBillingAddressParams);
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateSubscriptionShippingAddressParams = CreateSubscriptionBillingAddressParams;
-/// Fields of the `CreateSubscriptionCustomerParams` parameter object.
+/// The `customer` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionCustomerParams {
@@ -7534,7 +7534,7 @@ impl crate::form::FormEncode for CreateSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionCustomerParams);
-/// Fields of the `CreateSubscriptionContractTermParams` parameter object.
+/// The `contract_term` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionContractTermParams {
@@ -7625,7 +7625,7 @@ impl crate::form::FormEncode for CreateSubscriptionContractTermParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionContractTermParams);
-/// Fields of the `CreateSubscriptionAddonsParams` parameter object.
+/// The `addons` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionAddonsParams {
@@ -7796,7 +7796,7 @@ impl crate::form::FormEncode for CreateSubscriptionAddonsParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionAddonsParams);
-/// Fields of the `CreateSubscriptionEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionEventBasedAddonsParams {
@@ -7997,7 +7997,7 @@ impl crate::form::FormEncode for CreateSubscriptionEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionEventBasedAddonsParams);
-/// Fields of the `CreateSubscriptionTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `estimate.create_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionTaxProvidersFieldsParams {
@@ -8100,7 +8100,7 @@ impl crate::form::FormEncode for CreateSubscriptionTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionTaxProvidersFieldsParams);
-/// Fields of the `CreateSubItemEstimateSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.create_sub_item_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionParams {
@@ -8335,7 +8335,7 @@ pub type CreateSubItemEstimateBillingAddressParams = CreateSubscriptionBillingAd
 pub type CreateSubItemEstimateShippingAddressParams = CreateSubscriptionBillingAddressParams;
 /// The same parameter object as [`CreateSubscriptionCustomerParams`].
 pub type CreateSubItemEstimateCustomerParams = CreateSubscriptionCustomerParams;
-/// Fields of the `CreateSubItemEstimateContractTermParams` parameter object.
+/// The `contract_term` parameter of `estimate.create_sub_item_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateContractTermParams {
@@ -8446,7 +8446,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateContractTermParams {
     }
 }
 crate::form::form_object!(CreateSubItemEstimateContractTermParams);
-/// Fields of the `CreateSubItemEstimateSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `estimate.create_sub_item_estimate`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionItemsParams {
@@ -8707,7 +8707,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CreateSubItemEstimateSubscriptionItemsParams);
-/// Fields of the `CreateSubItemEstimateDiscountsParams` parameter object.
+/// The `discounts` parameter of `estimate.create_sub_item_estimate`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateDiscountsParams {
@@ -8905,7 +8905,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateDiscountsParams {
     }
 }
 crate::form::form_object!(CreateSubItemEstimateDiscountsParams);
-/// Fields of the `CreateSubItemEstimateItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `estimate.create_sub_item_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateItemTiersParams {
@@ -9122,7 +9122,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateItemTiersParams {
 crate::form::form_object!(CreateSubItemEstimateItemTiersParams);
 /// The same parameter object as [`CreateSubscriptionTaxProvidersFieldsParams`].
 pub type CreateSubItemEstimateTaxProvidersFieldsParams = CreateSubscriptionTaxProvidersFieldsParams;
-/// Fields of the `CreateSubForCustomerEstimateSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.create_sub_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateSubscriptionParams {
@@ -9430,7 +9430,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateSubscriptionParams 
 crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateSubForCustomerEstimateShippingAddressParams = CreateSubscriptionBillingAddressParams;
-/// Fields of the `CreateSubForCustomerEstimateContractTermParams` parameter object.
+/// The `contract_term` parameter of `estimate.create_sub_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateContractTermParams {
@@ -9527,7 +9527,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
 pub type CreateSubForCustomerEstimateAddonsParams = CreateSubscriptionAddonsParams;
 /// The same parameter object as [`CreateSubscriptionEventBasedAddonsParams`].
 pub type CreateSubForCustomerEstimateEventBasedAddonsParams = CreateSubscriptionEventBasedAddonsParams;
-/// Fields of the `CreateSubItemForCustomerEstimateSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.create_sub_item_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionParams {
@@ -9746,7 +9746,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 pub type CreateSubItemForCustomerEstimateShippingAddressParams = CreateSubscriptionBillingAddressParams;
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateSubItemForCustomerEstimateBillingAddressParams = CreateSubscriptionBillingAddressParams;
-/// Fields of the `CreateSubItemForCustomerEstimateContractTermParams` parameter object.
+/// The `contract_term` parameter of `estimate.create_sub_item_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateContractTermParams {
@@ -9861,7 +9861,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateContractTermPar
     }
 }
 crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
-/// Fields of the `CreateSubItemForCustomerEstimateBillingOverrideParams` parameter object.
+/// The `billing_override` parameter of `estimate.create_sub_item_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingOverrideParams {
@@ -9963,7 +9963,7 @@ pub type CreateSubItemForCustomerEstimateSubscriptionItemsParams = CreateSubItem
 pub type CreateSubItemForCustomerEstimateDiscountsParams = CreateSubItemEstimateDiscountsParams;
 /// The same parameter object as [`CreateSubItemEstimateItemTiersParams`].
 pub type CreateSubItemForCustomerEstimateItemTiersParams = CreateSubItemEstimateItemTiersParams;
-/// Fields of the `UpdateSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.update_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionSubscriptionParams {
@@ -10276,7 +10276,7 @@ crate::form::form_object!(UpdateSubscriptionSubscriptionParams);
 pub type UpdateSubscriptionBillingAddressParams = CreateSubscriptionBillingAddressParams;
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type UpdateSubscriptionShippingAddressParams = CreateSubscriptionBillingAddressParams;
-/// Fields of the `UpdateSubscriptionCustomerParams` parameter object.
+/// The `customer` parameter of `estimate.update_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionCustomerParams {
@@ -10403,7 +10403,7 @@ impl crate::form::FormEncode for UpdateSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionCustomerParams);
-/// Fields of the `UpdateSubscriptionAddonsParams` parameter object.
+/// The `addons` parameter of `estimate.update_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionAddonsParams {
@@ -10592,7 +10592,7 @@ impl crate::form::FormEncode for UpdateSubscriptionAddonsParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionAddonsParams);
-/// Fields of the `UpdateSubscriptionEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `estimate.update_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionEventBasedAddonsParams {
@@ -10793,7 +10793,7 @@ impl crate::form::FormEncode for UpdateSubscriptionEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionEventBasedAddonsParams);
-/// Fields of the `UpdateSubscriptionForItemsSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.update_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionParams {
@@ -11017,7 +11017,7 @@ pub type UpdateSubscriptionForItemsShippingAddressParams = CreateSubscriptionBil
 pub type UpdateSubscriptionForItemsCustomerParams = UpdateSubscriptionCustomerParams;
 /// The same parameter object as [`CreateSubItemForCustomerEstimateBillingOverrideParams`].
 pub type UpdateSubscriptionForItemsBillingOverrideParams = CreateSubItemForCustomerEstimateBillingOverrideParams;
-/// Fields of the `UpdateSubscriptionForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `estimate.update_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionItemsParams {
@@ -11298,7 +11298,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionItemsPara
     }
 }
 crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionItemsParams);
-/// Fields of the `UpdateSubscriptionForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `estimate.update_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsDiscountsParams {
@@ -11532,7 +11532,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsDiscountsParams {
 crate::form::form_object!(UpdateSubscriptionForItemsDiscountsParams);
 /// The same parameter object as [`CreateSubItemEstimateItemTiersParams`].
 pub type UpdateSubscriptionForItemsItemTiersParams = CreateSubItemEstimateItemTiersParams;
-/// Fields of the `AdvanceInvoiceEstimateFixedIntervalScheduleParams` parameter object.
+/// The `fixed_interval_schedule` parameter of `estimate.advance_invoice_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateFixedIntervalScheduleParams {
@@ -11655,7 +11655,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateFixedIntervalSchedulePara
     }
 }
 crate::form::form_object!(AdvanceInvoiceEstimateFixedIntervalScheduleParams);
-/// Fields of the `AdvanceInvoiceEstimateSpecificDatesScheduleParams` parameter object.
+/// The `specific_dates_schedule` parameter of `estimate.advance_invoice_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateSpecificDatesScheduleParams {
@@ -11737,7 +11737,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateSpecificDatesSchedulePara
     }
 }
 crate::form::form_object!(AdvanceInvoiceEstimateSpecificDatesScheduleParams);
-/// Fields of the `CancelSubscriptionEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `estimate.cancel_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionEventBasedAddonsParams {
@@ -11852,7 +11852,7 @@ impl crate::form::FormEncode for CancelSubscriptionEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CancelSubscriptionEventBasedAddonsParams);
-/// Fields of the `CancelSubscriptionForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `estimate.cancel_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsSubscriptionItemsParams {
@@ -12015,7 +12015,7 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsSubscriptionItemsPara
     }
 }
 crate::form::form_object!(CancelSubscriptionForItemsSubscriptionItemsParams);
-/// Fields of the `PauseSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.pause_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PauseSubscriptionSubscriptionParams {
@@ -12124,7 +12124,7 @@ impl crate::form::FormEncode for PauseSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(PauseSubscriptionSubscriptionParams);
-/// Fields of the `ResumeSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.resume_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionSubscriptionParams {
@@ -12191,7 +12191,7 @@ impl crate::form::FormEncode for ResumeSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(ResumeSubscriptionSubscriptionParams);
-/// Fields of the `GiftSubscriptionGiftParams` parameter object.
+/// The `gift` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftParams {
@@ -12314,7 +12314,7 @@ impl crate::form::FormEncode for GiftSubscriptionGiftParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionGiftParams);
-/// Fields of the `GiftSubscriptionGifterParams` parameter object.
+/// The `gifter` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGifterParams {
@@ -12425,7 +12425,7 @@ impl crate::form::FormEncode for GiftSubscriptionGifterParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionGifterParams);
-/// Fields of the `GiftSubscriptionGiftReceiverParams` parameter object.
+/// The `gift_receiver` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftReceiverParams {
@@ -12531,7 +12531,7 @@ impl crate::form::FormEncode for GiftSubscriptionGiftReceiverParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionGiftReceiverParams);
-/// Fields of the `GiftSubscriptionPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionPaymentIntentParams {
@@ -12713,7 +12713,7 @@ impl crate::form::FormEncode for GiftSubscriptionPaymentIntentParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionPaymentIntentParams);
-/// Fields of the `GiftSubscriptionShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionShippingAddressParams {
@@ -12982,7 +12982,7 @@ impl crate::form::FormEncode for GiftSubscriptionShippingAddressParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionShippingAddressParams);
-/// Fields of the `GiftSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionSubscriptionParams {
@@ -13087,7 +13087,7 @@ impl crate::form::FormEncode for GiftSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionSubscriptionParams);
-/// Fields of the `GiftSubscriptionAddonsParams` parameter object.
+/// The `addons` parameter of `estimate.gift_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionAddonsParams {
@@ -13188,7 +13188,7 @@ pub type GiftSubscriptionForItemsGiftParams = GiftSubscriptionGiftParams;
 pub type GiftSubscriptionForItemsGifterParams = GiftSubscriptionGifterParams;
 /// The same parameter object as [`GiftSubscriptionGiftReceiverParams`].
 pub type GiftSubscriptionForItemsGiftReceiverParams = GiftSubscriptionGiftReceiverParams;
-/// Fields of the `GiftSubscriptionForItemsPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `estimate.gift_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsPaymentIntentParams {
@@ -13374,7 +13374,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsPaymentIntentParams {
 crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
 /// The same parameter object as [`GiftSubscriptionShippingAddressParams`].
 pub type GiftSubscriptionForItemsShippingAddressParams = GiftSubscriptionShippingAddressParams;
-/// Fields of the `GiftSubscriptionForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `estimate.gift_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsSubscriptionItemsParams {
@@ -13517,7 +13517,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsSubscriptionItemsParams
     }
 }
 crate::form::form_object!(GiftSubscriptionForItemsSubscriptionItemsParams);
-/// Fields of the `GiftSubscriptionForItemsItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `estimate.gift_subscription_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsItemTiersParams {
@@ -13696,7 +13696,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsItemTiersParams {
     }
 }
 crate::form::form_object!(GiftSubscriptionForItemsItemTiersParams);
-/// Fields of the `CreateInvoiceInvoiceParams` parameter object.
+/// The `invoice` parameter of `estimate.create_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceInvoiceParams {
@@ -13805,7 +13805,7 @@ impl crate::form::FormEncode for CreateInvoiceInvoiceParams {
 crate::form::form_object!(CreateInvoiceInvoiceParams);
 /// The same parameter object as [`GiftSubscriptionShippingAddressParams`].
 pub type CreateInvoiceShippingAddressParams = GiftSubscriptionShippingAddressParams;
-/// Fields of the `CreateInvoiceAddonsParams` parameter object.
+/// The `addons` parameter of `estimate.create_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceAddonsParams {
@@ -13974,7 +13974,7 @@ impl crate::form::FormEncode for CreateInvoiceAddonsParams {
     }
 }
 crate::form::form_object!(CreateInvoiceAddonsParams);
-/// Fields of the `CreateInvoiceChargesParams` parameter object.
+/// The `charges` parameter of `estimate.create_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceChargesParams {
@@ -14255,7 +14255,7 @@ impl crate::form::FormEncode for CreateInvoiceChargesParams {
     }
 }
 crate::form::form_object!(CreateInvoiceChargesParams);
-/// Fields of the `CreateInvoiceNotesToRemoveParams` parameter object.
+/// The `notes_to_remove` parameter of `estimate.create_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceNotesToRemoveParams {
@@ -14345,7 +14345,7 @@ pub type CreateInvoiceForItemsInvoiceParams = CreateInvoiceInvoiceParams;
 pub type CreateInvoiceForItemsShippingAddressParams = GiftSubscriptionShippingAddressParams;
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateInvoiceForItemsBillingAddressParams = CreateSubscriptionBillingAddressParams;
-/// Fields of the `CreateInvoiceForItemsItemPricesParams` parameter object.
+/// The `item_prices` parameter of `estimate.create_invoice_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsItemPricesParams {
@@ -14562,7 +14562,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsItemPricesParams {
 crate::form::form_object!(CreateInvoiceForItemsItemPricesParams);
 /// The same parameter object as [`CreateSubItemEstimateItemTiersParams`].
 pub type CreateInvoiceForItemsItemTiersParams = CreateSubItemEstimateItemTiersParams;
-/// Fields of the `CreateInvoiceForItemsChargesParams` parameter object.
+/// The `charges` parameter of `estimate.create_invoice_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsChargesParams {
@@ -14865,7 +14865,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsChargesParams {
 crate::form::form_object!(CreateInvoiceForItemsChargesParams);
 /// The same parameter object as [`CreateInvoiceNotesToRemoveParams`].
 pub type CreateInvoiceForItemsNotesToRemoveParams = CreateInvoiceNotesToRemoveParams;
-/// Fields of the `CreateInvoiceForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `estimate.create_invoice_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsDiscountsParams {

@@ -1141,7 +1141,7 @@ const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
 pub type ReactivateRequest = crate::Request<(), ReactivateResponse, crate::Idempotent>;
 /// What `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`) returns: the same fields as [`ListEntry`].
 pub type ReactivateResponse = ListEntry;
-/// Fields of the `CreateLevelsParams` parameter object.
+/// The `levels` parameter of `feature.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateLevelsParams {

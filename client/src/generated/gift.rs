@@ -2348,7 +2348,7 @@ impl crate::request::CustomFieldParams for UpdateGiftParams {
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns: the same fields as [`RetrieveResponse`].
 pub type UpdateGiftResponse = RetrieveResponse;
-/// Fields of the `CreateGifterParams` parameter object.
+/// The `gifter` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGifterParams {
@@ -2459,7 +2459,7 @@ impl crate::form::FormEncode for CreateGifterParams {
     }
 }
 crate::form::form_object!(CreateGifterParams);
-/// Fields of the `CreateGiftReceiverParams` parameter object.
+/// The `gift_receiver` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGiftReceiverParams {
@@ -2565,7 +2565,7 @@ impl crate::form::FormEncode for CreateGiftReceiverParams {
     }
 }
 crate::form::form_object!(CreateGiftReceiverParams);
-/// Fields of the `CreatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
@@ -2747,7 +2747,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
     }
 }
 crate::form::form_object!(CreatePaymentIntentParams);
-/// Fields of the `CreateShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
@@ -3016,7 +3016,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
     }
 }
 crate::form::form_object!(CreateShippingAddressParams);
-/// Fields of the `CreateSubscriptionParams` parameter object.
+/// The `subscription` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionParams {
@@ -3139,7 +3139,7 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionParams);
-/// Fields of the `CreateAddonsParams` parameter object.
+/// The `addons` parameter of `gift.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
@@ -3238,7 +3238,7 @@ crate::form::form_object!(CreateAddonsParams);
 pub type CreateForItemsGifterParams = CreateGifterParams;
 /// The same parameter object as [`CreateGiftReceiverParams`].
 pub type CreateForItemsGiftReceiverParams = CreateGiftReceiverParams;
-/// Fields of the `CreateForItemsPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `gift.create_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsPaymentIntentParams {
@@ -3422,7 +3422,7 @@ impl crate::form::FormEncode for CreateForItemsPaymentIntentParams {
 crate::form::form_object!(CreateForItemsPaymentIntentParams);
 /// The same parameter object as [`CreateShippingAddressParams`].
 pub type CreateForItemsShippingAddressParams = CreateShippingAddressParams;
-/// Fields of the `CreateForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `gift.create_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsSubscriptionItemsParams {
@@ -3565,7 +3565,7 @@ impl crate::form::FormEncode for CreateForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CreateForItemsSubscriptionItemsParams);
-/// Fields of the `CreateForItemsItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `gift.create_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForItemsItemTiersParams {
@@ -3744,7 +3744,7 @@ impl crate::form::FormEncode for CreateForItemsItemTiersParams {
     }
 }
 crate::form::form_object!(CreateForItemsItemTiersParams);
-/// Fields of the `UpdateGiftGiftReceiverParams` parameter object.
+/// The `gift_receiver` parameter of `gift.update_gift`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGiftGiftReceiverParams {

@@ -5954,7 +5954,7 @@ impl crate::request::CustomFieldParams for ViewVoucherParams {
 }
 /// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns: the same fields as [`CheckoutNewResponse`].
 pub type ViewVoucherResponse = CheckoutNewResponse;
-/// Fields of the `CheckoutNewSubscriptionParams` parameter object.
+/// The `subscription` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewSubscriptionParams {
@@ -6286,7 +6286,7 @@ impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
     }
 }
 crate::form::form_object!(CheckoutNewSubscriptionParams);
-/// Fields of the `CheckoutNewCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewCustomerParams {
@@ -6533,7 +6533,7 @@ impl crate::form::FormEncode for CheckoutNewCustomerParams {
     }
 }
 crate::form::form_object!(CheckoutNewCustomerParams);
-/// Fields of the `CheckoutNewCardParams` parameter object.
+/// The `card` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewCardParams {
@@ -6615,7 +6615,7 @@ impl crate::form::FormEncode for CheckoutNewCardParams {
     }
 }
 crate::form::form_object!(CheckoutNewCardParams);
-/// Fields of the `CheckoutNewBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewBillingAddressParams {
@@ -6886,7 +6886,7 @@ impl crate::form::FormEncode for CheckoutNewBillingAddressParams {
 crate::form::form_object!(CheckoutNewBillingAddressParams);
 /// The same parameter object as [`CheckoutNewBillingAddressParams`].
 pub type CheckoutNewShippingAddressParams = CheckoutNewBillingAddressParams;
-/// Fields of the `CheckoutNewContractTermParams` parameter object.
+/// The `contract_term` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewContractTermParams {
@@ -6977,7 +6977,7 @@ impl crate::form::FormEncode for CheckoutNewContractTermParams {
     }
 }
 crate::form::form_object!(CheckoutNewContractTermParams);
-/// Fields of the `CheckoutNewAddonsParams` parameter object.
+/// The `addons` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewAddonsParams {
@@ -7132,7 +7132,7 @@ impl crate::form::FormEncode for CheckoutNewAddonsParams {
     }
 }
 crate::form::form_object!(CheckoutNewAddonsParams);
-/// Fields of the `CheckoutNewEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `hosted_page.checkout_new`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewEventBasedAddonsParams {
@@ -7335,7 +7335,7 @@ impl crate::form::FormEncode for CheckoutNewEventBasedAddonsParams {
 crate::form::form_object!(CheckoutNewEventBasedAddonsParams);
 /// The same parameter object as [`CheckoutNewCustomerParams`].
 pub type CheckoutOneTimeCustomerParams = CheckoutNewCustomerParams;
-/// Fields of the `CheckoutOneTimeInvoiceParams` parameter object.
+/// The `invoice` parameter of `hosted_page.checkout_one_time`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeInvoiceParams {
@@ -7404,7 +7404,7 @@ pub type CheckoutOneTimeCardParams = CheckoutNewCardParams;
 pub type CheckoutOneTimeBillingAddressParams = CheckoutNewBillingAddressParams;
 /// The same parameter object as [`CheckoutNewBillingAddressParams`].
 pub type CheckoutOneTimeShippingAddressParams = CheckoutNewBillingAddressParams;
-/// Fields of the `CheckoutOneTimeAddonsParams` parameter object.
+/// The `addons` parameter of `hosted_page.checkout_one_time`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeAddonsParams {
@@ -7573,7 +7573,7 @@ impl crate::form::FormEncode for CheckoutOneTimeAddonsParams {
     }
 }
 crate::form::form_object!(CheckoutOneTimeAddonsParams);
-/// Fields of the `CheckoutOneTimeChargesParams` parameter object.
+/// The `charges` parameter of `hosted_page.checkout_one_time`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeChargesParams {
@@ -7854,7 +7854,7 @@ impl crate::form::FormEncode for CheckoutOneTimeChargesParams {
     }
 }
 crate::form::form_object!(CheckoutOneTimeChargesParams);
-/// Fields of the `CheckoutOneTimeForItemsCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.checkout_one_time_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCustomerParams {
@@ -8182,7 +8182,7 @@ pub type CheckoutOneTimeForItemsCardParams = CheckoutNewCardParams;
 pub type CheckoutOneTimeForItemsBillingAddressParams = CheckoutNewBillingAddressParams;
 /// The same parameter object as [`CheckoutNewBillingAddressParams`].
 pub type CheckoutOneTimeForItemsShippingAddressParams = CheckoutNewBillingAddressParams;
-/// Fields of the `CheckoutOneTimeForItemsItemPricesParams` parameter object.
+/// The `item_prices` parameter of `hosted_page.checkout_one_time_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemPricesParams {
@@ -8357,7 +8357,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemPricesParams {
     }
 }
 crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
-/// Fields of the `CheckoutOneTimeForItemsItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `hosted_page.checkout_one_time_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemTiersParams {
@@ -8574,7 +8574,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemTiersParams {
 crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
 /// The same parameter object as [`CheckoutOneTimeChargesParams`].
 pub type CheckoutOneTimeForItemsChargesParams = CheckoutOneTimeChargesParams;
-/// Fields of the `CheckoutOneTimeForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `hosted_page.checkout_one_time_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsDiscountsParams {
@@ -8701,7 +8701,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsDiscountsParams {
     }
 }
 crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
-/// Fields of the `CheckoutOneTimeForItemsEntityIdentifiersParams` parameter object.
+/// The `entity_identifiers` parameter of `hosted_page.checkout_one_time_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
@@ -8826,7 +8826,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsEntityIdentifiersParams 
     }
 }
 crate::form::form_object!(CheckoutOneTimeForItemsEntityIdentifiersParams);
-/// Fields of the `CheckoutNewForItemsSubscriptionParams` parameter object.
+/// The `subscription` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionParams {
@@ -9066,7 +9066,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
     }
 }
 crate::form::form_object!(CheckoutNewForItemsSubscriptionParams);
-/// Fields of the `CheckoutNewForItemsCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsCustomerParams {
@@ -9375,7 +9375,7 @@ pub type CheckoutNewForItemsCardParams = CheckoutNewCardParams;
 pub type CheckoutNewForItemsBillingAddressParams = CheckoutNewBillingAddressParams;
 /// The same parameter object as [`CheckoutNewBillingAddressParams`].
 pub type CheckoutNewForItemsShippingAddressParams = CheckoutNewBillingAddressParams;
-/// Fields of the `CheckoutNewForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsContractTermParams {
@@ -9466,7 +9466,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
     }
 }
 crate::form::form_object!(CheckoutNewForItemsContractTermParams);
-/// Fields of the `CheckoutNewForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionItemsParams {
@@ -9727,7 +9727,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CheckoutNewForItemsSubscriptionItemsParams);
-/// Fields of the `CheckoutNewForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsDiscountsParams {
@@ -9929,7 +9929,7 @@ crate::form::form_object!(CheckoutNewForItemsDiscountsParams);
 pub type CheckoutNewForItemsItemTiersParams = CheckoutOneTimeForItemsItemTiersParams;
 /// The same parameter object as [`CheckoutOneTimeForItemsEntityIdentifiersParams`].
 pub type CheckoutNewForItemsEntityIdentifiersParams = CheckoutOneTimeForItemsEntityIdentifiersParams;
-/// Fields of the `CheckoutExistingSubscriptionParams` parameter object.
+/// The `subscription` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingSubscriptionParams {
@@ -10237,7 +10237,7 @@ impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
     }
 }
 crate::form::form_object!(CheckoutExistingSubscriptionParams);
-/// Fields of the `CheckoutExistingCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingCustomerParams {
@@ -10349,7 +10349,7 @@ impl crate::form::FormEncode for CheckoutExistingCustomerParams {
 crate::form::form_object!(CheckoutExistingCustomerParams);
 /// The same parameter object as [`CheckoutNewCardParams`].
 pub type CheckoutExistingCardParams = CheckoutNewCardParams;
-/// Fields of the `CheckoutExistingContractTermParams` parameter object.
+/// The `contract_term` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingContractTermParams {
@@ -10440,7 +10440,7 @@ impl crate::form::FormEncode for CheckoutExistingContractTermParams {
     }
 }
 crate::form::form_object!(CheckoutExistingContractTermParams);
-/// Fields of the `CheckoutExistingAddonsParams` parameter object.
+/// The `addons` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingAddonsParams {
@@ -10595,7 +10595,7 @@ impl crate::form::FormEncode for CheckoutExistingAddonsParams {
     }
 }
 crate::form::form_object!(CheckoutExistingAddonsParams);
-/// Fields of the `CheckoutExistingEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingEventBasedAddonsParams {
@@ -10796,7 +10796,7 @@ impl crate::form::FormEncode for CheckoutExistingEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CheckoutExistingEventBasedAddonsParams);
-/// Fields of the `CheckoutExistingForItemsSubscriptionParams` parameter object.
+/// The `subscription` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionParams {
@@ -11016,7 +11016,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
     }
 }
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
-/// Fields of the `CheckoutExistingForItemsCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsCustomerParams {
@@ -11184,7 +11184,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
 crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 /// The same parameter object as [`CheckoutNewCardParams`].
 pub type CheckoutExistingForItemsCardParams = CheckoutNewCardParams;
-/// Fields of the `CheckoutExistingForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsContractTermParams {
@@ -11275,7 +11275,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsContractTermParams {
     }
 }
 crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
-/// Fields of the `CheckoutExistingForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionItemsParams {
@@ -11536,7 +11536,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionItemsParams
     }
 }
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
-/// Fields of the `CheckoutExistingForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsDiscountsParams {
@@ -11772,7 +11772,7 @@ crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
 pub type CheckoutExistingForItemsItemTiersParams = CheckoutOneTimeForItemsItemTiersParams;
 /// The same parameter object as [`CheckoutOneTimeForItemsEntityIdentifiersParams`].
 pub type CheckoutExistingForItemsEntityIdentifiersParams = CheckoutOneTimeForItemsEntityIdentifiersParams;
-/// Fields of the `UpdateCardCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.update_card`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardCustomerParams {
@@ -11874,7 +11874,7 @@ pub type UpdateCardCardParams = CheckoutNewCardParams;
 pub type UpdatePaymentMethodCustomerParams = UpdateCardCustomerParams;
 /// The same parameter object as [`CheckoutNewCardParams`].
 pub type UpdatePaymentMethodCardParams = CheckoutNewCardParams;
-/// Fields of the `ManagePaymentSourcesCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.manage_payment_sources`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesCustomerParams {
@@ -11940,7 +11940,7 @@ pub type CollectNowCardParams = CheckoutNewCardParams;
 pub type AcceptQuoteQuoteParams = ManagePaymentSourcesCustomerParams;
 /// The same parameter object as [`ManagePaymentSourcesCustomerParams`].
 pub type ExtendSubscriptionSubscriptionParams = ManagePaymentSourcesCustomerParams;
-/// Fields of the `CheckoutGiftGifterParams` parameter object.
+/// The `gifter` parameter of `hosted_page.checkout_gift`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftGifterParams {
@@ -12007,7 +12007,7 @@ impl crate::form::FormEncode for CheckoutGiftGifterParams {
     }
 }
 crate::form::form_object!(CheckoutGiftGifterParams);
-/// Fields of the `CheckoutGiftSubscriptionParams` parameter object.
+/// The `subscription` parameter of `hosted_page.checkout_gift`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftSubscriptionParams {
@@ -12145,7 +12145,7 @@ impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
     }
 }
 crate::form::form_object!(CheckoutGiftSubscriptionParams);
-/// Fields of the `CheckoutGiftAddonsParams` parameter object.
+/// The `addons` parameter of `hosted_page.checkout_gift`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftAddonsParams {
@@ -12242,7 +12242,7 @@ impl crate::form::FormEncode for CheckoutGiftAddonsParams {
 crate::form::form_object!(CheckoutGiftAddonsParams);
 /// The same parameter object as [`CheckoutGiftGifterParams`].
 pub type CheckoutGiftForItemsGifterParams = CheckoutGiftGifterParams;
-/// Fields of the `CheckoutGiftForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `hosted_page.checkout_gift_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsSubscriptionItemsParams {
@@ -12385,7 +12385,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
-/// Fields of the `CheckoutGiftForItemsItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `hosted_page.checkout_gift_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsItemTiersParams {
@@ -12564,7 +12564,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsItemTiersParams {
     }
 }
 crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
-/// Fields of the `ClaimGiftGiftParams` parameter object.
+/// The `gift` parameter of `hosted_page.claim_gift`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClaimGiftGiftParams {
@@ -12620,7 +12620,7 @@ impl crate::form::FormEncode for ClaimGiftGiftParams {
     }
 }
 crate::form::form_object!(ClaimGiftGiftParams);
-/// Fields of the `ClaimGiftCustomerParams` parameter object.
+/// The `customer` parameter of `hosted_page.claim_gift`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClaimGiftCustomerParams {
@@ -12685,7 +12685,7 @@ impl crate::form::FormEncode for ClaimGiftCustomerParams {
 crate::form::form_object!(ClaimGiftCustomerParams);
 /// The same parameter object as [`ManagePaymentSourcesCustomerParams`].
 pub type PreCancelSubscriptionParams = ManagePaymentSourcesCustomerParams;
-/// Fields of the `ViewVoucherPaymentVoucherParams` parameter object.
+/// The `payment_voucher` parameter of `hosted_page.view_voucher`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewVoucherPaymentVoucherParams {

@@ -862,7 +862,7 @@ impl crate::request::CustomFieldParams for RetrieveStoreSubsParams {
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns: the same fields as [`ImportReceiptResponse`].
 pub type RetrieveStoreSubsResponse = ImportReceiptResponse;
-/// Fields of the `ProcessReceiptProductParams` parameter object.
+/// The `product` parameter of `in_app_subscription.process_receipt`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
@@ -1022,7 +1022,7 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
     }
 }
 crate::form::form_object!(ProcessReceiptProductParams);
-/// Fields of the `ProcessReceiptCustomerParams` parameter object.
+/// The `customer` parameter of `in_app_subscription.process_receipt`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
@@ -1132,7 +1132,7 @@ impl crate::form::FormEncode for ProcessReceiptCustomerParams {
     }
 }
 crate::form::form_object!(ProcessReceiptCustomerParams);
-/// Fields of the `ImportReceiptProductParams` parameter object.
+/// The `product` parameter of `in_app_subscription.import_receipt`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportReceiptProductParams {
@@ -1199,7 +1199,7 @@ impl crate::form::FormEncode for ImportReceiptProductParams {
     }
 }
 crate::form::form_object!(ImportReceiptProductParams);
-/// Fields of the `ImportReceiptCustomerParams` parameter object.
+/// The `customer` parameter of `in_app_subscription.import_receipt`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportReceiptCustomerParams {
@@ -1272,7 +1272,7 @@ impl crate::form::FormEncode for ImportReceiptCustomerParams {
     }
 }
 crate::form::form_object!(ImportReceiptCustomerParams);
-/// Fields of the `ImportSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `in_app_subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportSubscriptionSubscriptionParams {

@@ -15146,7 +15146,7 @@ pub type SendEinvoiceRequest = crate::Request<
 >;
 /// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns: the same fields as [`CreateResponse`].
 pub type SendEinvoiceResponse = CreateResponse;
-/// Fields of the `CreateShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
@@ -15415,7 +15415,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
     }
 }
 crate::form::form_object!(CreateShippingAddressParams);
-/// Fields of the `CreateStatementDescriptorParams` parameter object.
+/// The `statement_descriptor` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
@@ -15482,7 +15482,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
     }
 }
 crate::form::form_object!(CreateStatementDescriptorParams);
-/// Fields of the `CreateCardParams` parameter object.
+/// The `card` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCardParams {
@@ -15883,7 +15883,7 @@ impl crate::form::FormEncode for CreateCardParams {
     }
 }
 crate::form::form_object!(CreateCardParams);
-/// Fields of the `CreateBankAccountParams` parameter object.
+/// The `bank_account` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
@@ -16234,7 +16234,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
     }
 }
 crate::form::form_object!(CreateBankAccountParams);
-/// Fields of the `CreatePaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
@@ -16407,7 +16407,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
     }
 }
 crate::form::form_object!(CreatePaymentMethodParams);
-/// Fields of the `CreatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
@@ -16589,7 +16589,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
     }
 }
 crate::form::form_object!(CreatePaymentIntentParams);
-/// Fields of the `CreateAddonsParams` parameter object.
+/// The `addons` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
@@ -16758,7 +16758,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
     }
 }
 crate::form::form_object!(CreateAddonsParams);
-/// Fields of the `CreateChargesParams` parameter object.
+/// The `charges` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChargesParams {
@@ -17039,7 +17039,7 @@ impl crate::form::FormEncode for CreateChargesParams {
     }
 }
 crate::form::form_object!(CreateChargesParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
@@ -17142,7 +17142,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
-/// Fields of the `CreateNotesToRemoveParams` parameter object.
+/// The `notes_to_remove` parameter of `invoice.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateNotesToRemoveParams {
@@ -17228,7 +17228,7 @@ crate::form::form_object!(CreateNotesToRemoveParams);
 pub type CreateForChargeItemsAndChargesShippingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type CreateForChargeItemsAndChargesStatementDescriptorParams = CreateStatementDescriptorParams;
-/// Fields of the `CreateForChargeItemsAndChargesCardParams` parameter object.
+/// The `card` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesCardParams {
@@ -17636,7 +17636,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
 pub type CreateForChargeItemsAndChargesBankAccountParams = CreateBankAccountParams;
 /// The same parameter object as [`CreatePaymentMethodParams`].
 pub type CreateForChargeItemsAndChargesPaymentMethodParams = CreatePaymentMethodParams;
-/// Fields of the `CreateForChargeItemsAndChargesPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
@@ -17822,7 +17822,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentIntentPara
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
-/// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
+/// The `item_prices` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
@@ -18037,7 +18037,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
-/// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
@@ -18252,7 +18252,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
-/// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
+/// The `charges` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
@@ -18557,7 +18557,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 pub type CreateForChargeItemsAndChargesNotesToRemoveParams = CreateNotesToRemoveParams;
 /// The same parameter object as [`CreateTaxProvidersFieldsParams`].
 pub type CreateForChargeItemsAndChargesTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
-/// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
+/// The `discounts` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
@@ -18686,7 +18686,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// The same parameter object as [`CreateTaxProvidersFieldsParams`].
 pub type ChargeTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
-/// Fields of the `CreateForChargeItemItemPriceParams` parameter object.
+/// The `item_price` parameter of `invoice.create_for_charge_item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemPriceParams {
@@ -18859,7 +18859,7 @@ impl crate::form::FormEncode for CreateForChargeItemItemPriceParams {
     }
 }
 crate::form::form_object!(CreateForChargeItemItemPriceParams);
-/// Fields of the `CreateForChargeItemItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `invoice.create_for_charge_item`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemTiersParams {
@@ -19054,7 +19054,7 @@ impl crate::form::FormEncode for CreateForChargeItemItemTiersParams {
     }
 }
 crate::form::form_object!(CreateForChargeItemItemTiersParams);
-/// Fields of the `ImportInvoiceCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceCreditNoteParams {
@@ -19119,7 +19119,7 @@ crate::form::form_object!(ImportInvoiceCreditNoteParams);
 pub type ImportInvoiceBillingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateShippingAddressParams`].
 pub type ImportInvoiceShippingAddressParams = CreateShippingAddressParams;
-/// Fields of the `ImportInvoiceLineItemsParams` parameter object.
+/// The `line_items` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemsParams {
@@ -19867,7 +19867,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemsParams {
     }
 }
 crate::form::form_object!(ImportInvoiceLineItemsParams);
-/// Fields of the `ImportInvoicePaymentReferenceNumbersParams` parameter object.
+/// The `payment_reference_numbers` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentReferenceNumbersParams {
@@ -19950,7 +19950,7 @@ impl crate::form::FormEncode for ImportInvoicePaymentReferenceNumbersParams {
     }
 }
 crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
-/// Fields of the `ImportInvoiceLineItemTiersParams` parameter object.
+/// The `line_item_tiers` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemTiersParams {
@@ -20168,7 +20168,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemTiersParams {
     }
 }
 crate::form::form_object!(ImportInvoiceLineItemTiersParams);
-/// Fields of the `ImportInvoiceDiscountsParams` parameter object.
+/// The `discounts` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceDiscountsParams {
@@ -20299,7 +20299,7 @@ impl crate::form::FormEncode for ImportInvoiceDiscountsParams {
     }
 }
 crate::form::form_object!(ImportInvoiceDiscountsParams);
-/// Fields of the `ImportInvoiceTaxesParams` parameter object.
+/// The `taxes` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoiceTaxesParams {
@@ -20459,7 +20459,7 @@ impl crate::form::FormEncode for ImportInvoiceTaxesParams {
     }
 }
 crate::form::form_object!(ImportInvoiceTaxesParams);
-/// Fields of the `ImportInvoicePaymentsParams` parameter object.
+/// The `payments` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentsParams {
@@ -20585,7 +20585,7 @@ impl crate::form::FormEncode for ImportInvoicePaymentsParams {
     }
 }
 crate::form::form_object!(ImportInvoicePaymentsParams);
-/// Fields of the `ImportInvoiceNotesParams` parameter object.
+/// The `notes` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceNotesParams {
@@ -20680,7 +20680,7 @@ impl crate::form::FormEncode for ImportInvoiceNotesParams {
     }
 }
 crate::form::form_object!(ImportInvoiceNotesParams);
-/// Fields of the `ImportInvoiceLineItemAddressesParams` parameter object.
+/// The `line_item_addresses` parameter of `invoice.import_invoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemAddressesParams {
@@ -20969,7 +20969,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemAddressesParams {
     }
 }
 crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
-/// Fields of the `ApplyPaymentsTransactionsParams` parameter object.
+/// The `transactions` parameter of `invoice.apply_payments`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyPaymentsTransactionsParams {
@@ -21042,7 +21042,7 @@ impl crate::form::FormEncode for ApplyPaymentsTransactionsParams {
     }
 }
 crate::form::form_object!(ApplyPaymentsTransactionsParams);
-/// Fields of the `DeleteLineItemsLineItemsParams` parameter object.
+/// The `line_items` parameter of `invoice.delete_line_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteLineItemsLineItemsParams {
@@ -21105,7 +21105,7 @@ impl crate::form::FormEncode for DeleteLineItemsLineItemsParams {
 crate::form::form_object!(DeleteLineItemsLineItemsParams);
 /// The same parameter object as [`ImportInvoiceCreditNoteParams`].
 pub type ApplyCreditsCreditNotesParams = ImportInvoiceCreditNoteParams;
-/// Fields of the `AddChargeLineItemParams` parameter object.
+/// The `line_item` parameter of `invoice.add_charge`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddChargeLineItemParams {
@@ -21193,7 +21193,7 @@ pub type AddChargeItemItemPriceParams = CreateForChargeItemItemPriceParams;
 pub type AddChargeItemItemTiersParams = CreateForChargeItemItemTiersParams;
 /// The same parameter object as [`CreateNotesToRemoveParams`].
 pub type CloseNotesToRemoveParams = CreateNotesToRemoveParams;
-/// Fields of the `RecordPaymentTransactionParams` parameter object.
+/// The `transaction` parameter of `invoice.record_payment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPaymentTransactionParams {
@@ -21403,7 +21403,7 @@ impl crate::form::FormEncode for RecordPaymentTransactionParams {
     }
 }
 crate::form::form_object!(RecordPaymentTransactionParams);
-/// Fields of the `RecordTaxWithheldTaxWithheldParams` parameter object.
+/// The `tax_withheld` parameter of `invoice.record_tax_withheld`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldTaxWithheldParams {
@@ -21518,7 +21518,7 @@ impl crate::form::FormEncode for RecordTaxWithheldTaxWithheldParams {
     }
 }
 crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
-/// Fields of the `RemoveTaxWithheldTaxWithheldParams` parameter object.
+/// The `tax_withheld` parameter of `invoice.remove_tax_withheld`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldTaxWithheldParams {
@@ -21574,7 +21574,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldTaxWithheldParams {
     }
 }
 crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
-/// Fields of the `RefundCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `invoice.refund`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundCreditNoteParams {
@@ -21660,7 +21660,7 @@ impl crate::form::FormEncode for RefundCreditNoteParams {
     }
 }
 crate::form::form_object!(RefundCreditNoteParams);
-/// Fields of the `RecordRefundTransactionParams` parameter object.
+/// The `transaction` parameter of `invoice.record_refund`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
@@ -21794,7 +21794,7 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
     }
 }
 crate::form::form_object!(RecordRefundTransactionParams);
-/// Fields of the `RecordRefundCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `invoice.record_refund`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordRefundCreditNoteParams {
@@ -21882,7 +21882,7 @@ impl crate::form::FormEncode for RecordRefundCreditNoteParams {
 crate::form::form_object!(RecordRefundCreditNoteParams);
 /// The same parameter object as [`RemoveTaxWithheldTaxWithheldParams`].
 pub type RemovePaymentTransactionParams = RemoveTaxWithheldTaxWithheldParams;
-/// Fields of the `RemoveCreditNoteCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `invoice.remove_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteCreditNoteParams {

@@ -2654,7 +2654,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /items/{item_id}/delete` (`item.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
-/// Fields of the `CreateBundleConfigurationParams` parameter object.
+/// The `bundle_configuration` parameter of `item.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBundleConfigurationParams {
@@ -2713,7 +2713,7 @@ impl crate::form::FormEncode for CreateBundleConfigurationParams {
     }
 }
 crate::form::form_object!(CreateBundleConfigurationParams);
-/// Fields of the `CreateBundleItemsToAddParams` parameter object.
+/// The `bundle_items_to_add` parameter of `item.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBundleItemsToAddParams {
@@ -2826,7 +2826,7 @@ impl crate::form::FormEncode for CreateBundleItemsToAddParams {
     }
 }
 crate::form::form_object!(CreateBundleItemsToAddParams);
-/// Fields of the `UpdateBundleConfigurationParams` parameter object.
+/// The `bundle_configuration` parameter of `item.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleConfigurationParams {
@@ -2889,7 +2889,7 @@ crate::form::form_object!(UpdateBundleConfigurationParams);
 pub type UpdateBundleItemsToAddParams = CreateBundleItemsToAddParams;
 /// The same parameter object as [`CreateBundleItemsToAddParams`].
 pub type UpdateBundleItemsToUpdateParams = CreateBundleItemsToAddParams;
-/// Fields of the `UpdateBundleItemsToRemoveParams` parameter object.
+/// The `bundle_items_to_remove` parameter of `item.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToRemoveParams {

@@ -934,7 +934,7 @@ impl crate::request::CustomFieldParams for UpsertOrRemoveItemEntitlementsForItem
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`): the same fields as [`ItemEntitlementsForItemEntry`].
 pub type UpsertOrRemoveItemEntitlementsForItemEntry = ItemEntitlementsForItemEntry;
-/// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
+/// The `item_entitlements` parameter of `item_entitlement.add_item_entitlements`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsItemEntitlementsParams {
@@ -1023,7 +1023,7 @@ impl crate::form::FormEncode for AddItemEntitlementsItemEntitlementsParams {
     }
 }
 crate::form::form_object!(AddItemEntitlementsItemEntitlementsParams);
-/// Fields of the `UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams` parameter object.
+/// The `item_entitlements` parameter of `item_entitlement.upsert_or_remove_item_entitlements_for_item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {

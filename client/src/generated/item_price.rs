@@ -3869,7 +3869,7 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`): the same fields as [`CreateResponse`].
 pub type FindApplicableItemPricesEntry = CreateResponse;
-/// Fields of the `CreateTaxDetailParams` parameter object.
+/// The `tax_detail` parameter of `item_price.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxDetailParams {
@@ -4050,7 +4050,7 @@ impl crate::form::FormEncode for CreateTaxDetailParams {
     }
 }
 crate::form::form_object!(CreateTaxDetailParams);
-/// Fields of the `CreateAccountingDetailParams` parameter object.
+/// The `accounting_detail` parameter of `item_price.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccountingDetailParams {
@@ -4215,7 +4215,7 @@ impl crate::form::FormEncode for CreateAccountingDetailParams {
     }
 }
 crate::form::form_object!(CreateAccountingDetailParams);
-/// Fields of the `CreateTiersParams` parameter object.
+/// The `tiers` parameter of `item_price.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
@@ -4410,7 +4410,7 @@ impl crate::form::FormEncode for CreateTiersParams {
     }
 }
 crate::form::form_object!(CreateTiersParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `item_price.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {

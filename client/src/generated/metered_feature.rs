@@ -515,7 +515,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
-/// Fields of the `CreateColumnDefinitionsParams` parameter object.
+/// The `column_definitions` parameter of `metered_feature.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateColumnDefinitionsParams {

@@ -366,7 +366,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `ProcessReceiptProductParams` parameter object.
+/// The `product` parameter of `non_subscription.process_receipt`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
@@ -499,7 +499,7 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
     }
 }
 crate::form::form_object!(ProcessReceiptProductParams);
-/// Fields of the `ProcessReceiptCustomerParams` parameter object.
+/// The `customer` parameter of `non_subscription.process_receipt`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {

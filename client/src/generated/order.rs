@@ -5388,7 +5388,7 @@ impl crate::request::CustomFieldParams for ResendParams {
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns: the same fields as [`CreateResponse`].
 pub type ResendResponse = CreateResponse;
-/// Fields of the `UpdateShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `order.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateShippingAddressParams {
@@ -5657,7 +5657,7 @@ impl crate::form::FormEncode for UpdateShippingAddressParams {
     }
 }
 crate::form::form_object!(UpdateShippingAddressParams);
-/// Fields of the `UpdateOrderLineItemsParams` parameter object.
+/// The `order_line_items` parameter of `order.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrderLineItemsParams {
@@ -5750,7 +5750,7 @@ crate::form::form_object!(UpdateOrderLineItemsParams);
 pub type ImportOrderShippingAddressParams = UpdateShippingAddressParams;
 /// The same parameter object as [`UpdateShippingAddressParams`].
 pub type ImportOrderBillingAddressParams = UpdateShippingAddressParams;
-/// Fields of the `CancelCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `order.cancel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelCreditNoteParams {
@@ -5809,7 +5809,7 @@ impl crate::form::FormEncode for CancelCreditNoteParams {
     }
 }
 crate::form::form_object!(CancelCreditNoteParams);
-/// Fields of the `CreateRefundableCreditNoteCreditNoteParams` parameter object.
+/// The `credit_note` parameter of `order.create_refundable_credit_note`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
@@ -5879,7 +5879,7 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteCreditNoteParams {
     }
 }
 crate::form::form_object!(CreateRefundableCreditNoteCreditNoteParams);
-/// Fields of the `ResendOrderLineItemsParams` parameter object.
+/// The `order_line_items` parameter of `order.resend`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResendOrderLineItemsParams {

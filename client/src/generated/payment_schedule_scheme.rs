@@ -650,7 +650,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 /// What `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`) returns: the same fields as [`CreateResponse`].
 pub type DeleteResponse = CreateResponse;
-/// Fields of the `CreateFlexibleSchedulesParams` parameter object.
+/// The `flexible_schedules` parameter of `payment_schedule_scheme.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateFlexibleSchedulesParams {

@@ -4995,7 +4995,7 @@ const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteLocalRequest = crate::Request<(), DeleteLocalResponse, crate::Idempotent>;
 /// What `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`) returns: the same fields as [`CreateUsingTempTokenResponse`].
 pub type DeleteLocalResponse = CreateUsingTempTokenResponse;
-/// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
+/// The `card` parameter of `payment_source.create_using_permanent_token`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenCardParams {
@@ -5143,7 +5143,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenCardParams {
     }
 }
 crate::form::form_object!(CreateUsingPermanentTokenCardParams);
-/// Fields of the `CreateUsingPermanentTokenBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `payment_source.create_using_permanent_token`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenBillingAddressParams {
@@ -5364,7 +5364,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenBillingAddressParams {
     }
 }
 crate::form::form_object!(CreateUsingPermanentTokenBillingAddressParams);
-/// Fields of the `CreateUsingPaymentIntentPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `payment_source.create_using_payment_intent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentPaymentIntentParams {
@@ -5568,7 +5568,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentPaymentIntentParams {
     }
 }
 crate::form::form_object!(CreateUsingPaymentIntentPaymentIntentParams);
-/// Fields of the `CreateVoucherPaymentSourceVoucherPaymentSourceParams` parameter object.
+/// The `voucher_payment_source` parameter of `payment_source.create_voucher_payment_source`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceVoucherPaymentSourceParams {
@@ -5691,7 +5691,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceVoucherPaymentSourceP
     }
 }
 crate::form::form_object!(CreateVoucherPaymentSourceVoucherPaymentSourceParams);
-/// Fields of the `CreateCardCardParams` parameter object.
+/// The `card` parameter of `payment_source.create_card`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardCardParams {
@@ -6029,7 +6029,7 @@ impl crate::form::FormEncode for CreateCardCardParams {
     }
 }
 crate::form::form_object!(CreateCardCardParams);
-/// Fields of the `CreateBankAccountBankAccountParams` parameter object.
+/// The `bank_account` parameter of `payment_source.create_bank_account`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountBankAccountParams {
@@ -6360,7 +6360,7 @@ impl crate::form::FormEncode for CreateBankAccountBankAccountParams {
     }
 }
 crate::form::form_object!(CreateBankAccountBankAccountParams);
-/// Fields of the `UpdateCardCardParams` parameter object.
+/// The `card` parameter of `payment_source.update_card`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardCardParams {
@@ -6643,7 +6643,7 @@ impl crate::form::FormEncode for UpdateCardCardParams {
     }
 }
 crate::form::form_object!(UpdateCardCardParams);
-/// Fields of the `UpdateBankAccountBankAccountParams` parameter object.
+/// The `bank_account` parameter of `payment_source.update_bank_account`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateBankAccountBankAccountParams {

@@ -986,7 +986,7 @@ impl crate::request::PageParams for PaymentVouchersForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`): the same fields as [`CreateResponse`].
 pub type PaymentVouchersForCustomerEntry = CreateResponse;
-/// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
+/// The `voucher_payment_source` parameter of `payment_voucher.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
@@ -1047,7 +1047,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
     }
 }
 crate::form::form_object!(CreateVoucherPaymentSourceParams);
-/// Fields of the `CreateInvoiceAllocationsParams` parameter object.
+/// The `invoice_allocations` parameter of `payment_voucher.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvoiceAllocationsParams {

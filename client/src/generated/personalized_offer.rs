@@ -724,7 +724,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `PersonalizedOffersRequestContextParams` parameter object.
+/// The `request_context` parameter of `personalized_offer.personalized_offers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonalizedOffersRequestContextParams {

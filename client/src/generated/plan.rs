@@ -4413,7 +4413,7 @@ const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type UnarchiveRequest = crate::Request<(), UnarchiveResponse, crate::Idempotent>;
 /// What `POST /plans/{plan_id}/unarchive` (`plan.unarchive`) returns: the same fields as [`CreateResponse`].
 pub type UnarchiveResponse = CreateResponse;
-/// Fields of the `CreateTiersParams` parameter object.
+/// The `tiers` parameter of `plan.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
@@ -4572,7 +4572,7 @@ impl crate::form::FormEncode for CreateTiersParams {
     }
 }
 crate::form::form_object!(CreateTiersParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `plan.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
@@ -4667,7 +4667,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
-/// Fields of the `CreateApplicableAddonsParams` parameter object.
+/// The `applicable_addons` parameter of `plan.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApplicableAddonsParams {
@@ -4728,7 +4728,7 @@ impl crate::form::FormEncode for CreateApplicableAddonsParams {
     }
 }
 crate::form::form_object!(CreateApplicableAddonsParams);
-/// Fields of the `CreateEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `plan.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
@@ -4859,7 +4859,7 @@ impl crate::form::FormEncode for CreateEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CreateEventBasedAddonsParams);
-/// Fields of the `CreateAttachedAddonsParams` parameter object.
+/// The `attached_addons` parameter of `plan.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAttachedAddonsParams {
@@ -4994,7 +4994,7 @@ pub type UpdateTiersParams = CreateTiersParams;
 pub type UpdateTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
 /// The same parameter object as [`CreateApplicableAddonsParams`].
 pub type UpdateApplicableAddonsParams = CreateApplicableAddonsParams;
-/// Fields of the `UpdateAttachedAddonsParams` parameter object.
+/// The `attached_addons` parameter of `plan.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAttachedAddonsParams {

@@ -738,7 +738,7 @@ impl crate::request::CustomFieldParams for ActivateParams {
 }
 /// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns: the same fields as [`CreateResponse`].
 pub type ActivateResponse = CreateResponse;
-/// Fields of the `CreateCustomerParams` parameter object.
+/// The `customer` parameter of `portal_session.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {

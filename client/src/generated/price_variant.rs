@@ -1280,7 +1280,7 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /price_variants` (`price_variant.list`): the same fields as [`CreateResponse`].
 pub type ListEntry = CreateResponse;
-/// Fields of the `CreateAttributesParams` parameter object.
+/// The `attributes` parameter of `price_variant.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAttributesParams {

@@ -793,7 +793,7 @@ impl crate::request::CustomFieldParams for CreateForExistingSubscriptionParams {
 }
 /// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns: the same fields as [`CreateForNewSubscriptionResponse`].
 pub type CreateForExistingSubscriptionResponse = CreateForNewSubscriptionResponse;
-/// Fields of the `CreateForNewSubscriptionPricingPageParams` parameter object.
+/// The `pricing_page` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionPricingPageParams {
@@ -854,7 +854,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionPricingPageParams {
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionPricingPageParams);
-/// Fields of the `CreateForNewSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionSubscriptionParams {
@@ -939,7 +939,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionSubscriptionParams);
-/// Fields of the `CreateForNewSubscriptionCustomerParams` parameter object.
+/// The `customer` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionCustomerParams {
@@ -1114,7 +1114,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionCustomerParams);
-/// Fields of the `CreateForNewSubscriptionBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionBillingAddressParams {
@@ -1385,7 +1385,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionBillingAddressParams {
 crate::form::form_object!(CreateForNewSubscriptionBillingAddressParams);
 /// The same parameter object as [`CreateForNewSubscriptionBillingAddressParams`].
 pub type CreateForNewSubscriptionShippingAddressParams = CreateForNewSubscriptionBillingAddressParams;
-/// Fields of the `CreateForNewSubscriptionContractTermParams` parameter object.
+/// The `contract_term` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionContractTermParams {
@@ -1476,7 +1476,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionContractTermParams {
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionContractTermParams);
-/// Fields of the `CreateForNewSubscriptionDiscountsParams` parameter object.
+/// The `discounts` parameter of `pricing_page_session.create_for_new_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionDiscountsParams {
@@ -1690,7 +1690,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionDiscountsParams {
 crate::form::form_object!(CreateForNewSubscriptionDiscountsParams);
 /// The same parameter object as [`CreateForNewSubscriptionPricingPageParams`].
 pub type CreateForExistingSubscriptionPricingPageParams = CreateForNewSubscriptionPricingPageParams;
-/// Fields of the `CreateForExistingSubscriptionSubscriptionParams` parameter object.
+/// The `subscription` parameter of `pricing_page_session.create_for_existing_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionSubscriptionParams {
@@ -1770,7 +1770,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionSubscriptionParams
     }
 }
 crate::form::form_object!(CreateForExistingSubscriptionSubscriptionParams);
-/// Fields of the `CreateForExistingSubscriptionContractTermParams` parameter object.
+/// The `contract_term` parameter of `pricing_page_session.create_for_existing_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionContractTermParams {

@@ -1184,7 +1184,7 @@ impl<'de> Deserialize<'de> for EstimateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `CreateInvoiceInfoParams` parameter object.
+/// The `invoice_info` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateInvoiceInfoParams {
@@ -1262,7 +1262,7 @@ impl crate::form::FormEncode for CreateInvoiceInfoParams {
     }
 }
 crate::form::form_object!(CreateInvoiceInfoParams);
-/// Fields of the `CreatePaymentScheduleParams` parameter object.
+/// The `payment_schedule` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentScheduleParams {
@@ -1340,7 +1340,7 @@ impl crate::form::FormEncode for CreatePaymentScheduleParams {
     }
 }
 crate::form::form_object!(CreatePaymentScheduleParams);
-/// Fields of the `CreateStatementDescriptorParams` parameter object.
+/// The `statement_descriptor` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
@@ -1407,7 +1407,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
     }
 }
 crate::form::form_object!(CreateStatementDescriptorParams);
-/// Fields of the `CreatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
@@ -1589,7 +1589,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
     }
 }
 crate::form::form_object!(CreatePaymentIntentParams);
-/// Fields of the `CreatePurchaseItemsParams` parameter object.
+/// The `purchase_items` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePurchaseItemsParams {
@@ -1738,7 +1738,7 @@ impl crate::form::FormEncode for CreatePurchaseItemsParams {
     }
 }
 crate::form::form_object!(CreatePurchaseItemsParams);
-/// Fields of the `CreateItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateItemTiersParams {
@@ -1925,7 +1925,7 @@ impl crate::form::FormEncode for CreateItemTiersParams {
     }
 }
 crate::form::form_object!(CreateItemTiersParams);
-/// Fields of the `CreateShippingAddressesParams` parameter object.
+/// The `shipping_addresses` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressesParams {
@@ -2194,7 +2194,7 @@ impl crate::form::FormEncode for CreateShippingAddressesParams {
     }
 }
 crate::form::form_object!(CreateShippingAddressesParams);
-/// Fields of the `CreateDiscountsParams` parameter object.
+/// The `discounts` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateDiscountsParams {
@@ -2337,7 +2337,7 @@ impl crate::form::FormEncode for CreateDiscountsParams {
     }
 }
 crate::form::form_object!(CreateDiscountsParams);
-/// Fields of the `CreateSubscriptionInfoParams` parameter object.
+/// The `subscription_info` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionInfoParams {
@@ -2476,7 +2476,7 @@ impl crate::form::FormEncode for CreateSubscriptionInfoParams {
     }
 }
 crate::form::form_object!(CreateSubscriptionInfoParams);
-/// Fields of the `CreateContractTermsParams` parameter object.
+/// The `contract_terms` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContractTermsParams {
@@ -2575,7 +2575,7 @@ impl crate::form::FormEncode for CreateContractTermsParams {
     }
 }
 crate::form::form_object!(CreateContractTermsParams);
-/// Fields of the `EstimateCustomerParams` parameter object.
+/// The `customer` parameter of `purchase.estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateCustomerParams {
@@ -2778,7 +2778,7 @@ impl crate::form::FormEncode for EstimateCustomerParams {
     }
 }
 crate::form::form_object!(EstimateCustomerParams);
-/// Fields of the `EstimateBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `purchase.estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EstimateBillingAddressParams {
@@ -2961,7 +2961,7 @@ pub type EstimateItemTiersParams = CreateItemTiersParams;
 pub type EstimateShippingAddressesParams = CreateShippingAddressesParams;
 /// The same parameter object as [`CreateDiscountsParams`].
 pub type EstimateDiscountsParams = CreateDiscountsParams;
-/// Fields of the `EstimateSubscriptionInfoParams` parameter object.
+/// The `subscription_info` parameter of `purchase.estimate`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateSubscriptionInfoParams {
@@ -3084,7 +3084,7 @@ impl crate::form::FormEncode for EstimateSubscriptionInfoParams {
     }
 }
 crate::form::form_object!(EstimateSubscriptionInfoParams);
-/// Fields of the `EstimateContractTermsParams` parameter object.
+/// The `contract_terms` parameter of `purchase.estimate`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateContractTermsParams {

@@ -9725,7 +9725,7 @@ pub type RefreshSignatureLinkRequest = crate::Request<
 >;
 /// What `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`) returns: the same fields as [`RetrieveSignatureResponse`].
 pub type RefreshSignatureLinkResponse = RetrieveSignatureResponse;
-/// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteSubscriptionParams {
@@ -9993,7 +9993,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
-/// Fields of the `CreateSubForCustomerQuoteShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteShippingAddressParams {
@@ -10262,7 +10262,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteShippingAddressParams 
     }
 }
 crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
-/// Fields of the `CreateSubForCustomerQuoteContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteContractTermParams {
@@ -10353,7 +10353,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteContractTermParams {
     }
 }
 crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
-/// Fields of the `CreateSubForCustomerQuoteAddonsParams` parameter object.
+/// The `addons` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteAddonsParams {
@@ -10524,7 +10524,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteAddonsParams {
     }
 }
 crate::form::form_object!(CreateSubForCustomerQuoteAddonsParams);
-/// Fields of the `CreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteEventBasedAddonsParams {
@@ -10729,7 +10729,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 pub type EditCreateSubForCustomerQuoteSubscriptionParams = CreateSubForCustomerQuoteSubscriptionParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type EditCreateSubForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `EditCreateSubForCustomerQuoteContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.edit_create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteContractTermParams {
@@ -10826,7 +10826,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
 pub type EditCreateSubForCustomerQuoteAddonsParams = CreateSubForCustomerQuoteAddonsParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteEventBasedAddonsParams`].
 pub type EditCreateSubForCustomerQuoteEventBasedAddonsParams = CreateSubForCustomerQuoteEventBasedAddonsParams;
-/// Fields of the `UpdateSubscriptionQuoteSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteSubscriptionParams {
@@ -11111,7 +11111,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
 pub type UpdateSubscriptionQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type UpdateSubscriptionQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `UpdateSubscriptionQuoteCustomerParams` parameter object.
+/// The `customer` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteCustomerParams {
@@ -11220,7 +11220,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteCustomerParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
-/// Fields of the `UpdateSubscriptionQuoteContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteContractTermParams {
@@ -11311,7 +11311,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteContractTermParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteContractTermParams);
-/// Fields of the `UpdateSubscriptionQuoteAddonsParams` parameter object.
+/// The `addons` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteAddonsParams {
@@ -11482,7 +11482,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteAddonsParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteAddonsParams);
-/// Fields of the `UpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteEventBasedAddonsParams {
@@ -11683,7 +11683,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteEventBasedAddonsParams);
-/// Fields of the `EditUpdateSubscriptionQuoteSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.edit_update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteSubscriptionParams {
@@ -11961,7 +11961,7 @@ pub type EditUpdateSubscriptionQuoteBillingAddressParams = CreateSubForCustomerQ
 pub type EditUpdateSubscriptionQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// Fields of the `EditUpdateSubscriptionQuoteContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.edit_update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteContractTermParams {
@@ -12060,7 +12060,7 @@ pub type EditUpdateSubscriptionQuoteAddonsParams = UpdateSubscriptionQuoteAddons
 pub type EditUpdateSubscriptionQuoteEventBasedAddonsParams = UpdateSubscriptionQuoteEventBasedAddonsParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateForOnetimeChargesShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `CreateForOnetimeChargesAddonsParams` parameter object.
+/// The `addons` parameter of `quote.create_for_onetime_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesAddonsParams {
@@ -12215,7 +12215,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesAddonsParams {
     }
 }
 crate::form::form_object!(CreateForOnetimeChargesAddonsParams);
-/// Fields of the `CreateForOnetimeChargesChargesParams` parameter object.
+/// The `charges` parameter of `quote.create_for_onetime_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesChargesParams {
@@ -12392,7 +12392,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesChargesParams {
     }
 }
 crate::form::form_object!(CreateForOnetimeChargesChargesParams);
-/// Fields of the `CreateForOnetimeChargesTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `quote.create_for_onetime_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
@@ -12503,7 +12503,7 @@ pub type EditOneTimeQuoteAddonsParams = CreateForOnetimeChargesAddonsParams;
 pub type EditOneTimeQuoteChargesParams = CreateForOnetimeChargesChargesParams;
 /// The same parameter object as [`CreateForOnetimeChargesTaxProvidersFieldsParams`].
 pub type EditOneTimeQuoteTaxProvidersFieldsParams = CreateForOnetimeChargesTaxProvidersFieldsParams;
-/// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionParams {
@@ -12730,7 +12730,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParam
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateSubItemsForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `CreateSubItemsForCustomerQuoteContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteContractTermParams {
@@ -12827,7 +12827,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteContractTermParam
 crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateSubItemsForCustomerQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
@@ -13169,7 +13169,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionItems
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionItemsParams);
-/// Fields of the `CreateSubItemsForCustomerQuoteDiscountsParams` parameter object.
+/// The `discounts` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteDiscountsParams {
@@ -13403,7 +13403,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteDiscountsParams {
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteDiscountsParams);
-/// Fields of the `CreateSubItemsForCustomerQuoteItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteItemTiersParams {
@@ -13638,7 +13638,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteItemTiersParams {
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteItemTiersParams);
-/// Fields of the `CreateSubItemsForCustomerQuoteCouponsParams` parameter object.
+/// The `coupons` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteCouponsParams {
@@ -13735,7 +13735,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteCouponsParams {
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteCouponsParams);
-/// Fields of the `CreateSubItemsForCustomerQuoteEntitlementOverridesParams` parameter object.
+/// The `entitlement_overrides` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
@@ -13918,7 +13918,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesPara
 pub type EditCreateSubCustomerQuoteForItemsSubscriptionParams = CreateSubItemsForCustomerQuoteSubscriptionParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type EditCreateSubCustomerQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `EditCreateSubCustomerQuoteForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.edit_create_sub_customer_quote_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
@@ -14025,7 +14025,7 @@ pub type EditCreateSubCustomerQuoteForItemsItemTiersParams = CreateSubItemsForCu
 pub type EditCreateSubCustomerQuoteForItemsCouponsParams = CreateSubItemsForCustomerQuoteCouponsParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteEntitlementOverridesParams`].
 pub type EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams = CreateSubItemsForCustomerQuoteEntitlementOverridesParams;
-/// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionParams {
@@ -14234,7 +14234,7 @@ pub type UpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForCusto
 pub type UpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type UpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// Fields of the `UpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
@@ -14329,7 +14329,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsContractTermPara
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
-/// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `quote.update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
@@ -14671,7 +14671,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionItem
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams);
-/// Fields of the `UpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `quote.update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
@@ -14945,7 +14945,7 @@ pub type UpdateSubscriptionQuoteForItemsItemTiersParams = CreateSubItemsForCusto
 pub type UpdateSubscriptionQuoteForItemsCouponsParams = CreateSubItemsForCustomerQuoteCouponsParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteEntitlementOverridesParams`].
 pub type UpdateSubscriptionQuoteForItemsEntitlementOverridesParams = CreateSubItemsForCustomerQuoteEntitlementOverridesParams;
-/// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.edit_update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
@@ -15149,7 +15149,7 @@ pub type EditUpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForC
 pub type EditUpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// Fields of the `EditUpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `quote.edit_update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
@@ -15261,7 +15261,7 @@ pub type EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams = CreateS
 pub type CreateForChargeItemsAndChargesBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateForChargeItemsAndChargesShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
+/// The `item_prices` parameter of `quote.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
@@ -15422,7 +15422,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
-/// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `quote.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
@@ -15639,7 +15639,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// The same parameter object as [`CreateForOnetimeChargesChargesParams`].
 pub type CreateForChargeItemsAndChargesChargesParams = CreateForOnetimeChargesChargesParams;
-/// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
+/// The `discounts` parameter of `quote.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
@@ -15782,7 +15782,7 @@ pub type EditForChargeItemsAndChargesChargesParams = CreateForOnetimeChargesChar
 pub type EditForChargeItemsAndChargesDiscountsParams = CreateForChargeItemsAndChargesDiscountsParams;
 /// The same parameter object as [`CreateForOnetimeChargesTaxProvidersFieldsParams`].
 pub type EditForChargeItemsAndChargesTaxProvidersFieldsParams = CreateForOnetimeChargesTaxProvidersFieldsParams;
-/// Fields of the `ConvertSubscriptionParams` parameter object.
+/// The `subscription` parameter of `quote.convert`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConvertSubscriptionParams {
@@ -15899,7 +15899,7 @@ impl crate::form::FormEncode for ConvertSubscriptionParams {
     }
 }
 crate::form::form_object!(ConvertSubscriptionParams);
-/// Fields of the `UpdateSignatureStatusCpqQuoteSignatureParams` parameter object.
+/// The `cpq_quote_signature` parameter of `quote.update_signature_status`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusCpqQuoteSignatureParams {

@@ -2617,7 +2617,7 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /ramps` (`ramp.list`): the same fields as [`CreateForSubscriptionResponse`].
 pub type ListEntry = CreateForSubscriptionResponse;
-/// Fields of the `CreateForSubscriptionContractTermParams` parameter object.
+/// The `contract_term` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionContractTermParams {
@@ -2726,7 +2726,7 @@ impl crate::form::FormEncode for CreateForSubscriptionContractTermParams {
     }
 }
 crate::form::form_object!(CreateForSubscriptionContractTermParams);
-/// Fields of the `CreateForSubscriptionItemsToAddParams` parameter object.
+/// The `items_to_add` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionItemsToAddParams {
@@ -2959,7 +2959,7 @@ impl crate::form::FormEncode for CreateForSubscriptionItemsToAddParams {
 crate::form::form_object!(CreateForSubscriptionItemsToAddParams);
 /// The same parameter object as [`CreateForSubscriptionItemsToAddParams`].
 pub type CreateForSubscriptionItemsToUpdateParams = CreateForSubscriptionItemsToAddParams;
-/// Fields of the `CreateForSubscriptionItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionItemTiersParams {
@@ -3174,7 +3174,7 @@ impl crate::form::FormEncode for CreateForSubscriptionItemTiersParams {
     }
 }
 crate::form::form_object!(CreateForSubscriptionItemTiersParams);
-/// Fields of the `CreateForSubscriptionCouponsToAddParams` parameter object.
+/// The `coupons_to_add` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionCouponsToAddParams {
@@ -3258,7 +3258,7 @@ impl crate::form::FormEncode for CreateForSubscriptionCouponsToAddParams {
     }
 }
 crate::form::form_object!(CreateForSubscriptionCouponsToAddParams);
-/// Fields of the `CreateForSubscriptionDiscountsToAddParams` parameter object.
+/// The `discounts_to_add` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionDiscountsToAddParams {
@@ -3452,7 +3452,7 @@ impl crate::form::FormEncode for CreateForSubscriptionDiscountsToAddParams {
     }
 }
 crate::form::form_object!(CreateForSubscriptionDiscountsToAddParams);
-/// Fields of the `UpdateContractTermParams` parameter object.
+/// The `contract_term` parameter of `ramp.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateContractTermParams {

@@ -889,7 +889,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `CreateCustomerParams` parameter object.
+/// The `customer` parameter of `recorded_purchase.create`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
@@ -994,7 +994,7 @@ impl crate::form::FormEncode for CreateCustomerParams {
     }
 }
 crate::form::form_object!(CreateCustomerParams);
-/// Fields of the `CreateAppleAppStoreParams` parameter object.
+/// The `apple_app_store` parameter of `recorded_purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAppleAppStoreParams {
@@ -1097,7 +1097,7 @@ impl crate::form::FormEncode for CreateAppleAppStoreParams {
     }
 }
 crate::form::form_object!(CreateAppleAppStoreParams);
-/// Fields of the `CreateGooglePlayStoreParams` parameter object.
+/// The `google_play_store` parameter of `recorded_purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGooglePlayStoreParams {
@@ -1200,7 +1200,7 @@ impl crate::form::FormEncode for CreateGooglePlayStoreParams {
     }
 }
 crate::form::form_object!(CreateGooglePlayStoreParams);
-/// Fields of the `CreateOmnichannelSubscriptionParams` parameter object.
+/// The `omnichannel_subscription` parameter of `recorded_purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOmnichannelSubscriptionParams {

@@ -18367,7 +18367,7 @@ impl crate::request::CustomFieldParams for MoveParams {
 }
 /// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns: the same fields as [`SubscriptionsForCustomerEntry`].
 pub type MoveResponse = SubscriptionsForCustomerEntry;
-/// Fields of the `CreateCustomerParams` parameter object.
+/// The `customer` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
@@ -18889,7 +18889,7 @@ impl crate::form::FormEncode for CreateCustomerParams {
     }
 }
 crate::form::form_object!(CreateCustomerParams);
-/// Fields of the `CreateCardParams` parameter object.
+/// The `card` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCardParams {
@@ -19290,7 +19290,7 @@ impl crate::form::FormEncode for CreateCardParams {
     }
 }
 crate::form::form_object!(CreateCardParams);
-/// Fields of the `CreateBankAccountParams` parameter object.
+/// The `bank_account` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
@@ -19641,7 +19641,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
     }
 }
 crate::form::form_object!(CreateBankAccountParams);
-/// Fields of the `CreatePaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
@@ -19814,7 +19814,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
     }
 }
 crate::form::form_object!(CreatePaymentMethodParams);
-/// Fields of the `CreatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
@@ -19996,7 +19996,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
     }
 }
 crate::form::form_object!(CreatePaymentIntentParams);
-/// Fields of the `CreateBillingAddressParams` parameter object.
+/// The `billing_address` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBillingAddressParams {
@@ -20246,7 +20246,7 @@ impl crate::form::FormEncode for CreateBillingAddressParams {
     }
 }
 crate::form::form_object!(CreateBillingAddressParams);
-/// Fields of the `CreateShippingAddressParams` parameter object.
+/// The `shipping_address` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
@@ -20515,7 +20515,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
     }
 }
 crate::form::form_object!(CreateShippingAddressParams);
-/// Fields of the `CreateStatementDescriptorParams` parameter object.
+/// The `statement_descriptor` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
@@ -20582,7 +20582,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
     }
 }
 crate::form::form_object!(CreateStatementDescriptorParams);
-/// Fields of the `CreateContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateContractTermParams {
@@ -20673,7 +20673,7 @@ impl crate::form::FormEncode for CreateContractTermParams {
     }
 }
 crate::form::form_object!(CreateContractTermParams);
-/// Fields of the `CreateEntityIdentifiersParams` parameter object.
+/// The `entity_identifiers` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
@@ -20779,7 +20779,7 @@ impl crate::form::FormEncode for CreateEntityIdentifiersParams {
     }
 }
 crate::form::form_object!(CreateEntityIdentifiersParams);
-/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
@@ -20882,7 +20882,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
-/// Fields of the `CreateAddonsParams` parameter object.
+/// The `addons` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
@@ -21053,7 +21053,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
     }
 }
 crate::form::form_object!(CreateAddonsParams);
-/// Fields of the `CreateEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
@@ -21254,7 +21254,7 @@ impl crate::form::FormEncode for CreateEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CreateEventBasedAddonsParams);
-/// Fields of the `CreateCouponsParams` parameter object.
+/// The `coupons` parameter of `subscription.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCouponsParams {
@@ -21342,7 +21342,7 @@ crate::form::form_object!(CreateCouponsParams);
 pub type CreateForCustomerShippingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type CreateForCustomerStatementDescriptorParams = CreateStatementDescriptorParams;
-/// Fields of the `CreateForCustomerPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.create_for_customer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForCustomerPaymentIntentParams {
@@ -21524,7 +21524,7 @@ impl crate::form::FormEncode for CreateForCustomerPaymentIntentParams {
     }
 }
 crate::form::form_object!(CreateForCustomerPaymentIntentParams);
-/// Fields of the `CreateForCustomerContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.create_for_customer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForCustomerContractTermParams {
@@ -21625,7 +21625,7 @@ pub type CreateForCustomerCouponsParams = CreateCouponsParams;
 pub type CreateWithItemsShippingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type CreateWithItemsStatementDescriptorParams = CreateStatementDescriptorParams;
-/// Fields of the `CreateWithItemsPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWithItemsPaymentIntentParams {
@@ -21807,7 +21807,7 @@ impl crate::form::FormEncode for CreateWithItemsPaymentIntentParams {
     }
 }
 crate::form::form_object!(CreateWithItemsPaymentIntentParams);
-/// Fields of the `CreateWithItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWithItemsContractTermParams {
@@ -21918,7 +21918,7 @@ impl crate::form::FormEncode for CreateWithItemsContractTermParams {
     }
 }
 crate::form::form_object!(CreateWithItemsContractTermParams);
-/// Fields of the `CreateWithItemsBillingOverrideParams` parameter object.
+/// The `billing_override` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWithItemsBillingOverrideParams {
@@ -22009,7 +22009,7 @@ impl crate::form::FormEncode for CreateWithItemsBillingOverrideParams {
     }
 }
 crate::form::form_object!(CreateWithItemsBillingOverrideParams);
-/// Fields of the `CreateWithItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWithItemsSubscriptionItemsParams {
@@ -22301,7 +22301,7 @@ impl crate::form::FormEncode for CreateWithItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CreateWithItemsSubscriptionItemsParams);
-/// Fields of the `CreateWithItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWithItemsDiscountsParams {
@@ -22499,7 +22499,7 @@ impl crate::form::FormEncode for CreateWithItemsDiscountsParams {
     }
 }
 crate::form::form_object!(CreateWithItemsDiscountsParams);
-/// Fields of the `CreateWithItemsItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `subscription.create_with_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWithItemsItemTiersParams {
@@ -22716,7 +22716,7 @@ impl crate::form::FormEncode for CreateWithItemsItemTiersParams {
 crate::form::form_object!(CreateWithItemsItemTiersParams);
 /// The same parameter object as [`CreateCouponsParams`].
 pub type CreateWithItemsCouponsParams = CreateCouponsParams;
-/// Fields of the `RemoveScheduledCancellationContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.remove_scheduled_cancellation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveScheduledCancellationContractTermParams {
@@ -22809,7 +22809,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationContractTermParams {
     }
 }
 crate::form::form_object!(RemoveScheduledCancellationContractTermParams);
-/// Fields of the `UpdateCardParams` parameter object.
+/// The `card` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
@@ -23212,7 +23212,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 crate::form::form_object!(UpdateCardParams);
 /// The same parameter object as [`CreatePaymentMethodParams`].
 pub type UpdatePaymentMethodParams = CreatePaymentMethodParams;
-/// Fields of the `UpdatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePaymentIntentParams {
@@ -23400,7 +23400,7 @@ pub type UpdateBillingAddressParams = CreateShippingAddressParams;
 pub type UpdateShippingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type UpdateStatementDescriptorParams = CreateStatementDescriptorParams;
-/// Fields of the `UpdateCustomerParams` parameter object.
+/// The `customer` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCustomerParams {
@@ -23612,7 +23612,7 @@ impl crate::form::FormEncode for UpdateCustomerParams {
     }
 }
 crate::form::form_object!(UpdateCustomerParams);
-/// Fields of the `UpdateContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateContractTermParams {
@@ -23703,7 +23703,7 @@ impl crate::form::FormEncode for UpdateContractTermParams {
     }
 }
 crate::form::form_object!(UpdateContractTermParams);
-/// Fields of the `UpdateAddonsParams` parameter object.
+/// The `addons` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAddonsParams {
@@ -23894,7 +23894,7 @@ impl crate::form::FormEncode for UpdateAddonsParams {
 crate::form::form_object!(UpdateAddonsParams);
 /// The same parameter object as [`CreateCouponsParams`].
 pub type UpdateCouponsParams = CreateCouponsParams;
-/// Fields of the `UpdateEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `subscription.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
@@ -24095,7 +24095,7 @@ impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(UpdateEventBasedAddonsParams);
-/// Fields of the `UpdateForItemsCardParams` parameter object.
+/// The `card` parameter of `subscription.update_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateForItemsCardParams {
@@ -24498,7 +24498,7 @@ impl crate::form::FormEncode for UpdateForItemsCardParams {
 crate::form::form_object!(UpdateForItemsCardParams);
 /// The same parameter object as [`CreatePaymentMethodParams`].
 pub type UpdateForItemsPaymentMethodParams = CreatePaymentMethodParams;
-/// Fields of the `UpdateForItemsPaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.update_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateForItemsPaymentIntentParams {
@@ -24688,7 +24688,7 @@ pub type UpdateForItemsShippingAddressParams = CreateShippingAddressParams;
 pub type UpdateForItemsStatementDescriptorParams = CreateStatementDescriptorParams;
 /// The same parameter object as [`UpdateCustomerParams`].
 pub type UpdateForItemsCustomerParams = UpdateCustomerParams;
-/// Fields of the `UpdateForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.update_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateForItemsContractTermParams {
@@ -24801,7 +24801,7 @@ impl crate::form::FormEncode for UpdateForItemsContractTermParams {
 crate::form::form_object!(UpdateForItemsContractTermParams);
 /// The same parameter object as [`CreateWithItemsBillingOverrideParams`].
 pub type UpdateForItemsBillingOverrideParams = CreateWithItemsBillingOverrideParams;
-/// Fields of the `UpdateForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `subscription.update_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsSubscriptionItemsParams {
@@ -25111,7 +25111,7 @@ impl crate::form::FormEncode for UpdateForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(UpdateForItemsSubscriptionItemsParams);
-/// Fields of the `UpdateForItemsDiscountsParams` parameter object.
+/// The `discounts` parameter of `subscription.update_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateForItemsDiscountsParams {
@@ -25347,7 +25347,7 @@ crate::form::form_object!(UpdateForItemsDiscountsParams);
 pub type UpdateForItemsItemTiersParams = CreateWithItemsItemTiersParams;
 /// The same parameter object as [`CreateCouponsParams`].
 pub type UpdateForItemsCouponsParams = CreateCouponsParams;
-/// Fields of the `ReactivateContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.reactivate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReactivateContractTermParams {
@@ -25440,7 +25440,7 @@ impl crate::form::FormEncode for ReactivateContractTermParams {
 crate::form::form_object!(ReactivateContractTermParams);
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type ReactivateStatementDescriptorParams = CreateStatementDescriptorParams;
-/// Fields of the `ReactivatePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.reactivate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReactivatePaymentIntentParams {
@@ -25622,7 +25622,7 @@ impl crate::form::FormEncode for ReactivatePaymentIntentParams {
     }
 }
 crate::form::form_object!(ReactivatePaymentIntentParams);
-/// Fields of the `ChargeFutureRenewalsFixedIntervalScheduleParams` parameter object.
+/// The `fixed_interval_schedule` parameter of `subscription.charge_future_renewals`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsFixedIntervalScheduleParams {
@@ -25743,7 +25743,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsFixedIntervalScheduleParams
     }
 }
 crate::form::form_object!(ChargeFutureRenewalsFixedIntervalScheduleParams);
-/// Fields of the `ChargeFutureRenewalsSpecificDatesScheduleParams` parameter object.
+/// The `specific_dates_schedule` parameter of `subscription.charge_future_renewals`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsSpecificDatesScheduleParams {
@@ -25825,7 +25825,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsSpecificDatesScheduleParams
 crate::form::form_object!(ChargeFutureRenewalsSpecificDatesScheduleParams);
 /// The same parameter object as [`ChargeFutureRenewalsFixedIntervalScheduleParams`].
 pub type EditAdvanceInvoiceScheduleFixedIntervalScheduleParams = ChargeFutureRenewalsFixedIntervalScheduleParams;
-/// Fields of the `EditAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
+/// The `specific_dates_schedule` parameter of `subscription.edit_advance_invoice_schedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
@@ -25923,7 +25923,7 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleSpecificDatesSchedule
     }
 }
 crate::form::form_object!(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams);
-/// Fields of the `RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
+/// The `specific_dates_schedule` parameter of `subscription.remove_advance_invoice_schedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
@@ -25990,7 +25990,7 @@ for RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     }
 }
 crate::form::form_object!(RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams);
-/// Fields of the `ImportSubscriptionCustomerParams` parameter object.
+/// The `customer` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
@@ -26344,7 +26344,7 @@ impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionCustomerParams);
-/// Fields of the `ImportSubscriptionContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionContractTermParams {
@@ -26551,7 +26551,7 @@ impl crate::form::FormEncode for ImportSubscriptionContractTermParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionContractTermParams);
-/// Fields of the `ImportSubscriptionCardParams` parameter object.
+/// The `card` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCardParams {
@@ -26935,7 +26935,7 @@ impl crate::form::FormEncode for ImportSubscriptionCardParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionCardParams);
-/// Fields of the `ImportSubscriptionPaymentMethodParams` parameter object.
+/// The `payment_method` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionPaymentMethodParams {
@@ -27096,7 +27096,7 @@ crate::form::form_object!(ImportSubscriptionPaymentMethodParams);
 pub type ImportSubscriptionBillingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateShippingAddressParams`].
 pub type ImportSubscriptionShippingAddressParams = CreateShippingAddressParams;
-/// Fields of the `ImportSubscriptionTransactionParams` parameter object.
+/// The `transaction` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionTransactionParams {
@@ -27213,7 +27213,7 @@ impl crate::form::FormEncode for ImportSubscriptionTransactionParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionTransactionParams);
-/// Fields of the `ImportSubscriptionAddonsParams` parameter object.
+/// The `addons` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionAddonsParams {
@@ -27368,7 +27368,7 @@ impl crate::form::FormEncode for ImportSubscriptionAddonsParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionAddonsParams);
-/// Fields of the `ImportSubscriptionEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionEventBasedAddonsParams {
@@ -27555,7 +27555,7 @@ impl crate::form::FormEncode for ImportSubscriptionEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionEventBasedAddonsParams);
-/// Fields of the `ImportSubscriptionChargedEventBasedAddonsParams` parameter object.
+/// The `charged_event_based_addons` parameter of `subscription.import_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportSubscriptionChargedEventBasedAddonsParams {
@@ -27639,7 +27639,7 @@ impl crate::form::FormEncode for ImportSubscriptionChargedEventBasedAddonsParams
 crate::form::form_object!(ImportSubscriptionChargedEventBasedAddonsParams);
 /// The same parameter object as [`CreateCouponsParams`].
 pub type ImportSubscriptionCouponsParams = CreateCouponsParams;
-/// Fields of the `ImportForCustomerContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.import_for_customer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportForCustomerContractTermParams {
@@ -27858,7 +27858,7 @@ pub type ImportForCustomerEventBasedAddonsParams = ImportSubscriptionEventBasedA
 pub type ImportForCustomerChargedEventBasedAddonsParams = ImportSubscriptionChargedEventBasedAddonsParams;
 /// The same parameter object as [`CreateCouponsParams`].
 pub type ImportForCustomerCouponsParams = CreateCouponsParams;
-/// Fields of the `ImportContractTermContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.import_contract_term`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportContractTermContractTermParams {
@@ -28143,7 +28143,7 @@ impl crate::form::FormEncode for ImportContractTermContractTermParams {
     }
 }
 crate::form::form_object!(ImportContractTermContractTermParams);
-/// Fields of the `ImportUnbilledChargesUnbilledChargesParams` parameter object.
+/// The `unbilled_charges` parameter of `subscription.import_unbilled_charges`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesUnbilledChargesParams {
@@ -28444,7 +28444,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesUnbilledChargesParams {
     }
 }
 crate::form::form_object!(ImportUnbilledChargesUnbilledChargesParams);
-/// Fields of the `ImportUnbilledChargesDiscountsParams` parameter object.
+/// The `discounts` parameter of `subscription.import_unbilled_charges`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesDiscountsParams {
@@ -28582,7 +28582,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesDiscountsParams {
     }
 }
 crate::form::form_object!(ImportUnbilledChargesDiscountsParams);
-/// Fields of the `ImportUnbilledChargesTiersParams` parameter object.
+/// The `tiers` parameter of `subscription.import_unbilled_charges`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesTiersParams {
@@ -28803,7 +28803,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesTiersParams {
     }
 }
 crate::form::form_object!(ImportUnbilledChargesTiersParams);
-/// Fields of the `ImportForItemsContractTermParams` parameter object.
+/// The `contract_term` parameter of `subscription.import_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportForItemsContractTermParams {
@@ -29014,7 +29014,7 @@ crate::form::form_object!(ImportForItemsContractTermParams);
 pub type ImportForItemsTransactionParams = ImportSubscriptionTransactionParams;
 /// The same parameter object as [`CreateShippingAddressParams`].
 pub type ImportForItemsShippingAddressParams = CreateShippingAddressParams;
-/// Fields of the `ImportForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `subscription.import_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportForItemsSubscriptionItemsParams {
@@ -29259,7 +29259,7 @@ impl crate::form::FormEncode for ImportForItemsSubscriptionItemsParams {
 crate::form::form_object!(ImportForItemsSubscriptionItemsParams);
 /// The same parameter object as [`CreateWithItemsDiscountsParams`].
 pub type ImportForItemsDiscountsParams = CreateWithItemsDiscountsParams;
-/// Fields of the `ImportForItemsChargedItemsParams` parameter object.
+/// The `charged_items` parameter of `subscription.import_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportForItemsChargedItemsParams {
@@ -29351,7 +29351,7 @@ crate::form::form_object!(ImportForItemsChargedItemsParams);
 pub type ImportForItemsItemTiersParams = CreateWithItemsItemTiersParams;
 /// The same parameter object as [`CreateCouponsParams`].
 pub type ImportForItemsCouponsParams = CreateCouponsParams;
-/// Fields of the `CancelEventBasedAddonsParams` parameter object.
+/// The `event_based_addons` parameter of `subscription.cancel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelEventBasedAddonsParams {
@@ -29466,7 +29466,7 @@ impl crate::form::FormEncode for CancelEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(CancelEventBasedAddonsParams);
-/// Fields of the `CancelForItemsSubscriptionItemsParams` parameter object.
+/// The `subscription_items` parameter of `subscription.cancel_for_items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelForItemsSubscriptionItemsParams {
@@ -29627,7 +29627,7 @@ impl crate::form::FormEncode for CancelForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CancelForItemsSubscriptionItemsParams);
-/// Fields of the `ResumePaymentIntentParams` parameter object.
+/// The `payment_intent` parameter of `subscription.resume`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumePaymentIntentParams {

@@ -739,7 +739,7 @@ impl crate::request::CustomFieldParams for SetSubscriptionEntitlementAvailabilit
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`): the same fields as [`SubscriptionEntitlementsForSubscriptionEntry`].
 pub type SetSubscriptionEntitlementAvailabilityEntry = SubscriptionEntitlementsForSubscriptionEntry;
-/// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
+/// The `subscription_entitlements` parameter of `subscription_entitlement.set_subscription_entitlement_availability`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {

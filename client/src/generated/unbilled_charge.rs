@@ -1713,7 +1713,7 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `CreateUnbilledChargeAddonsParams` parameter object.
+/// The `addons` parameter of `unbilled_charge.create_unbilled_charge`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeAddonsParams {
@@ -1882,7 +1882,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeAddonsParams {
     }
 }
 crate::form::form_object!(CreateUnbilledChargeAddonsParams);
-/// Fields of the `CreateUnbilledChargeChargesParams` parameter object.
+/// The `charges` parameter of `unbilled_charge.create_unbilled_charge`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeChargesParams {
@@ -2163,7 +2163,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeChargesParams {
     }
 }
 crate::form::form_object!(CreateUnbilledChargeChargesParams);
-/// Fields of the `CreateUnbilledChargeTaxProvidersFieldsParams` parameter object.
+/// The `tax_providers_fields` parameter of `unbilled_charge.create_unbilled_charge`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUnbilledChargeTaxProvidersFieldsParams {
@@ -2266,7 +2266,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateUnbilledChargeTaxProvidersFieldsParams);
-/// Fields of the `CreateItemPricesParams` parameter object.
+/// The `item_prices` parameter of `unbilled_charge.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateItemPricesParams {
@@ -2441,7 +2441,7 @@ impl crate::form::FormEncode for CreateItemPricesParams {
     }
 }
 crate::form::form_object!(CreateItemPricesParams);
-/// Fields of the `CreateItemTiersParams` parameter object.
+/// The `item_tiers` parameter of `unbilled_charge.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateItemTiersParams {

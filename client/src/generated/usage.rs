@@ -1235,7 +1235,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `PdfInvoiceParams` parameter object.
+/// The `invoice` parameter of `usage.pdf`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PdfInvoiceParams {

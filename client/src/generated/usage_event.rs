@@ -581,7 +581,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `BatchIngestEventsParams` parameter object.
+/// The `events` parameter of `usage_event.batch_ingest`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchIngestEventsParams {

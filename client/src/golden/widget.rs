@@ -1307,7 +1307,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Fields of the `ResizeDimensionsParams` parameter object.
+/// The `dimensions` parameter of `widget.resize`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeDimensionsParams {
@@ -1364,7 +1364,7 @@ impl crate::form::FormEncode for ResizeDimensionsParams {
 crate::form::form_object!(ResizeDimensionsParams);
 /// The same parameter object as [`ResizeDimensionsParams`].
 pub type CreateForGadgetDimensionsParams = ResizeDimensionsParams;
-/// Fields of the `CreateForGadgetPartsParams` parameter object.
+/// The `parts` parameter of `widget.create_for_gadget`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForGadgetPartsParams {
