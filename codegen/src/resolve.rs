@@ -218,10 +218,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_answer_with_the_fields_of_an_earlier_one_takes_its_type() {
-        let widget = || vec![answer_field("widget", true)];
-        let mut api = Api {
+    /// An API of one resource, `widget`, with these parameter objects and operations.
+    fn widget_api(param_objects: Vec<StructDef>, operations: Vec<Operation>) -> Api {
+        Api {
             enums: Vec::new(),
             resources: vec![Resource {
                 name: "Widget".into(),
@@ -232,18 +231,27 @@ mod tests {
                 fields: Vec::new(),
                 nested: Vec::new(),
                 enums: Vec::new(),
-                param_objects: Vec::new(),
+                param_objects,
                 accessor: None,
-                operations: vec![
-                    operation("Create", false, widget()),
-                    operation("List", true, widget()),
-                    operation("Archive", false, vec![answer_field("widget", false)]),
-                    operation("Retrieve", false, widget()),
-                    operation("Search", true, vec![answer_field("widget", false)]),
-                ],
+                operations,
             }],
             default_features: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn an_answer_with_the_fields_of_an_earlier_one_takes_its_type() {
+        let widget = || vec![answer_field("widget", true)];
+        let mut api = widget_api(
+            Vec::new(),
+            vec![
+                operation("Create", false, widget()),
+                operation("List", true, widget()),
+                operation("Archive", false, vec![answer_field("widget", false)]),
+                operation("Retrieve", false, widget()),
+                operation("Search", true, vec![answer_field("widget", false)]),
+            ],
+        );
         merge_answers(&mut api);
         let same: Vec<Option<&str>> = api.resources[0]
             .operations
@@ -273,29 +281,16 @@ mod tests {
             same_as: None,
         };
         let address = || vec![answer_field("city", false), answer_field("zip", true)];
-        let mut api = Api {
-            enums: Vec::new(),
-            resources: vec![Resource {
-                name: "Widget".into(),
-                module: "widget".into(),
-                source: String::new(),
-                doc: None,
-                extra_keys: false,
-                fields: Vec::new(),
-                nested: Vec::new(),
-                enums: Vec::new(),
-                param_objects: vec![
-                    object("CreateAddressParams", address(), false),
-                    object("UpdateAddressParams", address(), false),
-                    object("MoveAddressParams", address(), true),
-                    object("CopyAddressParams", address()[..1].to_vec(), false),
-                    object("ShipAddressParams", address(), true),
-                ],
-                accessor: None,
-                operations: Vec::new(),
-            }],
-            default_features: Vec::new(),
-        };
+        let mut api = widget_api(
+            vec![
+                object("CreateAddressParams", address(), false),
+                object("UpdateAddressParams", address(), false),
+                object("MoveAddressParams", address(), true),
+                object("CopyAddressParams", address()[..1].to_vec(), false),
+                object("ShipAddressParams", address(), true),
+            ],
+            Vec::new(),
+        );
         merge_param_objects(&mut api);
         let same: Vec<Option<&str>> = api.resources[0]
             .param_objects

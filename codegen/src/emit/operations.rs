@@ -1,7 +1,9 @@
 //! Operations: the client accessor, and per operation its descriptor, parameters, builder
 //! and response types. Parameter objects get constructors for their required fields.
 
-use super::structs::{emit_model_struct, field_doc, serialize_impl, setter_doc, StructKind};
+use super::structs::{
+    deserialize_map_impl, emit_model_struct, field_doc, serialize_impl, setter_doc, StructKind,
+};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
     Base, Body, Field, Filter, FilterKind, Method, Operation, Resource, StructDef, Type,
@@ -850,27 +852,14 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
             }
         }
     };
-    quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #expected
-                        #(#slots)*
-                        #custom_slot
-                        #read_keys
-                        Ok(#name { #(#inits)* })
-                    }
-                }
-                deserializer.deserialize_map(Fields)
-            }
-        }
-    }
+    let body = quote! {
+        #expected
+        #(#slots)*
+        #custom_slot
+        #read_keys
+        Ok(#name { #(#inits)* })
+    };
+    deserialize_map_impl(name, &expecting, body)
 }
 
 fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {

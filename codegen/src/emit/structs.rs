@@ -317,6 +317,22 @@ fn deserialize_impl(
             quote!(#gate #id,)
         }
     });
+    let body = quote! {
+        #(#slots)*
+        #object_slot
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+            #read
+        }
+        Ok(#name { #(#inits)* #object_init extra })
+    };
+    deserialize_map_impl(&name, &expecting, body)
+}
+
+/// `Deserialize` for `name` from a map: `body` reads the entries of `map` (a
+/// `serde::de::MapAccess`) and ends with `Ok(value)`; anything but a map is refused with
+/// `expecting`.
+pub fn deserialize_map_impl(name: &syn::Ident, expecting: &str, body: TokenStream) -> TokenStream {
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -327,13 +343,7 @@ fn deserialize_impl(
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#slots)*
-                        #object_slot
-                        let mut extra = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                            #read
-                        }
-                        Ok(#name { #(#inits)* #object_init extra })
+                        #body
                     }
                 }
                 deserializer.deserialize_map(Fields)
