@@ -1,8 +1,7 @@
 //! Custom fields to send: Chargebee accepts keys named `cf_*` on the operations (and the
 //! parameter objects) whose input is open to them, and keeps them on the resource.
 
-use crate::decode::WireText;
-use crate::json_path;
+use crate::decode::{self, WireText};
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -120,16 +119,9 @@ pub(crate) fn read<'de, A: MapAccess<'de>>(
     if fields.0.contains_key(&name) {
         return Err(A::Error::custom(format!("duplicate field `{name}`")));
     }
-    match map.next_value() {
-        Ok(value) => {
-            fields.0.insert(name, value);
-            Ok(())
-        }
-        Err(error) => {
-            json_path::note_key(name);
-            Err(error)
-        }
-    }
+    let value = decode::unnamed_value(map, &name)?;
+    fields.0.insert(name, value);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -160,16 +160,19 @@ pub(crate) fn keep<'de, A: MapAccess<'de>>(
     extra: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
     let key = key.into_string()?;
-    match map.next_value() {
-        Ok(value) => {
-            extra.insert(key, value);
-            Ok(())
-        }
-        Err(error) => {
-            json_path::note_key(key);
-            Err(error)
-        }
-    }
+    let value = unnamed_value(map, &key)?;
+    extra.insert(key, value);
+    Ok(())
+}
+
+/// Reads the value of `key`, a key no field names, as JSON; on failure notes `key` in the
+/// error's JSON path.
+pub(crate) fn unnamed_value<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: &str,
+) -> Result<Value, A::Error> {
+    map.next_value()
+        .inspect_err(|_| json_path::note_key(key.to_owned()))
 }
 
 /// Decodes a list, noting the index of an entry that fails.

@@ -390,8 +390,6 @@ pub(crate) fn check_operators<F: Filter>(
     }
 }
 
-/// Serde for a filter field's conditions in the official SDKs' JSON shape: one object with
-/// an entry per operator (`{"after": 1704067200, "before": 1706745600}`).
 /// Reads a filter's conditions, as [`conditions`] does, as a parameter of a params struct.
 pub(crate) struct Conditions<F>(PhantomData<F>);
 
@@ -408,6 +406,8 @@ impl<'de, F: DeserializeOwned> DeserializeSeed<'de> for Conditions<F> {
     }
 }
 
+/// Serde for a filter field's conditions in the official SDKs' JSON shape: one object with
+/// an entry per operator (`{"after": 1704067200, "before": 1706745600}`).
 pub(crate) mod conditions {
     use serde::de::{DeserializeOwned, Error as _};
     use serde::ser::Error as _;

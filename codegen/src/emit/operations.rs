@@ -152,7 +152,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
 }
 
 /// The marker of an operation's request: whether it takes an idempotency key.
-pub fn request_kind(op: &Operation) -> TokenStream {
+fn request_kind(op: &Operation) -> TokenStream {
     if op.idempotent && op.method == Method::Post {
         quote!(crate::Idempotent)
     } else {
@@ -321,6 +321,7 @@ struct Slot {
 }
 
 /// How a params struct reads one of its fields from JSON (see [`params_deserialize`]).
+#[derive(Clone)]
 struct ParamRead {
     ident: syn::Ident,
     wire: String,
@@ -698,11 +699,7 @@ fn params_struct(
         fields.push(slot.decl.clone());
         new_inits.push(slot.init.clone());
         encode.push(slot.encode.clone());
-        reads.push(ParamRead::new(
-            slot.read.ident.clone(),
-            &slot.read.wire,
-            slot.read.kind,
-        ));
+        reads.push(slot.read.clone());
     }
     if let Some(slot) = &object_custom_fields {
         fluent.extend(slot.setters.iter().cloned());
