@@ -126,5 +126,5 @@ for p in user-stripe user-full user-default user-small user-calls user-deps; do
   printf '%-34s %8ss %8ss %9s GiB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
     "$(ratio "${wall[$p]}" "${wall[user-stripe]}")"
 done
-printf 'generated code: %s lines in %s files\n' "$(cat client/src/generated/*.rs | wc -l)" \
-  "$(ls client/src/generated/*.rs | wc -l)"
+generated=(types/src/generated/*.rs params/src/generated/*.rs client/src/generated/*.rs)
+printf 'generated code: %s lines in %s files\n' "$(cat "${generated[@]}" | wc -l)" "${#generated[@]}"

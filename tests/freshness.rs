@@ -1,4 +1,5 @@
-//! The committed generated code, the features table of `client/Cargo.toml`, the API
+//! The committed generated code of `types/`, `params/` and `client/`, their `Cargo.toml`
+//! features tables, the API
 //! description `description/api.json` and the spec's JSON Schema match what the spec
 //! generates now.
 
@@ -9,17 +10,25 @@ fn generated_code_is_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let generated = chargebee_codegen::generate(&root.join("spec"))
         .unwrap_or_else(|e| panic!("the spec is invalid:\n{e}"));
-    let out = root.join("client/src/generated");
     let mut stale = Vec::new();
-    for f in &generated.files {
-        if std::fs::read_to_string(out.join(&f.name)).ok().as_deref() != Some(f.text.as_str()) {
-            stale.push(f.name.clone());
+    for part in chargebee_codegen::emit::PARTS {
+        let dir = part.crate_dir();
+        let out = root.join(dir).join("src/generated");
+        let ours: Vec<_> = generated
+            .files
+            .iter()
+            .filter_map(|f| Some((f.name.strip_prefix(dir)?.strip_prefix('/')?, &f.text)))
+            .collect();
+        for (name, text) in &ours {
+            if std::fs::read_to_string(out.join(name)).ok().as_deref() != Some(text.as_str()) {
+                stale.push(format!("{dir}/src/generated/{name}"));
+            }
         }
-    }
-    for entry in std::fs::read_dir(&out).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !generated.files.iter().any(|f| f.name == name) {
-            stale.push(name);
+        for entry in std::fs::read_dir(&out).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !ours.iter().any(|(ours, _)| *ours == name) {
+                stale.push(format!("{dir}/src/generated/{name}"));
+            }
         }
     }
     let description = std::fs::read_to_string(root.join("description/api.json")).ok();
@@ -30,9 +39,12 @@ fn generated_code_is_fresh() {
     if schema.as_deref() != Some(generated.schema.as_str()) {
         stale.push("spec/spec.schema.json".into());
     }
-    let manifest = std::fs::read_to_string(root.join("client/Cargo.toml")).unwrap();
-    if chargebee_codegen::with_features(&manifest, &generated.cargo_features) != manifest {
-        stale.push("client/Cargo.toml (features)".into());
+    for (part, features) in &generated.cargo_features {
+        let name = format!("{}/Cargo.toml", part.crate_dir());
+        let manifest = std::fs::read_to_string(root.join(&name)).unwrap();
+        if chargebee_codegen::with_features(&manifest, features) != manifest {
+            stale.push(format!("{name} (features)"));
+        }
     }
     assert!(
         stale.is_empty(),

@@ -139,6 +139,15 @@ pub enum Error {
     },
 }
 
+impl From<chargebee_types::InvalidParam> for Error {
+    fn from(refused: chargebee_types::InvalidParam) -> Self {
+        Error::InvalidArgument {
+            param: refused.param,
+            message: refused.message,
+        }
+    }
+}
+
 /// An error reported by Chargebee: `{"message", "type", "api_error_code", "param",
 /// "http_status_code"}`. Every key may be missing; keys not named here are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

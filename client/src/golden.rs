@@ -4,13 +4,38 @@
 //! snapshots` checks that these files are what the generator writes now.
 #![deny(warnings)]
 
-// Printed by prettyplease, as generated: rustfmt leaves them alone.
-#[rustfmt::skip]
-pub mod enums;
-#[rustfmt::skip]
-pub mod gadget;
-#[rustfmt::skip]
-pub mod widget;
+// Printed by prettyplease, as generated: rustfmt leaves them alone. One module per crate the
+// generated code is split into, each naming the others as the crates' `generated` modules do.
+
+/// The models part (`chargebee-types`).
+pub mod types {
+    #[rustfmt::skip]
+    pub mod enums;
+    #[rustfmt::skip]
+    pub mod gadget;
+    #[rustfmt::skip]
+    pub mod widget;
+}
+
+/// The params part (`chargebee-params`).
+pub mod params {
+    use super::types as models;
+    #[rustfmt::skip]
+    pub mod gadget;
+    #[rustfmt::skip]
+    pub mod widget;
+}
+
+/// The requests (`chargebee`).
+pub mod client {
+    use super::params;
+    use super::types as models;
+    pub use models::enums;
+    #[rustfmt::skip]
+    pub mod gadget;
+    #[rustfmt::skip]
+    pub mod widget;
+}
 
 /// The fixture's operations through their dispatchers, shown and not sent: the request each
 /// makes, to the byte.
@@ -53,7 +78,7 @@ mod tests {
             "labels": ["a", "b"],
         });
         let client = client();
-        let call = super::widget::call(
+        let call = super::client::widget::call(
             &client,
             "create_for_gadget",
             args(Some("g/1"), params),
@@ -79,14 +104,16 @@ mod tests {
     async fn a_json_body_to_the_control_api() {
         let params = json!({"label": "desk", "sold_through": "web"});
         let client = client();
-        let call = super::gadget::call(&client, "register", args(None, params), Action::Show);
+        let call =
+            super::client::gadget::call(&client, "register", args(None, params), Action::Show);
         let (request, _) = shown(call.await);
         assert_eq!(request.url, "https://ctrl.maton.ai/gadgets");
         assert_eq!(
             request.body.as_deref(),
             Some(r#"{"label":"desk","sold_through":"web"}"#)
         );
-        let unknown = super::gadget::call(&client, "rename", args(None, json!({})), Action::Show);
+        let unknown =
+            super::client::gadget::call(&client, "rename", args(None, json!({})), Action::Show);
         assert!(unknown.await.is_none());
     }
 }

@@ -5,44 +5,36 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
-mod custom_fields;
-mod decode;
 mod dry_run;
 #[cfg(feature = "dynamic")]
 mod dynamic;
 mod error;
-mod filter;
-mod form;
 #[rustfmt::skip]
 mod generated;
 #[cfg(test)]
 pub mod golden;
-mod json_path;
 mod limiter;
 mod pagination;
 mod raw;
 mod request;
 mod retry;
-mod serialize;
 mod transport;
-#[doc(hidden)]
-pub mod types;
 #[cfg(feature = "webhook_event")]
 pub mod webhook;
 
+pub use chargebee_types::InvalidParam;
+pub use chargebee_types::{
+    ApiEnum, BooleanFilter, CustomFieldValues, DateFilter, EnumFilter, ExtraFields, NumberFilter,
+    Sort, SortField, StringFilter, Timestamp, TimestampFilter, CUSTOM_FIELD_PREFIX,
+};
 pub use client::{
     Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_GATEWAY_RATE,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, GATEWAY_URL,
 };
-pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
 pub use dry_run::HttpRequest;
 #[cfg(feature = "dynamic")]
 pub use dynamic::DynamicCall;
 pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};
-pub use filter::{
-    BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,
-    TimestampFilter,
-};
 pub use generated::*;
 pub use limiter::{RateLimit, SlotPastDeadline};
 pub use pagination::Page;
@@ -50,4 +42,8 @@ pub use raw::RawRequest;
 pub use request::{Idempotent, NotIdempotent, Request};
 pub use retry::RetryPolicy;
 pub use transport::{HttpMethod, ResponseInfo};
-pub use types::{ApiEnum, ExtraFields, Timestamp};
+// The runtime lives in `chargebee-types`; these names give it the paths the generated code
+// uses (`crate::form::Form`). The golden copy compiles models and params in this crate too.
+#[cfg(test)]
+use chargebee_types::serialize;
+use chargebee_types::{api_enum_traits, decode, filter, form, json_path, types};

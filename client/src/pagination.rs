@@ -63,7 +63,9 @@ where
     let start = check.map(|()| Some(first_offset));
     let state = (fetch, start, Walk::new(max_pages));
     let pages = futures::stream::try_unfold(state, move |(mut fetch, next, mut walk)| async move {
-        let Some(offset) = next? else { return Ok(None) };
+        let Some(offset) = next? else {
+            return Ok::<_, Error>(None);
+        };
         if !walk.allows_another() {
             return Ok(None);
         }

@@ -3,11 +3,10 @@
 //! operation's parameters and answer; each operation adds only the setters of its own
 //! parameters.
 
-use crate::custom_fields::CustomFieldValues;
-use crate::form::FormEncode;
 use crate::pagination::{paginate, Page};
 use crate::transport::{CallOptions, Operation, PathSegment};
 use crate::{Client, Error, ResponseInfo};
+pub(crate) use chargebee_types::request::{CustomFieldParams, PageParams, Params};
 use futures::Stream;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -39,30 +38,6 @@ pub struct Idempotent;
 #[derive(Debug, Clone, Copy)]
 pub struct NotIdempotent;
 
-/// The parameters of an operation, as a request carries them (implemented by the generated
-/// params types, and `()` for operations without parameters). Crate-private, as the traits
-/// below: the `Request` impls bounded by them are usable, and these cannot be implemented
-/// outside this crate.
-pub(crate) trait Params: FormEncode + Clone + Send + Sync + 'static {
-    /// Refuses what the types cannot: a filter operator the field does not accept.
-    fn check(&self) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-impl Params for () {}
-
-/// The parameters of an operation that pages: the offset a page starts at.
-pub(crate) trait PageParams: Params {
-    fn offset(&self) -> Option<&str>;
-    fn set_offset(&mut self, offset: Option<String>);
-}
-
-/// The parameters of an operation that takes custom fields.
-pub(crate) trait CustomFieldParams: Params {
-    fn custom_fields_mut(&mut self) -> &mut CustomFieldValues;
-}
-
 impl<P: fmt::Debug, T, K> fmt::Debug for Request<P, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
@@ -87,7 +62,6 @@ impl<P: Clone, T, K> Clone for Request<P, T, K> {
     }
 }
 
-#[allow(private_bounds)]
 impl<P: Params, T, K> Request<P, T, K> {
     /// A request for `op`, with `id` for its path parameter (if its path has one).
     pub(crate) fn new(
@@ -163,7 +137,6 @@ impl<P: Params, T, K> Request<P, T, K> {
     }
 }
 
-#[allow(private_bounds)]
 impl<P: Params, T: DeserializeOwned, K> Request<P, T, K> {
     /// Sends the request and decodes the answer.
     #[inline]
@@ -185,7 +158,6 @@ impl<P: Params, T: DeserializeOwned, K> Request<P, T, K> {
     }
 }
 
-#[allow(private_bounds)]
 impl<P: Params, T> Request<P, T, Idempotent> {
     /// Uses this idempotency key instead of a generated one; every retry of this call
     /// carries the same key either way.
@@ -195,7 +167,6 @@ impl<P: Params, T> Request<P, T, Idempotent> {
     }
 }
 
-#[allow(private_bounds)]
 impl<P: CustomFieldParams, T, K> Request<P, T, K> {
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text value is
     /// sent as it is, numbers and booleans as their text.
@@ -209,7 +180,6 @@ impl<P: CustomFieldParams, T, K> Request<P, T, K> {
     }
 }
 
-#[allow(private_bounds)]
 impl<P: PageParams, E: DeserializeOwned + Send + 'static, K> Request<P, Page<E>, K> {
     /// Makes `stream()` end after `pages` pages, even when more follow.
     pub fn max_pages(mut self, pages: usize) -> Self {

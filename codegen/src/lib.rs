@@ -1,5 +1,6 @@
 //! Generator of the `chargebee` client: reads the YAML spec, validates it, and emits the
-//! Rust modules under `client/src/generated/`, and the API as data (`description/api.json`).
+//! Rust modules under `types/`, `params/` and `client/` `src/generated/`, and the API as data
+//! (`description/api.json`).
 //!
 //! The pipeline reads top-down: [`load`] (serde_yaml, with a line index for errors) →
 //! [`validate`] (every error at once, each with file and line) → [`model`] (names
@@ -22,10 +23,10 @@ pub use emit::GeneratedFile;
 /// What one run generates: the modules, and the client's `[features]` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
-    /// Files of `client/src/generated/`.
+    /// The generated modules of the three crates.
     pub files: Vec<GeneratedFile>,
-    /// The end of `client/Cargo.toml`, from [`emit::features::MARKER`] on.
-    pub cargo_features: String,
+    /// The end of each generated crate's `Cargo.toml`, from [`emit::features::MARKER`] on.
+    pub cargo_features: Vec<(emit::Part, String)>,
     /// `description/api.json`: the API as data, for the emulator.
     pub description: String,
     /// `spec/spec.schema.json`: the JSON Schema of a spec file.
@@ -54,7 +55,10 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     resolve::merge_param_objects(&mut api);
     Ok(Generated {
         files: emit::emit(&api),
-        cargo_features: emit::cargo_features(&api),
+        cargo_features: emit::PARTS
+            .into_iter()
+            .map(|part| (part, emit::cargo_features(&api, part)))
+            .collect(),
         description: emit::description::render(&api),
         schema: spec::json_schema(),
     })

@@ -1,13 +1,15 @@
-//! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates
-//! `client/src/generated/` (with the client's features table), `description/api.json` and the
-//! spec's JSON Schema `spec/spec.schema.json` from `spec/`, or with `--check` only reports
-//! whether they are stale. With directories given, only
-//! the Rust files are written, into `OUT_DIR`.
+//! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates the
+//! `src/generated/` modules of `types/`, `params/` and `client/` (with each crate's features
+//! table), `description/api.json` and the spec's JSON Schema `spec/spec.schema.json` from
+//! `spec/`, or with `--check` only reports whether they are stale. With directories given,
+//! only the Rust files are written, into `OUT_DIR/types`, `OUT_DIR/params` and
+//! `OUT_DIR/client`.
 //!
 //! `cargo run -p chargebee-codegen -- coverage [REFERENCE_JSON]`: compares the spec with the
 //! reference description of the API (default `reference/chargebee-api.json` of this repository) and
 //! prints what is covered and what is missing or different; fails when anything is.
 
+use chargebee_codegen::emit::PARTS;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,17 +41,17 @@ fn main() -> ExitCode {
         .position(|a| a == "--check")
         .map(|i| args.remove(i))
         .is_some();
-    let (spec_dir, out_dir, manifest, data) = match args.as_slice() {
+    let (spec_dir, out_root, in_repo, data) = match args.as_slice() {
         [] => (
             root.join("spec"),
-            root.join("client/src/generated"),
-            Some(root.join("client/Cargo.toml")),
+            root.clone(),
+            true,
             Some((
                 root.join("description/api.json"),
                 root.join("spec/spec.schema.json"),
             )),
         ),
-        [spec, out] => (PathBuf::from(spec), PathBuf::from(out), None, None),
+        [spec, out] => (PathBuf::from(spec), PathBuf::from(out), false, None),
         _ => {
             eprintln!("usage: chargebee-codegen [--check] [SPEC_DIR OUT_DIR]");
             return ExitCode::from(2);
@@ -67,7 +69,31 @@ fn main() -> ExitCode {
         }
     };
     let files = &generated.files;
-    let synced = sync(files, &out_dir, check).and_then(|mut changed| {
+    // In the repository each crate's modules go to its `src/generated`; elsewhere to a
+    // directory per crate.
+    let out_dir = |dir: &str| {
+        if in_repo {
+            out_root.join(dir).join("src/generated")
+        } else {
+            out_root.join(dir)
+        }
+    };
+    let synced = (|| {
+        let mut changed = Vec::new();
+        for part in PARTS {
+            let dir = part.crate_dir();
+            let prefix = format!("{dir}/");
+            let part_files: Vec<(&str, &str)> = files
+                .iter()
+                .filter_map(|f| Some((f.name.strip_prefix(&prefix)?, f.text.as_str())))
+                .collect();
+            for name in sync(&part_files, &out_dir(dir), check)? {
+                changed.push(format!("{dir}/src/generated/{name}"));
+            }
+        }
+        Ok::<_, std::io::Error>(changed)
+    })()
+    .and_then(|mut changed| {
         if let Some((description, schema)) = &data {
             for (path, name, text) in [
                 (description, "description/api.json", &generated.description),
@@ -81,13 +107,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        if let Some(path) = &manifest {
-            let text = std::fs::read_to_string(path)?;
-            let updated = chargebee_codegen::with_features(&text, &generated.cargo_features);
-            if updated != text {
-                changed.push("Cargo.toml".into());
-                if !check {
-                    std::fs::write(path, updated)?;
+        if in_repo {
+            for (part, features) in &generated.cargo_features {
+                let name = format!("{}/Cargo.toml", part.crate_dir());
+                let path = root.join(&name);
+                let text = std::fs::read_to_string(&path)?;
+                let updated = chargebee_codegen::with_features(&text, features);
+                if updated != text {
+                    changed.push(name);
+                    if !check {
+                        std::fs::write(&path, updated)?;
+                    }
                 }
             }
         }
@@ -113,12 +143,12 @@ fn main() -> ExitCode {
                 "{} files, {} changed, in {}",
                 files.len(),
                 changed.len(),
-                out_dir.display()
+                out_root.display()
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("cannot write {}: {e}", out_dir.display());
+            eprintln!("cannot write below {}: {e}", out_root.display());
             ExitCode::FAILURE
         }
     }
@@ -126,28 +156,24 @@ fn main() -> ExitCode {
 
 /// Writes files whose text differs (unless `check_only`) and removes stale `.rs` files;
 /// returns the names that differed.
-fn sync(
-    files: &[chargebee_codegen::GeneratedFile],
-    out_dir: &Path,
-    check_only: bool,
-) -> std::io::Result<Vec<String>> {
+fn sync(files: &[(&str, &str)], out_dir: &Path, check_only: bool) -> std::io::Result<Vec<String>> {
     let mut changed = Vec::new();
     if !check_only {
         std::fs::create_dir_all(out_dir)?;
     }
-    for f in files {
-        let path = out_dir.join(&f.name);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(f.text.as_str()) {
-            changed.push(f.name.clone());
+    for &(name, text) in files {
+        let path = out_dir.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            changed.push(name.to_string());
             if !check_only {
-                std::fs::write(&path, &f.text)?;
+                std::fs::write(&path, text)?;
             }
         }
     }
     if let Ok(entries) = std::fs::read_dir(out_dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".rs") && !files.iter().any(|f| f.name == name) {
+            if name.ends_with(".rs") && !files.iter().any(|&(f, _)| f == name) {
                 changed.push(name);
                 if !check_only {
                     std::fs::remove_file(entry.path())?;

@@ -1,7 +1,8 @@
-//! The `[features]` table of the client crate: one feature per resource module, enabling the
-//! modules its types refer to, plus `full`, the spec's `default` set and `dynamic`.
+//! The `[features]` tables of the generated crates: one feature per resource module, enabling
+//! the modules its types refer to, plus in `chargebee` `full`, the spec's `default` set and
+//! the optional features.
 
-use super::types::modules_used;
+use super::types::{modules_used, Part};
 use crate::model::{Api, Resource};
 use std::fmt::Write;
 
@@ -21,8 +22,11 @@ fn needs(res: &Resource) -> Vec<String> {
         .collect()
 }
 
-/// The table, from the marker line to the end of the file.
-pub fn cargo_features(api: &Api) -> String {
+/// The table of the crate `part` is emitted into, from the marker line to the end of its
+/// `Cargo.toml`. Each crate has a feature per resource; those of `chargebee` enable the same
+/// features of `chargebee-types` and `chargebee-params`, and only `chargebee` has `default`,
+/// `full` and the optional features.
+pub fn cargo_features(api: &Api, part: Part) -> String {
     let quoted = |names: &[String]| {
         names
             .iter()
@@ -31,21 +35,33 @@ pub fn cargo_features(api: &Api) -> String {
             .join(", ")
     };
     let mut out = format!("{MARKER}\n[features]\n");
-    let _ = writeln!(out, "default = [{}]", quoted(&api.default_features));
-    let all: Vec<String> = api.resources.iter().map(|r| r.module.clone()).collect();
-    let _ = writeln!(out, "full = [{}]", quoted(&all));
-    let _ = writeln!(
-        out,
-        "# `Client::call`: any operation by id, with JSON parameters."
-    );
-    let _ = writeln!(out, "dynamic = []");
-    let _ = writeln!(
-        out,
-        "# `ClientBuilder::shared_rate_limit`: one rate limit for every process, kept in Redis."
-    );
-    let _ = writeln!(out, "redis = [\"dep:redis\"]");
+    if part == Part::Api {
+        let _ = writeln!(out, "default = [{}]", quoted(&api.default_features));
+        let all: Vec<String> = api.resources.iter().map(|r| r.module.clone()).collect();
+        let _ = writeln!(out, "full = [{}]", quoted(&all));
+        let _ = writeln!(
+            out,
+            "# `Client::call`: any operation by id, with JSON parameters."
+        );
+        let _ = writeln!(out, "dynamic = []");
+        let _ = writeln!(
+            out,
+            "# `ClientBuilder::shared_rate_limit`: one rate limit for every process, kept in Redis."
+        );
+        let _ = writeln!(out, "redis = [\"dep:redis\"]");
+    }
     for res in &api.resources {
-        let _ = writeln!(out, "{} = [{}]", res.module, quoted(&needs(res)));
+        let m = &res.module;
+        let mut enables = match part {
+            Part::Models => Vec::new(),
+            Part::Params => vec![format!("chargebee-types/{m}")],
+            Part::Api => vec![
+                format!("chargebee-params/{m}"),
+                format!("chargebee-types/{m}"),
+            ],
+        };
+        enables.extend(needs(res));
+        let _ = writeln!(out, "{m} = [{}]", quoted(&enables));
     }
     out
 }

@@ -12,10 +12,10 @@ mod types;
 use crate::model::{Api, Resource};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeSet;
 use types::Imports;
 
-/// One generated file: its path below `client/src/generated/` and its text.
+/// One generated file: its path below the generated directory of its crate (`types/customer.rs`
+/// is `types/src/generated/customer.rs`; see [`Part::crate_dir`]) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     pub name: String,
@@ -23,24 +23,35 @@ pub struct GeneratedFile {
 }
 
 pub use features::cargo_features;
+pub use types::Part;
+
+/// The three crates the generated code is split into, in dependency order.
+pub const PARTS: [Part; 3] = [Part::Models, Part::Params, Part::Api];
 
 /// Emits every file for `api`, sorted by name.
 pub fn emit(api: &Api) -> Vec<GeneratedFile> {
-    let mut files = vec![
-        render("mod.rs", "the spec directory", module_index(api)),
-        render(
-            "enums.rs",
-            "the shared enums of the spec",
-            enums_module(api),
-        ),
-    ];
+    let mut files = Vec::new();
+    for part in PARTS {
+        let dir = part.crate_dir();
+        files.push(render(
+            &format!("{dir}/mod.rs"),
+            "the spec directory",
+            module_index(api, part),
+        ));
+    }
+    files.push(render(
+        "types/enums.rs",
+        "the shared enums of the spec",
+        enums_module(api),
+    ));
     for res in &api.resources {
         let header = format!("spec/{}", res.source);
-        files.push(render(
-            &format!("{}.rs", res.module),
-            &header,
-            resource_module(res),
-        ));
+        for part in PARTS {
+            if let Some(tokens) = resource_module(res, part) {
+                let name = format!("{}/{}.rs", part.crate_dir(), res.module);
+                files.push(render(&name, &header, tokens));
+            }
+        }
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     files
@@ -59,65 +70,9 @@ fn render(name: &str, source: &str, tokens: TokenStream) -> GeneratedFile {
     }
 }
 
-fn module_index(api: &Api) -> TokenStream {
-    let modules = api.resources.iter().map(|r| {
-        let m = format_ident!("{}", r.module);
-        let doc = types::doc(&format!(
-            "The `{}` resource{}.",
-            r.name,
-            if r.operations.is_empty() {
-                ""
-            } else {
-                " and its operations"
-            }
-        ));
-        let feature = &r.module;
-        quote! { #doc #[cfg(feature = #feature)] pub mod #m; }
-    });
-    let dispatcher = dynamic::index_dispatcher(api);
-    quote! {
-        //! Code generated from the YAML spec: one module per resource, each behind the Cargo
-        //! feature of its name, plus the shared enums.
-        /// Enums shared by several resources and operations.
-        pub mod enums;
-        #(#modules)*
-        #dispatcher
-    }
-}
-
-fn enums_module(api: &Api) -> TokenStream {
-    let mut imports = Imports::default();
-    let defs: Vec<TokenStream> = api
-        .enums
-        .iter()
-        .map(|e| enums::emit_enum(e, &mut imports))
-        .collect();
-    let uses = imports.tokens(&BTreeSet::new());
-    quote! {
-        //! Enums shared by several resources and operations.
-        #uses
-        #(#defs)*
-    }
-}
-
-fn resource_module(res: &Resource) -> TokenStream {
-    let mut imports = Imports::default();
-    let mut items = vec![structs::emit_resource(res, &mut imports)];
-    for nested in &res.nested {
-        items.push(structs::emit_model_struct(
-            nested,
-            structs::StructKind::Nested,
-            &mut imports,
-        ));
-    }
-    for e in &res.enums {
-        items.push(enums::emit_enum(e, &mut imports));
-    }
-    items.push(operations::emit_operations(res, &mut imports));
-    items.push(dynamic::module_dispatcher(res));
-    let modules = types::modules_used(res);
-    let uses = imports.tokens(&modules);
-    let doc = types::inner_doc(&format!(
+/// What a resource's module says about itself.
+fn resource_doc(res: &Resource) -> String {
+    format!(
         "The `{}` resource{}.",
         res.name,
         if res.operations.is_empty() {
@@ -125,10 +80,126 @@ fn resource_module(res: &Resource) -> TokenStream {
         } else {
             " and its operations"
         }
-    ));
+    )
+}
+
+/// Whether the resource has a params part (a module in `chargebee-params`).
+fn has_params_part(res: &Resource) -> bool {
+    res.operations.iter().any(operations::has_params) || !res.param_objects.is_empty()
+}
+
+/// The `generated` module of one crate: its resource modules, each behind the Cargo feature
+/// of its name.
+fn module_index(api: &Api, part: Part) -> TokenStream {
+    let modules = api
+        .resources
+        .iter()
+        .filter(|r| part != Part::Params || has_params_part(r))
+        .map(|r| {
+            let m = format_ident!("{}", r.module);
+            let feature = &r.module;
+            quote! { #[cfg(feature = #feature)] pub mod #m; }
+        });
+    match part {
+        Part::Models => quote! {
+            //! Code generated from the YAML spec: per resource its models, enums and the
+            //! answers of its operations, each behind the Cargo feature of its name, plus the
+            //! shared enums.
+            /// Enums shared by several resources and operations.
+            pub mod enums;
+            #(#modules)*
+        },
+        Part::Params => quote! {
+            //! Code generated from the YAML spec: per resource the parameters of its
+            //! operations, each behind the Cargo feature of its name.
+            /// The models and enums the parameters name.
+            use chargebee_types as models;
+            #(#modules)*
+        },
+        Part::Api => {
+            let dispatcher = dynamic::index_dispatcher(api);
+            quote! {
+                //! Code generated from the YAML spec: one module per resource, each behind the
+                //! Cargo feature of its name, plus the shared enums.
+                use chargebee_params as params;
+                use chargebee_types as models;
+                pub use models::enums;
+                #(#modules)*
+                #dispatcher
+            }
+        }
+    }
+}
+
+fn enums_module(api: &Api) -> TokenStream {
+    let mut imports = Imports::new(Part::Models, "enums");
+    let defs: Vec<TokenStream> = api
+        .enums
+        .iter()
+        .map(|e| enums::emit_enum(e, &mut imports))
+        .collect();
+    let uses = imports.tokens();
     quote! {
+        //! Enums shared by several resources and operations.
+        #uses
+        #(#defs)*
+    }
+}
+
+/// One part of a resource's module; `None` for the params part of a resource whose
+/// operations take no parameters.
+fn resource_module(res: &Resource, part: Part) -> Option<TokenStream> {
+    let mut imports = Imports::new(part, &res.module);
+    let items = match part {
+        Part::Models => {
+            let mut items = vec![structs::emit_resource(res, &mut imports)];
+            for nested in &res.nested {
+                items.push(structs::emit_model_struct(
+                    nested,
+                    structs::StructKind::Nested,
+                    &mut imports,
+                ));
+            }
+            for e in &res.enums {
+                items.push(enums::emit_enum(e, &mut imports));
+            }
+            items.push(operations::answer_items(res, &mut imports));
+            items
+        }
+        Part::Params => {
+            if !has_params_part(res) {
+                return None;
+            }
+            vec![operations::params_items(res, &mut imports)]
+        }
+        Part::Api => {
+            let m = format_ident!("{}", res.module);
+            let params = has_params_part(res).then(|| {
+                quote! {
+                    #[doc(inline)]
+                    pub use super::params::#m::*;
+                }
+            });
+            vec![
+                quote! {
+                    #[doc(inline)]
+                    pub use super::models::#m::*;
+                    #params
+                },
+                operations::request_items(res, &mut imports),
+                dynamic::module_dispatcher(res),
+            ]
+        }
+    };
+    let uses = imports.tokens();
+    let doc = types::inner_doc(&match part {
+        Part::Models => format!("The `{}` resource and its operations' answers.", res.name),
+        Part::Params => format!("The parameters of the `{}` operations.", res.module),
+        Part::Api => resource_doc(res),
+    });
+    Some(quote! {
         #doc
         #uses
         #(#items)*
-    }
+    })
 }

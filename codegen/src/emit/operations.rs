@@ -13,8 +13,42 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Everything operation-related in a resource module.
-pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
+/// The answer types of a resource's operations, for its models part.
+pub fn answer_items(res: &Resource, imports: &mut Imports) -> TokenStream {
+    let items = res.operations.iter().map(|op| answer_type(op, imports));
+    quote!(#(#items)*)
+}
+
+/// The parameters of a resource's operations and their parameter objects, for its params
+/// part.
+pub fn params_items(res: &Resource, imports: &mut Imports) -> TokenStream {
+    let per_op: Vec<_> = res
+        .operations
+        .iter()
+        .map(|op| operation_params(op, imports))
+        .collect();
+    let objects: Vec<_> = res
+        .param_objects
+        .iter()
+        .map(|s| match &s.same_as {
+            Some(same) => {
+                let d = doc(&format!("The same parameter object as [`{same}`]."));
+                let name = format_ident!("{}", s.name);
+                let same = format_ident!("{}", same);
+                quote!(#d pub type #name = #same;)
+            }
+            None => params_struct(s, &[], false, false, imports),
+        })
+        .collect();
+    quote! {
+        #(#per_op)*
+        #(#objects)*
+    }
+}
+
+/// The client accessor, the resource's handle and its operations' requests, for its api
+/// part.
+pub fn request_items(res: &Resource, imports: &mut Imports) -> TokenStream {
     let Some((accessor, handle)) = &res.accessor else {
         return quote!();
     };
@@ -34,20 +68,7 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
     let per_op: Vec<_> = res
         .operations
         .iter()
-        .map(|op| operation_items(op, imports))
-        .collect();
-    let objects: Vec<_> = res
-        .param_objects
-        .iter()
-        .map(|s| match &s.same_as {
-            Some(same) => {
-                let d = doc(&format!("The same parameter object as [`{same}`]."));
-                let name = format_ident!("{}", s.name);
-                let same = format_ident!("{}", same);
-                quote!(#d pub type #name = #same;)
-            }
-            None => params_struct(s, &[], false, false, imports),
-        })
+        .map(|op| operation_request(op, imports))
         .collect();
     quote! {
         #handle_doc
@@ -65,7 +86,6 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
             #(#entries)*
         }
         #(#per_op)*
-        #(#objects)*
     }
 }
 
@@ -160,12 +180,9 @@ fn request_kind(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
+/// An operation's descriptor, request type and setters.
+fn operation_request(op: &Operation, imports: &mut Imports) -> TokenStream {
     let (request, params, constant) = type_names(op);
-    if has_params(op) {
-        // `to_form`, and the operator checks.
-        imports.runtime("Error");
-    }
     let id = &op.id;
     let template = op.path_template();
     let method = format_ident!(
@@ -208,25 +225,49 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         };
     };
 
-    // Paging, filter, sort and custom-field slots: fields of the params struct, each with
-    // its setters on the request.
-    let slots = extra_slots(op, imports);
     let setters = if has_params(op) {
-        setters(op, &slots, imports)
+        setters(op, &extra_slots(op, imports), imports)
     } else {
         Vec::new()
     };
-    let groups = filter_group_structs(op, imports);
-    let (output, response_items) = response_items(op, imports);
+    let output = answer_output(op, imports);
     let kind = request_kind(op);
     let params_type = if has_params(op) {
         quote!(#params)
     } else {
         quote!(())
     };
+    let setters_impl = (!setters.is_empty()).then(|| {
+        quote! {
+            impl crate::Request<#params, #output, #kind> {
+                #(#setters)*
+            }
+        }
+    });
+    let request_doc = doc(&format!(
+        "A request for {}; set optional parameters, then `send()`.",
+        describe(op)
+    ));
+    quote! {
+        #descriptor
+        #request_doc
+        pub type #request = crate::Request<#params_type, #output, #kind>;
+        #setters_impl
+    }
+}
+
+/// An operation's params struct, its filter groups and sort fields, and what the generic
+/// request needs of them; nothing for an operation without parameters.
+fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
+    if !has_params(op) {
+        return quote!();
+    }
+    let (_, params, _) = type_names(op);
+    let slots = extra_slots(op, imports);
+    let groups = filter_group_structs(op, imports);
     // What the generic request needs of the params type: the operator checks, the offset
     // of a paged operation, the custom fields.
-    let params_traits = has_params(op).then(|| {
+    let params_traits = {
         let checks = op.filters.iter().map(|f| {
             let wire = &f.wire;
             let place = filter_place(f);
@@ -235,7 +276,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         });
         let check = (!op.filters.is_empty()).then(|| {
             quote! {
-                fn check(&self) -> Result<(), Error> {
+                fn check(&self) -> Result<(), crate::InvalidParam> {
                     #(#checks)*
                     Ok(())
                 }
@@ -269,39 +310,21 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             #paged
             #custom
         }
-    });
-    let setters_impl = (!setters.is_empty()).then(|| {
-        quote! {
-            impl crate::Request<#params, #output, #kind> {
-                #(#setters)*
-            }
-        }
-    });
-    let params_struct = has_params(op).then(|| {
-        let def = StructDef {
-            same_as: None,
-            name: format!("{}Params", op.pascal),
-            doc: Some(format!("Parameters of {}.", describe(op))),
-            fields: op.params.clone(),
-            custom_fields: op.custom_fields,
-        };
-        params_struct(&def, &slots, true, op.body == Body::Json, imports)
-    });
-    let params_struct = quote!(#params_struct #(#groups)*);
-    let sort_enum = sort_enum(op, imports);
-    let request_doc = doc(&format!(
-        "A request for {}; set optional parameters, then `send()`.",
-        describe(op)
-    ));
+    };
+    let def = StructDef {
+        same_as: None,
+        name: format!("{}Params", op.pascal),
+        doc: Some(format!("Parameters of {}.", describe(op))),
+        fields: op.params.clone(),
+        custom_fields: op.custom_fields,
+    };
+    let params_struct = params_struct(&def, &slots, true, op.body == Body::Json, imports);
+    let sort_enum = sort_enum(op);
     quote! {
-        #descriptor
-        #request_doc
-        pub type #request = crate::Request<#params_type, #output, #kind>;
-        #setters_impl
         #params_struct
+        #(#groups)*
         #params_traits
         #sort_enum
-        #response_items
     }
 }
 
@@ -402,7 +425,7 @@ fn filter_type(kind: &FilterKind, imports: &mut Imports) -> TokenStream {
         FilterKind::Date => ("DateFilter", quote!(DateFilter)),
         FilterKind::Boolean => ("BooleanFilter", quote!(BooleanFilter)),
         FilterKind::Enum(r) => {
-            let inner = type_path(r);
+            let inner = type_path(r, true, imports);
             ("EnumFilter", quote!(EnumFilter<#inner>))
         }
     };
@@ -711,7 +734,7 @@ fn params_struct(
         quote! {
             /// The parameters encoded as Chargebee receives them in a form body or query;
             /// refused when a custom field name does not start with `cf_`.
-            pub fn to_form(&self) -> Result<String, Error> {
+            pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
                 crate::form::Form::encode(self)
             }
         }
@@ -802,7 +825,7 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
         let wire = &r.wire;
         let bytes = proc_macro2::Literal::byte_string(wire.as_bytes());
         if r.kind == ReadKind::Filter {
-            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::new())?,)
+            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::default())?,)
         } else {
             quote!(#bytes => crate::decode::param(&mut map, #wire, &mut #id)?,)
         }
@@ -859,7 +882,7 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
     deserialize_map_impl(name, &expecting, body)
 }
 
-fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {
+fn sort_enum(op: &Operation) -> Option<TokenStream> {
     if op.sort_by.is_empty() {
         return None;
     }
@@ -891,23 +914,28 @@ fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {
     })
 }
 
-/// The type `send` returns, and the answer type to declare: a struct, or an alias of an
-/// earlier operation's answer type with the same fields.
-fn response_items(op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
-    let name = op.answer_type();
-    let ident = format_ident!("{}", name);
-    let output = if op.paginated {
+/// The type `send` returns: the answer, or a page of answers.
+fn answer_output(op: &Operation, imports: &mut Imports) -> TokenStream {
+    let ident = format_ident!("{}", op.answer_type());
+    if op.paginated {
         imports.runtime("Page");
         quote!(Page<#ident>)
     } else {
         quote!(#ident)
-    };
+    }
+}
+
+/// The answer type to declare: a struct, or an alias of an earlier operation's answer type
+/// with the same fields.
+fn answer_type(op: &Operation, imports: &mut Imports) -> TokenStream {
+    let name = op.answer_type();
+    let ident = format_ident!("{}", name);
     let what = if op.paginated {
         format!("One entry of a page of {}", describe(op))
     } else {
         format!("What {} returns", describe(op))
     };
-    let items = match &op.same_answer_as {
+    match &op.same_answer_as {
         Some(same) => {
             let d = doc(&format!("{what}: the same fields as [`{same}`]."));
             let same = format_ident!("{}", same);
@@ -923,6 +951,5 @@ fn response_items(op: &Operation, imports: &mut Imports) -> (TokenStream, TokenS
             };
             emit_model_struct(&def, StructKind::Envelope, imports)
         }
-    };
-    (output, items)
+    }
 }

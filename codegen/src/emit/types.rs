@@ -5,15 +5,55 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
-/// Runtime names a module uses, so it imports exactly those.
-#[derive(Default)]
+/// The crate a part of a resource module is emitted into. Each resource module is emitted
+/// in three parts, so that no one crate holds all the generated code: its models (the
+/// resource, sub-objects, enums and answers) in `chargebee-types`, its operations'
+/// parameters in `chargebee-params`, and in `chargebee` its requests, which re-export both.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Part {
+    Models,
+    Params,
+    Api,
+}
+
+impl Part {
+    /// The directory of the crate's generated modules (`types/src/generated`).
+    pub fn crate_dir(self) -> &'static str {
+        match self {
+            Part::Models => "types",
+            Part::Params => "params",
+            Part::Api => "client",
+        }
+    }
+}
+
+/// What a module part refers to outside itself, so it imports exactly that.
 pub struct Imports {
+    part: Part,
+    /// The module being emitted.
+    module: String,
     runtime: BTreeSet<&'static str>,
     serde: BTreeSet<&'static str>,
     value: bool,
+    /// Sibling modules named in type paths.
+    modules: BTreeSet<String>,
+    /// Types of this module's models that a params part names.
+    models: BTreeSet<String>,
 }
 
 impl Imports {
+    pub fn new(part: Part, module: &str) -> Self {
+        Imports {
+            part,
+            module: module.to_string(),
+            runtime: BTreeSet::new(),
+            serde: BTreeSet::new(),
+            value: false,
+            modules: BTreeSet::new(),
+            models: BTreeSet::new(),
+        }
+    }
+
     /// Records a `crate::` item the module refers to by its short name.
     pub fn runtime(&mut self, name: &'static str) {
         self.runtime.insert(name);
@@ -24,33 +64,41 @@ impl Imports {
         self.serde.insert(name);
     }
 
-    /// The `use` items, with `modules` (sibling generated modules) first.
-    pub fn tokens(&self, modules: &BTreeSet<String>) -> TokenStream {
-        let modules = modules.iter().map(|m| format_ident!("{}", m));
-        let runtime = self.runtime.iter().map(|n| format_ident!("{}", n));
-        let serde = self.serde.iter().map(|n| format_ident!("{}", n));
+    /// The `use` items: sibling modules first (in a params part, the models' modules, which
+    /// the crate's `generated` module names `models`), then the runtime.
+    pub fn tokens(&self) -> TokenStream {
+        let from = match self.part {
+            Part::Params => quote!(super::models),
+            Part::Models | Part::Api => quote!(super),
+        };
         // Each sibling resource module exists only with its feature; `enums` always does.
-        let mods = modules.map(|m| {
+        let mods = self.modules.iter().filter(|m| **m != self.module).map(|m| {
+            let id = format_ident!("{}", m);
             if m == "enums" {
-                quote!(
-                    use super::enums;
-                )
+                quote!(use #from::enums;)
             } else {
-                let feature = m.to_string();
-                quote!(#[cfg(feature = #feature)] use super::#m;)
+                quote!(#[cfg(feature = #m)] use #from::#id;)
             }
         });
-        let mods = quote!(#(#mods)*);
-        let run: Vec<_> = runtime.collect();
+        let models = (!self.models.is_empty()).then(|| {
+            let module = format_ident!("{}", self.module);
+            let names = self.models.iter().map(|n| format_ident!("{}", n));
+            quote!(use super::models::#module::{#(#names),*};)
+        });
+        let run: Vec<_> = self
+            .runtime
+            .iter()
+            .map(|n| format_ident!("{}", n))
+            .collect();
         let run = (!run.is_empty()).then(|| quote!(use crate::{#(#run),*};));
-        let ser: Vec<_> = serde.collect();
+        let ser: Vec<_> = self.serde.iter().map(|n| format_ident!("{}", n)).collect();
         let ser = (!ser.is_empty()).then(|| quote!(use serde::{#(#ser),*};));
         let value = self.value.then(|| {
             quote!(
                 use serde_json::Value;
             )
         });
-        quote! { #mods #run #ser #value }
+        quote! { #(#mods)* #models #run #ser #value }
     }
 }
 
@@ -82,7 +130,8 @@ pub fn rust_type(ty: &Type, imports: &mut Imports) -> TokenStream {
             imports.value = true;
             quote!(Value)
         }
-        Type::Enum(r) | Type::Struct(r) => type_path(r),
+        Type::Enum(r) => type_path(r, true, imports),
+        Type::Struct(r) => type_path(r, false, imports),
         Type::List(inner) => {
             let inner = rust_type(inner, imports);
             quote!(Vec<#inner>)
@@ -90,12 +139,19 @@ pub fn rust_type(ty: &Type, imports: &mut Imports) -> TokenStream {
     }
 }
 
-/// Path to a named type from the module that uses it.
-pub fn type_path(r: &TypeRef) -> TokenStream {
+/// Path to a named type from the module part that uses it. A params part names an enum of
+/// its own module through the models part, which holds every enum.
+pub fn type_path(r: &TypeRef, is_enum: bool, imports: &mut Imports) -> TokenStream {
     let name = format_ident!("{}", r.name);
     match &r.module {
-        None => quote!(#name),
+        None => {
+            if is_enum && imports.part == Part::Params {
+                imports.models.insert(r.name.clone());
+            }
+            quote!(#name)
+        }
         Some(m) => {
+            imports.modules.insert(m.clone());
             let m = format_ident!("{}", m);
             quote!(#m::#name)
         }
