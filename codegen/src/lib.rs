@@ -51,6 +51,8 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     let files = load::load_dir(spec_dir).map_err(SpecErrors)?;
     let mut api = validate::validate(&files).map_err(SpecErrors)?;
     resolve::merge_shared_enums(&mut api);
+    resolve::merge_module_enums(&mut api);
+    resolve::hoist_repeated_enums(&mut api);
     resolve::merge_answers(&mut api);
     resolve::merge_param_objects(&mut api);
     Ok(Generated {

@@ -4,6 +4,11 @@
 //! - an inline enum whose wire values are those of a shared enum (`spec/enums.yaml`) becomes
 //!   that shared enum, wherever it is used (fields, nested objects, parameters, parameter
 //!   objects, filters), and is not emitted;
+//! - an inline enum whose wire values are those of an earlier inline enum of its module
+//!   becomes that one, in the same way;
+//! - inline enums with the same wire values in several modules become one shared enum, named
+//!   by the words their names end with (`PreferredScheme`), when those are at least two words
+//!   and name nothing else;
 //! - an operation whose answer (response, or page entry) has the fields of an earlier
 //!   operation's answer in the same module answers with that type, under an alias;
 //! - a parameter object with the fields of an earlier one in the same module is an alias of
@@ -22,22 +27,139 @@ pub fn merge_shared_enums(api: &mut Api) {
     for def in &api.enums {
         shared.entry(values(def)).or_insert(def.name.as_str());
     }
-    // (module, inline name) → shared name.
-    let mut renamed: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut renamed = Renamed::new();
     for res in &mut api.resources {
         res.enums.retain(|def| match shared.get(&values(def)) {
             Some(name) => {
-                renamed.insert((res.module.clone(), def.name.clone()), name.to_string());
+                let to = (SHARED.to_string(), name.to_string());
+                renamed.insert((res.module.clone(), def.name.clone()), to);
                 false
             }
             None => true,
         });
     }
-    if !renamed.is_empty() {
-        for res in &mut api.resources {
-            retarget(res, &renamed);
+    retarget_all(api, &renamed);
+}
+
+/// Replaces every inline enum with the wire values of an earlier inline enum of its module
+/// (the resource's own enums come first, then those of its operations) by that earlier one.
+pub fn merge_module_enums(api: &mut Api) {
+    let mut renamed = Renamed::new();
+    for res in &mut api.resources {
+        let mut first: BTreeMap<BTreeSet<String>, String> = BTreeMap::new();
+        res.enums.retain(|def| {
+            let values: BTreeSet<String> = values(def).into_iter().map(str::to_string).collect();
+            match first.get(&values) {
+                Some(earlier) => {
+                    let to = (res.module.clone(), earlier.clone());
+                    renamed.insert((res.module.clone(), def.name.clone()), to);
+                    false
+                }
+                None => {
+                    first.insert(values, def.name.clone());
+                    true
+                }
+            }
+        });
+    }
+    retarget_all(api, &renamed);
+}
+
+/// Moves inline enums with the same wire values in two or more modules into the shared
+/// enums, as one enum named by the longest run of words all their names end with
+/// (`CreateCardPreferredScheme` and `UpdateCardForCustomerPreferredScheme` → `PreferredScheme`).
+/// A group keeps its inline enums when that name is a single word (`Status` says too little
+/// to be shared), is already a shared enum, or is also the name of another group with as
+/// many modules; a group with more modules wins a name two groups end with.
+pub fn hoist_repeated_enums(api: &mut Api) {
+    // Value set → its inline enums, in module order.
+    let mut groups: BTreeMap<BTreeSet<&str>, Vec<(&str, &EnumDef)>> = BTreeMap::new();
+    for res in &api.resources {
+        for def in &res.enums {
+            groups
+                .entry(values(def))
+                .or_default()
+                .push((res.module.as_str(), def));
         }
     }
+    let taken: BTreeSet<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
+    // Candidate name → (modules, the group's enums) of each group ending with it.
+    let mut candidates: BTreeMap<String, Vec<(usize, &Vec<(&str, &EnumDef)>)>> = BTreeMap::new();
+    for members in groups.values() {
+        let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
+        if modules.len() < 2 {
+            continue;
+        }
+        let name = common_suffix(members.iter().map(|(_, def)| def.name.as_str()));
+        if name.chars().filter(char::is_ascii_uppercase).count() < 2
+            || taken.contains(name.as_str())
+        {
+            continue;
+        }
+        candidates
+            .entry(name)
+            .or_default()
+            .push((modules.len(), members));
+    }
+    let mut renamed = Renamed::new();
+    let mut hoisted = Vec::new();
+    for (name, mut claims) in candidates {
+        claims.sort_by(|a, b| b.0.cmp(&a.0));
+        if claims.get(1).is_some_and(|second| second.0 == claims[0].0) {
+            continue;
+        }
+        let members = claims[0].1;
+        for (module, def) in members {
+            let to = (SHARED.to_string(), name.clone());
+            renamed.insert((module.to_string(), def.name.clone()), to);
+        }
+        hoisted.push(EnumDef {
+            name,
+            doc: None,
+            variants: members[0].1.variants.clone(),
+        });
+    }
+    for res in &mut api.resources {
+        let module = res.module.clone();
+        res.enums
+            .retain(|def| !renamed.contains_key(&(module.clone(), def.name.clone())));
+    }
+    api.enums.extend(hoisted);
+    retarget_all(api, &renamed);
+}
+
+/// The longest run of PascalCase words every name ends with (`PreferredScheme`), or "".
+fn common_suffix<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let split: Vec<Vec<&str>> = names.map(pascal_words).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let common = (1..=shortest)
+        .take_while(|&n| {
+            let last = &split[0][split[0].len() - n..];
+            split.iter().all(|words| &words[words.len() - n..] == last)
+        })
+        .last()
+        .unwrap_or(0);
+    split
+        .first()
+        .map(|words| words[words.len() - common..].concat())
+        .unwrap_or_default()
+}
+
+/// The words of a PascalCase name: each starts at an uppercase letter.
+fn pascal_words(name: &str) -> Vec<&str> {
+    let mut starts: Vec<usize> = name
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    starts
+        .iter()
+        .zip(starts.iter().skip(1).chain([&name.len()]))
+        .map(|(&a, &b)| &name[a..b])
+        .collect()
 }
 
 /// Gives every operation whose answer has the same fields as an earlier operation's answer in
@@ -103,15 +225,27 @@ fn values(def: &EnumDef) -> BTreeSet<&str> {
     def.variants.iter().map(|(_, wire)| wire.as_str()).collect()
 }
 
-/// Points every reference to a key of `renamed`, from this module or another, at the shared
-/// enum it names.
-fn retarget(res: &mut Resource, renamed: &BTreeMap<(String, String), String>) {
+/// Enums that are no longer emitted: (module, name) → the (module, name) that replaces it.
+type Renamed = BTreeMap<(String, String), (String, String)>;
+
+/// Points every reference to a key of `renamed`, in every module, at its replacement.
+fn retarget_all(api: &mut Api, renamed: &Renamed) {
+    if !renamed.is_empty() {
+        for res in &mut api.resources {
+            retarget(res, renamed);
+        }
+    }
+}
+
+/// Points every reference to a key of `renamed`, from this module or another, at the enum
+/// that replaces it.
+fn retarget(res: &mut Resource, renamed: &Renamed) {
     let here = res.module.clone();
     let fix_ref = |r: &mut TypeRef| {
         let module = r.module.clone().unwrap_or_else(|| here.clone());
-        if let Some(name) = renamed.get(&(module, r.name.clone())) {
+        if let Some((module, name)) = renamed.get(&(module, r.name.clone())) {
             *r = TypeRef {
-                module: Some(SHARED.to_string()),
+                module: (*module != here).then(|| module.clone()),
                 name: name.clone(),
             };
         }
@@ -352,5 +486,135 @@ mod tests {
             ["WidgetMode"],
             "a different value set stays its own enum"
         );
+    }
+
+    /// A resource `module` with one field per enum, each of that enum's type.
+    fn resource_with_enums(module: &str, enums: Vec<EnumDef>) -> Resource {
+        Resource {
+            name: module.into(),
+            module: module.into(),
+            source: String::new(),
+            doc: None,
+            extra_keys: false,
+            fields: enums.iter().map(|e| field(local(&e.name))).collect(),
+            nested: Vec::new(),
+            enums,
+            param_objects: Vec::new(),
+            accessor: None,
+            operations: Vec::new(),
+        }
+    }
+
+    fn enum_ref(module: Option<&str>, name: &str) -> Type {
+        Type::Enum(TypeRef {
+            module: module.map(str::to_string),
+            name: name.into(),
+        })
+    }
+
+    #[test]
+    fn an_inline_enum_equal_to_an_earlier_one_of_its_module_becomes_it() {
+        let mut api = Api {
+            enums: Vec::new(),
+            resources: vec![
+                resource_with_enums(
+                    "widget",
+                    vec![
+                        enum_def("Status", &["active", "archived"]),
+                        enum_def("CreateStatus", &["archived", "active"]),
+                        enum_def("Mode", &["active"]),
+                    ],
+                ),
+                resource_with_enums("gadget", Vec::new()),
+            ],
+            default_features: Vec::new(),
+        };
+        // Another module naming the merged enum follows it too.
+        let from_gadget = field(enum_ref(Some("widget"), "CreateStatus"));
+        api.resources[1].fields.push(from_gadget);
+        merge_module_enums(&mut api);
+        let widget = &api.resources[0];
+        let left: Vec<&str> = widget.enums.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(left, ["Status", "Mode"]);
+        let types: Vec<&Type> = widget.fields.iter().map(|f| &f.ty).collect();
+        let status = enum_ref(None, "Status");
+        assert_eq!(types, [&status, &status, &enum_ref(None, "Mode")]);
+        let gadget = &api.resources[1];
+        assert_eq!(gadget.fields[0].ty, enum_ref(Some("widget"), "Status"));
+    }
+
+    #[test]
+    fn inline_enums_repeated_across_modules_become_one_shared_enum() {
+        let schemes = ["visa", "mastercard"];
+        let mut api = Api {
+            enums: vec![enum_def("Taken", &["x"])],
+            resources: vec![
+                resource_with_enums(
+                    "card",
+                    vec![
+                        enum_def("UpdateCardForCustomerPreferredScheme", &schemes),
+                        enum_def("Status", &["on", "off"]),
+                        enum_def("UpdateTaken", &["y"]),
+                    ],
+                ),
+                resource_with_enums(
+                    "customer",
+                    vec![
+                        enum_def("CreateCardPreferredScheme", &schemes),
+                        enum_def("Status", &["off", "on"]),
+                        enum_def("CreateTaken", &["y"]),
+                    ],
+                ),
+            ],
+            default_features: Vec::new(),
+        };
+        hoist_repeated_enums(&mut api);
+        let shared: Vec<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(shared, ["Taken", "PreferredScheme"]);
+        for res in &api.resources {
+            assert_eq!(res.fields[0].ty, enum_ref(Some("enums"), "PreferredScheme"));
+            // One word says too little to share; a name the shared enums hold stays free.
+            let left: Vec<&str> = res.enums.iter().map(|e| e.name.as_str()).collect();
+            assert_eq!(left[0], "Status");
+            assert!(left[1].ends_with("Taken"), "{left:?}");
+        }
+    }
+
+    #[test]
+    fn a_shared_name_goes_to_the_group_in_more_modules() {
+        let module = |name: &str, enums| resource_with_enums(name, enums);
+        let mut api = Api {
+            enums: Vec::new(),
+            resources: vec![
+                module("a", vec![enum_def("LineReasonCode", &["x", "y"])]),
+                module("b", vec![enum_def("ItemReasonCode", &["x", "y"])]),
+                module("c", vec![enum_def("NoteReasonCode", &["x", "y"])]),
+                module("d", vec![enum_def("RefundReasonCode", &["z"])]),
+                module("e", vec![enum_def("CreditReasonCode", &["z"])]),
+            ],
+            default_features: Vec::new(),
+        };
+        hoist_repeated_enums(&mut api);
+        assert_eq!(api.enums.len(), 1);
+        assert_eq!(api.enums[0].name, "ReasonCode");
+        assert_eq!(values(&api.enums[0]), BTreeSet::from(["x", "y"]));
+        assert_eq!(api.resources[3].enums[0].name, "RefundReasonCode");
+    }
+
+    #[test]
+    fn words_of_pascal_case_names() {
+        assert_eq!(
+            pascal_words("CreateCardPreferredScheme"),
+            ["Create", "Card", "Preferred", "Scheme"]
+        );
+        assert_eq!(
+            common_suffix(["ACardScheme", "BCardScheme"].into_iter()),
+            "CardScheme"
+        );
+        assert_eq!(
+            common_suffix(["Status", "CreateStatus"].into_iter()),
+            "Status"
+        );
+        assert_eq!(common_suffix(["Open", "Closed"].into_iter()), "");
     }
 }

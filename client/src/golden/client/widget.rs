@@ -128,7 +128,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `color`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub fn color(mut self, value: EnumFilter<ListColor>) -> Self {
+    pub fn color(mut self, value: EnumFilter<Color>) -> Self {
         crate::filter::add_condition(&mut self.params.color, value);
         self
     }

@@ -3,7 +3,7 @@
 
 //! The parameters of the `widget` operations.
 use super::models::enums;
-use super::models::widget::{ListColor, Type};
+use super::models::widget::{Color, Type};
 use crate::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, StringFilter,
     TimestampFilter,
@@ -32,7 +32,7 @@ pub struct ListParams {
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `color`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub color: Vec<EnumFilter<ListColor>>,
+    pub color: Vec<EnumFilter<Color>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
 }

@@ -36,3 +36,36 @@ impl ApiEnum for Channel {
     }
 }
 crate::api_enum_traits!(Channel);
+/// Values of `LengthUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LengthUnit {
+    /// `in`
+    In,
+    /// `cm`
+    Cm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for LengthUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::In => "in",
+            Self::Cm => "cm",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in" => Self::In,
+                b"cm" => Self::Cm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(LengthUnit);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct Gadget {
     pub gadget_id: Option<String>,
     pub sold_through: Option<enums::Channel>,
+    pub length_unit: Option<enums::LengthUnit>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -26,6 +27,7 @@ impl Serialize for Gadget {
         let mut entries = crate::serialize::entries(serializer)?;
         entries.optional("gadget_id", &self.gadget_id)?;
         entries.optional("sold_through", &self.sold_through)?;
+        entries.optional("length_unit", &self.length_unit)?;
         entries.optional("object", &self.object)?;
         entries.extra(&self.extra)?;
         entries.end()
@@ -47,6 +49,7 @@ impl<'de> Deserialize<'de> for Gadget {
             ) -> Result<Gadget, A::Error> {
                 let mut gadget_id: Option<String> = None;
                 let mut sold_through: Option<enums::Channel> = None;
+                let mut length_unit: Option<enums::LengthUnit> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -55,7 +58,8 @@ impl<'de> Deserialize<'de> for Gadget {
                         match key.len() {
                             9 if key == b"gadget_id" => 0,
                             12 if key == b"sold_through" => 1,
-                            6 if key == b"object" => 2,
+                            11 if key == b"length_unit" => 2,
+                            6 if key == b"object" => 3,
                             _ => usize::MAX,
                         }
                     };
@@ -67,7 +71,8 @@ impl<'de> Deserialize<'de> for Gadget {
                                 "sold_through",
                             )?;
                         }
-                        2 => {
+                        2 => length_unit = crate::decode::field(&mut map, "length_unit")?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gadget",
@@ -83,6 +88,7 @@ impl<'de> Deserialize<'de> for Gadget {
                 Ok(Gadget {
                     gadget_id,
                     sold_through,
+                    length_unit,
                     object,
                     extra,
                 })

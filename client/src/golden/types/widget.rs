@@ -26,6 +26,7 @@ pub struct Widget {
     pub dimensions: Option<Box<Dimensions>>,
     pub parts: Option<Vec<Part>>,
     pub owner: Option<Box<gadget::Gadget>>,
+    pub color: Option<Color>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -48,6 +49,7 @@ impl Widget {
             dimensions: None,
             parts: None,
             owner: None,
+            color: None,
             object: None,
             extra: serde_json::Map::new(),
         }
@@ -74,6 +76,7 @@ impl Serialize for Widget {
         entries.optional("dimensions", &self.dimensions)?;
         entries.optional("parts", &self.parts)?;
         entries.optional("owner", &self.owner)?;
+        entries.optional("color", &self.color)?;
         entries.optional("object", &self.object)?;
         entries.extra(&self.extra)?;
         entries.end()
@@ -106,6 +109,7 @@ impl<'de> Deserialize<'de> for Widget {
                 let mut dimensions: Option<Box<Dimensions>> = None;
                 let mut parts: Option<Vec<Part>> = None;
                 let mut owner: Option<Box<gadget::Gadget>> = None;
+                let mut color: Option<Color> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -125,7 +129,8 @@ impl<'de> Deserialize<'de> for Widget {
                             10 if key == b"dimensions" => 10,
                             5 if key == b"parts" => 11,
                             5 if key == b"owner" => 12,
-                            6 if key == b"object" => 13,
+                            5 if key == b"color" => 13,
+                            6 if key == b"object" => 14,
                             _ => usize::MAX,
                         }
                     };
@@ -143,7 +148,8 @@ impl<'de> Deserialize<'de> for Widget {
                         10 => dimensions = crate::decode::field(&mut map, "dimensions")?,
                         11 => parts = crate::decode::optional_list(&mut map, "parts")?,
                         12 => owner = crate::decode::field(&mut map, "owner")?,
-                        13 => {
+                        13 => color = crate::decode::field(&mut map, "color")?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "widget",
@@ -170,6 +176,7 @@ impl<'de> Deserialize<'de> for Widget {
                     dimensions,
                     parts,
                     owner,
+                    color,
                     object,
                     extra,
                 })
@@ -183,7 +190,7 @@ impl<'de> Deserialize<'de> for Widget {
 #[non_exhaustive]
 pub struct Dimensions {
     pub width: Option<i64>,
-    pub unit: Option<DimensionsUnit>,
+    pub length_unit: Option<enums::LengthUnit>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -198,7 +205,7 @@ impl Serialize for Dimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries = crate::serialize::entries(serializer)?;
         entries.optional("width", &self.width)?;
-        entries.optional("unit", &self.unit)?;
+        entries.optional("length_unit", &self.length_unit)?;
         entries.optional("object", &self.object)?;
         entries.extra(&self.extra)?;
         entries.end()
@@ -219,7 +226,7 @@ impl<'de> Deserialize<'de> for Dimensions {
                 mut map: A,
             ) -> Result<Dimensions, A::Error> {
                 let mut width: Option<i64> = None;
-                let mut unit: Option<DimensionsUnit> = None;
+                let mut length_unit: Option<enums::LengthUnit> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -227,14 +234,14 @@ impl<'de> Deserialize<'de> for Dimensions {
                         let key = key.as_bytes();
                         match key.len() {
                             5 if key == b"width" => 0,
-                            4 if key == b"unit" => 1,
+                            11 if key == b"length_unit" => 1,
                             6 if key == b"object" => 2,
                             _ => usize::MAX,
                         }
                     };
                     match slot {
                         0 => width = crate::decode::field(&mut map, "width")?,
-                        1 => unit = crate::decode::field(&mut map, "unit")?,
+                        1 => length_unit = crate::decode::field(&mut map, "length_unit")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -250,7 +257,7 @@ impl<'de> Deserialize<'de> for Dimensions {
                 }
                 Ok(Dimensions {
                     width,
-                    unit,
+                    length_unit,
                     object,
                     extra,
                 })
@@ -367,63 +374,30 @@ impl ApiEnum for Type {
     }
 }
 crate::api_enum_traits!(Type);
-/// Values of `DimensionsUnit`; values added to the API later decode as `Unknown`.
+/// Values of `Color`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DimensionsUnit {
-    /// `cm`
-    Cm,
-    /// `in`
-    In,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DimensionsUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Cm => "cm",
-            Self::In => "in",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"cm" => Self::Cm,
-                b"in" => Self::In,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DimensionsUnit);
-/// Values of `ListColor`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListColor {
-    /// `red`
-    Red,
+pub enum Color {
     /// `blue`
     Blue,
+    /// `red`
+    Red,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ApiEnum for ListColor {
+impl ApiEnum for Color {
     fn as_str(&self) -> &str {
         match self {
-            Self::Red => "red",
             Self::Blue => "blue",
+            Self::Red => "red",
             Self::Unknown(value) => value,
         }
     }
     fn known(value: &[u8]) -> Option<Self> {
         Some(
             match value {
-                b"red" => Self::Red,
                 b"blue" => Self::Blue,
+                b"red" => Self::Red,
                 _ => return None,
             },
         )
@@ -432,7 +406,7 @@ impl ApiEnum for ListColor {
         Self::Unknown(value)
     }
 }
-crate::api_enum_traits!(ListColor);
+crate::api_enum_traits!(Color);
 /// One entry of a page of `GET /widgets` (`widget.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
