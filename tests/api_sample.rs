@@ -304,7 +304,7 @@ async fn posts_with_nested_objects_lists_and_json_values() {
     wire!(
         server,
         c.coupons()
-            .create_for_items("SPRING", "Spring", coupon::CreateForItemsApplyOn::InvoiceAmount)
+            .create_for_items("SPRING", "Spring", coupon::ApplyOn::InvoiceAmount)
             .discount_percentage(20.0)
             .duration_type(DurationType::Forever),
         "POST /api/v2/coupons/create_for_items",

@@ -1,8 +1,8 @@
 //! Decoding realistic responses for each seed endpoint into the generated types, including
 //! an enum value the spec does not know, fields it does not name, and custom fields.
 
+use chargebee::enums::DunningStatus;
 use chargebee::enums::{AutoCollection, ItemType, PricingModel};
-use chargebee::invoice::DunningStatus;
 use chargebee::{customer, hosted_page, subscription, ExtraFields, Timestamp};
 use chargebee_tests::{fixture, gateway_client, MockServer, Reply};
 use serde_json::json;

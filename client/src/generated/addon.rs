@@ -28,7 +28,7 @@ impl Addons {
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-        charge_type: CreateChargeType,
+        charge_type: enums::ChargeType,
     ) -> CreateRequest {
         crate::Request::new(
             &self.client,
@@ -121,7 +121,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.period = Some(value);
         self
     }
-    pub fn period_unit(mut self, value: CreatePeriodUnit) -> Self {
+    pub fn period_unit(mut self, value: PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
@@ -129,7 +129,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.pricing_model = Some(value);
         self
     }
-    pub fn r#type(mut self, value: CreateType) -> Self {
+    pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
@@ -250,7 +250,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    pub fn proration_type(mut self, value: CreateProrationType) -> Self {
+    pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
@@ -297,7 +297,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.description = Some(value.into());
         self
     }
-    pub fn charge_type(mut self, value: UpdateChargeType) -> Self {
+    pub fn charge_type(mut self, value: enums::ChargeType) -> Self {
         self.params.charge_type = Some(value);
         self
     }
@@ -314,7 +314,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.period = Some(value);
         self
     }
-    pub fn period_unit(mut self, value: UpdatePeriodUnit) -> Self {
+    pub fn period_unit(mut self, value: PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
@@ -322,7 +322,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.pricing_model = Some(value);
         self
     }
-    pub fn r#type(mut self, value: UpdateType) -> Self {
+    pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
@@ -443,7 +443,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    pub fn proration_type(mut self, value: UpdateProrationType) -> Self {
+    pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
@@ -506,7 +506,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `charge_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn charge_type(mut self, value: EnumFilter<ChargeType>) -> Self {
+    pub fn charge_type(mut self, value: EnumFilter<enums::ChargeType>) -> Self {
         crate::filter::add_condition(&mut self.params.charge_type, value);
         self
     }

@@ -188,7 +188,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /alerts/{alert_id}` (`alert.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
-    pub fn status(mut self, value: UpdateStatus) -> Self {
+    pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }

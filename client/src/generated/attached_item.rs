@@ -106,7 +106,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /items/{parent_item_id}/attached_items` (`attached_item.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
-    pub fn r#type(mut self, value: CreateType) -> Self {
+    pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
@@ -149,7 +149,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /attached_items/{attached_item_id}` (`attached_item.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
-    pub fn r#type(mut self, value: UpdateType) -> Self {
+    pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }

@@ -148,10 +148,7 @@ impl crate::Request<
         self.params.cvv = Some(value.into());
         self
     }
-    pub fn preferred_scheme(
-        mut self,
-        value: UpdateCardForCustomerPreferredScheme,
-    ) -> Self {
+    pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.params.preferred_scheme = Some(value);
         self
     }

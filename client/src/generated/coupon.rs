@@ -28,7 +28,7 @@ impl Coupons {
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-        apply_on: CreateApplyOn,
+        apply_on: ApplyOn,
     ) -> CreateRequest {
         crate::Request::new(
             &self.client,
@@ -44,7 +44,7 @@ impl Coupons {
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-        apply_on: CreateForItemsApplyOn,
+        apply_on: ApplyOn,
     ) -> CreateForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -133,7 +133,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.invoice_name = Some(value.into());
         self
     }
-    pub fn discount_type(mut self, value: CreateDiscountType) -> Self {
+    pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
@@ -197,7 +197,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.plan_constraint = Some(value);
         self
     }
-    pub fn addon_constraint(mut self, value: CreateAddonConstraint) -> Self {
+    pub fn addon_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }
@@ -235,7 +235,7 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.invoice_name = Some(value.into());
         self
     }
-    pub fn discount_type(mut self, value: CreateForItemsDiscountType) -> Self {
+    pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
@@ -300,7 +300,7 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.period_unit = Some(value);
         self
     }
-    pub fn status(mut self, value: CreateForItemsStatus) -> Self {
+    pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
@@ -352,7 +352,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.invoice_name = Some(value.into());
         self
     }
-    pub fn discount_type(mut self, value: UpdateForItemsDiscountType) -> Self {
+    pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
@@ -373,7 +373,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.discount_quantity = Some(value);
         self
     }
-    pub fn apply_on(mut self, value: UpdateForItemsApplyOn) -> Self {
+    pub fn apply_on(mut self, value: ApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
@@ -554,7 +554,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.invoice_name = Some(value.into());
         self
     }
-    pub fn discount_type(mut self, value: UpdateDiscountType) -> Self {
+    pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
@@ -575,7 +575,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.discount_quantity = Some(value);
         self
     }
-    pub fn apply_on(mut self, value: UpdateApplyOn) -> Self {
+    pub fn apply_on(mut self, value: ApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
@@ -618,11 +618,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.period_unit = Some(value);
         self
     }
-    pub fn plan_constraint(mut self, value: UpdatePlanConstraint) -> Self {
+    pub fn plan_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.plan_constraint = Some(value);
         self
     }
-    pub fn addon_constraint(mut self, value: UpdateAddonConstraint) -> Self {
+    pub fn addon_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }

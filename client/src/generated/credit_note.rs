@@ -28,7 +28,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes` (`credit_note.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
-    pub fn create(&self, r#type: CreateType) -> CreateRequest {
+    pub fn create(&self, r#type: Type) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type))
     }
     /// Starts `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
@@ -195,7 +195,7 @@ impl CreditNotes {
         &self,
         id: impl Into<String>,
         reference_invoice_id: impl Into<String>,
-        r#type: ImportCreditNoteType,
+        r#type: Type,
         create_reason_code: impl Into<String>,
         date: impl Into<Timestamp>,
     ) -> ImportCreditNoteRequest {
@@ -473,7 +473,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn reason_code(mut self, value: EnumFilter<ReasonCode>) -> Self {
+    pub fn reason_code(mut self, value: EnumFilter<enums::ReasonCode>) -> Self {
         crate::filter::add_condition(&mut self.params.reason_code, value);
         self
     }
@@ -703,7 +703,7 @@ impl crate::Request<
         self.params.currency_code = Some(value.into());
         self
     }
-    pub fn status(mut self, value: ImportCreditNoteStatus) -> Self {
+    pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }

@@ -35,7 +35,7 @@ impl Currencies {
     pub fn create(
         &self,
         currency_code: impl Into<String>,
-        forex_type: CreateForexType,
+        forex_type: ForexType,
     ) -> CreateRequest {
         crate::Request::new(
             &self.client,
@@ -50,7 +50,7 @@ impl Currencies {
     pub fn update(
         &self,
         site_currency_id: impl Into<String>,
-        forex_type: UpdateForexType,
+        forex_type: ForexType,
     ) -> UpdateRequest {
         crate::Request::new(
             &self.client,

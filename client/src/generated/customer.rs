@@ -1302,10 +1302,7 @@ impl crate::Request<
         self.params.billing_date_mode = Some(value);
         self
     }
-    pub fn billing_day_of_week(
-        mut self,
-        value: ChangeBillingDateBillingDayOfWeek,
-    ) -> Self {
+    pub fn billing_day_of_week(mut self, value: BillingDayOfWeek) -> Self {
         self.params.billing_day_of_week = Some(value);
         self
     }

@@ -292,7 +292,7 @@ impl crate::Request<
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceDunningStatus>,
+        value: EnumFilter<enums::DunningStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
@@ -320,7 +320,7 @@ impl crate::Request<
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionSubscriptionStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
@@ -328,7 +328,7 @@ impl crate::Request<
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<RevenueRecognitionSubscriptionCancelReason>,
+        value: EnumFilter<enums::CancelReason>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
@@ -568,7 +568,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_status(
         mut self,
-        value: EnumFilter<DeferredRevenueInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
@@ -616,7 +616,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<DeferredRevenueInvoiceDunningStatus>,
+        value: EnumFilter<enums::DunningStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
@@ -644,7 +644,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_status(
         mut self,
-        value: EnumFilter<DeferredRevenueSubscriptionStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
@@ -652,7 +652,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<DeferredRevenueSubscriptionCancelReason>,
+        value: EnumFilter<enums::CancelReason>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
@@ -882,7 +882,7 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_trial_period_unit(
         mut self,
-        value: EnumFilter<PlansPlanTrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.trial_period_unit, value);
         self
@@ -944,10 +944,7 @@ impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn addon_charge_type(
-        mut self,
-        value: EnumFilter<AddonsAddonChargeType>,
-    ) -> Self {
+    pub fn addon_charge_type(mut self, value: EnumFilter<enums::ChargeType>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.charge_type, value);
         self
     }
@@ -970,7 +967,7 @@ impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn addon_status(mut self, value: EnumFilter<AddonsAddonStatus>) -> Self {
+    pub fn addon_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.status, value);
         self
     }
@@ -1238,7 +1235,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<SubscriptionsSubscriptionCancelReason>,
+        value: EnumFilter<enums::CancelReason>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
@@ -1367,7 +1364,10 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_status(mut self, value: EnumFilter<InvoicesInvoiceStatus>) -> Self {
+    pub fn invoice_status(
+        mut self,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
@@ -1414,7 +1414,7 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<InvoicesInvoiceDunningStatus>,
+        value: EnumFilter<enums::DunningStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
@@ -1483,7 +1483,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_reason_code(
         mut self,
-        value: EnumFilter<CreditNotesCreditNoteReasonCode>,
+        value: EnumFilter<enums::ReasonCode>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.reason_code, value);
         self
@@ -1771,7 +1771,7 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_resent_status(
         mut self,
-        value: EnumFilter<OrdersOrderResentStatus>,
+        value: EnumFilter<enums::ResentStatus>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.order.resent_status, value);
         self
@@ -1880,13 +1880,13 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_item_applicability(
         mut self,
-        value: EnumFilter<ItemsItemItemApplicability>,
+        value: EnumFilter<PlansPlanAddonApplicability>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item.item_applicability, value);
         self
     }
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_status(mut self, value: EnumFilter<ItemsItemStatus>) -> Self {
+    pub fn item_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.item.status, value);
         self
     }
@@ -1918,7 +1918,7 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_usage_calculation(
         mut self,
-        value: EnumFilter<ItemsItemUsageCalculation>,
+        value: EnumFilter<enums::UsageCalculation>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item.usage_calculation, value);
         self
@@ -2012,7 +2012,7 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_trial_period_unit(
         mut self,
-        value: EnumFilter<ItemPricesItemPriceTrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.item_price.trial_period_unit,
@@ -2021,10 +2021,7 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_price_status(
-        mut self,
-        value: EnumFilter<ItemPricesItemPriceStatus>,
-    ) -> Self {
+    pub fn item_price_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.status, value);
         self
     }

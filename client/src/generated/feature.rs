@@ -141,7 +141,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.description = Some(value.into());
         self
     }
-    pub fn r#type(mut self, value: CreateType) -> Self {
+    pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }

@@ -1176,7 +1176,7 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
         self.params.round_off = Some(value);
         self
     }
-    pub fn status(mut self, value: ImportInvoiceStatus) -> Self {
+    pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
@@ -1462,7 +1462,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub fn dunning_status(mut self, value: EnumFilter<DunningStatus>) -> Self {
+    pub fn dunning_status(mut self, value: EnumFilter<enums::DunningStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.dunning_status, value);
         self
     }

@@ -111,7 +111,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.enabled_for_checkout = Some(value);
         self
     }
-    pub fn item_applicability(mut self, value: CreateItemApplicability) -> Self {
+    pub fn item_applicability(mut self, value: ItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
@@ -137,7 +137,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.metered = Some(value);
         self
     }
-    pub fn usage_calculation(mut self, value: CreateUsageCalculation) -> Self {
+    pub fn usage_calculation(mut self, value: enums::UsageCalculation) -> Self {
         self.params.usage_calculation = Some(value);
         self
     }
@@ -230,7 +230,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.enabled_for_checkout = Some(value);
         self
     }
-    pub fn item_applicability(mut self, value: UpdateItemApplicability) -> Self {
+    pub fn item_applicability(mut self, value: ItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
@@ -376,7 +376,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn usage_calculation(mut self, value: EnumFilter<UsageCalculation>) -> Self {
+    pub fn usage_calculation(
+        mut self,
+        value: EnumFilter<enums::UsageCalculation>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.usage_calculation, value);
         self
     }

@@ -118,7 +118,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    pub fn proration_type(mut self, value: CreateProrationType) -> Self {
+    pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
@@ -196,7 +196,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.period = Some(value);
         self
     }
-    pub fn trial_period_unit(mut self, value: CreateTrialPeriodUnit) -> Self {
+    pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
@@ -216,7 +216,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.billing_cycles = Some(value);
         self
     }
-    pub fn trial_end_action(mut self, value: CreateTrialEndAction) -> Self {
+    pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
@@ -273,7 +273,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.description = Some(value.into());
         self
     }
-    pub fn proration_type(mut self, value: UpdateProrationType) -> Self {
+    pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
@@ -347,7 +347,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.period = Some(value);
         self
     }
-    pub fn trial_period_unit(mut self, value: UpdateTrialPeriodUnit) -> Self {
+    pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
@@ -367,7 +367,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.billing_cycles = Some(value);
         self
     }
-    pub fn trial_end_action(mut self, value: UpdateTrialEndAction) -> Self {
+    pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
@@ -467,7 +467,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn trial_period_unit(mut self, value: EnumFilter<TrialPeriodUnit>) -> Self {
+    pub fn trial_period_unit(
+        mut self,
+        value: EnumFilter<enums::TrialPeriodUnit>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }

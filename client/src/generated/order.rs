@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Order` resource and its operations.
+use super::enums;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -45,7 +46,7 @@ impl Orders {
     pub fn import_order(
         &self,
         invoice_id: impl Into<String>,
-        status: ImportOrderStatus,
+        status: OrderLineItemStatus,
         created_at: impl Into<Timestamp>,
         order_date: impl Into<Timestamp>,
         shipping_date: impl Into<Timestamp>,
@@ -83,7 +84,7 @@ impl Orders {
     pub fn cancel(
         &self,
         order_id: impl Into<String>,
-        cancellation_reason: CancelCancellationReason,
+        cancellation_reason: CancellationReason,
     ) -> CancelRequest {
         crate::Request::new(
             &self.client,
@@ -253,7 +254,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    pub fn cancellation_reason(mut self, value: UpdateCancellationReason) -> Self {
+    pub fn cancellation_reason(mut self, value: CancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
@@ -287,7 +288,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.fulfillment_status = Some(value.into());
         self
     }
-    pub fn status(mut self, value: UpdateStatus) -> Self {
+    pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
@@ -391,7 +392,7 @@ impl crate::Request<ImportOrderParams, ImportOrderResponse, crate::Idempotent> {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    pub fn cancellation_reason(mut self, value: ImportOrderCancellationReason) -> Self {
+    pub fn cancellation_reason(mut self, value: CancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
@@ -593,7 +594,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn order_type(mut self, value: EnumFilter<OrderType>) -> Self {
+    pub fn order_type(mut self, value: EnumFilter<enums::OrderType>) -> Self {
         crate::filter::add_condition(&mut self.params.order_type, value);
         self
     }
@@ -618,7 +619,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn resent_status(mut self, value: EnumFilter<ResentStatus>) -> Self {
+    pub fn resent_status(mut self, value: EnumFilter<enums::ResentStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.resent_status, value);
         self
     }

@@ -91,7 +91,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.defer_payment_method_type = Some(value);
         self
     }
-    pub fn payment_method_type(mut self, value: CreatePaymentMethodType) -> Self {
+    pub fn payment_method_type(mut self, value: PaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }
@@ -137,7 +137,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    pub fn payment_method_type(mut self, value: UpdatePaymentMethodType) -> Self {
+    pub fn payment_method_type(mut self, value: PaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }

@@ -27,7 +27,7 @@ impl PaymentScheduleSchemes {
     pub fn create(
         &self,
         number_of_schedules: i64,
-        period_unit: CreatePeriodUnit,
+        period_unit: PeriodUnit,
         name: impl Into<String>,
     ) -> CreateRequest {
         crate::Request::new(

@@ -108,11 +108,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.trial_period = Some(value);
         self
     }
-    pub fn trial_period_unit(mut self, value: CreateTrialPeriodUnit) -> Self {
+    pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    pub fn trial_end_action(mut self, value: CreateTrialEndAction) -> Self {
+    pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
@@ -163,7 +163,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    pub fn addon_applicability(mut self, value: CreateAddonApplicability) -> Self {
+    pub fn addon_applicability(mut self, value: AddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
@@ -357,11 +357,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.trial_period = Some(value);
         self
     }
-    pub fn trial_period_unit(mut self, value: UpdateTrialPeriodUnit) -> Self {
+    pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    pub fn trial_end_action(mut self, value: UpdateTrialEndAction) -> Self {
+    pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
@@ -412,7 +412,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    pub fn addon_applicability(mut self, value: UpdateAddonApplicability) -> Self {
+    pub fn addon_applicability(mut self, value: AddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
@@ -619,7 +619,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn trial_period_unit(mut self, value: EnumFilter<TrialPeriodUnit>) -> Self {
+    pub fn trial_period_unit(
+        mut self,
+        value: EnumFilter<enums::TrialPeriodUnit>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }

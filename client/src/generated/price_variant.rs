@@ -194,7 +194,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn status(mut self, value: EnumFilter<ListStatus>) -> Self {
+    pub fn status(mut self, value: EnumFilter<UpdateStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }

@@ -27,7 +27,7 @@ impl ResourceMigrations {
     pub fn retrieve_latest(
         &self,
         from_site: impl Into<String>,
-        entity_type: RetrieveLatestEntityType,
+        entity_type: EntityType,
         entity_id: impl Into<String>,
     ) -> RetrieveLatestRequest {
         crate::Request::new(

@@ -320,10 +320,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
-    pub fn import_subscription(
-        &self,
-        status: ImportSubscriptionStatus,
-    ) -> ImportSubscriptionRequest {
+    pub fn import_subscription(&self, status: Status) -> ImportSubscriptionRequest {
         crate::Request::new(
             &self.client,
             &IMPORT_SUBSCRIPTION,
@@ -337,7 +334,7 @@ impl Subscriptions {
     pub fn import_for_customer(
         &self,
         customer_id: impl Into<String>,
-        status: ImportForCustomerStatus,
+        status: Status,
     ) -> ImportForCustomerRequest {
         crate::Request::new(
             &self.client,
@@ -380,7 +377,7 @@ impl Subscriptions {
     pub fn import_for_items(
         &self,
         customer_id: impl Into<String>,
-        status: ImportForItemsStatus,
+        status: Status,
     ) -> ImportForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -1165,7 +1162,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub fn cancel_reason(mut self, value: EnumFilter<CancelReason>) -> Self {
+    pub fn cancel_reason(mut self, value: EnumFilter<enums::CancelReason>) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason, value);
         self
     }

@@ -111,7 +111,7 @@ impl crate::Request<
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    pub fn scheme(mut self, value: CreateUsingPermanentTokenScheme) -> Self {
+    pub fn scheme(mut self, value: Scheme) -> Self {
         self.params.scheme = Some(value);
         self
     }
@@ -138,7 +138,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    pub fn scheme(mut self, value: CreateScheme) -> Self {
+    pub fn scheme(mut self, value: Scheme) -> Self {
         self.params.scheme = Some(value);
         self
     }

@@ -3,11 +3,7 @@
 
 //! The parameters of the `addon` operations.
 use super::models::enums;
-use super::models::addon::{
-    ChargeType, CreateChargeType, CreatePeriodUnit, CreateProrationType, CreateStatus,
-    CreateType, PeriodUnit, Status, Type, UpdateChargeType, UpdatePeriodUnit,
-    UpdateProrationType, UpdateType,
-};
+use super::models::addon::{CreateStatus, PeriodUnit, ProrationType, Status, Type};
 use crate::{EnumFilter, NumberFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,14 +19,14 @@ pub struct CreateParams {
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
     pub description: Option<String>,
-    pub charge_type: CreateChargeType,
+    pub charge_type: enums::ChargeType,
     pub price: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub period: Option<i64>,
-    pub period_unit: Option<CreatePeriodUnit>,
+    pub period_unit: Option<PeriodUnit>,
     pub pricing_model: Option<enums::PricingModel>,
-    pub r#type: Option<CreateType>,
+    pub r#type: Option<Type>,
     /// At most 30 characters.
     pub unit: Option<String>,
     pub enabled_in_portal: Option<bool>,
@@ -70,7 +66,7 @@ pub struct CreateParams {
     pub show_description_in_quotes: Option<bool>,
     /// At most 39 characters.
     pub price_in_decimal: Option<String>,
-    pub proration_type: Option<CreateProrationType>,
+    pub proration_type: Option<ProrationType>,
     pub status: Option<CreateStatus>,
     pub tiers: Vec<CreateTiersParams>,
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
@@ -467,7 +463,7 @@ impl CreateParams {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        charge_type: CreateChargeType,
+        charge_type: enums::ChargeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -583,14 +579,14 @@ pub struct UpdateParams {
     pub invoice_name: Option<String>,
     /// At most 2000 characters.
     pub description: Option<String>,
-    pub charge_type: Option<UpdateChargeType>,
+    pub charge_type: Option<enums::ChargeType>,
     pub price: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub period: Option<i64>,
-    pub period_unit: Option<UpdatePeriodUnit>,
+    pub period_unit: Option<PeriodUnit>,
     pub pricing_model: Option<enums::PricingModel>,
-    pub r#type: Option<UpdateType>,
+    pub r#type: Option<Type>,
     /// At most 30 characters.
     pub unit: Option<String>,
     pub enabled_in_portal: Option<bool>,
@@ -630,7 +626,7 @@ pub struct UpdateParams {
     pub show_description_in_quotes: Option<bool>,
     /// At most 39 characters.
     pub price_in_decimal: Option<String>,
-    pub proration_type: Option<UpdateProrationType>,
+    pub proration_type: Option<ProrationType>,
     pub tiers: Vec<UpdateTiersParams>,
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1132,7 +1128,7 @@ pub struct ListParams {
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `charge_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_type: Vec<EnumFilter<ChargeType>>,
+    pub charge_type: Vec<EnumFilter<enums::ChargeType>>,
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub price: Vec<NumberFilter>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).

@@ -4,8 +4,7 @@
 //! The parameters of the `alert` operations.
 use super::models::enums;
 use super::models::alert::{
-    CreateFilterConditionsField, CreateFilterConditionsOperator, ListType, Status,
-    UpdateStatus,
+    FilterConditionField, FilterConditionOperator, ListType, Status,
 };
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -366,7 +365,7 @@ impl crate::request::CustomFieldParams for ListParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    pub status: Option<UpdateStatus>,
+    pub status: Option<Status>,
     pub threshold: Option<UpdateThresholdParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
@@ -646,8 +645,8 @@ crate::form::form_object!(CreateThresholdParams);
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateFilterConditionsParams {
-    pub field: Option<CreateFilterConditionsField>,
-    pub operator: Option<CreateFilterConditionsOperator>,
+    pub field: Option<FilterConditionField>,
+    pub operator: Option<FilterConditionOperator>,
     /// At most 50 characters.
     pub value: Option<String>,
 }
@@ -707,11 +706,11 @@ impl CreateFilterConditionsParams {
             value: None,
         }
     }
-    pub fn field(mut self, value: CreateFilterConditionsField) -> Self {
+    pub fn field(mut self, value: FilterConditionField) -> Self {
         self.field = Some(value);
         self
     }
-    pub fn operator(mut self, value: CreateFilterConditionsOperator) -> Self {
+    pub fn operator(mut self, value: FilterConditionOperator) -> Self {
         self.operator = Some(value);
         self
     }

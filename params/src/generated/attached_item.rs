@@ -3,7 +3,7 @@
 
 //! The parameters of the `attached_item` operations.
 use super::models::enums;
-use super::models::attached_item::{CreateType, Type, UpdateType};
+use super::models::attached_item::Type;
 use crate::{EnumFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /items/{parent_item_id}/attached_items` (`attached_item.create`).
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub struct CreateParams {
     /// At most 100 characters.
     pub item_id: String,
-    pub r#type: Option<CreateType>,
+    pub r#type: Option<Type>,
     pub billing_cycles: Option<i64>,
     pub quantity: Option<i64>,
     /// At most 33 characters.
@@ -177,7 +177,7 @@ impl crate::request::CustomFieldParams for CreateParams {
 pub struct UpdateParams {
     /// At most 100 characters.
     pub parent_item_id: String,
-    pub r#type: Option<UpdateType>,
+    pub r#type: Option<Type>,
     pub billing_cycles: Option<i64>,
     pub quantity: Option<i64>,
     /// At most 33 characters.

@@ -3,7 +3,6 @@
 
 //! The parameters of the `card` operations.
 use super::models::enums;
-use super::models::card::UpdateCardForCustomerPreferredScheme;
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +23,7 @@ pub struct UpdateCardForCustomerParams {
     pub expiry_year: i64,
     /// At most 520 characters.
     pub cvv: Option<String>,
-    pub preferred_scheme: Option<UpdateCardForCustomerPreferredScheme>,
+    pub preferred_scheme: Option<enums::PreferredScheme>,
     /// At most 150 characters.
     pub billing_addr1: Option<String>,
     /// At most 150 characters.

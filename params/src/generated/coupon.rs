@@ -4,14 +4,8 @@
 //! The parameters of the `coupon` operations.
 use super::models::enums;
 use super::models::coupon::{
-    CreateAddonConstraint, CreateApplyOn, CreateDiscountType, CreateForItemsApplyOn,
-    CreateForItemsCouponConstraintsEntityType, CreateForItemsCouponConstraintsType,
-    CreateForItemsDiscountType, CreateForItemsItemConstraintsConstraint,
-    CreateForItemsStatus, CreatePlanConstraint, CreateStatus, DiscountType, ListApplyOn,
-    Status, UpdateAddonConstraint, UpdateApplyOn, UpdateDiscountType,
-    UpdateForItemsApplyOn, UpdateForItemsCouponConstraintsEntityType,
-    UpdateForItemsCouponConstraintsType, UpdateForItemsDiscountType,
-    UpdateForItemsItemConstraintsConstraint, UpdatePlanConstraint,
+    ApplyOn, CouponConstraintEntityType, CouponConstraintType, CreatePlanConstraint,
+    CreateStatus, DiscountType, ItemConstraintConstraint, ListApplyOn, Status,
 };
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -26,13 +20,13 @@ pub struct CreateParams {
     pub name: String,
     /// At most 100 characters.
     pub invoice_name: Option<String>,
-    pub discount_type: Option<CreateDiscountType>,
+    pub discount_type: Option<DiscountType>,
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub discount_percentage: Option<f64>,
     pub discount_quantity: Option<i64>,
-    pub apply_on: CreateApplyOn,
+    pub apply_on: ApplyOn,
     pub duration_type: Option<enums::DurationType>,
     pub duration_month: Option<i64>,
     /// Unix seconds.
@@ -46,7 +40,7 @@ pub struct CreateParams {
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub plan_constraint: Option<CreatePlanConstraint>,
-    pub addon_constraint: Option<CreateAddonConstraint>,
+    pub addon_constraint: Option<CreatePlanConstraint>,
     pub plan_ids: Vec<String>,
     pub addon_ids: Vec<String>,
     pub status: Option<CreateStatus>,
@@ -293,7 +287,7 @@ impl CreateParams {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        apply_on: CreateApplyOn,
+        apply_on: ApplyOn,
     ) -> Self {
         Self {
             id: id.into(),
@@ -372,13 +366,13 @@ pub struct CreateForItemsParams {
     pub name: String,
     /// At most 100 characters.
     pub invoice_name: Option<String>,
-    pub discount_type: Option<CreateForItemsDiscountType>,
+    pub discount_type: Option<DiscountType>,
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub discount_percentage: Option<f64>,
     pub discount_quantity: Option<i64>,
-    pub apply_on: CreateForItemsApplyOn,
+    pub apply_on: ApplyOn,
     pub duration_type: Option<enums::DurationType>,
     pub duration_month: Option<i64>,
     /// Unix seconds.
@@ -393,7 +387,7 @@ pub struct CreateForItemsParams {
     pub included_in_mrr: Option<bool>,
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
-    pub status: Option<CreateForItemsStatus>,
+    pub status: Option<CreateStatus>,
     pub item_constraints: Vec<CreateForItemsItemConstraintsParams>,
     pub item_constraint_criteria: Vec<CreateForItemsItemConstraintCriteriaParams>,
     pub coupon_constraints: Vec<CreateForItemsCouponConstraintsParams>,
@@ -649,7 +643,7 @@ impl CreateForItemsParams {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        apply_on: CreateForItemsApplyOn,
+        apply_on: ApplyOn,
     ) -> Self {
         Self {
             id: id.into(),
@@ -726,13 +720,13 @@ pub struct UpdateForItemsParams {
     pub name: Option<String>,
     /// At most 100 characters.
     pub invoice_name: Option<String>,
-    pub discount_type: Option<UpdateForItemsDiscountType>,
+    pub discount_type: Option<DiscountType>,
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub discount_percentage: Option<f64>,
     pub discount_quantity: Option<i64>,
-    pub apply_on: Option<UpdateForItemsApplyOn>,
+    pub apply_on: Option<ApplyOn>,
     pub duration_type: Option<enums::DurationType>,
     pub duration_month: Option<i64>,
     /// Unix seconds.
@@ -1390,13 +1384,13 @@ pub struct UpdateParams {
     pub name: Option<String>,
     /// At most 100 characters.
     pub invoice_name: Option<String>,
-    pub discount_type: Option<UpdateDiscountType>,
+    pub discount_type: Option<DiscountType>,
     pub discount_amount: Option<i64>,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     pub discount_percentage: Option<f64>,
     pub discount_quantity: Option<i64>,
-    pub apply_on: Option<UpdateApplyOn>,
+    pub apply_on: Option<ApplyOn>,
     pub duration_type: Option<enums::DurationType>,
     pub duration_month: Option<i64>,
     /// Unix seconds.
@@ -1409,8 +1403,8 @@ pub struct UpdateParams {
     pub included_in_mrr: Option<bool>,
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
-    pub plan_constraint: Option<UpdatePlanConstraint>,
-    pub addon_constraint: Option<UpdateAddonConstraint>,
+    pub plan_constraint: Option<CreatePlanConstraint>,
+    pub addon_constraint: Option<CreatePlanConstraint>,
     pub plan_ids: Vec<String>,
     pub addon_ids: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1834,7 +1828,7 @@ impl crate::request::CustomFieldParams for CopyParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintsParams {
-    pub constraint: CreateForItemsItemConstraintsConstraint,
+    pub constraint: ItemConstraintConstraint,
     pub item_type: enums::ItemType,
     /// Any JSON value.
     pub item_price_ids: Option<Value>,
@@ -1901,7 +1895,7 @@ impl<'de> Deserialize<'de> for CreateForItemsItemConstraintsParams {
 impl CreateForItemsItemConstraintsParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
-        constraint: CreateForItemsItemConstraintsConstraint,
+        constraint: ItemConstraintConstraint,
         item_type: enums::ItemType,
     ) -> Self {
         Self {
@@ -2053,8 +2047,8 @@ crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateForItemsCouponConstraintsParams {
-    pub entity_type: CreateForItemsCouponConstraintsEntityType,
-    pub r#type: CreateForItemsCouponConstraintsType,
+    pub entity_type: CouponConstraintEntityType,
+    pub r#type: CouponConstraintType,
     /// At most 65000 characters.
     pub value: Option<String>,
 }
@@ -2112,8 +2106,8 @@ impl<'de> Deserialize<'de> for CreateForItemsCouponConstraintsParams {
 impl CreateForItemsCouponConstraintsParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
-        entity_type: CreateForItemsCouponConstraintsEntityType,
-        r#type: CreateForItemsCouponConstraintsType,
+        entity_type: CouponConstraintEntityType,
+        r#type: CouponConstraintType,
     ) -> Self {
         Self {
             entity_type,
@@ -2135,185 +2129,9 @@ impl crate::form::FormEncode for CreateForItemsCouponConstraintsParams {
     }
 }
 crate::form::form_object!(CreateForItemsCouponConstraintsParams);
-/// The `item_constraints` parameter of `coupon.update_for_items`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateForItemsItemConstraintsParams {
-    pub constraint: UpdateForItemsItemConstraintsConstraint,
-    pub item_type: enums::ItemType,
-    /// Any JSON value.
-    pub item_price_ids: Option<Value>,
-}
-impl Serialize for UpdateForItemsItemConstraintsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("constraint", &self.constraint)?;
-        entries.field("item_type", &self.item_type)?;
-        entries.optional("item_price_ids", &self.item_price_ids)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateForItemsItemConstraintsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateForItemsItemConstraintsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateForItemsItemConstraintsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateForItemsItemConstraintsParams, A::Error> {
-                const EXPECTED: &[&str] = &["constraint", "item_type", "item_price_ids"];
-                let mut constraint = None;
-                let mut item_type = None;
-                let mut item_price_ids = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"constraint" => {
-                            crate::decode::param(
-                                &mut map,
-                                "constraint",
-                                &mut constraint,
-                            )?
-                        }
-                        b"item_type" => {
-                            crate::decode::param(&mut map, "item_type", &mut item_type)?
-                        }
-                        b"item_price_ids" => {
-                            crate::decode::param(
-                                &mut map,
-                                "item_price_ids",
-                                &mut item_price_ids,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateForItemsItemConstraintsParams {
-                    constraint: crate::decode::required(constraint, "constraint")?,
-                    item_type: crate::decode::required(item_type, "item_type")?,
-                    item_price_ids: item_price_ids.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateForItemsItemConstraintsParams {
-    /// Parameters with the required fields set and nothing else.
-    pub fn new(
-        constraint: UpdateForItemsItemConstraintsConstraint,
-        item_type: enums::ItemType,
-    ) -> Self {
-        Self {
-            constraint,
-            item_type,
-            item_price_ids: None,
-        }
-    }
-    /// Any JSON value.
-    pub fn item_price_ids(mut self, value: Value) -> Self {
-        self.item_price_ids = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateForItemsItemConstraintsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("constraint", &self.constraint);
-        form.field("item_type", &self.item_type);
-        form.field("item_price_ids", &self.item_price_ids);
-    }
-}
-crate::form::form_object!(UpdateForItemsItemConstraintsParams);
+/// The same parameter object as [`CreateForItemsItemConstraintsParams`].
+pub type UpdateForItemsItemConstraintsParams = CreateForItemsItemConstraintsParams;
 /// The same parameter object as [`CreateForItemsItemConstraintCriteriaParams`].
 pub type UpdateForItemsItemConstraintCriteriaParams = CreateForItemsItemConstraintCriteriaParams;
-/// The `coupon_constraints` parameter of `coupon.update_for_items`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateForItemsCouponConstraintsParams {
-    pub entity_type: UpdateForItemsCouponConstraintsEntityType,
-    pub r#type: UpdateForItemsCouponConstraintsType,
-    /// At most 65000 characters.
-    pub value: Option<String>,
-}
-impl Serialize for UpdateForItemsCouponConstraintsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("entity_type", &self.entity_type)?;
-        entries.field("type", &self.r#type)?;
-        entries.optional("value", &self.value)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateForItemsCouponConstraintsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateForItemsCouponConstraintsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateForItemsCouponConstraintsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateForItemsCouponConstraintsParams, A::Error> {
-                const EXPECTED: &[&str] = &["entity_type", "type", "value"];
-                let mut entity_type = None;
-                let mut r#type = None;
-                let mut value = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"entity_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "entity_type",
-                                &mut entity_type,
-                            )?
-                        }
-                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
-                        b"value" => crate::decode::param(&mut map, "value", &mut value)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateForItemsCouponConstraintsParams {
-                    entity_type: crate::decode::required(entity_type, "entity_type")?,
-                    r#type: crate::decode::required(r#type, "type")?,
-                    value: value.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateForItemsCouponConstraintsParams {
-    /// Parameters with the required fields set and nothing else.
-    pub fn new(
-        entity_type: UpdateForItemsCouponConstraintsEntityType,
-        r#type: UpdateForItemsCouponConstraintsType,
-    ) -> Self {
-        Self {
-            entity_type,
-            r#type,
-            value: None,
-        }
-    }
-    /// At most 65000 characters.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateForItemsCouponConstraintsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("entity_type", &self.entity_type);
-        form.field("type", &self.r#type);
-        form.field("value", &self.value);
-    }
-}
-crate::form::form_object!(UpdateForItemsCouponConstraintsParams);
+/// The same parameter object as [`CreateForItemsCouponConstraintsParams`].
+pub type UpdateForItemsCouponConstraintsParams = CreateForItemsCouponConstraintsParams;

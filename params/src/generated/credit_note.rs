@@ -4,10 +4,7 @@
 //! The parameters of the `credit_note` operations.
 use super::models::enums;
 use super::models::credit_note::{
-    CreateLineItemsEntityType, CreateReasonCode, CreateType,
-    ImportCreditNoteDiscountsEntityType, ImportCreditNoteLineItemsEntityType,
-    ImportCreditNoteLineItemsProrationMode, ImportCreditNoteStatus, ImportCreditNoteType,
-    ReasonCode, Status, Type,
+    CreateLineItemsEntityType, CreateReasonCode, LineItemEntityType, Status, Type,
 };
 use crate::{EnumFilter, NumberFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -20,7 +17,7 @@ pub struct CreateParams {
     /// At most 50 characters.
     pub customer_id: Option<String>,
     pub total: Option<i64>,
-    pub r#type: CreateType,
+    pub r#type: Type,
     pub reason_code: Option<CreateReasonCode>,
     /// At most 100 characters.
     pub create_reason_code: Option<String>,
@@ -167,7 +164,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(r#type: CreateType) -> Self {
+    pub fn new(r#type: Type) -> Self {
         Self {
             reference_invoice_id: None,
             customer_id: None,
@@ -822,7 +819,7 @@ pub struct ListParams {
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub r#type: Vec<EnumFilter<Type>>,
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reason_code: Vec<EnumFilter<ReasonCode>>,
+    pub reason_code: Vec<EnumFilter<enums::ReasonCode>>,
     /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub create_reason_code: Vec<StringFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -1721,14 +1718,14 @@ pub struct ImportCreditNoteParams {
     pub subscription_id: Option<String>,
     /// At most 50 characters.
     pub reference_invoice_id: String,
-    pub r#type: ImportCreditNoteType,
+    pub r#type: Type,
     /// At most 3 characters.
     pub currency_code: Option<String>,
     /// At most 100 characters.
     pub create_reason_code: String,
     /// Unix seconds.
     pub date: Timestamp,
-    pub status: Option<ImportCreditNoteStatus>,
+    pub status: Option<Status>,
     pub total: Option<i64>,
     /// Unix seconds.
     pub refunded_at: Option<Timestamp>,
@@ -1974,7 +1971,7 @@ impl ImportCreditNoteParams {
     pub fn new(
         id: impl Into<String>,
         reference_invoice_id: impl Into<String>,
-        r#type: ImportCreditNoteType,
+        r#type: Type,
         create_reason_code: impl Into<String>,
         date: impl Into<Timestamp>,
     ) -> Self {
@@ -2515,7 +2512,7 @@ pub struct ImportCreditNoteLineItemsParams {
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
     pub amount_in_decimal: Option<String>,
-    pub entity_type: Option<ImportCreditNoteLineItemsEntityType>,
+    pub entity_type: Option<LineItemEntityType>,
     /// At most 100 characters.
     pub entity_id: Option<String>,
     /// At most 100 characters.
@@ -2554,7 +2551,7 @@ pub struct ImportCreditNoteLineItemsParams {
     /// At most 50 characters.
     pub tax10_name: Option<String>,
     pub tax10_amount: Option<i64>,
-    pub proration_mode: Option<ImportCreditNoteLineItemsProrationMode>,
+    pub proration_mode: Option<enums::LineItemProrationMode>,
 }
 impl Serialize for ImportCreditNoteLineItemsParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3066,7 +3063,7 @@ impl ImportCreditNoteLineItemsParams {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    pub fn entity_type(mut self, value: ImportCreditNoteLineItemsEntityType) -> Self {
+    pub fn entity_type(mut self, value: LineItemEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
@@ -3183,10 +3180,7 @@ impl ImportCreditNoteLineItemsParams {
         self.tax10_amount = Some(value);
         self
     }
-    pub fn proration_mode(
-        mut self,
-        value: ImportCreditNoteLineItemsProrationMode,
-    ) -> Self {
+    pub fn proration_mode(mut self, value: enums::LineItemProrationMode) -> Self {
         self.proration_mode = Some(value);
         self
     }
@@ -3465,7 +3459,7 @@ crate::form::form_object!(ImportCreditNoteLineItemTiersParams);
 pub struct ImportCreditNoteDiscountsParams {
     /// At most 40 characters.
     pub line_item_id: Option<String>,
-    pub entity_type: ImportCreditNoteDiscountsEntityType,
+    pub entity_type: enums::DiscountsEntityType,
     /// At most 100 characters.
     pub entity_id: Option<String>,
     /// At most 250 characters.
@@ -3555,7 +3549,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteDiscountsParams {
 }
 impl ImportCreditNoteDiscountsParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(entity_type: ImportCreditNoteDiscountsEntityType, amount: i64) -> Self {
+    pub fn new(entity_type: enums::DiscountsEntityType, amount: i64) -> Self {
         Self {
             line_item_id: None,
             entity_type,

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `currency` operations.
-use super::models::currency::{CreateForexType, UpdateForexType};
+use super::models::currency::ForexType;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /currencies/list` (`currency.list`).
@@ -109,7 +109,7 @@ impl crate::request::CustomFieldParams for ListParams {
 pub struct CreateParams {
     /// At most 3 characters.
     pub currency_code: String,
-    pub forex_type: CreateForexType,
+    pub forex_type: ForexType,
     /// At most 20 characters.
     pub manual_exchange_rate: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(currency_code: impl Into<String>, forex_type: CreateForexType) -> Self {
+    pub fn new(currency_code: impl Into<String>, forex_type: ForexType) -> Self {
         Self {
             currency_code: currency_code.into(),
             forex_type,
@@ -223,7 +223,7 @@ impl crate::request::CustomFieldParams for CreateParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    pub forex_type: UpdateForexType,
+    pub forex_type: ForexType,
     /// At most 20 characters.
     pub manual_exchange_rate: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -292,7 +292,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(forex_type: UpdateForexType) -> Self {
+    pub fn new(forex_type: ForexType) -> Self {
         Self {
             forex_type,
             manual_exchange_rate: None,

@@ -4,17 +4,9 @@
 //! The parameters of the `customer` operations.
 use super::models::enums;
 use super::models::customer::{
-    ChangeBillingDateBillingDayOfWeek, CollectPaymentCardPreferredScheme,
-    CollectPaymentPaymentIntentPaymentMethodType, CreateCardPreferredScheme,
+    BillingDayOfWeek, ChildAccountAccessPortalEditSubscriptions,
     CreatePaymentIntentPaymentMethodType,
-    RelationshipsChildAccountAccessPortalDownloadInvoices,
-    RelationshipsChildAccountAccessPortalEditSubscriptions,
-    RelationshipsParentAccountAccessPortalDownloadChildInvoices,
-    RelationshipsParentAccountAccessPortalEditChildSubscriptions, UpdateFraudFlag,
-    UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
-    UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
-    UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
-    UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
+    ParentAccountAccessPortalEditChildSubscriptions, UpdateFraudFlag,
 };
 use crate::{BooleanFilter, EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -3161,7 +3153,7 @@ pub struct ChangeBillingDateParams {
     pub billing_date: Option<i64>,
     pub billing_month: Option<i64>,
     pub billing_date_mode: Option<enums::BillingDateMode>,
-    pub billing_day_of_week: Option<ChangeBillingDateBillingDayOfWeek>,
+    pub billing_day_of_week: Option<BillingDayOfWeek>,
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
@@ -3897,7 +3889,7 @@ pub struct CreateCardParams {
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
     pub cvv: Option<String>,
-    pub preferred_scheme: Option<CreateCardPreferredScheme>,
+    pub preferred_scheme: Option<enums::PreferredScheme>,
     /// At most 150 characters.
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
@@ -4205,7 +4197,7 @@ impl CreateCardParams {
         self.cvv = Some(value.into());
         self
     }
-    pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
+    pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
@@ -6763,7 +6755,7 @@ pub struct CollectPaymentCardParams {
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
     pub cvv: Option<String>,
-    pub preferred_scheme: Option<CollectPaymentCardPreferredScheme>,
+    pub preferred_scheme: Option<enums::PreferredScheme>,
     /// At most 150 characters.
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
@@ -7032,7 +7024,7 @@ impl CollectPaymentCardParams {
         self.cvv = Some(value.into());
         self
     }
-    pub fn preferred_scheme(mut self, value: CollectPaymentCardPreferredScheme) -> Self {
+    pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
@@ -7108,7 +7100,7 @@ pub struct CollectPaymentPaymentIntentParams {
     pub gateway_account_id: Option<String>,
     /// At most 65000 characters.
     pub gw_token: Option<String>,
-    pub payment_method_type: Option<CollectPaymentPaymentIntentPaymentMethodType>,
+    pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
     /// At most 65000 characters.
     pub gw_payment_method_id: Option<String>,
     /// At most 65000 characters.
@@ -7247,7 +7239,7 @@ impl CollectPaymentPaymentIntentParams {
     }
     pub fn payment_method_type(
         mut self,
-        value: CollectPaymentPaymentIntentPaymentMethodType,
+        value: CreatePaymentIntentPaymentMethodType,
     ) -> Self {
         self.payment_method_type = Some(value);
         self
@@ -7366,10 +7358,10 @@ crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
 #[non_exhaustive]
 pub struct RelationshipsParentAccountAccessParams {
     pub portal_edit_child_subscriptions: Option<
-        RelationshipsParentAccountAccessPortalEditChildSubscriptions,
+        ParentAccountAccessPortalEditChildSubscriptions,
     >,
     pub portal_download_child_invoices: Option<
-        RelationshipsParentAccountAccessPortalDownloadChildInvoices,
+        ParentAccountAccessPortalEditChildSubscriptions,
     >,
     pub send_subscription_emails: Option<bool>,
     pub send_payment_emails: Option<bool>,
@@ -7487,14 +7479,14 @@ impl RelationshipsParentAccountAccessParams {
     }
     pub fn portal_edit_child_subscriptions(
         mut self,
-        value: RelationshipsParentAccountAccessPortalEditChildSubscriptions,
+        value: ParentAccountAccessPortalEditChildSubscriptions,
     ) -> Self {
         self.portal_edit_child_subscriptions = Some(value);
         self
     }
     pub fn portal_download_child_invoices(
         mut self,
-        value: RelationshipsParentAccountAccessPortalDownloadChildInvoices,
+        value: ParentAccountAccessPortalEditChildSubscriptions,
     ) -> Self {
         self.portal_download_child_invoices = Some(value);
         self
@@ -7532,11 +7524,9 @@ crate::form::form_object!(RelationshipsParentAccountAccessParams);
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelationshipsChildAccountAccessParams {
-    pub portal_edit_subscriptions: Option<
-        RelationshipsChildAccountAccessPortalEditSubscriptions,
-    >,
+    pub portal_edit_subscriptions: Option<ChildAccountAccessPortalEditSubscriptions>,
     pub portal_download_invoices: Option<
-        RelationshipsChildAccountAccessPortalDownloadInvoices,
+        ParentAccountAccessPortalEditChildSubscriptions,
     >,
     pub send_subscription_emails: Option<bool>,
     pub send_payment_emails: Option<bool>,
@@ -7644,14 +7634,14 @@ impl RelationshipsChildAccountAccessParams {
     }
     pub fn portal_edit_subscriptions(
         mut self,
-        value: RelationshipsChildAccountAccessPortalEditSubscriptions,
+        value: ChildAccountAccessPortalEditSubscriptions,
     ) -> Self {
         self.portal_edit_subscriptions = Some(value);
         self
     }
     pub fn portal_download_invoices(
         mut self,
-        value: RelationshipsChildAccountAccessPortalDownloadInvoices,
+        value: ParentAccountAccessPortalEditChildSubscriptions,
     ) -> Self {
         self.portal_download_invoices = Some(value);
         self
@@ -7679,323 +7669,7 @@ impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
     }
 }
 crate::form::form_object!(RelationshipsChildAccountAccessParams);
-/// The `parent_account_access` parameter of `customer.update_hierarchy_settings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateHierarchySettingsParentAccountAccessParams {
-    pub portal_edit_child_subscriptions: Option<
-        UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
-    >,
-    pub portal_download_child_invoices: Option<
-        UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
-    >,
-    pub send_subscription_emails: Option<bool>,
-    pub send_payment_emails: Option<bool>,
-    pub send_invoice_emails: Option<bool>,
-}
-impl Serialize for UpdateHierarchySettingsParentAccountAccessParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries
-            .optional(
-                "portal_edit_child_subscriptions",
-                &self.portal_edit_child_subscriptions,
-            )?;
-        entries
-            .optional(
-                "portal_download_child_invoices",
-                &self.portal_download_child_invoices,
-            )?;
-        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
-        entries.optional("send_payment_emails", &self.send_payment_emails)?;
-        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateHierarchySettingsParentAccountAccessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateHierarchySettingsParentAccountAccessParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `UpdateHierarchySettingsParentAccountAccessParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateHierarchySettingsParentAccountAccessParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "portal_edit_child_subscriptions",
-                    "portal_download_child_invoices",
-                    "send_subscription_emails",
-                    "send_payment_emails",
-                    "send_invoice_emails",
-                ];
-                let mut portal_edit_child_subscriptions = None;
-                let mut portal_download_child_invoices = None;
-                let mut send_subscription_emails = None;
-                let mut send_payment_emails = None;
-                let mut send_invoice_emails = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"portal_edit_child_subscriptions" => {
-                            crate::decode::param(
-                                &mut map,
-                                "portal_edit_child_subscriptions",
-                                &mut portal_edit_child_subscriptions,
-                            )?
-                        }
-                        b"portal_download_child_invoices" => {
-                            crate::decode::param(
-                                &mut map,
-                                "portal_download_child_invoices",
-                                &mut portal_download_child_invoices,
-                            )?
-                        }
-                        b"send_subscription_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_subscription_emails",
-                                &mut send_subscription_emails,
-                            )?
-                        }
-                        b"send_payment_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_payment_emails",
-                                &mut send_payment_emails,
-                            )?
-                        }
-                        b"send_invoice_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_invoice_emails",
-                                &mut send_invoice_emails,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateHierarchySettingsParentAccountAccessParams {
-                    portal_edit_child_subscriptions: portal_edit_child_subscriptions
-                        .flatten(),
-                    portal_download_child_invoices: portal_download_child_invoices
-                        .flatten(),
-                    send_subscription_emails: send_subscription_emails.flatten(),
-                    send_payment_emails: send_payment_emails.flatten(),
-                    send_invoice_emails: send_invoice_emails.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateHierarchySettingsParentAccountAccessParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            portal_edit_child_subscriptions: None,
-            portal_download_child_invoices: None,
-            send_subscription_emails: None,
-            send_payment_emails: None,
-            send_invoice_emails: None,
-        }
-    }
-    pub fn portal_edit_child_subscriptions(
-        mut self,
-        value: UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
-    ) -> Self {
-        self.portal_edit_child_subscriptions = Some(value);
-        self
-    }
-    pub fn portal_download_child_invoices(
-        mut self,
-        value: UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
-    ) -> Self {
-        self.portal_download_child_invoices = Some(value);
-        self
-    }
-    pub fn send_subscription_emails(mut self, value: bool) -> Self {
-        self.send_subscription_emails = Some(value);
-        self
-    }
-    pub fn send_payment_emails(mut self, value: bool) -> Self {
-        self.send_payment_emails = Some(value);
-        self
-    }
-    pub fn send_invoice_emails(mut self, value: bool) -> Self {
-        self.send_invoice_emails = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateHierarchySettingsParentAccountAccessParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field(
-            "portal_edit_child_subscriptions",
-            &self.portal_edit_child_subscriptions,
-        );
-        form.field(
-            "portal_download_child_invoices",
-            &self.portal_download_child_invoices,
-        );
-        form.field("send_subscription_emails", &self.send_subscription_emails);
-        form.field("send_payment_emails", &self.send_payment_emails);
-        form.field("send_invoice_emails", &self.send_invoice_emails);
-    }
-}
-crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
-/// The `child_account_access` parameter of `customer.update_hierarchy_settings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateHierarchySettingsChildAccountAccessParams {
-    pub portal_edit_subscriptions: Option<
-        UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
-    >,
-    pub portal_download_invoices: Option<
-        UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
-    >,
-    pub send_subscription_emails: Option<bool>,
-    pub send_payment_emails: Option<bool>,
-    pub send_invoice_emails: Option<bool>,
-}
-impl Serialize for UpdateHierarchySettingsChildAccountAccessParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("portal_edit_subscriptions", &self.portal_edit_subscriptions)?;
-        entries.optional("portal_download_invoices", &self.portal_download_invoices)?;
-        entries.optional("send_subscription_emails", &self.send_subscription_emails)?;
-        entries.optional("send_payment_emails", &self.send_payment_emails)?;
-        entries.optional("send_invoice_emails", &self.send_invoice_emails)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateHierarchySettingsChildAccountAccessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateHierarchySettingsChildAccountAccessParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateHierarchySettingsChildAccountAccessParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateHierarchySettingsChildAccountAccessParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "portal_edit_subscriptions",
-                    "portal_download_invoices",
-                    "send_subscription_emails",
-                    "send_payment_emails",
-                    "send_invoice_emails",
-                ];
-                let mut portal_edit_subscriptions = None;
-                let mut portal_download_invoices = None;
-                let mut send_subscription_emails = None;
-                let mut send_payment_emails = None;
-                let mut send_invoice_emails = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"portal_edit_subscriptions" => {
-                            crate::decode::param(
-                                &mut map,
-                                "portal_edit_subscriptions",
-                                &mut portal_edit_subscriptions,
-                            )?
-                        }
-                        b"portal_download_invoices" => {
-                            crate::decode::param(
-                                &mut map,
-                                "portal_download_invoices",
-                                &mut portal_download_invoices,
-                            )?
-                        }
-                        b"send_subscription_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_subscription_emails",
-                                &mut send_subscription_emails,
-                            )?
-                        }
-                        b"send_payment_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_payment_emails",
-                                &mut send_payment_emails,
-                            )?
-                        }
-                        b"send_invoice_emails" => {
-                            crate::decode::param(
-                                &mut map,
-                                "send_invoice_emails",
-                                &mut send_invoice_emails,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateHierarchySettingsChildAccountAccessParams {
-                    portal_edit_subscriptions: portal_edit_subscriptions.flatten(),
-                    portal_download_invoices: portal_download_invoices.flatten(),
-                    send_subscription_emails: send_subscription_emails.flatten(),
-                    send_payment_emails: send_payment_emails.flatten(),
-                    send_invoice_emails: send_invoice_emails.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateHierarchySettingsChildAccountAccessParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            portal_edit_subscriptions: None,
-            portal_download_invoices: None,
-            send_subscription_emails: None,
-            send_payment_emails: None,
-            send_invoice_emails: None,
-        }
-    }
-    pub fn portal_edit_subscriptions(
-        mut self,
-        value: UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
-    ) -> Self {
-        self.portal_edit_subscriptions = Some(value);
-        self
-    }
-    pub fn portal_download_invoices(
-        mut self,
-        value: UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
-    ) -> Self {
-        self.portal_download_invoices = Some(value);
-        self
-    }
-    pub fn send_subscription_emails(mut self, value: bool) -> Self {
-        self.send_subscription_emails = Some(value);
-        self
-    }
-    pub fn send_payment_emails(mut self, value: bool) -> Self {
-        self.send_payment_emails = Some(value);
-        self
-    }
-    pub fn send_invoice_emails(mut self, value: bool) -> Self {
-        self.send_invoice_emails = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateHierarchySettingsChildAccountAccessParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("portal_edit_subscriptions", &self.portal_edit_subscriptions);
-        form.field("portal_download_invoices", &self.portal_download_invoices);
-        form.field("send_subscription_emails", &self.send_subscription_emails);
-        form.field("send_payment_emails", &self.send_payment_emails);
-        form.field("send_invoice_emails", &self.send_invoice_emails);
-    }
-}
-crate::form::form_object!(UpdateHierarchySettingsChildAccountAccessParams);
+/// The same parameter object as [`RelationshipsParentAccountAccessParams`].
+pub type UpdateHierarchySettingsParentAccountAccessParams = RelationshipsParentAccountAccessParams;
+/// The same parameter object as [`RelationshipsChildAccountAccessParams`].
+pub type UpdateHierarchySettingsChildAccountAccessParams = RelationshipsChildAccountAccessParams;

@@ -3,7 +3,7 @@
 
 //! The parameters of the `entitlement` operations.
 use super::models::enums;
-use super::models::entitlement::{CreateEntitlementsEntityType, EntityType};
+use super::models::entitlement::EntityType;
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /entitlements` (`entitlement.list`).
@@ -293,7 +293,7 @@ pub struct CreateEntitlementsParams {
     pub entity_id: String,
     /// At most 50 characters.
     pub feature_id: String,
-    pub entity_type: Option<CreateEntitlementsEntityType>,
+    pub entity_type: Option<EntityType>,
     /// At most 50 characters.
     pub value: Option<String>,
     pub apply_grandfathering: Option<bool>,
@@ -388,7 +388,7 @@ impl CreateEntitlementsParams {
             apply_grandfathering: None,
         }
     }
-    pub fn entity_type(mut self, value: CreateEntitlementsEntityType) -> Self {
+    pub fn entity_type(mut self, value: EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }

@@ -3,14 +3,7 @@
 
 //! The parameters of the `estimate` operations.
 use super::models::enums;
-use super::models::estimate::{
-    CreateSubForCustomerEstimateContractTermActionAtTermEnd,
-    CreateSubItemEstimateContractTermActionAtTermEnd,
-    CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
-    CreateSubscriptionContractTermActionAtTermEnd,
-    GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
-    GiftSubscriptionPaymentIntentPaymentMethodType,
-};
+use super::models::estimate::GiftSubscriptionPaymentIntentPaymentMethodType;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -4889,7 +4882,7 @@ crate::form::form_object!(CreateSubscriptionCustomerParams);
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubscriptionContractTermParams {
-    pub action_at_term_end: Option<CreateSubscriptionContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ContractTermActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for CreateSubscriptionContractTermParams {
@@ -4959,7 +4952,7 @@ impl CreateSubscriptionContractTermParams {
     }
     pub fn action_at_term_end(
         mut self,
-        value: CreateSubscriptionContractTermActionAtTermEnd,
+        value: enums::ContractTermActionAtTermEnd,
     ) -> Self {
         self.action_at_term_end = Some(value);
         self
@@ -5690,7 +5683,7 @@ pub type CreateSubItemEstimateCustomerParams = CreateSubscriptionCustomerParams;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateContractTermParams {
-    pub action_at_term_end: Option<CreateSubItemEstimateContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ContractTermActionAtTermEnd>,
     /// Unix seconds.
     pub contract_start: Option<Timestamp>,
     pub cancellation_cutoff_period: Option<i64>,
@@ -5774,7 +5767,7 @@ impl CreateSubItemEstimateContractTermParams {
     }
     pub fn action_at_term_end(
         mut self,
-        value: CreateSubItemEstimateContractTermActionAtTermEnd,
+        value: enums::ContractTermActionAtTermEnd,
     ) -> Self {
         self.action_at_term_end = Some(value);
         self
@@ -6781,99 +6774,8 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateSubscriptionParams 
 crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateSubForCustomerEstimateShippingAddressParams = CreateSubscriptionBillingAddressParams;
-/// The `contract_term` parameter of `estimate.create_sub_for_customer_estimate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateSubForCustomerEstimateContractTermParams {
-    pub action_at_term_end: Option<
-        CreateSubForCustomerEstimateContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CreateSubForCustomerEstimateContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubForCustomerEstimateContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubForCustomerEstimateContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubForCustomerEstimateContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateSubForCustomerEstimateContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateSubForCustomerEstimateContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateSubForCustomerEstimateContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateSubForCustomerEstimateContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
+/// The same parameter object as [`CreateSubscriptionContractTermParams`].
+pub type CreateSubForCustomerEstimateContractTermParams = CreateSubscriptionContractTermParams;
 /// The same parameter object as [`CreateSubscriptionAddonsParams`].
 pub type CreateSubForCustomerEstimateAddonsParams = CreateSubscriptionAddonsParams;
 /// The same parameter object as [`CreateSubscriptionEventBasedAddonsParams`].
@@ -7097,121 +6999,8 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 pub type CreateSubItemForCustomerEstimateShippingAddressParams = CreateSubscriptionBillingAddressParams;
 /// The same parameter object as [`CreateSubscriptionBillingAddressParams`].
 pub type CreateSubItemForCustomerEstimateBillingAddressParams = CreateSubscriptionBillingAddressParams;
-/// The `contract_term` parameter of `estimate.create_sub_item_for_customer_estimate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateSubItemForCustomerEstimateContractTermParams {
-    pub action_at_term_end: Option<
-        CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
-    >,
-    /// Unix seconds.
-    pub contract_start: Option<Timestamp>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CreateSubItemForCustomerEstimateContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries.optional("contract_start", &self.contract_start)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubItemForCustomerEstimateContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `CreateSubItemForCustomerEstimateContractTermParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubItemForCustomerEstimateContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "contract_start",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut contract_start = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"contract_start" => {
-                            crate::decode::param(
-                                &mut map,
-                                "contract_start",
-                                &mut contract_start,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateSubItemForCustomerEstimateContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    contract_start: contract_start.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateSubItemForCustomerEstimateContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            contract_start: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    /// Unix seconds.
-    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
-        self.contract_start = Some(value.into());
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateSubItemForCustomerEstimateContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("contract_start", &self.contract_start);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
+/// The same parameter object as [`CreateSubItemEstimateContractTermParams`].
+pub type CreateSubItemForCustomerEstimateContractTermParams = CreateSubItemEstimateContractTermParams;
 /// The `billing_override` parameter of `estimate.create_sub_item_for_customer_estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10539,190 +10328,8 @@ pub type GiftSubscriptionForItemsGiftParams = GiftSubscriptionGiftParams;
 pub type GiftSubscriptionForItemsGifterParams = GiftSubscriptionGifterParams;
 /// The same parameter object as [`GiftSubscriptionGiftReceiverParams`].
 pub type GiftSubscriptionForItemsGiftReceiverParams = GiftSubscriptionGiftReceiverParams;
-/// The `payment_intent` parameter of `estimate.gift_subscription_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct GiftSubscriptionForItemsPaymentIntentParams {
-    /// At most 150 characters.
-    pub id: Option<String>,
-    /// At most 50 characters.
-    pub gateway_account_id: Option<String>,
-    /// At most 65000 characters.
-    pub gw_token: Option<String>,
-    pub payment_method_type: Option<
-        GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
-    >,
-    /// At most 65000 characters.
-    pub reference_id: Option<String>,
-    /// At most 65000 characters.
-    pub gw_payment_method_id: Option<String>,
-    /// Any JSON value.
-    pub additional_information: Option<Value>,
-}
-impl Serialize for GiftSubscriptionForItemsPaymentIntentParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("id", &self.id)?;
-        entries.optional("gateway_account_id", &self.gateway_account_id)?;
-        entries.optional("gw_token", &self.gw_token)?;
-        entries.optional("payment_method_type", &self.payment_method_type)?;
-        entries.optional("reference_id", &self.reference_id)?;
-        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
-        entries.optional("additional_information", &self.additional_information)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for GiftSubscriptionForItemsPaymentIntentParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GiftSubscriptionForItemsPaymentIntentParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GiftSubscriptionForItemsPaymentIntentParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GiftSubscriptionForItemsPaymentIntentParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "id",
-                    "gateway_account_id",
-                    "gw_token",
-                    "payment_method_type",
-                    "reference_id",
-                    "gw_payment_method_id",
-                    "additional_information",
-                ];
-                let mut id = None;
-                let mut gateway_account_id = None;
-                let mut gw_token = None;
-                let mut payment_method_type = None;
-                let mut reference_id = None;
-                let mut gw_payment_method_id = None;
-                let mut additional_information = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
-                        b"gateway_account_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "gateway_account_id",
-                                &mut gateway_account_id,
-                            )?
-                        }
-                        b"gw_token" => {
-                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
-                        }
-                        b"payment_method_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "payment_method_type",
-                                &mut payment_method_type,
-                            )?
-                        }
-                        b"reference_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "reference_id",
-                                &mut reference_id,
-                            )?
-                        }
-                        b"gw_payment_method_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "gw_payment_method_id",
-                                &mut gw_payment_method_id,
-                            )?
-                        }
-                        b"additional_information" => {
-                            crate::decode::param(
-                                &mut map,
-                                "additional_information",
-                                &mut additional_information,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(GiftSubscriptionForItemsPaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl GiftSubscriptionForItemsPaymentIntentParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            gateway_account_id: None,
-            gw_token: None,
-            payment_method_type: None,
-            reference_id: None,
-            gw_payment_method_id: None,
-            additional_information: None,
-        }
-    }
-    /// At most 150 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
-        self.gateway_account_id = Some(value.into());
-        self
-    }
-    /// At most 65000 characters.
-    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
-        self.gw_token = Some(value.into());
-        self
-    }
-    pub fn payment_method_type(
-        mut self,
-        value: GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
-    ) -> Self {
-        self.payment_method_type = Some(value);
-        self
-    }
-    /// At most 65000 characters.
-    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
-        self.reference_id = Some(value.into());
-        self
-    }
-    /// At most 65000 characters.
-    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
-        self.gw_payment_method_id = Some(value.into());
-        self
-    }
-    /// Any JSON value.
-    pub fn additional_information(mut self, value: Value) -> Self {
-        self.additional_information = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for GiftSubscriptionForItemsPaymentIntentParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("id", &self.id);
-        form.field("gateway_account_id", &self.gateway_account_id);
-        form.field("gw_token", &self.gw_token);
-        form.field("payment_method_type", &self.payment_method_type);
-        form.field("reference_id", &self.reference_id);
-        form.field("gw_payment_method_id", &self.gw_payment_method_id);
-        form.field("additional_information", &self.additional_information);
-    }
-}
-crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
+/// The same parameter object as [`GiftSubscriptionPaymentIntentParams`].
+pub type GiftSubscriptionForItemsPaymentIntentParams = GiftSubscriptionPaymentIntentParams;
 /// The same parameter object as [`GiftSubscriptionShippingAddressParams`].
 pub type GiftSubscriptionForItemsShippingAddressParams = GiftSubscriptionShippingAddressParams;
 /// The `subscription_items` parameter of `estimate.gift_subscription_for_items`.

@@ -4,21 +4,13 @@
 //! The parameters of the `export` operations.
 use super::models::enums;
 use super::models::export::{
-    AddonsAddonChargeType, AddonsAddonPeriodUnit, AddonsAddonStatus,
-    AttachedItemsAttachedItemType, CouponsCouponApplyOn, CouponsCouponDiscountType,
-    CouponsCouponStatus, CreditNotesCreditNoteReasonCode, CreditNotesCreditNoteStatus,
-    CreditNotesCreditNoteType, DeferredRevenueInvoiceDunningStatus,
-    DeferredRevenueInvoiceStatus, DeferredRevenueSubscriptionCancelReason,
-    DeferredRevenueSubscriptionStatus, InvoicesInvoiceDunningStatus,
-    InvoicesInvoiceStatus, ItemPricesItemPriceStatus, ItemPricesItemPriceTrialPeriodUnit,
-    ItemsItemItemApplicability, ItemsItemStatus, ItemsItemUsageCalculation,
-    OrdersOrderResentStatus, OrdersOrderStatus, PlansPlanAddonApplicability,
-    PlansPlanStatus, PlansPlanTrialPeriodUnit, PriceVariantsPriceVariantStatus,
-    RampsRampStatus, RevenueRecognitionInvoiceDunningStatus,
-    RevenueRecognitionInvoiceStatus, RevenueRecognitionSubscriptionCancelReason,
-    RevenueRecognitionSubscriptionStatus, SubscriptionsSubscriptionCancelReason,
-    SubscriptionsSubscriptionStatus, TransactionsTransactionPaymentMethod,
-    TransactionsTransactionStatus, TransactionsTransactionType,
+    AddonsAddonPeriodUnit, AttachedItemsAttachedItemType, CouponsCouponApplyOn,
+    CouponsCouponDiscountType, CouponsCouponStatus, CreditNotesCreditNoteStatus,
+    CreditNotesCreditNoteType, OrdersOrderStatus, PlansPlanAddonApplicability,
+    PlansPlanStatus, PriceVariantsPriceVariantStatus, RampsRampStatus,
+    RevenueRecognitionInvoiceStatus, SubscriptionsSubscriptionStatus,
+    TransactionsTransactionPaymentMethod, TransactionsTransactionStatus,
+    TransactionsTransactionType,
 };
 use crate::{BooleanFilter, EnumFilter, NumberFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -352,7 +344,7 @@ pub struct RevenueRecognitionInvoiceFilters {
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<RevenueRecognitionInvoiceDunningStatus>>,
+    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -600,9 +592,9 @@ pub struct RevenueRecognitionSubscriptionFilters {
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionSubscriptionStatus>>,
+    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<RevenueRecognitionSubscriptionCancelReason>>,
+    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -1792,7 +1784,7 @@ pub struct DeferredRevenueInvoiceFilters {
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<DeferredRevenueInvoiceStatus>>,
+    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -1810,7 +1802,7 @@ pub struct DeferredRevenueInvoiceFilters {
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<DeferredRevenueInvoiceDunningStatus>>,
+    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -2058,9 +2050,9 @@ pub struct DeferredRevenueSubscriptionFilters {
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub customer_id: Vec<StringFilter>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<DeferredRevenueSubscriptionStatus>>,
+    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<DeferredRevenueSubscriptionCancelReason>>,
+    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -3046,7 +3038,7 @@ pub struct PlansPlanFilters {
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<PlansPlanTrialPeriodUnit>>,
+    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
     /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub addon_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
     /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
@@ -3435,7 +3427,7 @@ pub struct AddonsAddonFilters {
     /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub name: Vec<StringFilter>,
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_type: Vec<EnumFilter<AddonsAddonChargeType>>,
+    pub charge_type: Vec<EnumFilter<enums::ChargeType>>,
     /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub price: Vec<NumberFilter>,
     /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
@@ -3443,7 +3435,7 @@ pub struct AddonsAddonFilters {
     /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub period_unit: Vec<EnumFilter<AddonsAddonPeriodUnit>>,
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<AddonsAddonStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus>>,
     /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -4731,7 +4723,7 @@ pub struct SubscriptionsSubscriptionFilters {
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub status: Vec<EnumFilter<SubscriptionsSubscriptionStatus>>,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<SubscriptionsSubscriptionCancelReason>>,
+    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub remaining_billing_cycles: Vec<NumberFilter>,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -5229,7 +5221,7 @@ pub struct InvoicesInvoiceFilters {
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub recurring: Vec<BooleanFilter>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<InvoicesInvoiceStatus>>,
+    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -5247,7 +5239,7 @@ pub struct InvoicesInvoiceFilters {
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<InvoicesInvoiceDunningStatus>>,
+    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -5705,7 +5697,7 @@ pub struct CreditNotesCreditNoteFilters {
     /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub r#type: Vec<EnumFilter<CreditNotesCreditNoteType>>,
     /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reason_code: Vec<EnumFilter<CreditNotesCreditNoteReasonCode>>,
+    pub reason_code: Vec<EnumFilter<enums::ReasonCode>>,
     /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub create_reason_code: Vec<StringFilter>,
     /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -6671,7 +6663,7 @@ pub struct OrdersOrderFilters {
     /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub resent_status: Vec<EnumFilter<OrdersOrderResentStatus>>,
+    pub resent_status: Vec<EnumFilter<enums::ResentStatus>>,
     /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub is_resent: Vec<BooleanFilter>,
     /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
@@ -7420,9 +7412,9 @@ pub struct ItemsItemFilters {
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub name: Vec<StringFilter>,
     /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_applicability: Vec<EnumFilter<ItemsItemItemApplicability>>,
+    pub item_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<ItemsItemStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus>>,
     /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub is_giftable: Vec<BooleanFilter>,
     /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -7434,7 +7426,7 @@ pub struct ItemsItemFilters {
     /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub metered: Vec<BooleanFilter>,
     /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub usage_calculation: Vec<EnumFilter<ItemsItemUsageCalculation>>,
+    pub usage_calculation: Vec<EnumFilter<enums::UsageCalculation>>,
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub channel: Vec<EnumFilter<enums::Channel>>,
 }
@@ -7917,9 +7909,9 @@ pub struct ItemPricesItemPriceFilters {
     /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<ItemPricesItemPriceTrialPeriodUnit>>,
+    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<ItemPricesItemPriceStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus>>,
     /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `feature` operations.
-use super::models::feature::{CreateType, Status, Type};
+use super::models::feature::{Status, Type};
 use crate::{BooleanFilter, EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /features` (`feature.list`).
@@ -213,7 +213,7 @@ pub struct CreateParams {
     pub name: String,
     /// At most 500 characters.
     pub description: Option<String>,
-    pub r#type: Option<CreateType>,
+    pub r#type: Option<Type>,
     /// At most 50 characters.
     pub unit: Option<String>,
     pub levels: Vec<CreateLevelsParams>,

@@ -3,12 +3,7 @@
 
 //! The parameters of the `hosted_page` operations.
 use super::models::enums;
-use super::models::hosted_page::{
-    CheckoutExistingContractTermActionAtTermEnd,
-    CheckoutExistingForItemsContractTermActionAtTermEnd,
-    CheckoutNewContractTermActionAtTermEnd,
-    CheckoutNewForItemsContractTermActionAtTermEnd, ListState, ListType,
-};
+use super::models::hosted_page::{ListState, ListType};
 use crate::{EnumFilter, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -4681,7 +4676,7 @@ pub type CheckoutNewShippingAddressParams = CheckoutNewBillingAddressParams;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckoutNewContractTermParams {
-    pub action_at_term_end: Option<CheckoutNewContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ContractTermActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for CheckoutNewContractTermParams {
@@ -4751,7 +4746,7 @@ impl CheckoutNewContractTermParams {
     }
     pub fn action_at_term_end(
         mut self,
-        value: CheckoutNewContractTermActionAtTermEnd,
+        value: enums::ContractTermActionAtTermEnd,
     ) -> Self {
         self.action_at_term_end = Some(value);
         self
@@ -7166,97 +7161,8 @@ pub type CheckoutNewForItemsCardParams = CheckoutNewCardParams;
 pub type CheckoutNewForItemsBillingAddressParams = CheckoutNewBillingAddressParams;
 /// The same parameter object as [`CheckoutNewBillingAddressParams`].
 pub type CheckoutNewForItemsShippingAddressParams = CheckoutNewBillingAddressParams;
-/// The `contract_term` parameter of `hosted_page.checkout_new_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CheckoutNewForItemsContractTermParams {
-    pub action_at_term_end: Option<CheckoutNewForItemsContractTermActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CheckoutNewForItemsContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutNewForItemsContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutNewForItemsContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutNewForItemsContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutNewForItemsContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CheckoutNewForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CheckoutNewForItemsContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CheckoutNewForItemsContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CheckoutNewForItemsContractTermParams);
+/// The same parameter object as [`CheckoutNewContractTermParams`].
+pub type CheckoutNewForItemsContractTermParams = CheckoutNewContractTermParams;
 /// The `subscription_items` parameter of `hosted_page.checkout_new_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8140,97 +8046,8 @@ impl crate::form::FormEncode for CheckoutExistingCustomerParams {
 crate::form::form_object!(CheckoutExistingCustomerParams);
 /// The same parameter object as [`CheckoutNewCardParams`].
 pub type CheckoutExistingCardParams = CheckoutNewCardParams;
-/// The `contract_term` parameter of `hosted_page.checkout_existing`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CheckoutExistingContractTermParams {
-    pub action_at_term_end: Option<CheckoutExistingContractTermActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CheckoutExistingContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutExistingContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutExistingContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutExistingContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutExistingContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CheckoutExistingContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CheckoutExistingContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CheckoutExistingContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CheckoutExistingContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CheckoutExistingContractTermParams);
+/// The same parameter object as [`CheckoutNewContractTermParams`].
+pub type CheckoutExistingContractTermParams = CheckoutNewContractTermParams;
 /// The `addons` parameter of `hosted_page.checkout_existing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8975,97 +8792,8 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
 crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 /// The same parameter object as [`CheckoutNewCardParams`].
 pub type CheckoutExistingForItemsCardParams = CheckoutNewCardParams;
-/// The `contract_term` parameter of `hosted_page.checkout_existing_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CheckoutExistingForItemsContractTermParams {
-    pub action_at_term_end: Option<CheckoutExistingForItemsContractTermActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CheckoutExistingForItemsContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CheckoutExistingForItemsContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CheckoutExistingForItemsContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckoutExistingForItemsContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckoutExistingForItemsContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CheckoutExistingForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CheckoutExistingForItemsContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CheckoutExistingForItemsContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CheckoutExistingForItemsContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
+/// The same parameter object as [`CheckoutNewContractTermParams`].
+pub type CheckoutExistingForItemsContractTermParams = CheckoutNewContractTermParams;
 /// The `subscription_items` parameter of `hosted_page.checkout_existing_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -4,12 +4,8 @@
 //! The parameters of the `invoice` operations.
 use super::models::enums;
 use super::models::invoice::{
-    CreateCardPreferredScheme, CreateForChargeItemsAndChargesCardPreferredScheme,
-    CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
-    CreatePaymentIntentPaymentMethodType, DunningStatus,
-    ImportInvoiceDiscountsEntityType, ImportInvoiceLineItemsEntityType,
-    ImportInvoiceLineItemsProrationMode, ImportInvoiceNotesEntityType,
-    ImportInvoicePaymentReferenceNumbersType, ImportInvoiceStatus,
+    CreatePaymentIntentPaymentMethodType, ImportInvoiceNotesEntityType,
+    ImportInvoicePaymentReferenceNumbersType, LineItemEntityType,
     RecordPaymentTransactionStatus, RecordRefundCreditNoteReasonCode,
     RefundCreditNoteReasonCode, Status,
 };
@@ -1917,7 +1913,7 @@ pub struct ImportInvoiceParams {
     pub date: Timestamp,
     pub total: i64,
     pub round_off: Option<i64>,
-    pub status: Option<ImportInvoiceStatus>,
+    pub status: Option<Status>,
     /// Unix seconds.
     pub voided_at: Option<Timestamp>,
     /// At most 100 characters.
@@ -2671,7 +2667,7 @@ pub struct ListParams {
     /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub amount_due: Vec<NumberFilter>,
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<DunningStatus>>,
+    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub payment_owner: Vec<StringFilter>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -6360,7 +6356,7 @@ pub struct CreateCardParams {
     pub expiry_year: Option<i64>,
     /// At most 520 characters.
     pub cvv: Option<String>,
-    pub preferred_scheme: Option<CreateCardPreferredScheme>,
+    pub preferred_scheme: Option<enums::PreferredScheme>,
     /// At most 150 characters.
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
@@ -6668,7 +6664,7 @@ impl CreateCardParams {
         self.cvv = Some(value.into());
         self
     }
-    pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
+    pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
@@ -8087,600 +8083,14 @@ crate::form::form_object!(CreateNotesToRemoveParams);
 pub type CreateForChargeItemsAndChargesShippingAddressParams = CreateShippingAddressParams;
 /// The same parameter object as [`CreateStatementDescriptorParams`].
 pub type CreateForChargeItemsAndChargesStatementDescriptorParams = CreateStatementDescriptorParams;
-/// The `card` parameter of `invoice.create_for_charge_items_and_charges`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForChargeItemsAndChargesCardParams {
-    pub gateway: Option<enums::Gateway>,
-    /// At most 50 characters.
-    pub gateway_account_id: Option<String>,
-    /// At most 300 characters.
-    pub tmp_token: Option<String>,
-    /// At most 50 characters.
-    pub first_name: Option<String>,
-    /// At most 50 characters.
-    pub last_name: Option<String>,
-    /// At most 1500 characters.
-    pub number: Option<String>,
-    pub expiry_month: Option<i64>,
-    pub expiry_year: Option<i64>,
-    /// At most 520 characters.
-    pub cvv: Option<String>,
-    pub preferred_scheme: Option<CreateForChargeItemsAndChargesCardPreferredScheme>,
-    /// At most 150 characters.
-    pub billing_addr1: Option<String>,
-    /// At most 150 characters.
-    pub billing_addr2: Option<String>,
-    /// At most 50 characters.
-    pub billing_city: Option<String>,
-    /// At most 50 characters.
-    pub billing_state_code: Option<String>,
-    /// At most 50 characters.
-    pub billing_state: Option<String>,
-    /// At most 20 characters.
-    pub billing_zip: Option<String>,
-    /// At most 50 characters.
-    pub billing_country: Option<String>,
-    /// At most 50 characters.
-    pub ip_address: Option<String>,
-    /// Any JSON value.
-    pub additional_information: Option<Value>,
-}
-impl Serialize for CreateForChargeItemsAndChargesCardParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("gateway", &self.gateway)?;
-        entries.optional("gateway_account_id", &self.gateway_account_id)?;
-        entries.optional("tmp_token", &self.tmp_token)?;
-        entries.optional("first_name", &self.first_name)?;
-        entries.optional("last_name", &self.last_name)?;
-        entries.optional("number", &self.number)?;
-        entries.optional("expiry_month", &self.expiry_month)?;
-        entries.optional("expiry_year", &self.expiry_year)?;
-        entries.optional("cvv", &self.cvv)?;
-        entries.optional("preferred_scheme", &self.preferred_scheme)?;
-        entries.optional("billing_addr1", &self.billing_addr1)?;
-        entries.optional("billing_addr2", &self.billing_addr2)?;
-        entries.optional("billing_city", &self.billing_city)?;
-        entries.optional("billing_state_code", &self.billing_state_code)?;
-        entries.optional("billing_state", &self.billing_state)?;
-        entries.optional("billing_zip", &self.billing_zip)?;
-        entries.optional("billing_country", &self.billing_country)?;
-        entries.optional("ip_address", &self.ip_address)?;
-        entries.optional("additional_information", &self.additional_information)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesCardParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForChargeItemsAndChargesCardParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForChargeItemsAndChargesCardParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForChargeItemsAndChargesCardParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "gateway",
-                    "gateway_account_id",
-                    "tmp_token",
-                    "first_name",
-                    "last_name",
-                    "number",
-                    "expiry_month",
-                    "expiry_year",
-                    "cvv",
-                    "preferred_scheme",
-                    "billing_addr1",
-                    "billing_addr2",
-                    "billing_city",
-                    "billing_state_code",
-                    "billing_state",
-                    "billing_zip",
-                    "billing_country",
-                    "ip_address",
-                    "additional_information",
-                ];
-                let mut gateway = None;
-                let mut gateway_account_id = None;
-                let mut tmp_token = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut number = None;
-                let mut expiry_month = None;
-                let mut expiry_year = None;
-                let mut cvv = None;
-                let mut preferred_scheme = None;
-                let mut billing_addr1 = None;
-                let mut billing_addr2 = None;
-                let mut billing_city = None;
-                let mut billing_state_code = None;
-                let mut billing_state = None;
-                let mut billing_zip = None;
-                let mut billing_country = None;
-                let mut ip_address = None;
-                let mut additional_information = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"gateway" => {
-                            crate::decode::param(&mut map, "gateway", &mut gateway)?
-                        }
-                        b"gateway_account_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "gateway_account_id",
-                                &mut gateway_account_id,
-                            )?
-                        }
-                        b"tmp_token" => {
-                            crate::decode::param(&mut map, "tmp_token", &mut tmp_token)?
-                        }
-                        b"first_name" => {
-                            crate::decode::param(
-                                &mut map,
-                                "first_name",
-                                &mut first_name,
-                            )?
-                        }
-                        b"last_name" => {
-                            crate::decode::param(&mut map, "last_name", &mut last_name)?
-                        }
-                        b"number" => {
-                            crate::decode::param(&mut map, "number", &mut number)?
-                        }
-                        b"expiry_month" => {
-                            crate::decode::param(
-                                &mut map,
-                                "expiry_month",
-                                &mut expiry_month,
-                            )?
-                        }
-                        b"expiry_year" => {
-                            crate::decode::param(
-                                &mut map,
-                                "expiry_year",
-                                &mut expiry_year,
-                            )?
-                        }
-                        b"cvv" => crate::decode::param(&mut map, "cvv", &mut cvv)?,
-                        b"preferred_scheme" => {
-                            crate::decode::param(
-                                &mut map,
-                                "preferred_scheme",
-                                &mut preferred_scheme,
-                            )?
-                        }
-                        b"billing_addr1" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_addr1",
-                                &mut billing_addr1,
-                            )?
-                        }
-                        b"billing_addr2" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_addr2",
-                                &mut billing_addr2,
-                            )?
-                        }
-                        b"billing_city" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_city",
-                                &mut billing_city,
-                            )?
-                        }
-                        b"billing_state_code" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_state_code",
-                                &mut billing_state_code,
-                            )?
-                        }
-                        b"billing_state" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_state",
-                                &mut billing_state,
-                            )?
-                        }
-                        b"billing_zip" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_zip",
-                                &mut billing_zip,
-                            )?
-                        }
-                        b"billing_country" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_country",
-                                &mut billing_country,
-                            )?
-                        }
-                        b"ip_address" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ip_address",
-                                &mut ip_address,
-                            )?
-                        }
-                        b"additional_information" => {
-                            crate::decode::param(
-                                &mut map,
-                                "additional_information",
-                                &mut additional_information,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForChargeItemsAndChargesCardParams {
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    number: number.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    ip_address: ip_address.flatten(),
-                    additional_information: additional_information.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForChargeItemsAndChargesCardParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            gateway: None,
-            gateway_account_id: None,
-            tmp_token: None,
-            first_name: None,
-            last_name: None,
-            number: None,
-            expiry_month: None,
-            expiry_year: None,
-            cvv: None,
-            preferred_scheme: None,
-            billing_addr1: None,
-            billing_addr2: None,
-            billing_city: None,
-            billing_state_code: None,
-            billing_state: None,
-            billing_zip: None,
-            billing_country: None,
-            ip_address: None,
-            additional_information: None,
-        }
-    }
-    pub fn gateway(mut self, value: enums::Gateway) -> Self {
-        self.gateway = Some(value);
-        self
-    }
-    /// At most 50 characters.
-    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
-        self.gateway_account_id = Some(value.into());
-        self
-    }
-    /// At most 300 characters.
-    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
-        self.tmp_token = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// At most 1500 characters.
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.number = Some(value.into());
-        self
-    }
-    pub fn expiry_month(mut self, value: i64) -> Self {
-        self.expiry_month = Some(value);
-        self
-    }
-    pub fn expiry_year(mut self, value: i64) -> Self {
-        self.expiry_year = Some(value);
-        self
-    }
-    /// At most 520 characters.
-    pub fn cvv(mut self, value: impl Into<String>) -> Self {
-        self.cvv = Some(value.into());
-        self
-    }
-    pub fn preferred_scheme(
-        mut self,
-        value: CreateForChargeItemsAndChargesCardPreferredScheme,
-    ) -> Self {
-        self.preferred_scheme = Some(value);
-        self
-    }
-    /// At most 150 characters.
-    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
-        self.billing_addr1 = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
-        self.billing_addr2 = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
-        self.billing_city = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
-        self.billing_state_code = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
-        self.billing_state = Some(value.into());
-        self
-    }
-    /// At most 20 characters.
-    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
-        self.billing_zip = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
-        self.billing_country = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.ip_address = Some(value.into());
-        self
-    }
-    /// Any JSON value.
-    pub fn additional_information(mut self, value: Value) -> Self {
-        self.additional_information = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForChargeItemsAndChargesCardParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("gateway", &self.gateway);
-        form.field("gateway_account_id", &self.gateway_account_id);
-        form.field("tmp_token", &self.tmp_token);
-        form.field("first_name", &self.first_name);
-        form.field("last_name", &self.last_name);
-        form.field("number", &self.number);
-        form.field("expiry_month", &self.expiry_month);
-        form.field("expiry_year", &self.expiry_year);
-        form.field("cvv", &self.cvv);
-        form.field("preferred_scheme", &self.preferred_scheme);
-        form.field("billing_addr1", &self.billing_addr1);
-        form.field("billing_addr2", &self.billing_addr2);
-        form.field("billing_city", &self.billing_city);
-        form.field("billing_state_code", &self.billing_state_code);
-        form.field("billing_state", &self.billing_state);
-        form.field("billing_zip", &self.billing_zip);
-        form.field("billing_country", &self.billing_country);
-        form.field("ip_address", &self.ip_address);
-        form.field("additional_information", &self.additional_information);
-    }
-}
-crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
+/// The same parameter object as [`CreateCardParams`].
+pub type CreateForChargeItemsAndChargesCardParams = CreateCardParams;
 /// The same parameter object as [`CreateBankAccountParams`].
 pub type CreateForChargeItemsAndChargesBankAccountParams = CreateBankAccountParams;
 /// The same parameter object as [`CreatePaymentMethodParams`].
 pub type CreateForChargeItemsAndChargesPaymentMethodParams = CreatePaymentMethodParams;
-/// The `payment_intent` parameter of `invoice.create_for_charge_items_and_charges`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
-    /// At most 150 characters.
-    pub id: Option<String>,
-    /// At most 50 characters.
-    pub gateway_account_id: Option<String>,
-    /// At most 65000 characters.
-    pub gw_token: Option<String>,
-    pub payment_method_type: Option<
-        CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
-    >,
-    /// At most 65000 characters.
-    pub reference_id: Option<String>,
-    /// At most 65000 characters.
-    pub gw_payment_method_id: Option<String>,
-    /// Any JSON value.
-    pub additional_information: Option<Value>,
-}
-impl Serialize for CreateForChargeItemsAndChargesPaymentIntentParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("id", &self.id)?;
-        entries.optional("gateway_account_id", &self.gateway_account_id)?;
-        entries.optional("gw_token", &self.gw_token)?;
-        entries.optional("payment_method_type", &self.payment_method_type)?;
-        entries.optional("reference_id", &self.reference_id)?;
-        entries.optional("gw_payment_method_id", &self.gw_payment_method_id)?;
-        entries.optional("additional_information", &self.additional_information)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesPaymentIntentParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForChargeItemsAndChargesPaymentIntentParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `CreateForChargeItemsAndChargesPaymentIntentParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForChargeItemsAndChargesPaymentIntentParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "id",
-                    "gateway_account_id",
-                    "gw_token",
-                    "payment_method_type",
-                    "reference_id",
-                    "gw_payment_method_id",
-                    "additional_information",
-                ];
-                let mut id = None;
-                let mut gateway_account_id = None;
-                let mut gw_token = None;
-                let mut payment_method_type = None;
-                let mut reference_id = None;
-                let mut gw_payment_method_id = None;
-                let mut additional_information = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
-                        b"gateway_account_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "gateway_account_id",
-                                &mut gateway_account_id,
-                            )?
-                        }
-                        b"gw_token" => {
-                            crate::decode::param(&mut map, "gw_token", &mut gw_token)?
-                        }
-                        b"payment_method_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "payment_method_type",
-                                &mut payment_method_type,
-                            )?
-                        }
-                        b"reference_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "reference_id",
-                                &mut reference_id,
-                            )?
-                        }
-                        b"gw_payment_method_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "gw_payment_method_id",
-                                &mut gw_payment_method_id,
-                            )?
-                        }
-                        b"additional_information" => {
-                            crate::decode::param(
-                                &mut map,
-                                "additional_information",
-                                &mut additional_information,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForChargeItemsAndChargesPaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForChargeItemsAndChargesPaymentIntentParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            gateway_account_id: None,
-            gw_token: None,
-            payment_method_type: None,
-            reference_id: None,
-            gw_payment_method_id: None,
-            additional_information: None,
-        }
-    }
-    /// At most 150 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
-        self.gateway_account_id = Some(value.into());
-        self
-    }
-    /// At most 65000 characters.
-    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
-        self.gw_token = Some(value.into());
-        self
-    }
-    pub fn payment_method_type(
-        mut self,
-        value: CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
-    ) -> Self {
-        self.payment_method_type = Some(value);
-        self
-    }
-    /// At most 65000 characters.
-    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
-        self.reference_id = Some(value.into());
-        self
-    }
-    /// At most 65000 characters.
-    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
-        self.gw_payment_method_id = Some(value.into());
-        self
-    }
-    /// Any JSON value.
-    pub fn additional_information(mut self, value: Value) -> Self {
-        self.additional_information = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentIntentParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("id", &self.id);
-        form.field("gateway_account_id", &self.gateway_account_id);
-        form.field("gw_token", &self.gw_token);
-        form.field("payment_method_type", &self.payment_method_type);
-        form.field("reference_id", &self.reference_id);
-        form.field("gw_payment_method_id", &self.gw_payment_method_id);
-        form.field("additional_information", &self.additional_information);
-    }
-}
-crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
+/// The same parameter object as [`CreatePaymentIntentParams`].
+pub type CreateForChargeItemsAndChargesPaymentIntentParams = CreatePaymentIntentParams;
 /// The `item_prices` parameter of `invoice.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10001,7 +9411,7 @@ pub struct ImportInvoiceLineItemsParams {
     pub quantity_in_decimal: Option<String>,
     /// At most 39 characters.
     pub amount_in_decimal: Option<String>,
-    pub entity_type: Option<ImportInvoiceLineItemsEntityType>,
+    pub entity_type: Option<LineItemEntityType>,
     /// At most 100 characters.
     pub entity_id: Option<String>,
     /// At most 100 characters.
@@ -10040,7 +9450,7 @@ pub struct ImportInvoiceLineItemsParams {
     /// At most 50 characters.
     pub tax10_name: Option<String>,
     pub tax10_amount: Option<i64>,
-    pub proration_mode: Option<ImportInvoiceLineItemsProrationMode>,
+    pub proration_mode: Option<enums::LineItemProrationMode>,
     /// Unix seconds.
     pub created_at: Option<Timestamp>,
 }
@@ -10549,7 +9959,7 @@ impl ImportInvoiceLineItemsParams {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    pub fn entity_type(mut self, value: ImportInvoiceLineItemsEntityType) -> Self {
+    pub fn entity_type(mut self, value: LineItemEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
@@ -10666,7 +10076,7 @@ impl ImportInvoiceLineItemsParams {
         self.tax10_amount = Some(value);
         self
     }
-    pub fn proration_mode(mut self, value: ImportInvoiceLineItemsProrationMode) -> Self {
+    pub fn proration_mode(mut self, value: enums::LineItemProrationMode) -> Self {
         self.proration_mode = Some(value);
         self
     }
@@ -11033,7 +10443,7 @@ crate::form::form_object!(ImportInvoiceLineItemTiersParams);
 pub struct ImportInvoiceDiscountsParams {
     /// At most 40 characters.
     pub line_item_id: Option<String>,
-    pub entity_type: ImportInvoiceDiscountsEntityType,
+    pub entity_type: enums::DiscountsEntityType,
     /// At most 100 characters.
     pub entity_id: Option<String>,
     /// At most 250 characters.
@@ -11123,7 +10533,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceDiscountsParams {
 }
 impl ImportInvoiceDiscountsParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(entity_type: ImportInvoiceDiscountsEntityType, amount: i64) -> Self {
+    pub fn new(entity_type: enums::DiscountsEntityType, amount: i64) -> Self {
         Self {
             line_item_id: None,
             entity_type,

@@ -4,9 +4,7 @@
 //! The parameters of the `item` operations.
 use super::models::enums;
 use super::models::item::{
-    CreateBundleConfigurationType, CreateItemApplicability, CreateUsageCalculation,
-    ItemApplicability, Status, UpdateBundleConfigurationType, UpdateItemApplicability,
-    UpdateStatus, UsageCalculation,
+    BundleConfigurationType, ItemApplicability, Status, UpdateStatus,
 };
 use crate::{BooleanFilter, EnumFilter, Sort, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -32,7 +30,7 @@ pub struct CreateParams {
     /// At most 500 characters.
     pub redirect_url: Option<String>,
     pub enabled_for_checkout: Option<bool>,
-    pub item_applicability: Option<CreateItemApplicability>,
+    pub item_applicability: Option<ItemApplicability>,
     pub applicable_items: Vec<String>,
     /// At most 30 characters.
     pub unit: Option<String>,
@@ -40,7 +38,7 @@ pub struct CreateParams {
     pub gift_claim_redirect_url: Option<String>,
     pub included_in_mrr: Option<bool>,
     pub metered: Option<bool>,
-    pub usage_calculation: Option<CreateUsageCalculation>,
+    pub usage_calculation: Option<enums::UsageCalculation>,
     pub is_percentage_pricing: Option<bool>,
     /// Any JSON value.
     pub metadata: Option<Value>,
@@ -385,7 +383,7 @@ pub struct UpdateParams {
     /// At most 500 characters.
     pub redirect_url: Option<String>,
     pub enabled_for_checkout: Option<bool>,
-    pub item_applicability: Option<UpdateItemApplicability>,
+    pub item_applicability: Option<ItemApplicability>,
     pub clear_applicable_items: Option<bool>,
     pub applicable_items: Vec<String>,
     /// At most 30 characters.
@@ -732,7 +730,7 @@ pub struct ListParams {
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
     pub metered: Vec<BooleanFilter>,
     /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub usage_calculation: Vec<EnumFilter<UsageCalculation>>,
+    pub usage_calculation: Vec<EnumFilter<enums::UsageCalculation>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
@@ -1221,7 +1219,7 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateBundleConfigurationParams {
-    pub r#type: Option<CreateBundleConfigurationType>,
+    pub r#type: Option<BundleConfigurationType>,
 }
 impl Serialize for CreateBundleConfigurationParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1265,7 +1263,7 @@ impl CreateBundleConfigurationParams {
     pub fn new() -> Self {
         Self { r#type: None }
     }
-    pub fn r#type(mut self, value: CreateBundleConfigurationType) -> Self {
+    pub fn r#type(mut self, value: BundleConfigurationType) -> Self {
         self.r#type = Some(value);
         self
     }
@@ -1389,65 +1387,8 @@ impl crate::form::FormEncode for CreateBundleItemsToAddParams {
     }
 }
 crate::form::form_object!(CreateBundleItemsToAddParams);
-/// The `bundle_configuration` parameter of `item.update`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateBundleConfigurationParams {
-    pub r#type: Option<UpdateBundleConfigurationType>,
-}
-impl Serialize for UpdateBundleConfigurationParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("type", &self.r#type)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateBundleConfigurationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateBundleConfigurationParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBundleConfigurationParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateBundleConfigurationParams, A::Error> {
-                const EXPECTED: &[&str] = &["type"];
-                let mut r#type = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateBundleConfigurationParams {
-                    r#type: r#type.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateBundleConfigurationParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self { r#type: None }
-    }
-    pub fn r#type(mut self, value: UpdateBundleConfigurationType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateBundleConfigurationParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("type", &self.r#type);
-    }
-}
-crate::form::form_object!(UpdateBundleConfigurationParams);
+/// The same parameter object as [`CreateBundleConfigurationParams`].
+pub type UpdateBundleConfigurationParams = CreateBundleConfigurationParams;
 /// The same parameter object as [`CreateBundleItemsToAddParams`].
 pub type UpdateBundleItemsToAddParams = CreateBundleItemsToAddParams;
 /// The same parameter object as [`CreateBundleItemsToAddParams`].

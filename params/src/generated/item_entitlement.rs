@@ -3,7 +3,7 @@
 
 //! The parameters of the `item_entitlement` operations.
 use super::models::enums;
-use super::models::item_entitlement::AddItemEntitlementsItemEntitlementsItemType;
+use super::models::item_entitlement::ItemType;
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -431,7 +431,7 @@ impl crate::request::CustomFieldParams for UpsertOrRemoveItemEntitlementsForItem
 pub struct AddItemEntitlementsItemEntitlementsParams {
     /// At most 100 characters.
     pub item_id: String,
-    pub item_type: Option<AddItemEntitlementsItemEntitlementsItemType>,
+    pub item_type: Option<ItemType>,
     /// At most 50 characters.
     pub value: Option<String>,
 }
@@ -493,10 +493,7 @@ impl AddItemEntitlementsItemEntitlementsParams {
             value: None,
         }
     }
-    pub fn item_type(
-        mut self,
-        value: AddItemEntitlementsItemEntitlementsItemType,
-    ) -> Self {
+    pub fn item_type(mut self, value: ItemType) -> Self {
         self.item_type = Some(value);
         self
     }

@@ -3,11 +3,7 @@
 
 //! The parameters of the `item_price` operations.
 use super::models::enums;
-use super::models::item_price::{
-    CreateProrationType, CreateTrialEndAction, CreateTrialPeriodUnit, Status,
-    TrialPeriodUnit, UpdateProrationType, UpdateStatus, UpdateTrialEndAction,
-    UpdateTrialPeriodUnit,
-};
+use super::models::item_price::{ProrationType, Status, TrialEndAction, UpdateStatus};
 use crate::{
     BooleanFilter, EnumFilter, NumberFilter, Sort, StringFilter, TimestampFilter,
 };
@@ -27,7 +23,7 @@ pub struct CreateParams {
     pub item_id: String,
     /// At most 2000 characters.
     pub invoice_notes: Option<String>,
-    pub proration_type: Option<CreateProrationType>,
+    pub proration_type: Option<ProrationType>,
     /// At most 100 characters.
     pub external_name: Option<String>,
     /// At most 3 characters.
@@ -53,12 +49,12 @@ pub struct CreateParams {
     pub price_in_decimal: Option<String>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub period: Option<i64>,
-    pub trial_period_unit: Option<CreateTrialPeriodUnit>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
     pub trial_period: Option<i64>,
     pub shipping_period: Option<i64>,
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
     pub billing_cycles: Option<i64>,
-    pub trial_end_action: Option<CreateTrialEndAction>,
+    pub trial_end_action: Option<TrialEndAction>,
     pub tax_detail: Option<CreateTaxDetailParams>,
     pub accounting_detail: Option<CreateAccountingDetailParams>,
     pub tiers: Vec<CreateTiersParams>,
@@ -504,7 +500,7 @@ pub struct UpdateParams {
     pub name: Option<String>,
     /// At most 2000 characters.
     pub description: Option<String>,
-    pub proration_type: Option<UpdateProrationType>,
+    pub proration_type: Option<ProrationType>,
     /// At most 100 characters.
     pub price_variant_id: Option<String>,
     pub status: Option<UpdateStatus>,
@@ -529,12 +525,12 @@ pub struct UpdateParams {
     pub price_in_decimal: Option<String>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub period: Option<i64>,
-    pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
     pub trial_period: Option<i64>,
     pub shipping_period: Option<i64>,
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
     pub billing_cycles: Option<i64>,
-    pub trial_end_action: Option<UpdateTrialEndAction>,
+    pub trial_end_action: Option<TrialEndAction>,
     pub show_description_in_invoices: Option<bool>,
     pub show_description_in_quotes: Option<bool>,
     pub tax_detail: Option<UpdateTaxDetailParams>,
@@ -979,7 +975,7 @@ pub struct ListParams {
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub status: Vec<EnumFilter<Status>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).

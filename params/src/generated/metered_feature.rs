@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `metered_feature` operations.
-use super::models::metered_feature::CreateColumnDefinitionsDataType;
+use super::models::enums;
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /metered_features` (`metered_feature.create`).
 #[derive(Debug, Clone, PartialEq)]
@@ -143,7 +143,7 @@ impl crate::request::CustomFieldParams for CreateParams {
 pub struct CreateColumnDefinitionsParams {
     /// At most 100 characters.
     pub column_name: String,
-    pub data_type: CreateColumnDefinitionsDataType,
+    pub data_type: enums::DataType,
 }
 impl Serialize for CreateColumnDefinitionsParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -196,10 +196,7 @@ impl<'de> Deserialize<'de> for CreateColumnDefinitionsParams {
 }
 impl CreateColumnDefinitionsParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(
-        column_name: impl Into<String>,
-        data_type: CreateColumnDefinitionsDataType,
-    ) -> Self {
+    pub fn new(column_name: impl Into<String>, data_type: enums::DataType) -> Self {
         Self {
             column_name: column_name.into(),
             data_type,

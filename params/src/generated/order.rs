@@ -4,10 +4,7 @@
 //! The parameters of the `order` operations.
 use super::models::enums;
 use super::models::order::{
-    CancelCancellationReason, CreateRefundableCreditNoteCreditNoteReasonCode,
-    CreateStatus, ImportOrderCancellationReason, ImportOrderStatus, OrderType,
-    ResentStatus, Status, UpdateCancellationReason, UpdateOrderLineItemsStatus,
-    UpdateStatus,
+    CancellationReason, CreateStatus, OrderLineItemStatus, Status,
 };
 use crate::{BooleanFilter, EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -204,7 +201,7 @@ pub struct UpdateParams {
     pub order_date: Option<Timestamp>,
     /// Unix seconds.
     pub cancelled_at: Option<Timestamp>,
-    pub cancellation_reason: Option<UpdateCancellationReason>,
+    pub cancellation_reason: Option<CancellationReason>,
     /// Unix seconds.
     pub shipped_at: Option<Timestamp>,
     /// Unix seconds.
@@ -217,7 +214,7 @@ pub struct UpdateParams {
     pub shipment_carrier: Option<String>,
     /// At most 50 characters.
     pub fulfillment_status: Option<String>,
-    pub status: Option<UpdateStatus>,
+    pub status: Option<Status>,
     pub shipping_address: Option<UpdateShippingAddressParams>,
     pub order_line_items: Vec<UpdateOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -476,7 +473,7 @@ pub struct ImportOrderParams {
     pub document_number: Option<String>,
     /// At most 50 characters.
     pub invoice_id: String,
-    pub status: ImportOrderStatus,
+    pub status: OrderLineItemStatus,
     /// At most 50 characters.
     pub subscription_id: Option<String>,
     /// At most 50 characters.
@@ -509,7 +506,7 @@ pub struct ImportOrderParams {
     pub shipped_at: Option<Timestamp>,
     /// Unix seconds.
     pub cancelled_at: Option<Timestamp>,
-    pub cancellation_reason: Option<ImportOrderCancellationReason>,
+    pub cancellation_reason: Option<CancellationReason>,
     pub refundable_credits_issued: Option<i64>,
     pub shipping_address: Option<ImportOrderShippingAddressParams>,
     pub billing_address: Option<ImportOrderBillingAddressParams>,
@@ -784,7 +781,7 @@ impl ImportOrderParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         invoice_id: impl Into<String>,
-        status: ImportOrderStatus,
+        status: OrderLineItemStatus,
         created_at: impl Into<Timestamp>,
         order_date: impl Into<Timestamp>,
         shipping_date: impl Into<Timestamp>,
@@ -862,7 +859,7 @@ impl crate::request::CustomFieldParams for ImportOrderParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelParams {
-    pub cancellation_reason: CancelCancellationReason,
+    pub cancellation_reason: CancellationReason,
     /// At most 2000 characters.
     pub customer_notes: Option<String>,
     /// At most 300 characters.
@@ -965,7 +962,7 @@ impl<'de> Deserialize<'de> for CancelParams {
 }
 impl CancelParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(cancellation_reason: CancelCancellationReason) -> Self {
+    pub fn new(cancellation_reason: CancellationReason) -> Self {
         Self {
             cancellation_reason,
             customer_notes: None,
@@ -1222,7 +1219,7 @@ pub struct ListParams {
     /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub shipped_at: Vec<TimestampFilter>,
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub order_type: Vec<EnumFilter<OrderType>>,
+    pub order_type: Vec<EnumFilter<enums::OrderType>>,
     /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub order_date: Vec<TimestampFilter>,
     /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
@@ -1232,7 +1229,7 @@ pub struct ListParams {
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub created_at: Vec<TimestampFilter>,
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub resent_status: Vec<EnumFilter<ResentStatus>>,
+    pub resent_status: Vec<EnumFilter<enums::ResentStatus>>,
     /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
     pub is_resent: Vec<BooleanFilter>,
     /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
@@ -2122,7 +2119,7 @@ crate::form::form_object!(UpdateShippingAddressParams);
 pub struct UpdateOrderLineItemsParams {
     /// At most 40 characters.
     pub id: Option<String>,
-    pub status: Option<UpdateOrderLineItemsStatus>,
+    pub status: Option<OrderLineItemStatus>,
     /// At most 250 characters.
     pub sku: Option<String>,
 }
@@ -2187,7 +2184,7 @@ impl UpdateOrderLineItemsParams {
         self.id = Some(value.into());
         self
     }
-    pub fn status(mut self, value: UpdateOrderLineItemsStatus) -> Self {
+    pub fn status(mut self, value: OrderLineItemStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -2272,7 +2269,7 @@ crate::form::form_object!(CancelCreditNoteParams);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
-    pub reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
+    pub reason_code: enums::ReasonCode,
     pub total: i64,
 }
 impl Serialize for CreateRefundableCreditNoteCreditNoteParams {
@@ -2324,10 +2321,7 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteCreditNoteParams {
 }
 impl CreateRefundableCreditNoteCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(
-        reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
-        total: i64,
-    ) -> Self {
+    pub fn new(reason_code: enums::ReasonCode, total: i64) -> Self {
         Self { reason_code, total }
     }
 }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `payment_intent` operations.
-use super::models::payment_intent::{CreatePaymentMethodType, UpdatePaymentMethodType};
+use super::models::payment_intent::PaymentMethodType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// Parameters of `POST /payment_intents` (`payment_intent.create`).
@@ -21,7 +21,7 @@ pub struct CreateParams {
     /// At most 200 characters.
     pub reference_id: Option<String>,
     pub defer_payment_method_type: Option<bool>,
-    pub payment_method_type: Option<CreatePaymentMethodType>,
+    pub payment_method_type: Option<PaymentMethodType>,
     /// At most 250 characters.
     pub success_url: Option<String>,
     /// At most 250 characters.
@@ -236,7 +236,7 @@ pub struct UpdateParams {
     pub currency_code: Option<String>,
     /// At most 50 characters.
     pub gateway_account_id: Option<String>,
-    pub payment_method_type: Option<UpdatePaymentMethodType>,
+    pub payment_method_type: Option<PaymentMethodType>,
     /// At most 250 characters.
     pub success_url: Option<String>,
     /// At most 250 characters.

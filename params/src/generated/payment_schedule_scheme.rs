@@ -2,14 +2,14 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `payment_schedule_scheme` operations.
-use super::models::payment_schedule_scheme::CreatePeriodUnit;
+use super::models::payment_schedule_scheme::PeriodUnit;
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateParams {
     pub number_of_schedules: i64,
-    pub period_unit: CreatePeriodUnit,
+    pub period_unit: PeriodUnit,
     pub period: Option<i64>,
     /// At most 100 characters.
     pub name: String,
@@ -105,7 +105,7 @@ impl CreateParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         number_of_schedules: i64,
-        period_unit: CreatePeriodUnit,
+        period_unit: PeriodUnit,
         name: impl Into<String>,
     ) -> Self {
         Self {

@@ -4,7 +4,6 @@
 //! The parameters of the `payment_source` operations.
 use super::models::enums;
 use super::models::payment_source::{
-    CreateCardCardPreferredScheme,
     CreateUsingPaymentIntentPaymentIntentPaymentMethodType,
     CreateUsingPermanentTokenCardBrand, CreateUsingPermanentTokenCardFundingType, Status,
 };
@@ -2567,7 +2566,7 @@ pub struct CreateCardCardParams {
     pub expiry_year: i64,
     /// At most 520 characters.
     pub cvv: Option<String>,
-    pub preferred_scheme: Option<CreateCardCardPreferredScheme>,
+    pub preferred_scheme: Option<enums::PreferredScheme>,
     /// At most 150 characters.
     pub billing_addr1: Option<String>,
     /// At most 150 characters.
@@ -2823,7 +2822,7 @@ impl CreateCardCardParams {
         self.cvv = Some(value.into());
         self
     }
-    pub fn preferred_scheme(mut self, value: CreateCardCardPreferredScheme) -> Self {
+    pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }

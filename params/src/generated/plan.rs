@@ -4,10 +4,7 @@
 //! The parameters of the `plan` operations.
 use super::models::enums;
 use super::models::plan::{
-    AddonApplicability, CreateAddonApplicability, CreateAttachedAddonsType, CreateStatus,
-    CreateTrialEndAction, CreateTrialPeriodUnit, Status, TrialPeriodUnit,
-    UpdateAddonApplicability, UpdateAttachedAddonsType, UpdateTrialEndAction,
-    UpdateTrialPeriodUnit,
+    AddonApplicability, AttachedAddonType, CreateStatus, Status, TrialEndAction,
 };
 use crate::{BooleanFilter, EnumFilter, NumberFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -25,8 +22,8 @@ pub struct CreateParams {
     /// At most 2000 characters.
     pub description: Option<String>,
     pub trial_period: Option<i64>,
-    pub trial_period_unit: Option<CreateTrialPeriodUnit>,
-    pub trial_end_action: Option<CreateTrialEndAction>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
+    pub trial_end_action: Option<TrialEndAction>,
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub setup_cost: Option<i64>,
@@ -41,7 +38,7 @@ pub struct CreateParams {
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
     pub free_quantity_in_decimal: Option<String>,
-    pub addon_applicability: Option<CreateAddonApplicability>,
+    pub addon_applicability: Option<AddonApplicability>,
     pub downgrade_penalty: Option<f64>,
     /// At most 500 characters.
     pub redirect_url: Option<String>,
@@ -743,8 +740,8 @@ pub struct UpdateParams {
     /// At most 2000 characters.
     pub description: Option<String>,
     pub trial_period: Option<i64>,
-    pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
-    pub trial_end_action: Option<UpdateTrialEndAction>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
+    pub trial_end_action: Option<TrialEndAction>,
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub setup_cost: Option<i64>,
@@ -759,7 +756,7 @@ pub struct UpdateParams {
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
     pub free_quantity_in_decimal: Option<String>,
-    pub addon_applicability: Option<UpdateAddonApplicability>,
+    pub addon_applicability: Option<AddonApplicability>,
     pub downgrade_penalty: Option<f64>,
     /// At most 500 characters.
     pub redirect_url: Option<String>,
@@ -1438,7 +1435,7 @@ pub struct ListParams {
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub trial_period: Vec<NumberFilter>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
     /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub addon_applicability: Vec<EnumFilter<AddonApplicability>>,
     /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
@@ -2406,7 +2403,7 @@ pub struct CreateAttachedAddonsParams {
     /// At most 33 characters.
     pub quantity_in_decimal: Option<String>,
     pub billing_cycles: Option<i64>,
-    pub r#type: Option<CreateAttachedAddonsType>,
+    pub r#type: Option<AttachedAddonType>,
 }
 impl Serialize for CreateAttachedAddonsParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2510,7 +2507,7 @@ impl CreateAttachedAddonsParams {
         self.billing_cycles = Some(value);
         self
     }
-    pub fn r#type(mut self, value: CreateAttachedAddonsType) -> Self {
+    pub fn r#type(mut self, value: AttachedAddonType) -> Self {
         self.r#type = Some(value);
         self
     }
@@ -2531,134 +2528,7 @@ pub type UpdateTiersParams = CreateTiersParams;
 pub type UpdateTaxProvidersFieldsParams = CreateTaxProvidersFieldsParams;
 /// The same parameter object as [`CreateApplicableAddonsParams`].
 pub type UpdateApplicableAddonsParams = CreateApplicableAddonsParams;
-/// The `attached_addons` parameter of `plan.update`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateAttachedAddonsParams {
-    /// At most 100 characters.
-    pub id: Option<String>,
-    pub quantity: Option<i64>,
-    /// At most 33 characters.
-    pub quantity_in_decimal: Option<String>,
-    pub billing_cycles: Option<i64>,
-    pub r#type: Option<UpdateAttachedAddonsType>,
-}
-impl Serialize for UpdateAttachedAddonsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("id", &self.id)?;
-        entries.optional("quantity", &self.quantity)?;
-        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
-        entries.optional("billing_cycles", &self.billing_cycles)?;
-        entries.optional("type", &self.r#type)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateAttachedAddonsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateAttachedAddonsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateAttachedAddonsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAttachedAddonsParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "id",
-                    "quantity",
-                    "quantity_in_decimal",
-                    "billing_cycles",
-                    "type",
-                ];
-                let mut id = None;
-                let mut quantity = None;
-                let mut quantity_in_decimal = None;
-                let mut billing_cycles = None;
-                let mut r#type = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
-                        b"quantity" => {
-                            crate::decode::param(&mut map, "quantity", &mut quantity)?
-                        }
-                        b"quantity_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "quantity_in_decimal",
-                                &mut quantity_in_decimal,
-                            )?
-                        }
-                        b"billing_cycles" => {
-                            crate::decode::param(
-                                &mut map,
-                                "billing_cycles",
-                                &mut billing_cycles,
-                            )?
-                        }
-                        b"type" => crate::decode::param(&mut map, "type", &mut r#type)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateAttachedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    r#type: r#type.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateAttachedAddonsParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            quantity: None,
-            quantity_in_decimal: None,
-            billing_cycles: None,
-            r#type: None,
-        }
-    }
-    /// At most 100 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    pub fn quantity(mut self, value: i64) -> Self {
-        self.quantity = Some(value);
-        self
-    }
-    /// At most 33 characters.
-    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.quantity_in_decimal = Some(value.into());
-        self
-    }
-    pub fn billing_cycles(mut self, value: i64) -> Self {
-        self.billing_cycles = Some(value);
-        self
-    }
-    pub fn r#type(mut self, value: UpdateAttachedAddonsType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateAttachedAddonsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("id", &self.id);
-        form.field("quantity", &self.quantity);
-        form.field("quantity_in_decimal", &self.quantity_in_decimal);
-        form.field("billing_cycles", &self.billing_cycles);
-        form.field("type", &self.r#type);
-    }
-}
-crate::form::form_object!(UpdateAttachedAddonsParams);
+/// The same parameter object as [`CreateAttachedAddonsParams`].
+pub type UpdateAttachedAddonsParams = CreateAttachedAddonsParams;
 /// The same parameter object as [`CreateEventBasedAddonsParams`].
 pub type UpdateEventBasedAddonsParams = CreateEventBasedAddonsParams;

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `price_variant` operations.
-use super::models::price_variant::{ListStatus, UpdateStatus};
+use super::models::price_variant::UpdateStatus;
 use crate::{BooleanFilter, EnumFilter, Sort, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /price_variants` (`price_variant.create`).
@@ -319,7 +319,7 @@ pub struct ListParams {
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub name: Vec<StringFilter>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<ListStatus>>,
+    pub status: Vec<EnumFilter<UpdateStatus>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub updated_at: Vec<TimestampFilter>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).

@@ -3,10 +3,6 @@
 
 //! The parameters of the `pricing_page_session` operations.
 use super::models::enums;
-use super::models::pricing_page_session::{
-    CreateForExistingSubscriptionContractTermActionAtTermEnd,
-    CreateForNewSubscriptionContractTermActionAtTermEnd,
-};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// Parameters of `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
@@ -956,7 +952,7 @@ pub type CreateForNewSubscriptionShippingAddressParams = CreateForNewSubscriptio
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionContractTermParams {
-    pub action_at_term_end: Option<CreateForNewSubscriptionContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for CreateForNewSubscriptionContractTermParams {
@@ -1024,10 +1020,7 @@ impl CreateForNewSubscriptionContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateForNewSubscriptionContractTermActionAtTermEnd,
-    ) -> Self {
+    pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -1337,98 +1330,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionSubscriptionParams
     }
 }
 crate::form::form_object!(CreateForExistingSubscriptionSubscriptionParams);
-/// The `contract_term` parameter of `pricing_page_session.create_for_existing_subscription`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForExistingSubscriptionContractTermParams {
-    pub action_at_term_end: Option<
-        CreateForExistingSubscriptionContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CreateForExistingSubscriptionContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForExistingSubscriptionContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForExistingSubscriptionContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForExistingSubscriptionContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForExistingSubscriptionContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForExistingSubscriptionContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForExistingSubscriptionContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateForExistingSubscriptionContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForExistingSubscriptionContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CreateForExistingSubscriptionContractTermParams);
+/// The same parameter object as [`CreateForNewSubscriptionContractTermParams`].
+pub type CreateForExistingSubscriptionContractTermParams = CreateForNewSubscriptionContractTermParams;
 /// The same parameter object as [`CreateForNewSubscriptionDiscountsParams`].
 pub type CreateForExistingSubscriptionDiscountsParams = CreateForNewSubscriptionDiscountsParams;

@@ -3,10 +3,7 @@
 
 //! The parameters of the `purchase` operations.
 use super::models::enums;
-use super::models::purchase::{
-    CreateContractTermsActionAtTermEnd, CreatePaymentIntentPaymentMethodType,
-    EstimateContractTermsActionAtTermEnd,
-};
+use super::models::purchase::CreatePaymentIntentPaymentMethodType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// Parameters of `POST /purchases` (`purchase.create`).
@@ -1749,7 +1746,7 @@ crate::form::form_object!(CreateSubscriptionInfoParams);
 #[non_exhaustive]
 pub struct CreateContractTermsParams {
     pub index: i64,
-    pub action_at_term_end: Option<CreateContractTermsActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for CreateContractTermsParams {
@@ -1823,10 +1820,7 @@ impl CreateContractTermsParams {
             cancellation_cutoff_period: None,
         }
     }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateContractTermsActionAtTermEnd,
-    ) -> Self {
+    pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -2352,102 +2346,5 @@ impl crate::form::FormEncode for EstimateSubscriptionInfoParams {
     }
 }
 crate::form::form_object!(EstimateSubscriptionInfoParams);
-/// The `contract_terms` parameter of `purchase.estimate`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct EstimateContractTermsParams {
-    pub index: i64,
-    pub action_at_term_end: Option<EstimateContractTermsActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for EstimateContractTermsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("index", &self.index)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EstimateContractTermsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EstimateContractTermsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EstimateContractTermsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EstimateContractTermsParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "index",
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut index = None;
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"index" => crate::decode::param(&mut map, "index", &mut index)?,
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EstimateContractTermsParams {
-                    index: crate::decode::required(index, "index")?,
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EstimateContractTermsParams {
-    /// Parameters with the required fields set and nothing else.
-    pub fn new(index: i64) -> Self {
-        Self {
-            index,
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: EstimateContractTermsActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EstimateContractTermsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("index", &self.index);
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(EstimateContractTermsParams);
+/// The same parameter object as [`CreateContractTermsParams`].
+pub type EstimateContractTermsParams = CreateContractTermsParams;

@@ -4,15 +4,7 @@
 //! The parameters of the `quote` operations.
 use super::models::enums;
 use super::models::quote::{
-    CreateSubForCustomerQuoteContractTermActionAtTermEnd,
-    CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
-    EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
-    EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
-    EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
-    EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd, Status,
-    UpdateSignatureStatusCpqQuoteSignatureStatus, UpdateStatusStatus,
-    UpdateSubscriptionQuoteContractTermActionAtTermEnd,
-    UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
+    Status, UpdateSignatureStatusCpqQuoteSignatureStatus, UpdateStatusStatus,
 };
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -4905,7 +4897,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteContractTermParams {
-    pub action_at_term_end: Option<CreateSubForCustomerQuoteContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ContractTermActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for CreateSubForCustomerQuoteContractTermParams {
@@ -4975,7 +4967,7 @@ impl CreateSubForCustomerQuoteContractTermParams {
     }
     pub fn action_at_term_end(
         mut self,
-        value: CreateSubForCustomerQuoteContractTermActionAtTermEnd,
+        value: enums::ContractTermActionAtTermEnd,
     ) -> Self {
         self.action_at_term_end = Some(value);
         self
@@ -5368,99 +5360,8 @@ crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 pub type EditCreateSubForCustomerQuoteSubscriptionParams = CreateSubForCustomerQuoteSubscriptionParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type EditCreateSubForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The `contract_term` parameter of `quote.edit_create_sub_for_customer_quote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EditCreateSubForCustomerQuoteContractTermParams {
-    pub action_at_term_end: Option<
-        EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for EditCreateSubForCustomerQuoteContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EditCreateSubForCustomerQuoteContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EditCreateSubForCustomerQuoteContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EditCreateSubForCustomerQuoteContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EditCreateSubForCustomerQuoteContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EditCreateSubForCustomerQuoteContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EditCreateSubForCustomerQuoteContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
+/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
+pub type EditCreateSubForCustomerQuoteContractTermParams = CreateSubForCustomerQuoteContractTermParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteAddonsParams`].
 pub type EditCreateSubForCustomerQuoteAddonsParams = CreateSubForCustomerQuoteAddonsParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteEventBasedAddonsParams`].
@@ -5863,7 +5764,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteContractTermParams {
-    pub action_at_term_end: Option<UpdateSubscriptionQuoteContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
 }
 impl Serialize for UpdateSubscriptionQuoteContractTermParams {
@@ -5931,10 +5832,7 @@ impl UpdateSubscriptionQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    pub fn action_at_term_end(
-        mut self,
-        value: UpdateSubscriptionQuoteContractTermActionAtTermEnd,
-    ) -> Self {
+    pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -6600,99 +6498,8 @@ pub type EditUpdateSubscriptionQuoteBillingAddressParams = CreateSubForCustomerQ
 pub type EditUpdateSubscriptionQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// The `contract_term` parameter of `quote.edit_update_subscription_quote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EditUpdateSubscriptionQuoteContractTermParams {
-    pub action_at_term_end: Option<
-        EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for EditUpdateSubscriptionQuoteContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EditUpdateSubscriptionQuoteContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EditUpdateSubscriptionQuoteContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EditUpdateSubscriptionQuoteContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EditUpdateSubscriptionQuoteContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EditUpdateSubscriptionQuoteContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EditUpdateSubscriptionQuoteContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(EditUpdateSubscriptionQuoteContractTermParams);
+/// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
+pub type EditUpdateSubscriptionQuoteContractTermParams = UpdateSubscriptionQuoteContractTermParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteAddonsParams`].
 pub type EditUpdateSubscriptionQuoteAddonsParams = UpdateSubscriptionQuoteAddonsParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteEventBasedAddonsParams`].
@@ -7369,101 +7176,8 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParam
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateSubItemsForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The `contract_term` parameter of `quote.create_sub_items_for_customer_quote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateSubItemsForCustomerQuoteContractTermParams {
-    pub action_at_term_end: Option<
-        CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CreateSubItemsForCustomerQuoteContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubItemsForCustomerQuoteContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `CreateSubItemsForCustomerQuoteContractTermParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubItemsForCustomerQuoteContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateSubItemsForCustomerQuoteContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateSubItemsForCustomerQuoteContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
+/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
+pub type CreateSubItemsForCustomerQuoteContractTermParams = CreateSubForCustomerQuoteContractTermParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type CreateSubItemsForCustomerQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The `subscription_items` parameter of `quote.create_sub_items_for_customer_quote`.
@@ -8557,101 +8271,8 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesPara
 pub type EditCreateSubCustomerQuoteForItemsSubscriptionParams = CreateSubItemsForCustomerQuoteSubscriptionParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type EditCreateSubCustomerQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The `contract_term` parameter of `quote.edit_create_sub_customer_quote_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
-    pub action_at_term_end: Option<
-        EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for EditCreateSubCustomerQuoteForItemsContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EditCreateSubCustomerQuoteForItemsContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `EditCreateSubCustomerQuoteForItemsContractTermParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EditCreateSubCustomerQuoteForItemsContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EditCreateSubCustomerQuoteForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EditCreateSubCustomerQuoteForItemsContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(EditCreateSubCustomerQuoteForItemsContractTermParams);
+/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
+pub type EditCreateSubCustomerQuoteForItemsContractTermParams = CreateSubForCustomerQuoteContractTermParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
 pub type EditCreateSubCustomerQuoteForItemsBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteSubscriptionItemsParams`].
@@ -8873,101 +8494,8 @@ pub type UpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForCusto
 pub type UpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type UpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// The `contract_term` parameter of `quote.update_subscription_quote_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
-    pub action_at_term_end: Option<
-        UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for UpdateSubscriptionQuoteForItemsContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateSubscriptionQuoteForItemsContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `UpdateSubscriptionQuoteForItemsContractTermParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSubscriptionQuoteForItemsContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateSubscriptionQuoteForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateSubscriptionQuoteForItemsContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
+/// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
+pub type UpdateSubscriptionQuoteForItemsContractTermParams = UpdateSubscriptionQuoteContractTermParams;
 /// The `subscription_items` parameter of `quote.update_subscription_quote_for_items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9788,104 +9316,8 @@ pub type EditUpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForC
 pub type EditUpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
-/// The `contract_term` parameter of `quote.edit_update_subscription_quote_for_items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    pub action_at_term_end: Option<
-        EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
-    >,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EditUpdateSubscriptionQuoteForItemsContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `EditUpdateSubscriptionQuoteForItemsContractTermParams` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                EditUpdateSubscriptionQuoteForItemsContractTermParams,
-                A::Error,
-            > {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EditUpdateSubscriptionQuoteForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsContractTermParams);
+/// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
+pub type EditUpdateSubscriptionQuoteForItemsContractTermParams = UpdateSubscriptionQuoteContractTermParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteForItemsSubscriptionItemsParams`].
 pub type EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams = UpdateSubscriptionQuoteForItemsSubscriptionItemsParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteForItemsDiscountsParams`].

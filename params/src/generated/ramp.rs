@@ -3,10 +3,7 @@
 
 //! The parameters of the `ramp` operations.
 use super::models::enums;
-use super::models::ramp::{
-    CreateForSubscriptionContractTermActionAtTermEnd, Status,
-    UpdateContractTermActionAtTermEnd,
-};
+use super::models::ramp::Status;
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`).
@@ -673,7 +670,7 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionContractTermParams {
-    pub action_at_term_end: Option<CreateForSubscriptionContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub cancellation_cutoff_period: Option<i64>,
     pub renewal_billing_cycles: Option<i64>,
 }
@@ -754,10 +751,7 @@ impl CreateForSubscriptionContractTermParams {
             renewal_billing_cycles: None,
         }
     }
-    pub fn action_at_term_end(
-        mut self,
-        value: CreateForSubscriptionContractTermActionAtTermEnd,
-    ) -> Self {
+    pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -1504,115 +1498,8 @@ impl crate::form::FormEncode for CreateForSubscriptionDiscountsToAddParams {
     }
 }
 crate::form::form_object!(CreateForSubscriptionDiscountsToAddParams);
-/// The `contract_term` parameter of `ramp.update`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateContractTermParams {
-    pub action_at_term_end: Option<UpdateContractTermActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-    pub renewal_billing_cycles: Option<i64>,
-}
-impl Serialize for UpdateContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.optional("renewal_billing_cycles", &self.renewal_billing_cycles)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                    "renewal_billing_cycles",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                let mut renewal_billing_cycles = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        b"renewal_billing_cycles" => {
-                            crate::decode::param(
-                                &mut map,
-                                "renewal_billing_cycles",
-                                &mut renewal_billing_cycles,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                    renewal_billing_cycles: renewal_billing_cycles.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-            renewal_billing_cycles: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: UpdateContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-    pub fn renewal_billing_cycles(mut self, value: i64) -> Self {
-        self.renewal_billing_cycles = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-        form.field("renewal_billing_cycles", &self.renewal_billing_cycles);
-    }
-}
-crate::form::form_object!(UpdateContractTermParams);
+/// The same parameter object as [`CreateForSubscriptionContractTermParams`].
+pub type UpdateContractTermParams = CreateForSubscriptionContractTermParams;
 /// The same parameter object as [`CreateForSubscriptionItemsToAddParams`].
 pub type UpdateItemsToAddParams = CreateForSubscriptionItemsToAddParams;
 /// The same parameter object as [`CreateForSubscriptionItemsToAddParams`].

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `resource_migration` operations.
-use super::models::resource_migration::RetrieveLatestEntityType;
+use super::models::resource_migration::EntityType;
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
 #[derive(Debug, Clone, PartialEq)]
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct RetrieveLatestParams {
     /// At most 50 characters.
     pub from_site: String,
-    pub entity_type: RetrieveLatestEntityType,
+    pub entity_type: EntityType,
     /// At most 100 characters.
     pub entity_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -83,7 +83,7 @@ impl RetrieveLatestParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         from_site: impl Into<String>,
-        entity_type: RetrieveLatestEntityType,
+        entity_type: EntityType,
         entity_id: impl Into<String>,
     ) -> Self {
         Self {

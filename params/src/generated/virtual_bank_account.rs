@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `virtual_bank_account` operations.
-use super::models::virtual_bank_account::{CreateScheme, CreateUsingPermanentTokenScheme};
+use super::models::virtual_bank_account::Scheme;
 use crate::{StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
@@ -15,7 +15,7 @@ pub struct CreateUsingPermanentTokenParams {
     pub reference_id: String,
     /// At most 50 characters.
     pub gateway_account_id: Option<String>,
-    pub scheme: Option<CreateUsingPermanentTokenScheme>,
+    pub scheme: Option<Scheme>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -138,7 +138,7 @@ pub struct CreateParams {
     pub email: Option<String>,
     /// At most 50 characters.
     pub gateway_account_id: Option<String>,
-    pub scheme: Option<CreateScheme>,
+    pub scheme: Option<Scheme>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }

@@ -466,68 +466,6 @@ impl ApiEnum for FilterConditionOperator {
     }
 }
 crate::api_enum_traits!(FilterConditionOperator);
-/// Values of `CreateFilterConditionsField`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateFilterConditionsField {
-    /// `plan_price_id`
-    PlanPriceId,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateFilterConditionsField {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PlanPriceId => "plan_price_id",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan_price_id" => Self::PlanPriceId,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateFilterConditionsField);
-/// Values of `CreateFilterConditionsOperator`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateFilterConditionsOperator {
-    /// `equals`
-    Equals,
-    /// `not_equals`
-    NotEquals,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateFilterConditionsOperator {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "equals",
-            Self::NotEquals => "not_equals",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"equals" => Self::Equals,
-                b"not_equals" => Self::NotEquals,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateFilterConditionsOperator);
 /// Values of `ListType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -565,39 +503,6 @@ impl ApiEnum for ListType {
     }
 }
 crate::api_enum_traits!(ListType);
-/// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateStatus {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"enabled" => Self::Enabled,
-                b"disabled" => Self::Disabled,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateStatus);
 /// What `POST /alerts` (`alert.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

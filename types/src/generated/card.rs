@@ -23,7 +23,7 @@ pub struct Card {
     pub iin: Option<String>,
     pub last4: Option<String>,
     pub card_type: Option<CardType>,
-    pub funding_type: Option<FundingType>,
+    pub funding_type: Option<enums::FundingType>,
     pub expiry_month: Option<i64>,
     pub expiry_year: Option<i64>,
     pub issuing_country: Option<String>,
@@ -113,7 +113,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut iin: Option<String> = None;
                 let mut last4: Option<String> = None;
                 let mut card_type: Option<CardType> = None;
-                let mut funding_type: Option<FundingType> = None;
+                let mut funding_type: Option<enums::FundingType> = None;
                 let mut expiry_month: Option<i64> = None;
                 let mut expiry_year: Option<i64> = None;
                 let mut issuing_country: Option<String> = None;
@@ -473,51 +473,6 @@ impl ApiEnum for CardType {
     }
 }
 crate::api_enum_traits!(CardType);
-/// Values of `FundingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FundingType {
-    /// `credit`
-    Credit,
-    /// `debit`
-    Debit,
-    /// `prepaid`
-    Prepaid,
-    /// `not_known`
-    NotKnown,
-    /// `not_applicable`
-    NotApplicable,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for FundingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Credit => "credit",
-            Self::Debit => "debit",
-            Self::Prepaid => "prepaid",
-            Self::NotKnown => "not_known",
-            Self::NotApplicable => "not_applicable",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit" => Self::Credit,
-                b"debit" => Self::Debit,
-                b"prepaid" => Self::Prepaid,
-                b"not_known" => Self::NotKnown,
-                b"not_applicable" => Self::NotApplicable,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(FundingType);
 /// Values of `PoweredBy`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -575,43 +530,6 @@ impl ApiEnum for PoweredBy {
     }
 }
 crate::api_enum_traits!(PoweredBy);
-/// Values of `UpdateCardForCustomerPreferredScheme`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCardForCustomerPreferredScheme {
-    /// `cartes_bancaires`
-    CartesBancaires,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateCardForCustomerPreferredScheme {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CartesBancaires => "cartes_bancaires",
-            Self::Mastercard => "mastercard",
-            Self::Visa => "visa",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"cartes_bancaires" => Self::CartesBancaires,
-                b"mastercard" => Self::Mastercard,
-                b"visa" => Self::Visa,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateCardForCustomerPreferredScheme);
 /// What `GET /cards/{customer_id}` (`card.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

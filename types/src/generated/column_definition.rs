@@ -2,14 +2,15 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ColumnDefinition` resource and its operations' answers.
-use crate::{ApiEnum, ExtraFields};
+use super::enums;
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `column_definition` object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ColumnDefinition {
     pub column_name: Option<String>,
-    pub data_type: Option<DataType>,
+    pub data_type: Option<enums::DataType>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -45,7 +46,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                 mut map: A,
             ) -> Result<ColumnDefinition, A::Error> {
                 let mut column_name: Option<String> = None;
-                let mut data_type: Option<DataType> = None;
+                let mut data_type: Option<enums::DataType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -85,36 +86,3 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `DataType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataType {
-    /// `number`
-    Number,
-    /// `string`
-    String,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DataType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"number" => Self::Number,
-                b"string" => Self::String,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DataType);

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ContractTerm` resource and its operations' answers.
+use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contract_term` object.
@@ -15,7 +16,7 @@ pub struct ContractTerm {
     /// Unix seconds.
     pub contract_end: Option<Timestamp>,
     pub billing_cycle: Option<i64>,
-    pub action_at_term_end: Option<ActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub total_contract_value: Option<i64>,
     pub total_contract_value_before_tax: Option<i64>,
     pub cancellation_cutoff_period: Option<i64>,
@@ -98,7 +99,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut contract_start: Option<Timestamp> = None;
                 let mut contract_end: Option<Timestamp> = None;
                 let mut billing_cycle: Option<i64> = None;
-                let mut action_at_term_end: Option<ActionAtTermEnd> = None;
+                let mut action_at_term_end: Option<enums::ActionAtTermEnd> = None;
                 let mut total_contract_value: Option<i64> = None;
                 let mut total_contract_value_before_tax: Option<i64> = None;
                 let mut cancellation_cutoff_period: Option<i64> = None;
@@ -260,44 +261,3 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `ActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ActionAtTermEnd);

@@ -21,7 +21,7 @@ pub struct CreditNote {
     pub subscription_id: Option<String>,
     pub reference_invoice_id: Option<String>,
     pub r#type: Option<Type>,
-    pub reason_code: Option<ReasonCode>,
+    pub reason_code: Option<enums::ReasonCode>,
     pub status: Option<Status>,
     pub vat_number: Option<String>,
     /// Unix seconds.
@@ -222,7 +222,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                 let mut subscription_id: Option<String> = None;
                 let mut reference_invoice_id: Option<String> = None;
                 let mut r#type: Option<Type> = None;
-                let mut reason_code: Option<ReasonCode> = None;
+                let mut reason_code: Option<enums::ReasonCode> = None;
                 let mut status: Option<Status> = None;
                 let mut vat_number: Option<String> = None;
                 let mut date: Option<Timestamp> = None;
@@ -638,7 +638,7 @@ pub struct LineItem {
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
     pub entity_id: Option<String>,
     pub customer_id: Option<String>,
-    pub proration_mode: Option<LineItemProrationMode>,
+    pub proration_mode: Option<enums::LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -723,7 +723,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
-                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut proration_mode: Option<enums::LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -1086,7 +1086,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[non_exhaustive]
 pub struct LineItemDiscount {
     pub line_item_id: Option<String>,
-    pub discount_type: Option<LineItemDiscountDiscountType>,
+    pub discount_type: Option<enums::LineItemDiscountDiscountType>,
     pub coupon_id: Option<String>,
     pub entity_id: Option<String>,
     pub discount_amount: Option<i64>,
@@ -1128,7 +1128,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 mut map: A,
             ) -> Result<LineItemDiscount, A::Error> {
                 let mut line_item_id: Option<String> = None;
-                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut discount_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
@@ -1586,7 +1586,7 @@ pub struct Discount {
     pub amount: Option<i64>,
     pub description: Option<String>,
     pub line_item_id: Option<String>,
-    pub entity_type: Option<DiscountEntityType>,
+    pub entity_type: Option<enums::LineItemDiscountDiscountType>,
     pub discount_type: Option<DiscountDiscountType>,
     pub entity_id: Option<String>,
     pub coupon_set_code: Option<String>,
@@ -1632,7 +1632,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
                 let mut line_item_id: Option<String> = None;
-                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut entity_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
@@ -2012,7 +2012,7 @@ pub struct Allocation {
     /// Unix seconds.
     pub invoice_date: Option<Timestamp>,
     pub invoice_status: Option<AllocationInvoiceStatus>,
-    pub tax_application: Option<AllocationTaxApplication>,
+    pub tax_application: Option<enums::TaxApplication>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -2056,7 +2056,7 @@ impl<'de> Deserialize<'de> for Allocation {
                 let mut allocated_at: Option<Timestamp> = None;
                 let mut invoice_date: Option<Timestamp> = None;
                 let mut invoice_status: Option<AllocationInvoiceStatus> = None;
-                let mut tax_application: Option<AllocationTaxApplication> = None;
+                let mut tax_application: Option<enums::TaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -2779,79 +2779,6 @@ impl ApiEnum for Type {
     }
 }
 crate::api_enum_traits!(Type);
-/// Values of `ReasonCode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReasonCode {
-    /// `write_off`
-    WriteOff,
-    /// `subscription_change`
-    SubscriptionChange,
-    /// `subscription_cancellation`
-    SubscriptionCancellation,
-    /// `subscription_pause`
-    SubscriptionPause,
-    /// `chargeback`
-    Chargeback,
-    /// `product_unsatisfactory`
-    ProductUnsatisfactory,
-    /// `service_unsatisfactory`
-    ServiceUnsatisfactory,
-    /// `order_change`
-    OrderChange,
-    /// `order_cancellation`
-    OrderCancellation,
-    /// `waiver`
-    Waiver,
-    /// `other`
-    Other,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ReasonCode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOff => "write_off",
-            Self::SubscriptionChange => "subscription_change",
-            Self::SubscriptionCancellation => "subscription_cancellation",
-            Self::SubscriptionPause => "subscription_pause",
-            Self::Chargeback => "chargeback",
-            Self::ProductUnsatisfactory => "product_unsatisfactory",
-            Self::ServiceUnsatisfactory => "service_unsatisfactory",
-            Self::OrderChange => "order_change",
-            Self::OrderCancellation => "order_cancellation",
-            Self::Waiver => "waiver",
-            Self::Other => "other",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"write_off" => Self::WriteOff,
-                b"subscription_change" => Self::SubscriptionChange,
-                b"subscription_cancellation" => Self::SubscriptionCancellation,
-                b"subscription_pause" => Self::SubscriptionPause,
-                b"chargeback" => Self::Chargeback,
-                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
-                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
-                b"order_change" => Self::OrderChange,
-                b"order_cancellation" => Self::OrderCancellation,
-                b"waiver" => Self::Waiver,
-                b"other" => Self::Other,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ReasonCode);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2946,145 +2873,6 @@ impl ApiEnum for LineItemEntityType {
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
-/// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemProrationMode {
-    /// `reset`
-    Reset,
-    /// `delta`
-    Delta,
-    /// `service_period_revision`
-    ServicePeriodRevision,
-    /// `adjusted_term`
-    AdjustedTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemProrationMode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Reset => "reset",
-            Self::Delta => "delta",
-            Self::ServicePeriodRevision => "service_period_revision",
-            Self::AdjustedTerm => "adjusted_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"reset" => Self::Reset,
-                b"delta" => Self::Delta,
-                b"service_period_revision" => Self::ServicePeriodRevision,
-                b"adjusted_term" => Self::AdjustedTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemProrationMode);
-/// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemDiscountDiscountType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemDiscountDiscountType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemDiscountDiscountType);
-/// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiscountEntityType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3220,39 +3008,6 @@ impl ApiEnum for AllocationInvoiceStatus {
     }
 }
 crate::api_enum_traits!(AllocationInvoiceStatus);
-/// Values of `AllocationTaxApplication`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AllocationTaxApplication {
-    /// `pre_tax`
-    PreTax,
-    /// `post_tax`
-    PostTax,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AllocationTaxApplication {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PreTax => "pre_tax",
-            Self::PostTax => "post_tax",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"pre_tax" => Self::PreTax,
-                b"post_tax" => Self::PostTax,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AllocationTaxApplication);
 /// Values of `EinvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3330,43 +3085,6 @@ impl ApiEnum for EinvoiceStatus {
     }
 }
 crate::api_enum_traits!(EinvoiceStatus);
-/// Values of `CreateType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateType {
-    /// `adjustment`
-    Adjustment,
-    /// `refundable`
-    Refundable,
-    /// `store`
-    Store,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adjustment => "adjustment",
-            Self::Refundable => "refundable",
-            Self::Store => "store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adjustment" => Self::Adjustment,
-                b"refundable" => Self::Refundable,
-                b"store" => Self::Store,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateType);
 /// Values of `CreateReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3465,223 +3183,6 @@ impl ApiEnum for CreateLineItemsEntityType {
     }
 }
 crate::api_enum_traits!(CreateLineItemsEntityType);
-/// Values of `ImportCreditNoteType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteType {
-    /// `adjustment`
-    Adjustment,
-    /// `refundable`
-    Refundable,
-    /// `store`
-    Store,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adjustment => "adjustment",
-            Self::Refundable => "refundable",
-            Self::Store => "store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adjustment" => Self::Adjustment,
-                b"refundable" => Self::Refundable,
-                b"store" => Self::Store,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteType);
-/// Values of `ImportCreditNoteStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteStatus {
-    /// `adjusted`
-    Adjusted,
-    /// `refunded`
-    Refunded,
-    /// `refund_due`
-    RefundDue,
-    /// `voided`
-    Voided,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adjusted => "adjusted",
-            Self::Refunded => "refunded",
-            Self::RefundDue => "refund_due",
-            Self::Voided => "voided",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adjusted" => Self::Adjusted,
-                b"refunded" => Self::Refunded,
-                b"refund_due" => Self::RefundDue,
-                b"voided" => Self::Voided,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteStatus);
-/// Values of `ImportCreditNoteLineItemsEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteLineItemsEntityType {
-    /// `adhoc`
-    Adhoc,
-    /// `plan_item_price`
-    PlanItemPrice,
-    /// `addon_item_price`
-    AddonItemPrice,
-    /// `charge_item_price`
-    ChargeItemPrice,
-    /// `plan_setup`
-    PlanSetup,
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteLineItemsEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adhoc => "adhoc",
-            Self::PlanItemPrice => "plan_item_price",
-            Self::AddonItemPrice => "addon_item_price",
-            Self::ChargeItemPrice => "charge_item_price",
-            Self::PlanSetup => "plan_setup",
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adhoc" => Self::Adhoc,
-                b"plan_item_price" => Self::PlanItemPrice,
-                b"addon_item_price" => Self::AddonItemPrice,
-                b"charge_item_price" => Self::ChargeItemPrice,
-                b"plan_setup" => Self::PlanSetup,
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteLineItemsEntityType);
-/// Values of `ImportCreditNoteLineItemsProrationMode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteLineItemsProrationMode {
-    /// `reset`
-    Reset,
-    /// `delta`
-    Delta,
-    /// `service_period_revision`
-    ServicePeriodRevision,
-    /// `adjusted_term`
-    AdjustedTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteLineItemsProrationMode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Reset => "reset",
-            Self::Delta => "delta",
-            Self::ServicePeriodRevision => "service_period_revision",
-            Self::AdjustedTerm => "adjusted_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"reset" => Self::Reset,
-                b"delta" => Self::Delta,
-                b"service_period_revision" => Self::ServicePeriodRevision,
-                b"adjusted_term" => Self::AdjustedTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteLineItemsProrationMode);
-/// Values of `ImportCreditNoteDiscountsEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteDiscountsEntityType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteDiscountsEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteDiscountsEntityType);
 /// What `POST /credit_notes` (`credit_note.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

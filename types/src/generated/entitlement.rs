@@ -181,51 +181,6 @@ impl ApiEnum for EntityType {
     }
 }
 crate::api_enum_traits!(EntityType);
-/// Values of `CreateEntitlementsEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateEntitlementsEntityType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// `plan_price`
-    PlanPrice,
-    /// `addon_price`
-    AddonPrice,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateEntitlementsEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::PlanPrice => "plan_price",
-            Self::AddonPrice => "addon_price",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                b"plan_price" => Self::PlanPrice,
-                b"addon_price" => Self::AddonPrice,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateEntitlementsEntityType);
 /// One entry of a page of `GET /entitlements` (`entitlement.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

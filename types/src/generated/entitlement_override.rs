@@ -2,7 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `EntitlementOverride` resource and its operations' answers.
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use super::enums;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement_override` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +22,7 @@ pub struct EntitlementOverride {
     /// Unix seconds.
     pub effective_from: Option<Timestamp>,
     pub is_enabled: Option<bool>,
-    pub schedule_status: Option<ScheduleStatus>,
+    pub schedule_status: Option<enums::ScheduleStatus>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -98,7 +99,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut effective_from: Option<Timestamp> = None;
                 let mut is_enabled: Option<bool> = None;
-                let mut schedule_status: Option<ScheduleStatus> = None;
+                let mut schedule_status: Option<enums::ScheduleStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -188,43 +189,6 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScheduleStatus {
-    /// `activated`
-    Activated,
-    /// `scheduled`
-    Scheduled,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ScheduleStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Activated => "activated",
-            Self::Scheduled => "scheduled",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"activated" => Self::Activated,
-                b"scheduled" => Self::Scheduled,
-                b"failed" => Self::Failed,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ScheduleStatus);
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -6077,3 +6077,973 @@ impl ApiEnum for WindowSize {
     }
 }
 crate::api_enum_traits!(WindowSize);
+/// Values of `ActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ActionAtTermEnd);
+/// Values of `AuthorizationReason`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationReason {
+    /// `verification`
+    Verification,
+    /// `blocking_funds`
+    BlockingFunds,
+    /// `scheduled_capture`
+    ScheduledCapture,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for AuthorizationReason {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Verification => "verification",
+            Self::BlockingFunds => "blocking_funds",
+            Self::ScheduledCapture => "scheduled_capture",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"verification" => Self::Verification,
+                b"blocking_funds" => Self::BlockingFunds,
+                b"scheduled_capture" => Self::ScheduledCapture,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(AuthorizationReason);
+/// Values of `CancelReason`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelReason {
+    /// `not_paid`
+    NotPaid,
+    /// `no_card`
+    NoCard,
+    /// `fraud_review_failed`
+    FraudReviewFailed,
+    /// `non_compliant_eu_customer`
+    NonCompliantEuCustomer,
+    /// `tax_calculation_failed`
+    TaxCalculationFailed,
+    /// `currency_incompatible_with_gateway`
+    CurrencyIncompatibleWithGateway,
+    /// `non_compliant_customer`
+    NonCompliantCustomer,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CancelReason {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::NotPaid => "not_paid",
+            Self::NoCard => "no_card",
+            Self::FraudReviewFailed => "fraud_review_failed",
+            Self::NonCompliantEuCustomer => "non_compliant_eu_customer",
+            Self::TaxCalculationFailed => "tax_calculation_failed",
+            Self::CurrencyIncompatibleWithGateway => "currency_incompatible_with_gateway",
+            Self::NonCompliantCustomer => "non_compliant_customer",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"no_card" => Self::NoCard,
+                b"fraud_review_failed" => Self::FraudReviewFailed,
+                b"non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
+                b"tax_calculation_failed" => Self::TaxCalculationFailed,
+                b"currency_incompatible_with_gateway" => {
+                    Self::CurrencyIncompatibleWithGateway
+                }
+                b"non_compliant_customer" => Self::NonCompliantCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(CancelReason);
+/// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancellationReason {
+    /// `customer_cancelled`
+    CustomerCancelled,
+    /// `customer_did_not_consent_to_price_increase`
+    CustomerDidNotConsentToPriceIncrease,
+    /// `refunded_due_to_app_issue`
+    RefundedDueToAppIssue,
+    /// `refunded_for_other_reason`
+    RefundedForOtherReason,
+    /// `merchant_revoked`
+    MerchantRevoked,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CancellationReason {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CustomerCancelled => "customer_cancelled",
+            Self::CustomerDidNotConsentToPriceIncrease => {
+                "customer_did_not_consent_to_price_increase"
+            }
+            Self::RefundedDueToAppIssue => "refunded_due_to_app_issue",
+            Self::RefundedForOtherReason => "refunded_for_other_reason",
+            Self::MerchantRevoked => "merchant_revoked",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer_cancelled" => Self::CustomerCancelled,
+                b"customer_did_not_consent_to_price_increase" => {
+                    Self::CustomerDidNotConsentToPriceIncrease
+                }
+                b"refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
+                b"refunded_for_other_reason" => Self::RefundedForOtherReason,
+                b"merchant_revoked" => Self::MerchantRevoked,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(CancellationReason);
+/// Values of `ChargeType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChargeType {
+    /// `recurring`
+    Recurring,
+    /// `non_recurring`
+    NonRecurring,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChargeType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Recurring => "recurring",
+            Self::NonRecurring => "non_recurring",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recurring" => Self::Recurring,
+                b"non_recurring" => Self::NonRecurring,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ChargeType);
+/// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ContractTermActionAtTermEnd);
+/// Values of `DataType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataType {
+    /// `number`
+    Number,
+    /// `string`
+    String,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DataType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"number" => Self::Number,
+                b"string" => Self::String,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(DataType);
+/// Values of `DiscountsEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountsEntityType {
+    /// `item_level_coupon`
+    ItemLevelCoupon,
+    /// `document_level_coupon`
+    DocumentLevelCoupon,
+    /// `promotional_credits`
+    PromotionalCredits,
+    /// `item_level_discount`
+    ItemLevelDiscount,
+    /// `document_level_discount`
+    DocumentLevelDiscount,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DiscountsEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ItemLevelCoupon => "item_level_coupon",
+            Self::DocumentLevelCoupon => "document_level_coupon",
+            Self::PromotionalCredits => "promotional_credits",
+            Self::ItemLevelDiscount => "item_level_discount",
+            Self::DocumentLevelDiscount => "document_level_discount",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(DiscountsEntityType);
+/// Values of `DunningStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DunningStatus {
+    /// `in_progress`
+    InProgress,
+    /// `exhausted`
+    Exhausted,
+    /// `stopped`
+    Stopped,
+    /// `success`
+    Success,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DunningStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "in_progress",
+            Self::Exhausted => "exhausted",
+            Self::Stopped => "stopped",
+            Self::Success => "success",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"exhausted" => Self::Exhausted,
+                b"stopped" => Self::Stopped,
+                b"success" => Self::Success,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(DunningStatus);
+/// Values of `FraudFlag`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FraudFlag {
+    /// `safe`
+    Safe,
+    /// `suspicious`
+    Suspicious,
+    /// `fraudulent`
+    Fraudulent,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for FraudFlag {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Safe => "safe",
+            Self::Suspicious => "suspicious",
+            Self::Fraudulent => "fraudulent",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"safe" => Self::Safe,
+                b"suspicious" => Self::Suspicious,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(FraudFlag);
+/// Values of `FundingType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FundingType {
+    /// `credit`
+    Credit,
+    /// `debit`
+    Debit,
+    /// `prepaid`
+    Prepaid,
+    /// `not_known`
+    NotKnown,
+    /// `not_applicable`
+    NotApplicable,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for FundingType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Credit => "credit",
+            Self::Debit => "debit",
+            Self::Prepaid => "prepaid",
+            Self::NotKnown => "not_known",
+            Self::NotApplicable => "not_applicable",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit" => Self::Credit,
+                b"debit" => Self::Debit,
+                b"prepaid" => Self::Prepaid,
+                b"not_known" => Self::NotKnown,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(FundingType);
+/// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemDiscountDiscountType {
+    /// `item_level_coupon`
+    ItemLevelCoupon,
+    /// `document_level_coupon`
+    DocumentLevelCoupon,
+    /// `promotional_credits`
+    PromotionalCredits,
+    /// `prorated_credits`
+    ProratedCredits,
+    /// `item_level_discount`
+    ItemLevelDiscount,
+    /// `document_level_discount`
+    DocumentLevelDiscount,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for LineItemDiscountDiscountType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ItemLevelCoupon => "item_level_coupon",
+            Self::DocumentLevelCoupon => "document_level_coupon",
+            Self::PromotionalCredits => "promotional_credits",
+            Self::ProratedCredits => "prorated_credits",
+            Self::ItemLevelDiscount => "item_level_discount",
+            Self::DocumentLevelDiscount => "document_level_discount",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(LineItemDiscountDiscountType);
+/// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemProrationMode {
+    /// `reset`
+    Reset,
+    /// `delta`
+    Delta,
+    /// `service_period_revision`
+    ServicePeriodRevision,
+    /// `adjusted_term`
+    AdjustedTerm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for LineItemProrationMode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Reset => "reset",
+            Self::Delta => "delta",
+            Self::ServicePeriodRevision => "service_period_revision",
+            Self::AdjustedTerm => "adjusted_term",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(LineItemProrationMode);
+/// Values of `OrderType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderType {
+    /// `manual`
+    Manual,
+    /// `system_generated`
+    SystemGenerated,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for OrderType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::SystemGenerated => "system_generated",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"system_generated" => Self::SystemGenerated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(OrderType);
+/// Values of `PreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(PreferredScheme);
+/// Values of `ProcessingType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProcessingType {
+    /// `billing_update`
+    BillingUpdate,
+    /// `checkout`
+    Checkout,
+    /// `url_redirect`
+    UrlRedirect,
+    /// `webhook`
+    Webhook,
+    /// `email`
+    Email,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ProcessingType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::BillingUpdate => "billing_update",
+            Self::Checkout => "checkout",
+            Self::UrlRedirect => "url_redirect",
+            Self::Webhook => "webhook",
+            Self::Email => "email",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"billing_update" => Self::BillingUpdate,
+                b"checkout" => Self::Checkout,
+                b"url_redirect" => Self::UrlRedirect,
+                b"webhook" => Self::Webhook,
+                b"email" => Self::Email,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ProcessingType);
+/// Values of `ReasonCode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReasonCode {
+    /// `write_off`
+    WriteOff,
+    /// `subscription_change`
+    SubscriptionChange,
+    /// `subscription_cancellation`
+    SubscriptionCancellation,
+    /// `subscription_pause`
+    SubscriptionPause,
+    /// `chargeback`
+    Chargeback,
+    /// `product_unsatisfactory`
+    ProductUnsatisfactory,
+    /// `service_unsatisfactory`
+    ServiceUnsatisfactory,
+    /// `order_change`
+    OrderChange,
+    /// `order_cancellation`
+    OrderCancellation,
+    /// `waiver`
+    Waiver,
+    /// `other`
+    Other,
+    /// `fraudulent`
+    Fraudulent,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ReasonCode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::WriteOff => "write_off",
+            Self::SubscriptionChange => "subscription_change",
+            Self::SubscriptionCancellation => "subscription_cancellation",
+            Self::SubscriptionPause => "subscription_pause",
+            Self::Chargeback => "chargeback",
+            Self::ProductUnsatisfactory => "product_unsatisfactory",
+            Self::ServiceUnsatisfactory => "service_unsatisfactory",
+            Self::OrderChange => "order_change",
+            Self::OrderCancellation => "order_cancellation",
+            Self::Waiver => "waiver",
+            Self::Other => "other",
+            Self::Fraudulent => "fraudulent",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ReasonCode);
+/// Values of `ResentStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResentStatus {
+    /// `fully_resent`
+    FullyResent,
+    /// `partially_resent`
+    PartiallyResent,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ResentStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::FullyResent => "fully_resent",
+            Self::PartiallyResent => "partially_resent",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fully_resent" => Self::FullyResent,
+                b"partially_resent" => Self::PartiallyResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ResentStatus);
+/// Values of `ScheduleEntryStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScheduleEntryStatus {
+    /// `posted`
+    Posted,
+    /// `payment_due`
+    PaymentDue,
+    /// `paid`
+    Paid,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ScheduleEntryStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Posted => "posted",
+            Self::PaymentDue => "payment_due",
+            Self::Paid => "paid",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ScheduleEntryStatus);
+/// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScheduleStatus {
+    /// `activated`
+    Activated,
+    /// `scheduled`
+    Scheduled,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ScheduleStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Activated => "activated",
+            Self::Scheduled => "scheduled",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"activated" => Self::Activated,
+                b"scheduled" => Self::Scheduled,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(ScheduleStatus);
+/// Values of `TaxApplication`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxApplication {
+    /// `pre_tax`
+    PreTax,
+    /// `post_tax`
+    PostTax,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for TaxApplication {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::PreTax => "pre_tax",
+            Self::PostTax => "post_tax",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"pre_tax" => Self::PreTax,
+                b"post_tax" => Self::PostTax,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(TaxApplication);
+/// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrialPeriodUnit {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for TrialPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(TrialPeriodUnit);
+/// Values of `UnitType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnitType {
+    /// `credit_unit`
+    CreditUnit,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UnitType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CreditUnit => "credit_unit",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit_unit" => Self::CreditUnit,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(UnitType);
+/// Values of `UsageCalculation`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UsageCalculation {
+    /// `sum_of_usages`
+    SumOfUsages,
+    /// `last_usage`
+    LastUsage,
+    /// `max_usage`
+    MaxUsage,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UsageCalculation {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SumOfUsages => "sum_of_usages",
+            Self::LastUsage => "last_usage",
+            Self::MaxUsage => "max_usage",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sum_of_usages" => Self::SumOfUsages,
+                b"last_usage" => Self::LastUsage,
+                b"max_usage" => Self::MaxUsage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+}
+crate::api_enum_traits!(UsageCalculation);

@@ -185,7 +185,7 @@ impl<'de> Deserialize<'de> for Event {
 #[non_exhaustive]
 pub struct Webhook {
     pub id: Option<String>,
-    pub webhook_status: Option<WebhookWebhookStatus>,
+    pub webhook_status: Option<WebhookStatus>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for Webhook {
                 mut map: A,
             ) -> Result<Webhook, A::Error> {
                 let mut id: Option<String> = None;
-                let mut webhook_status: Option<WebhookWebhookStatus> = None;
+                let mut webhook_status: Option<WebhookStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -327,67 +327,6 @@ impl ApiEnum for WebhookStatus {
     }
 }
 crate::api_enum_traits!(WebhookStatus);
-/// Values of `WebhookWebhookStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookWebhookStatus {
-    /// `not_configured`
-    NotConfigured,
-    /// `scheduled`
-    Scheduled,
-    /// `succeeded`
-    Succeeded,
-    /// `re_scheduled`
-    ReScheduled,
-    /// `failed`
-    Failed,
-    /// `skipped`
-    Skipped,
-    /// `not_applicable`
-    NotApplicable,
-    /// `disabled`
-    Disabled,
-    /// `rate_limited`
-    RateLimited,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for WebhookWebhookStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NotConfigured => "not_configured",
-            Self::Scheduled => "scheduled",
-            Self::Succeeded => "succeeded",
-            Self::ReScheduled => "re_scheduled",
-            Self::Failed => "failed",
-            Self::Skipped => "skipped",
-            Self::NotApplicable => "not_applicable",
-            Self::Disabled => "disabled",
-            Self::RateLimited => "rate_limited",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"not_configured" => Self::NotConfigured,
-                b"scheduled" => Self::Scheduled,
-                b"succeeded" => Self::Succeeded,
-                b"re_scheduled" => Self::ReScheduled,
-                b"failed" => Self::Failed,
-                b"skipped" => Self::Skipped,
-                b"not_applicable" => Self::NotApplicable,
-                b"disabled" => Self::Disabled,
-                b"rate_limited" => Self::RateLimited,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(WebhookWebhookStatus);
 /// Values of `ListEventType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -342,47 +342,6 @@ impl ApiEnum for Type {
     }
 }
 crate::api_enum_traits!(Type);
-/// Values of `CreateType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateType {
-    /// `switch`
-    Switch,
-    /// `custom`
-    Custom,
-    /// `quantity`
-    Quantity,
-    /// `range`
-    Range,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Switch => "switch",
-            Self::Custom => "custom",
-            Self::Quantity => "quantity",
-            Self::Range => "range",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"switch" => Self::Switch,
-                b"custom" => Self::Custom,
-                b"quantity" => Self::Quantity,
-                b"range" => Self::Range,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateType);
 /// One entry of a page of `GET /features` (`feature.list`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

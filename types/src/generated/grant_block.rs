@@ -14,7 +14,7 @@ pub struct GrantBlock {
     pub subscription_id: Option<String>,
     pub account_type: Option<AccountType>,
     pub unit_id: Option<String>,
-    pub unit_type: Option<UnitType>,
+    pub unit_type: Option<enums::UnitType>,
     pub granted_amount: Option<String>,
     /// Unix seconds.
     pub effective_from: Option<Timestamp>,
@@ -123,7 +123,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                 let mut subscription_id: Option<String> = None;
                 let mut account_type: Option<AccountType> = None;
                 let mut unit_id: Option<String> = None;
-                let mut unit_type: Option<UnitType> = None;
+                let mut unit_type: Option<enums::UnitType> = None;
                 let mut granted_amount: Option<String> = None;
                 let mut effective_from: Option<Timestamp> = None;
                 let mut expires_at: Option<Timestamp> = None;
@@ -323,35 +323,6 @@ impl ApiEnum for AccountType {
     }
 }
 crate::api_enum_traits!(AccountType);
-/// Values of `UnitType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnitType {
-    /// `credit_unit`
-    CreditUnit,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UnitType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CreditUnit => "credit_unit",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit_unit" => Self::CreditUnit,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UnitType);
 /// Values of `GrantSource`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

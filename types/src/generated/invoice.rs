@@ -50,7 +50,7 @@ pub struct Invoice {
     pub paid_at: Option<Timestamp>,
     pub write_off_amount: Option<i64>,
     pub credits_applied: Option<i64>,
-    pub dunning_status: Option<DunningStatus>,
+    pub dunning_status: Option<enums::DunningStatus>,
     /// Unix seconds.
     pub next_retry_at: Option<Timestamp>,
     /// Unix seconds.
@@ -314,7 +314,7 @@ impl<'de> Deserialize<'de> for Invoice {
                 let mut paid_at: Option<Timestamp> = None;
                 let mut write_off_amount: Option<i64> = None;
                 let mut credits_applied: Option<i64> = None;
-                let mut dunning_status: Option<DunningStatus> = None;
+                let mut dunning_status: Option<enums::DunningStatus> = None;
                 let mut next_retry_at: Option<Timestamp> = None;
                 let mut voided_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
@@ -958,7 +958,7 @@ pub struct LineItem {
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
     pub entity_id: Option<String>,
     pub customer_id: Option<String>,
-    pub proration_mode: Option<LineItemProrationMode>,
+    pub proration_mode: Option<enums::LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -1043,7 +1043,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
-                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut proration_mode: Option<enums::LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -1406,7 +1406,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[non_exhaustive]
 pub struct LineItemDiscount {
     pub line_item_id: Option<String>,
-    pub discount_type: Option<LineItemDiscountDiscountType>,
+    pub discount_type: Option<enums::LineItemDiscountDiscountType>,
     pub coupon_id: Option<String>,
     pub entity_id: Option<String>,
     pub discount_amount: Option<i64>,
@@ -1448,7 +1448,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 mut map: A,
             ) -> Result<LineItemDiscount, A::Error> {
                 let mut line_item_id: Option<String> = None;
-                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut discount_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
@@ -2003,7 +2003,7 @@ pub struct Discount {
     pub amount: Option<i64>,
     pub description: Option<String>,
     pub line_item_id: Option<String>,
-    pub entity_type: Option<DiscountEntityType>,
+    pub entity_type: Option<enums::LineItemDiscountDiscountType>,
     pub discount_type: Option<DiscountDiscountType>,
     pub entity_id: Option<String>,
     pub coupon_set_code: Option<String>,
@@ -2049,7 +2049,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
                 let mut line_item_id: Option<String> = None;
-                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut entity_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
@@ -2415,13 +2415,13 @@ pub struct ReferenceTransaction {
     /// Unix seconds.
     pub applied_at: Option<Timestamp>,
     pub txn_id: Option<String>,
-    pub txn_status: Option<ReferenceTransactionTxnStatus>,
+    pub txn_status: Option<LinkedPaymentTxnStatus>,
     /// Unix seconds.
     pub txn_date: Option<Timestamp>,
     pub txn_amount: Option<i64>,
     pub txn_type: Option<ReferenceTransactionTxnType>,
     pub amount_capturable: Option<i64>,
-    pub authorization_reason: Option<ReferenceTransactionAuthorizationReason>,
+    pub authorization_reason: Option<enums::AuthorizationReason>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -2466,14 +2466,12 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                 let mut applied_amount: Option<i64> = None;
                 let mut applied_at: Option<Timestamp> = None;
                 let mut txn_id: Option<String> = None;
-                let mut txn_status: Option<ReferenceTransactionTxnStatus> = None;
+                let mut txn_status: Option<LinkedPaymentTxnStatus> = None;
                 let mut txn_date: Option<Timestamp> = None;
                 let mut txn_amount: Option<i64> = None;
                 let mut txn_type: Option<ReferenceTransactionTxnType> = None;
                 let mut amount_capturable: Option<i64> = None;
-                let mut authorization_reason: Option<
-                    ReferenceTransactionAuthorizationReason,
-                > = None;
+                let mut authorization_reason: Option<enums::AuthorizationReason> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -2558,7 +2556,7 @@ pub struct DunningAttempt {
     pub dunning_type: Option<enums::DunningType>,
     /// Unix seconds.
     pub created_at: Option<Timestamp>,
-    pub txn_status: Option<DunningAttemptTxnStatus>,
+    pub txn_status: Option<LinkedPaymentTxnStatus>,
     pub txn_amount: Option<i64>,
     pub retry_engine: Option<enums::RetryEngine>,
     /// `object`: the name of the object's type, as sent.
@@ -2604,7 +2602,7 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                 let mut transaction_id: Option<String> = None;
                 let mut dunning_type: Option<enums::DunningType> = None;
                 let mut created_at: Option<Timestamp> = None;
-                let mut txn_status: Option<DunningAttemptTxnStatus> = None;
+                let mut txn_status: Option<LinkedPaymentTxnStatus> = None;
                 let mut txn_amount: Option<i64> = None;
                 let mut retry_engine: Option<enums::RetryEngine> = None;
                 let mut object = None;
@@ -2684,12 +2682,12 @@ pub struct AppliedCredit {
     pub applied_amount: Option<i64>,
     /// Unix seconds.
     pub applied_at: Option<Timestamp>,
-    pub cn_reason_code: Option<AppliedCreditCnReasonCode>,
+    pub cn_reason_code: Option<enums::ReasonCode>,
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
     pub cn_date: Option<Timestamp>,
     pub cn_status: Option<AppliedCreditCnStatus>,
-    pub tax_application: Option<AppliedCreditTaxApplication>,
+    pub tax_application: Option<enums::TaxApplication>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -2733,11 +2731,11 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                 let mut cn_id: Option<String> = None;
                 let mut applied_amount: Option<i64> = None;
                 let mut applied_at: Option<Timestamp> = None;
-                let mut cn_reason_code: Option<AppliedCreditCnReasonCode> = None;
+                let mut cn_reason_code: Option<enums::ReasonCode> = None;
                 let mut cn_create_reason_code: Option<String> = None;
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_status: Option<AppliedCreditCnStatus> = None;
-                let mut tax_application: Option<AppliedCreditTaxApplication> = None;
+                let mut tax_application: Option<enums::TaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -2820,12 +2818,12 @@ impl<'de> Deserialize<'de> for AppliedCredit {
 #[non_exhaustive]
 pub struct AdjustmentCreditNote {
     pub cn_id: Option<String>,
-    pub cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode>,
+    pub cn_reason_code: Option<enums::ReasonCode>,
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
     pub cn_date: Option<Timestamp>,
     pub cn_total: Option<i64>,
-    pub cn_status: Option<AdjustmentCreditNoteCnStatus>,
+    pub cn_status: Option<AppliedCreditCnStatus>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -2865,11 +2863,11 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                 mut map: A,
             ) -> Result<AdjustmentCreditNote, A::Error> {
                 let mut cn_id: Option<String> = None;
-                let mut cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode> = None;
+                let mut cn_reason_code: Option<enums::ReasonCode> = None;
                 let mut cn_create_reason_code: Option<String> = None;
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_total: Option<i64> = None;
-                let mut cn_status: Option<AdjustmentCreditNoteCnStatus> = None;
+                let mut cn_status: Option<AppliedCreditCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -2936,12 +2934,12 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
 #[non_exhaustive]
 pub struct IssuedCreditNote {
     pub cn_id: Option<String>,
-    pub cn_reason_code: Option<IssuedCreditNoteCnReasonCode>,
+    pub cn_reason_code: Option<enums::ReasonCode>,
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
     pub cn_date: Option<Timestamp>,
     pub cn_total: Option<i64>,
-    pub cn_status: Option<IssuedCreditNoteCnStatus>,
+    pub cn_status: Option<AppliedCreditCnStatus>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -2981,11 +2979,11 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                 mut map: A,
             ) -> Result<IssuedCreditNote, A::Error> {
                 let mut cn_id: Option<String> = None;
-                let mut cn_reason_code: Option<IssuedCreditNoteCnReasonCode> = None;
+                let mut cn_reason_code: Option<enums::ReasonCode> = None;
                 let mut cn_create_reason_code: Option<String> = None;
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_total: Option<i64> = None;
-                let mut cn_status: Option<IssuedCreditNoteCnStatus> = None;
+                let mut cn_status: Option<AppliedCreditCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -3054,7 +3052,7 @@ pub struct LinkedOrder {
     pub id: Option<String>,
     pub document_number: Option<String>,
     pub status: Option<LinkedOrderStatus>,
-    pub order_type: Option<LinkedOrderOrderType>,
+    pub order_type: Option<enums::OrderType>,
     pub reference_id: Option<String>,
     pub fulfillment_status: Option<String>,
     pub batch_id: Option<String>,
@@ -3103,7 +3101,7 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                 let mut id: Option<String> = None;
                 let mut document_number: Option<String> = None;
                 let mut status: Option<LinkedOrderStatus> = None;
-                let mut order_type: Option<LinkedOrderOrderType> = None;
+                let mut order_type: Option<enums::OrderType> = None;
                 let mut reference_id: Option<String> = None;
                 let mut fulfillment_status: Option<String> = None;
                 let mut batch_id: Option<String> = None;
@@ -3920,47 +3918,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `DunningStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DunningStatus {
-    /// `in_progress`
-    InProgress,
-    /// `exhausted`
-    Exhausted,
-    /// `stopped`
-    Stopped,
-    /// `success`
-    Success,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DunningStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Exhausted => "exhausted",
-            Self::Stopped => "stopped",
-            Self::Success => "success",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_progress" => Self::InProgress,
-                b"exhausted" => Self::Exhausted,
-                b"stopped" => Self::Stopped,
-                b"success" => Self::Success,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DunningStatus);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4014,145 +3971,6 @@ impl ApiEnum for LineItemEntityType {
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
-/// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemProrationMode {
-    /// `reset`
-    Reset,
-    /// `delta`
-    Delta,
-    /// `service_period_revision`
-    ServicePeriodRevision,
-    /// `adjusted_term`
-    AdjustedTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemProrationMode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Reset => "reset",
-            Self::Delta => "delta",
-            Self::ServicePeriodRevision => "service_period_revision",
-            Self::AdjustedTerm => "adjusted_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"reset" => Self::Reset,
-                b"delta" => Self::Delta,
-                b"service_period_revision" => Self::ServicePeriodRevision,
-                b"adjusted_term" => Self::AdjustedTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemProrationMode);
-/// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemDiscountDiscountType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemDiscountDiscountType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemDiscountDiscountType);
-/// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiscountEntityType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4239,59 +4057,6 @@ impl ApiEnum for LinkedPaymentTxnStatus {
     }
 }
 crate::api_enum_traits!(LinkedPaymentTxnStatus);
-/// Values of `ReferenceTransactionTxnStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReferenceTransactionTxnStatus {
-    /// `in_progress`
-    InProgress,
-    /// `success`
-    Success,
-    /// `voided`
-    Voided,
-    /// `failure`
-    Failure,
-    /// `timeout`
-    Timeout,
-    /// `needs_attention`
-    NeedsAttention,
-    /// `late_failure`
-    LateFailure,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ReferenceTransactionTxnStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Success => "success",
-            Self::Voided => "voided",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
-            Self::NeedsAttention => "needs_attention",
-            Self::LateFailure => "late_failure",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_progress" => Self::InProgress,
-                b"success" => Self::Success,
-                b"voided" => Self::Voided,
-                b"failure" => Self::Failure,
-                b"timeout" => Self::Timeout,
-                b"needs_attention" => Self::NeedsAttention,
-                b"late_failure" => Self::LateFailure,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ReferenceTransactionTxnStatus);
 /// Values of `ReferenceTransactionTxnType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4333,169 +4098,6 @@ impl ApiEnum for ReferenceTransactionTxnType {
     }
 }
 crate::api_enum_traits!(ReferenceTransactionTxnType);
-/// Values of `ReferenceTransactionAuthorizationReason`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReferenceTransactionAuthorizationReason {
-    /// `verification`
-    Verification,
-    /// `blocking_funds`
-    BlockingFunds,
-    /// `scheduled_capture`
-    ScheduledCapture,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ReferenceTransactionAuthorizationReason {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Verification => "verification",
-            Self::BlockingFunds => "blocking_funds",
-            Self::ScheduledCapture => "scheduled_capture",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"verification" => Self::Verification,
-                b"blocking_funds" => Self::BlockingFunds,
-                b"scheduled_capture" => Self::ScheduledCapture,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ReferenceTransactionAuthorizationReason);
-/// Values of `DunningAttemptTxnStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DunningAttemptTxnStatus {
-    /// `in_progress`
-    InProgress,
-    /// `success`
-    Success,
-    /// `voided`
-    Voided,
-    /// `failure`
-    Failure,
-    /// `timeout`
-    Timeout,
-    /// `needs_attention`
-    NeedsAttention,
-    /// `late_failure`
-    LateFailure,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DunningAttemptTxnStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Success => "success",
-            Self::Voided => "voided",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
-            Self::NeedsAttention => "needs_attention",
-            Self::LateFailure => "late_failure",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_progress" => Self::InProgress,
-                b"success" => Self::Success,
-                b"voided" => Self::Voided,
-                b"failure" => Self::Failure,
-                b"timeout" => Self::Timeout,
-                b"needs_attention" => Self::NeedsAttention,
-                b"late_failure" => Self::LateFailure,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DunningAttemptTxnStatus);
-/// Values of `AppliedCreditCnReasonCode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppliedCreditCnReasonCode {
-    /// `write_off`
-    WriteOff,
-    /// `subscription_change`
-    SubscriptionChange,
-    /// `subscription_cancellation`
-    SubscriptionCancellation,
-    /// `subscription_pause`
-    SubscriptionPause,
-    /// `chargeback`
-    Chargeback,
-    /// `product_unsatisfactory`
-    ProductUnsatisfactory,
-    /// `service_unsatisfactory`
-    ServiceUnsatisfactory,
-    /// `order_change`
-    OrderChange,
-    /// `order_cancellation`
-    OrderCancellation,
-    /// `waiver`
-    Waiver,
-    /// `other`
-    Other,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AppliedCreditCnReasonCode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOff => "write_off",
-            Self::SubscriptionChange => "subscription_change",
-            Self::SubscriptionCancellation => "subscription_cancellation",
-            Self::SubscriptionPause => "subscription_pause",
-            Self::Chargeback => "chargeback",
-            Self::ProductUnsatisfactory => "product_unsatisfactory",
-            Self::ServiceUnsatisfactory => "service_unsatisfactory",
-            Self::OrderChange => "order_change",
-            Self::OrderCancellation => "order_cancellation",
-            Self::Waiver => "waiver",
-            Self::Other => "other",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"write_off" => Self::WriteOff,
-                b"subscription_change" => Self::SubscriptionChange,
-                b"subscription_cancellation" => Self::SubscriptionCancellation,
-                b"subscription_pause" => Self::SubscriptionPause,
-                b"chargeback" => Self::Chargeback,
-                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
-                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
-                b"order_change" => Self::OrderChange,
-                b"order_cancellation" => Self::OrderCancellation,
-                b"waiver" => Self::Waiver,
-                b"other" => Self::Other,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AppliedCreditCnReasonCode);
 /// Values of `AppliedCreditCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4537,267 +4139,6 @@ impl ApiEnum for AppliedCreditCnStatus {
     }
 }
 crate::api_enum_traits!(AppliedCreditCnStatus);
-/// Values of `AppliedCreditTaxApplication`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppliedCreditTaxApplication {
-    /// `pre_tax`
-    PreTax,
-    /// `post_tax`
-    PostTax,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AppliedCreditTaxApplication {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PreTax => "pre_tax",
-            Self::PostTax => "post_tax",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"pre_tax" => Self::PreTax,
-                b"post_tax" => Self::PostTax,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AppliedCreditTaxApplication);
-/// Values of `AdjustmentCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentCreditNoteCnReasonCode {
-    /// `write_off`
-    WriteOff,
-    /// `subscription_change`
-    SubscriptionChange,
-    /// `subscription_cancellation`
-    SubscriptionCancellation,
-    /// `subscription_pause`
-    SubscriptionPause,
-    /// `chargeback`
-    Chargeback,
-    /// `product_unsatisfactory`
-    ProductUnsatisfactory,
-    /// `service_unsatisfactory`
-    ServiceUnsatisfactory,
-    /// `order_change`
-    OrderChange,
-    /// `order_cancellation`
-    OrderCancellation,
-    /// `waiver`
-    Waiver,
-    /// `other`
-    Other,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AdjustmentCreditNoteCnReasonCode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOff => "write_off",
-            Self::SubscriptionChange => "subscription_change",
-            Self::SubscriptionCancellation => "subscription_cancellation",
-            Self::SubscriptionPause => "subscription_pause",
-            Self::Chargeback => "chargeback",
-            Self::ProductUnsatisfactory => "product_unsatisfactory",
-            Self::ServiceUnsatisfactory => "service_unsatisfactory",
-            Self::OrderChange => "order_change",
-            Self::OrderCancellation => "order_cancellation",
-            Self::Waiver => "waiver",
-            Self::Other => "other",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"write_off" => Self::WriteOff,
-                b"subscription_change" => Self::SubscriptionChange,
-                b"subscription_cancellation" => Self::SubscriptionCancellation,
-                b"subscription_pause" => Self::SubscriptionPause,
-                b"chargeback" => Self::Chargeback,
-                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
-                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
-                b"order_change" => Self::OrderChange,
-                b"order_cancellation" => Self::OrderCancellation,
-                b"waiver" => Self::Waiver,
-                b"other" => Self::Other,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AdjustmentCreditNoteCnReasonCode);
-/// Values of `AdjustmentCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentCreditNoteCnStatus {
-    /// `adjusted`
-    Adjusted,
-    /// `refunded`
-    Refunded,
-    /// `refund_due`
-    RefundDue,
-    /// `voided`
-    Voided,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AdjustmentCreditNoteCnStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adjusted => "adjusted",
-            Self::Refunded => "refunded",
-            Self::RefundDue => "refund_due",
-            Self::Voided => "voided",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adjusted" => Self::Adjusted,
-                b"refunded" => Self::Refunded,
-                b"refund_due" => Self::RefundDue,
-                b"voided" => Self::Voided,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AdjustmentCreditNoteCnStatus);
-/// Values of `IssuedCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IssuedCreditNoteCnReasonCode {
-    /// `write_off`
-    WriteOff,
-    /// `subscription_change`
-    SubscriptionChange,
-    /// `subscription_cancellation`
-    SubscriptionCancellation,
-    /// `subscription_pause`
-    SubscriptionPause,
-    /// `chargeback`
-    Chargeback,
-    /// `product_unsatisfactory`
-    ProductUnsatisfactory,
-    /// `service_unsatisfactory`
-    ServiceUnsatisfactory,
-    /// `order_change`
-    OrderChange,
-    /// `order_cancellation`
-    OrderCancellation,
-    /// `waiver`
-    Waiver,
-    /// `other`
-    Other,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for IssuedCreditNoteCnReasonCode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOff => "write_off",
-            Self::SubscriptionChange => "subscription_change",
-            Self::SubscriptionCancellation => "subscription_cancellation",
-            Self::SubscriptionPause => "subscription_pause",
-            Self::Chargeback => "chargeback",
-            Self::ProductUnsatisfactory => "product_unsatisfactory",
-            Self::ServiceUnsatisfactory => "service_unsatisfactory",
-            Self::OrderChange => "order_change",
-            Self::OrderCancellation => "order_cancellation",
-            Self::Waiver => "waiver",
-            Self::Other => "other",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"write_off" => Self::WriteOff,
-                b"subscription_change" => Self::SubscriptionChange,
-                b"subscription_cancellation" => Self::SubscriptionCancellation,
-                b"subscription_pause" => Self::SubscriptionPause,
-                b"chargeback" => Self::Chargeback,
-                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
-                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
-                b"order_change" => Self::OrderChange,
-                b"order_cancellation" => Self::OrderCancellation,
-                b"waiver" => Self::Waiver,
-                b"other" => Self::Other,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(IssuedCreditNoteCnReasonCode);
-/// Values of `IssuedCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IssuedCreditNoteCnStatus {
-    /// `adjusted`
-    Adjusted,
-    /// `refunded`
-    Refunded,
-    /// `refund_due`
-    RefundDue,
-    /// `voided`
-    Voided,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for IssuedCreditNoteCnStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adjusted => "adjusted",
-            Self::Refunded => "refunded",
-            Self::RefundDue => "refund_due",
-            Self::Voided => "voided",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adjusted" => Self::Adjusted,
-                b"refunded" => Self::Refunded,
-                b"refund_due" => Self::RefundDue,
-                b"voided" => Self::Voided,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(IssuedCreditNoteCnStatus);
 /// Values of `LinkedOrderStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4871,39 +4212,6 @@ impl ApiEnum for LinkedOrderStatus {
     }
 }
 crate::api_enum_traits!(LinkedOrderStatus);
-/// Values of `LinkedOrderOrderType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedOrderOrderType {
-    /// `manual`
-    Manual,
-    /// `system_generated`
-    SystemGenerated,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LinkedOrderOrderType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::SystemGenerated => "system_generated",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"manual" => Self::Manual,
-                b"system_generated" => Self::SystemGenerated,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LinkedOrderOrderType);
 /// Values of `NoteEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5042,43 +4350,6 @@ impl ApiEnum for EinvoiceStatus {
     }
 }
 crate::api_enum_traits!(EinvoiceStatus);
-/// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCardPreferredScheme {
-    /// `cartes_bancaires`
-    CartesBancaires,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateCardPreferredScheme {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CartesBancaires => "cartes_bancaires",
-            Self::Mastercard => "mastercard",
-            Self::Visa => "visa",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"cartes_bancaires" => Self::CartesBancaires,
-                b"mastercard" => Self::Mastercard,
-                b"visa" => Self::Visa,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateCardPreferredScheme);
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5312,419 +4583,6 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
     }
 }
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
-/// Values of `CreateForChargeItemsAndChargesCardPreferredScheme`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateForChargeItemsAndChargesCardPreferredScheme {
-    /// `cartes_bancaires`
-    CartesBancaires,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateForChargeItemsAndChargesCardPreferredScheme {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CartesBancaires => "cartes_bancaires",
-            Self::Mastercard => "mastercard",
-            Self::Visa => "visa",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"cartes_bancaires" => Self::CartesBancaires,
-                b"mastercard" => Self::Mastercard,
-                b"visa" => Self::Visa,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateForChargeItemsAndChargesCardPreferredScheme);
-/// Values of `CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
-    /// `card`
-    Card,
-    /// `ideal`
-    Ideal,
-    /// `sofort`
-    Sofort,
-    /// `bancontact`
-    Bancontact,
-    /// `google_pay`
-    GooglePay,
-    /// `dotpay`
-    Dotpay,
-    /// `giropay`
-    Giropay,
-    /// `apple_pay`
-    ApplePay,
-    /// `upi`
-    Upi,
-    /// `netbanking_emandates`
-    NetbankingEmandates,
-    /// `paypal_express_checkout`
-    PaypalExpressCheckout,
-    /// `direct_debit`
-    DirectDebit,
-    /// `boleto`
-    Boleto,
-    /// `venmo`
-    Venmo,
-    /// `amazon_payments`
-    AmazonPayments,
-    /// `pay_to`
-    PayTo,
-    /// `faster_payments`
-    FasterPayments,
-    /// `sepa_instant_transfer`
-    SepaInstantTransfer,
-    /// `klarna_pay_now`
-    KlarnaPayNow,
-    /// `online_banking_poland`
-    OnlineBankingPoland,
-    /// `payconiq_by_bancontact`
-    PayconiqByBancontact,
-    /// `electronic_payment_standard`
-    ElectronicPaymentStandard,
-    /// `kbc_payment_button`
-    KbcPaymentButton,
-    /// `pay_by_bank`
-    PayByBank,
-    /// `trustly`
-    Trustly,
-    /// `stablecoin`
-    Stablecoin,
-    /// `kakao_pay`
-    KakaoPay,
-    /// `naver_pay`
-    NaverPay,
-    /// `revolut_pay`
-    RevolutPay,
-    /// `cash_app_pay`
-    CashAppPay,
-    /// `wechat_pay`
-    WechatPay,
-    /// `alipay`
-    Alipay,
-    /// `twint`
-    Twint,
-    /// `go_pay`
-    GoPay,
-    /// `grab_pay`
-    GrabPay,
-    /// `pay_co`
-    PayCo,
-    /// `after_pay`
-    AfterPay,
-    /// `swish`
-    Swish,
-    /// `payme`
-    Payme,
-    /// `pix`
-    Pix,
-    /// `klarna`
-    Klarna,
-    /// `alipay_hk`
-    AlipayHk,
-    /// `paypay`
-    Paypay,
-    /// `gcash`
-    Gcash,
-    /// `south_korean_cards`
-    SouthKoreanCards,
-    /// `paynow`
-    Paynow,
-    /// `bizum`
-    Bizum,
-    /// `promptpay`
-    Promptpay,
-    /// `dana`
-    Dana,
-    /// `touch_n_go`
-    TouchNGo,
-    /// `tamara`
-    Tamara,
-    /// `qpay`
-    Qpay,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Ideal => "ideal",
-            Self::Sofort => "sofort",
-            Self::Bancontact => "bancontact",
-            Self::GooglePay => "google_pay",
-            Self::Dotpay => "dotpay",
-            Self::Giropay => "giropay",
-            Self::ApplePay => "apple_pay",
-            Self::Upi => "upi",
-            Self::NetbankingEmandates => "netbanking_emandates",
-            Self::PaypalExpressCheckout => "paypal_express_checkout",
-            Self::DirectDebit => "direct_debit",
-            Self::Boleto => "boleto",
-            Self::Venmo => "venmo",
-            Self::AmazonPayments => "amazon_payments",
-            Self::PayTo => "pay_to",
-            Self::FasterPayments => "faster_payments",
-            Self::SepaInstantTransfer => "sepa_instant_transfer",
-            Self::KlarnaPayNow => "klarna_pay_now",
-            Self::OnlineBankingPoland => "online_banking_poland",
-            Self::PayconiqByBancontact => "payconiq_by_bancontact",
-            Self::ElectronicPaymentStandard => "electronic_payment_standard",
-            Self::KbcPaymentButton => "kbc_payment_button",
-            Self::PayByBank => "pay_by_bank",
-            Self::Trustly => "trustly",
-            Self::Stablecoin => "stablecoin",
-            Self::KakaoPay => "kakao_pay",
-            Self::NaverPay => "naver_pay",
-            Self::RevolutPay => "revolut_pay",
-            Self::CashAppPay => "cash_app_pay",
-            Self::WechatPay => "wechat_pay",
-            Self::Alipay => "alipay",
-            Self::Twint => "twint",
-            Self::GoPay => "go_pay",
-            Self::GrabPay => "grab_pay",
-            Self::PayCo => "pay_co",
-            Self::AfterPay => "after_pay",
-            Self::Swish => "swish",
-            Self::Payme => "payme",
-            Self::Pix => "pix",
-            Self::Klarna => "klarna",
-            Self::AlipayHk => "alipay_hk",
-            Self::Paypay => "paypay",
-            Self::Gcash => "gcash",
-            Self::SouthKoreanCards => "south_korean_cards",
-            Self::Paynow => "paynow",
-            Self::Bizum => "bizum",
-            Self::Promptpay => "promptpay",
-            Self::Dana => "dana",
-            Self::TouchNGo => "touch_n_go",
-            Self::Tamara => "tamara",
-            Self::Qpay => "qpay",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"card" => Self::Card,
-                b"ideal" => Self::Ideal,
-                b"sofort" => Self::Sofort,
-                b"bancontact" => Self::Bancontact,
-                b"google_pay" => Self::GooglePay,
-                b"dotpay" => Self::Dotpay,
-                b"giropay" => Self::Giropay,
-                b"apple_pay" => Self::ApplePay,
-                b"upi" => Self::Upi,
-                b"netbanking_emandates" => Self::NetbankingEmandates,
-                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
-                b"direct_debit" => Self::DirectDebit,
-                b"boleto" => Self::Boleto,
-                b"venmo" => Self::Venmo,
-                b"amazon_payments" => Self::AmazonPayments,
-                b"pay_to" => Self::PayTo,
-                b"faster_payments" => Self::FasterPayments,
-                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
-                b"klarna_pay_now" => Self::KlarnaPayNow,
-                b"online_banking_poland" => Self::OnlineBankingPoland,
-                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
-                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
-                b"kbc_payment_button" => Self::KbcPaymentButton,
-                b"pay_by_bank" => Self::PayByBank,
-                b"trustly" => Self::Trustly,
-                b"stablecoin" => Self::Stablecoin,
-                b"kakao_pay" => Self::KakaoPay,
-                b"naver_pay" => Self::NaverPay,
-                b"revolut_pay" => Self::RevolutPay,
-                b"cash_app_pay" => Self::CashAppPay,
-                b"wechat_pay" => Self::WechatPay,
-                b"alipay" => Self::Alipay,
-                b"twint" => Self::Twint,
-                b"go_pay" => Self::GoPay,
-                b"grab_pay" => Self::GrabPay,
-                b"pay_co" => Self::PayCo,
-                b"after_pay" => Self::AfterPay,
-                b"swish" => Self::Swish,
-                b"payme" => Self::Payme,
-                b"pix" => Self::Pix,
-                b"klarna" => Self::Klarna,
-                b"alipay_hk" => Self::AlipayHk,
-                b"paypay" => Self::Paypay,
-                b"gcash" => Self::Gcash,
-                b"south_korean_cards" => Self::SouthKoreanCards,
-                b"paynow" => Self::Paynow,
-                b"bizum" => Self::Bizum,
-                b"promptpay" => Self::Promptpay,
-                b"dana" => Self::Dana,
-                b"touch_n_go" => Self::TouchNGo,
-                b"tamara" => Self::Tamara,
-                b"qpay" => Self::Qpay,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType);
-/// Values of `ImportInvoiceStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportInvoiceStatus {
-    /// `paid`
-    Paid,
-    /// `posted`
-    Posted,
-    /// `payment_due`
-    PaymentDue,
-    /// `not_paid`
-    NotPaid,
-    /// `voided`
-    Voided,
-    /// `pending`
-    Pending,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportInvoiceStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Paid => "paid",
-            Self::Posted => "posted",
-            Self::PaymentDue => "payment_due",
-            Self::NotPaid => "not_paid",
-            Self::Voided => "voided",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"paid" => Self::Paid,
-                b"posted" => Self::Posted,
-                b"payment_due" => Self::PaymentDue,
-                b"not_paid" => Self::NotPaid,
-                b"voided" => Self::Voided,
-                b"pending" => Self::Pending,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportInvoiceStatus);
-/// Values of `ImportInvoiceLineItemsEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportInvoiceLineItemsEntityType {
-    /// `adhoc`
-    Adhoc,
-    /// `plan_item_price`
-    PlanItemPrice,
-    /// `addon_item_price`
-    AddonItemPrice,
-    /// `charge_item_price`
-    ChargeItemPrice,
-    /// `plan_setup`
-    PlanSetup,
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportInvoiceLineItemsEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Adhoc => "adhoc",
-            Self::PlanItemPrice => "plan_item_price",
-            Self::AddonItemPrice => "addon_item_price",
-            Self::ChargeItemPrice => "charge_item_price",
-            Self::PlanSetup => "plan_setup",
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"adhoc" => Self::Adhoc,
-                b"plan_item_price" => Self::PlanItemPrice,
-                b"addon_item_price" => Self::AddonItemPrice,
-                b"charge_item_price" => Self::ChargeItemPrice,
-                b"plan_setup" => Self::PlanSetup,
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportInvoiceLineItemsEntityType);
-/// Values of `ImportInvoiceLineItemsProrationMode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportInvoiceLineItemsProrationMode {
-    /// `reset`
-    Reset,
-    /// `delta`
-    Delta,
-    /// `service_period_revision`
-    ServicePeriodRevision,
-    /// `adjusted_term`
-    AdjustedTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportInvoiceLineItemsProrationMode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Reset => "reset",
-            Self::Delta => "delta",
-            Self::ServicePeriodRevision => "service_period_revision",
-            Self::AdjustedTerm => "adjusted_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"reset" => Self::Reset,
-                b"delta" => Self::Delta,
-                b"service_period_revision" => Self::ServicePeriodRevision,
-                b"adjusted_term" => Self::AdjustedTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportInvoiceLineItemsProrationMode);
 /// Values of `ImportInvoicePaymentReferenceNumbersType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5770,51 +4628,6 @@ impl ApiEnum for ImportInvoicePaymentReferenceNumbersType {
     }
 }
 crate::api_enum_traits!(ImportInvoicePaymentReferenceNumbersType);
-/// Values of `ImportInvoiceDiscountsEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportInvoiceDiscountsEntityType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportInvoiceDiscountsEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportInvoiceDiscountsEntityType);
 /// Values of `ImportInvoiceNotesEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

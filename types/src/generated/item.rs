@@ -30,7 +30,7 @@ pub struct Item {
     pub gift_claim_redirect_url: Option<String>,
     pub unit: Option<String>,
     pub metered: Option<bool>,
-    pub usage_calculation: Option<UsageCalculation>,
+    pub usage_calculation: Option<enums::UsageCalculation>,
     pub is_percentage_pricing: Option<bool>,
     /// Unix seconds.
     pub archived_at: Option<Timestamp>,
@@ -160,7 +160,7 @@ impl<'de> Deserialize<'de> for Item {
                 let mut gift_claim_redirect_url: Option<String> = None;
                 let mut unit: Option<String> = None;
                 let mut metered: Option<bool> = None;
-                let mut usage_calculation: Option<UsageCalculation> = None;
+                let mut usage_calculation: Option<enums::UsageCalculation> = None;
                 let mut is_percentage_pricing: Option<bool> = None;
                 let mut archived_at: Option<Timestamp> = None;
                 let mut channel: Option<enums::Channel> = None;
@@ -692,43 +692,6 @@ impl ApiEnum for ItemApplicability {
     }
 }
 crate::api_enum_traits!(ItemApplicability);
-/// Values of `UsageCalculation`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UsageCalculation {
-    /// `sum_of_usages`
-    SumOfUsages,
-    /// `last_usage`
-    LastUsage,
-    /// `max_usage`
-    MaxUsage,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UsageCalculation {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SumOfUsages => "sum_of_usages",
-            Self::LastUsage => "last_usage",
-            Self::MaxUsage => "max_usage",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"sum_of_usages" => Self::SumOfUsages,
-                b"last_usage" => Self::LastUsage,
-                b"max_usage" => Self::MaxUsage,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UsageCalculation);
 /// Values of `BundleConfigurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -758,138 +721,6 @@ impl ApiEnum for BundleConfigurationType {
     }
 }
 crate::api_enum_traits!(BundleConfigurationType);
-/// Values of `CreateItemApplicability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateItemApplicability {
-    /// `all`
-    All,
-    /// `restricted`
-    Restricted,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateItemApplicability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Restricted => "restricted",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"all" => Self::All,
-                b"restricted" => Self::Restricted,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateItemApplicability);
-/// Values of `CreateUsageCalculation`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateUsageCalculation {
-    /// `sum_of_usages`
-    SumOfUsages,
-    /// `last_usage`
-    LastUsage,
-    /// `max_usage`
-    MaxUsage,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateUsageCalculation {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SumOfUsages => "sum_of_usages",
-            Self::LastUsage => "last_usage",
-            Self::MaxUsage => "max_usage",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"sum_of_usages" => Self::SumOfUsages,
-                b"last_usage" => Self::LastUsage,
-                b"max_usage" => Self::MaxUsage,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateUsageCalculation);
-/// Values of `CreateBundleConfigurationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateBundleConfigurationType {
-    /// `fixed`
-    Fixed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateBundleConfigurationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"fixed" => Self::Fixed,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateBundleConfigurationType);
-/// Values of `UpdateItemApplicability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateItemApplicability {
-    /// `all`
-    All,
-    /// `restricted`
-    Restricted,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateItemApplicability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Restricted => "restricted",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"all" => Self::All,
-                b"restricted" => Self::Restricted,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateItemApplicability);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -923,35 +754,6 @@ impl ApiEnum for UpdateStatus {
     }
 }
 crate::api_enum_traits!(UpdateStatus);
-/// Values of `UpdateBundleConfigurationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateBundleConfigurationType {
-    /// `fixed`
-    Fixed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateBundleConfigurationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"fixed" => Self::Fixed,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateBundleConfigurationType);
 /// What `POST /items` (`item.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

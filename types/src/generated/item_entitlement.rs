@@ -181,51 +181,6 @@ impl ApiEnum for ItemType {
     }
 }
 crate::api_enum_traits!(ItemType);
-/// Values of `AddItemEntitlementsItemEntitlementsItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddItemEntitlementsItemEntitlementsItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// `subscription`
-    Subscription,
-    /// `item`
-    Item,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AddItemEntitlementsItemEntitlementsItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Subscription => "subscription",
-            Self::Item => "item",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                b"subscription" => Self::Subscription,
-                b"item" => Self::Item,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AddItemEntitlementsItemEntitlementsItemType);
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -28,7 +28,7 @@ pub struct ItemPrice {
     pub currency_code: Option<String>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub trial_period: Option<i64>,
-    pub trial_period_unit: Option<TrialPeriodUnit>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
     pub trial_end_action: Option<TrialEndAction>,
     pub shipping_period: Option<i64>,
     pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
@@ -213,7 +213,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 let mut currency_code: Option<String> = None;
                 let mut period_unit: Option<enums::PeriodUnit> = None;
                 let mut trial_period: Option<i64> = None;
-                let mut trial_period_unit: Option<TrialPeriodUnit> = None;
+                let mut trial_period_unit: Option<enums::TrialPeriodUnit> = None;
                 let mut trial_end_action: Option<TrialEndAction> = None;
                 let mut shipping_period: Option<i64> = None;
                 let mut shipping_period_unit: Option<enums::BillingPeriodUnit> = None;
@@ -1112,39 +1112,6 @@ impl ApiEnum for ProrationType {
     }
 }
 crate::api_enum_traits!(ProrationType);
-/// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for TrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(TrialPeriodUnit);
 /// Values of `TrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1182,150 +1149,6 @@ impl ApiEnum for TrialEndAction {
     }
 }
 crate::api_enum_traits!(TrialEndAction);
-/// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateProrationType {
-    /// `site_default`
-    SiteDefault,
-    /// `partial_term`
-    PartialTerm,
-    /// `full_term`
-    FullTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateProrationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::PartialTerm => "partial_term",
-            Self::FullTerm => "full_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"partial_term" => Self::PartialTerm,
-                b"full_term" => Self::FullTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateProrationType);
-/// Values of `CreateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateTrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateTrialPeriodUnit);
-/// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTrialEndAction {
-    /// `site_default`
-    SiteDefault,
-    /// `activate_subscription`
-    ActivateSubscription,
-    /// `cancel_subscription`
-    CancelSubscription,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateTrialEndAction {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::ActivateSubscription => "activate_subscription",
-            Self::CancelSubscription => "cancel_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"activate_subscription" => Self::ActivateSubscription,
-                b"cancel_subscription" => Self::CancelSubscription,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateTrialEndAction);
-/// Values of `UpdateProrationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateProrationType {
-    /// `site_default`
-    SiteDefault,
-    /// `partial_term`
-    PartialTerm,
-    /// `full_term`
-    FullTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateProrationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::PartialTerm => "partial_term",
-            Self::FullTerm => "full_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"partial_term" => Self::PartialTerm,
-                b"full_term" => Self::FullTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateProrationType);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1359,76 +1182,6 @@ impl ApiEnum for UpdateStatus {
     }
 }
 crate::api_enum_traits!(UpdateStatus);
-/// Values of `UpdateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateTrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateTrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateTrialPeriodUnit);
-/// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateTrialEndAction {
-    /// `site_default`
-    SiteDefault,
-    /// `activate_subscription`
-    ActivateSubscription,
-    /// `cancel_subscription`
-    CancelSubscription,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateTrialEndAction {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::ActivateSubscription => "activate_subscription",
-            Self::CancelSubscription => "cancel_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"activate_subscription" => Self::ActivateSubscription,
-                b"cancel_subscription" => Self::CancelSubscription,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateTrialEndAction);
 /// What `POST /item_prices` (`item_price.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

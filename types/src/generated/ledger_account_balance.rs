@@ -2,7 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerAccountBalance` resource and its operations' answers.
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use super::enums;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_account_balance` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct LedgerAccountBalance {
     pub subscription_id: Option<String>,
     pub unit_id: Option<String>,
-    pub unit_type: Option<UnitType>,
+    pub unit_type: Option<enums::UnitType>,
     /// Unix seconds.
     pub created_at: Option<Timestamp>,
     /// Unix seconds.
@@ -60,7 +61,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
             ) -> Result<LedgerAccountBalance, A::Error> {
                 let mut subscription_id: Option<String> = None;
                 let mut unit_id: Option<String> = None;
-                let mut unit_type: Option<UnitType> = None;
+                let mut unit_type: Option<enums::UnitType> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut modified_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
@@ -360,35 +361,6 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `UnitType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnitType {
-    /// `credit_unit`
-    CreditUnit,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UnitType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CreditUnit => "credit_unit",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit_unit" => Self::CreditUnit,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UnitType);
 /// One entry of a page of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

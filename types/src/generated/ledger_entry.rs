@@ -13,7 +13,7 @@ pub struct LedgerEntry {
     pub subscription_id: Option<String>,
     pub account_type: Option<AccountType>,
     pub unit_id: Option<String>,
-    pub unit_type: Option<UnitType>,
+    pub unit_type: Option<enums::UnitType>,
     pub amount: Option<String>,
     pub grant_block_start_balance: Option<String>,
     pub grant_block_end_balance: Option<String>,
@@ -101,7 +101,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                 let mut subscription_id: Option<String> = None;
                 let mut account_type: Option<AccountType> = None;
                 let mut unit_id: Option<String> = None;
-                let mut unit_type: Option<UnitType> = None;
+                let mut unit_type: Option<enums::UnitType> = None;
                 let mut amount: Option<String> = None;
                 let mut grant_block_start_balance: Option<String> = None;
                 let mut grant_block_end_balance: Option<String> = None;
@@ -265,32 +265,3 @@ impl ApiEnum for AccountType {
     }
 }
 crate::api_enum_traits!(AccountType);
-/// Values of `UnitType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnitType {
-    /// `credit_unit`
-    CreditUnit,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UnitType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CreditUnit => "credit_unit",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit_unit" => Self::CreditUnit,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UnitType);

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerOperation` resource and its operations' answers.
+use super::enums;
 #[cfg(feature = "grant_block")]
 use super::grant_block;
 #[cfg(feature = "ledger_account_balance")]
@@ -18,7 +19,7 @@ pub struct LedgerOperation {
     pub id: String,
     pub subscription_id: Option<String>,
     pub unit_id: Option<String>,
-    pub unit_type: Option<UnitType>,
+    pub unit_type: Option<enums::UnitType>,
     pub r#type: Option<Type>,
     pub amount: Option<String>,
     pub provisioned_start_balance: Option<String>,
@@ -114,7 +115,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                 let mut id: Option<String> = None;
                 let mut subscription_id: Option<String> = None;
                 let mut unit_id: Option<String> = None;
-                let mut unit_type: Option<UnitType> = None;
+                let mut unit_type: Option<enums::UnitType> = None;
                 let mut r#type: Option<Type> = None;
                 let mut amount: Option<String> = None;
                 let mut provisioned_start_balance: Option<String> = None;
@@ -250,35 +251,6 @@ impl<'de> Deserialize<'de> for LedgerOperation {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `UnitType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnitType {
-    /// `credit_unit`
-    CreditUnit,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UnitType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CreditUnit => "credit_unit",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit_unit" => Self::CreditUnit,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UnitType);
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -9,7 +9,7 @@ use super::enums;
 use super::feature;
 #[cfg(feature = "meter")]
 use super::meter;
-use crate::{ApiEnum, ExtraFields};
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `metered_feature` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,39 +157,6 @@ impl<'de> Deserialize<'de> for MeteredFeature {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `CreateColumnDefinitionsDataType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateColumnDefinitionsDataType {
-    /// `number`
-    Number,
-    /// `string`
-    String,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateColumnDefinitionsDataType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"number" => Self::Number,
-                b"string" => Self::String,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateColumnDefinitionsDataType);
 /// What `POST /metered_features` (`metered_feature.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OfferFulfillment` resource and its operations' answers.
+use super::enums;
 #[cfg(feature = "hosted_page")]
 use super::hosted_page;
 use crate::{ApiEnum, ExtraFields, Timestamp};
@@ -13,7 +14,7 @@ pub struct OfferFulfillment {
     pub id: String,
     pub personalized_offer_id: Option<String>,
     pub option_id: Option<String>,
-    pub processing_type: Option<ProcessingType>,
+    pub processing_type: Option<enums::ProcessingType>,
     pub status: Option<Status>,
     pub redirect_url: Option<String>,
     /// Unix seconds.
@@ -87,7 +88,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                 let mut id: Option<String> = None;
                 let mut personalized_offer_id: Option<String> = None;
                 let mut option_id: Option<String> = None;
-                let mut processing_type: Option<ProcessingType> = None;
+                let mut processing_type: Option<enums::ProcessingType> = None;
                 let mut status: Option<Status> = None;
                 let mut redirect_url: Option<String> = None;
                 let mut failed_at: Option<Timestamp> = None;
@@ -258,51 +259,6 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `ProcessingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProcessingType {
-    /// `billing_update`
-    BillingUpdate,
-    /// `checkout`
-    Checkout,
-    /// `url_redirect`
-    UrlRedirect,
-    /// `webhook`
-    Webhook,
-    /// `email`
-    Email,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ProcessingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::BillingUpdate => "billing_update",
-            Self::Checkout => "checkout",
-            Self::UrlRedirect => "url_redirect",
-            Self::Webhook => "webhook",
-            Self::Email => "email",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"billing_update" => Self::BillingUpdate,
-                b"checkout" => Self::Checkout,
-                b"url_redirect" => Self::UrlRedirect,
-                b"webhook" => Self::Webhook,
-                b"email" => Self::Email,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ProcessingType);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

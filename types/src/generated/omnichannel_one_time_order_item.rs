@@ -2,7 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelOneTimeOrderItem` resource and its operations' answers.
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use super::enums;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_one_time_order_item` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +15,7 @@ pub struct OmnichannelOneTimeOrderItem {
     pub quantity: Option<i64>,
     /// Unix seconds.
     pub cancelled_at: Option<Timestamp>,
-    pub cancellation_reason: Option<CancellationReason>,
+    pub cancellation_reason: Option<enums::CancellationReason>,
     /// Unix seconds.
     pub created_at: Option<Timestamp>,
     pub resource_version: Option<i64>,
@@ -80,7 +81,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                 let mut item_type_at_source: Option<String> = None;
                 let mut quantity: Option<i64> = None;
                 let mut cancelled_at: Option<Timestamp> = None;
-                let mut cancellation_reason: Option<CancellationReason> = None;
+                let mut cancellation_reason: Option<enums::CancellationReason> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
@@ -165,52 +166,3 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CancellationReason {
-    /// `customer_cancelled`
-    CustomerCancelled,
-    /// `customer_did_not_consent_to_price_increase`
-    CustomerDidNotConsentToPriceIncrease,
-    /// `refunded_due_to_app_issue`
-    RefundedDueToAppIssue,
-    /// `refunded_for_other_reason`
-    RefundedForOtherReason,
-    /// `merchant_revoked`
-    MerchantRevoked,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CancellationReason {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerCancelled => "customer_cancelled",
-            Self::CustomerDidNotConsentToPriceIncrease => {
-                "customer_did_not_consent_to_price_increase"
-            }
-            Self::RefundedDueToAppIssue => "refunded_due_to_app_issue",
-            Self::RefundedForOtherReason => "refunded_for_other_reason",
-            Self::MerchantRevoked => "merchant_revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"customer_cancelled" => Self::CustomerCancelled,
-                b"customer_did_not_consent_to_price_increase" => {
-                    Self::CustomerDidNotConsentToPriceIncrease
-                }
-                b"refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
-                b"refunded_for_other_reason" => Self::RefundedForOtherReason,
-                b"merchant_revoked" => Self::MerchantRevoked,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CancellationReason);

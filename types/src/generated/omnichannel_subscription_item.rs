@@ -27,7 +27,7 @@ pub struct OmnichannelSubscriptionItem {
     pub expiration_reason: Option<ExpirationReason>,
     /// Unix seconds.
     pub cancelled_at: Option<Timestamp>,
-    pub cancellation_reason: Option<CancellationReason>,
+    pub cancellation_reason: Option<enums::CancellationReason>,
     /// Unix seconds.
     pub grace_period_expires_at: Option<Timestamp>,
     /// Unix seconds.
@@ -134,7 +134,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 let mut expired_at: Option<Timestamp> = None;
                 let mut expiration_reason: Option<ExpirationReason> = None;
                 let mut cancelled_at: Option<Timestamp> = None;
-                let mut cancellation_reason: Option<CancellationReason> = None;
+                let mut cancellation_reason: Option<enums::CancellationReason> = None;
                 let mut grace_period_expires_at: Option<Timestamp> = None;
                 let mut resumes_at: Option<Timestamp> = None;
                 let mut has_scheduled_changes: Option<bool> = None;
@@ -564,55 +564,6 @@ impl ApiEnum for ExpirationReason {
     }
 }
 crate::api_enum_traits!(ExpirationReason);
-/// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CancellationReason {
-    /// `customer_cancelled`
-    CustomerCancelled,
-    /// `customer_did_not_consent_to_price_increase`
-    CustomerDidNotConsentToPriceIncrease,
-    /// `refunded_due_to_app_issue`
-    RefundedDueToAppIssue,
-    /// `refunded_for_other_reason`
-    RefundedForOtherReason,
-    /// `merchant_revoked`
-    MerchantRevoked,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CancellationReason {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerCancelled => "customer_cancelled",
-            Self::CustomerDidNotConsentToPriceIncrease => {
-                "customer_did_not_consent_to_price_increase"
-            }
-            Self::RefundedDueToAppIssue => "refunded_due_to_app_issue",
-            Self::RefundedForOtherReason => "refunded_for_other_reason",
-            Self::MerchantRevoked => "merchant_revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"customer_cancelled" => Self::CustomerCancelled,
-                b"customer_did_not_consent_to_price_increase" => {
-                    Self::CustomerDidNotConsentToPriceIncrease
-                }
-                b"refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
-                b"refunded_for_other_reason" => Self::RefundedForOtherReason,
-                b"merchant_revoked" => Self::MerchantRevoked,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CancellationReason);
 /// One entry of a page of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

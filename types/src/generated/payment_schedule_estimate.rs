@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentScheduleEstimate` resource and its operations' answers.
+use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule_estimate` object.
@@ -149,7 +150,7 @@ pub struct ScheduleEntry {
     /// Unix seconds.
     pub date: Option<Timestamp>,
     pub amount: Option<i64>,
-    pub status: Option<ScheduleEntryStatus>,
+    pub status: Option<enums::ScheduleEntryStatus>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -189,7 +190,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut id: Option<String> = None;
                 let mut date: Option<Timestamp> = None;
                 let mut amount: Option<i64> = None;
-                let mut status: Option<ScheduleEntryStatus> = None;
+                let mut status: Option<enums::ScheduleEntryStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -264,40 +265,3 @@ impl ApiEnum for EntityType {
     }
 }
 crate::api_enum_traits!(EntityType);
-/// Values of `ScheduleEntryStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScheduleEntryStatus {
-    /// `posted`
-    Posted,
-    /// `payment_due`
-    PaymentDue,
-    /// `paid`
-    Paid,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ScheduleEntryStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Posted => "posted",
-            Self::PaymentDue => "payment_due",
-            Self::Paid => "paid",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"posted" => Self::Posted,
-                b"payment_due" => Self::PaymentDue,
-                b"paid" => Self::Paid,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ScheduleEntryStatus);

@@ -292,43 +292,6 @@ impl ApiEnum for PeriodUnit {
     }
 }
 crate::api_enum_traits!(PeriodUnit);
-/// Values of `CreatePeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreatePeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreatePeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreatePeriodUnit);
 /// What `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -329,7 +329,7 @@ pub struct Card {
     pub iin: Option<String>,
     pub last4: Option<String>,
     pub brand: Option<CardBrand>,
-    pub funding_type: Option<CardFundingType>,
+    pub funding_type: Option<enums::FundingType>,
     pub expiry_month: Option<i64>,
     pub expiry_year: Option<i64>,
     pub billing_addr1: Option<String>,
@@ -393,7 +393,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut iin: Option<String> = None;
                 let mut last4: Option<String> = None;
                 let mut brand: Option<CardBrand> = None;
-                let mut funding_type: Option<CardFundingType> = None;
+                let mut funding_type: Option<enums::FundingType> = None;
                 let mut expiry_month: Option<i64> = None;
                 let mut expiry_year: Option<i64> = None;
                 let mut billing_addr1: Option<String> = None;
@@ -1582,51 +1582,6 @@ impl ApiEnum for CardBrand {
     }
 }
 crate::api_enum_traits!(CardBrand);
-/// Values of `CardFundingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CardFundingType {
-    /// `credit`
-    Credit,
-    /// `debit`
-    Debit,
-    /// `prepaid`
-    Prepaid,
-    /// `not_known`
-    NotKnown,
-    /// `not_applicable`
-    NotApplicable,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CardFundingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Credit => "credit",
-            Self::Debit => "debit",
-            Self::Prepaid => "prepaid",
-            Self::NotKnown => "not_known",
-            Self::NotApplicable => "not_applicable",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"credit" => Self::Credit,
-                b"debit" => Self::Debit,
-                b"prepaid" => Self::Prepaid,
-                b"not_known" => Self::NotKnown,
-                b"not_applicable" => Self::NotApplicable,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CardFundingType);
 /// Values of `CreateUsingPermanentTokenCardBrand`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2014,43 +1969,6 @@ impl ApiEnum for CreateUsingPaymentIntentPaymentIntentPaymentMethodType {
     }
 }
 crate::api_enum_traits!(CreateUsingPaymentIntentPaymentIntentPaymentMethodType);
-/// Values of `CreateCardCardPreferredScheme`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCardCardPreferredScheme {
-    /// `cartes_bancaires`
-    CartesBancaires,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateCardCardPreferredScheme {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::CartesBancaires => "cartes_bancaires",
-            Self::Mastercard => "mastercard",
-            Self::Visa => "visa",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"cartes_bancaires" => Self::CartesBancaires,
-                b"mastercard" => Self::Mastercard,
-                b"visa" => Self::Visa,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateCardCardPreferredScheme);
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

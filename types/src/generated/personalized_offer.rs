@@ -5,7 +5,7 @@
 #[cfg(feature = "brand")]
 use super::brand;
 use super::enums;
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `personalized_offer` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,7 +200,7 @@ impl<'de> Deserialize<'de> for Content {
 pub struct PersonalizedOfferOption {
     pub id: Option<String>,
     pub label: Option<String>,
-    pub processing_type: Option<OptionProcessingType>,
+    pub processing_type: Option<enums::ProcessingType>,
     pub processing_layout: Option<enums::Layout>,
     pub redirect_url: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -242,7 +242,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
             ) -> Result<PersonalizedOfferOption, A::Error> {
                 let mut id: Option<String> = None;
                 let mut label: Option<String> = None;
-                let mut processing_type: Option<OptionProcessingType> = None;
+                let mut processing_type: Option<enums::ProcessingType> = None;
                 let mut processing_layout: Option<enums::Layout> = None;
                 let mut redirect_url: Option<String> = None;
                 let mut object = None;
@@ -308,51 +308,6 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `OptionProcessingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OptionProcessingType {
-    /// `billing_update`
-    BillingUpdate,
-    /// `checkout`
-    Checkout,
-    /// `url_redirect`
-    UrlRedirect,
-    /// `webhook`
-    Webhook,
-    /// `email`
-    Email,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for OptionProcessingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::BillingUpdate => "billing_update",
-            Self::Checkout => "checkout",
-            Self::UrlRedirect => "url_redirect",
-            Self::Webhook => "webhook",
-            Self::Email => "email",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"billing_update" => Self::BillingUpdate,
-                b"checkout" => Self::Checkout,
-                b"url_redirect" => Self::UrlRedirect,
-                b"webhook" => Self::Webhook,
-                b"email" => Self::Email,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(OptionProcessingType);
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -19,7 +19,7 @@ pub struct Plan {
     pub period: Option<i64>,
     pub period_unit: Option<enums::PeriodUnit>,
     pub trial_period: Option<i64>,
-    pub trial_period_unit: Option<TrialPeriodUnit>,
+    pub trial_period_unit: Option<enums::TrialPeriodUnit>,
     pub trial_end_action: Option<TrialEndAction>,
     pub pricing_model: Option<enums::PricingModel>,
     pub charge_model: Option<enums::PricingModel>,
@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut period: Option<i64> = None;
                 let mut period_unit: Option<enums::PeriodUnit> = None;
                 let mut trial_period: Option<i64> = None;
-                let mut trial_period_unit: Option<TrialPeriodUnit> = None;
+                let mut trial_period_unit: Option<enums::TrialPeriodUnit> = None;
                 let mut trial_end_action: Option<TrialEndAction> = None;
                 let mut pricing_model: Option<enums::PricingModel> = None;
                 let mut charge_model: Option<enums::PricingModel> = None;
@@ -1204,39 +1204,6 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for TrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(TrialPeriodUnit);
 /// Values of `TrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1377,109 +1344,6 @@ impl ApiEnum for AttachedAddonType {
     }
 }
 crate::api_enum_traits!(AttachedAddonType);
-/// Values of `CreateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateTrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateTrialPeriodUnit);
-/// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTrialEndAction {
-    /// `site_default`
-    SiteDefault,
-    /// `activate_subscription`
-    ActivateSubscription,
-    /// `cancel_subscription`
-    CancelSubscription,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateTrialEndAction {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::ActivateSubscription => "activate_subscription",
-            Self::CancelSubscription => "cancel_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"activate_subscription" => Self::ActivateSubscription,
-                b"cancel_subscription" => Self::CancelSubscription,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateTrialEndAction);
-/// Values of `CreateAddonApplicability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAddonApplicability {
-    /// `all`
-    All,
-    /// `restricted`
-    Restricted,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateAddonApplicability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Restricted => "restricted",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"all" => Self::All,
-                b"restricted" => Self::Restricted,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateAddonApplicability);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1513,175 +1377,6 @@ impl ApiEnum for CreateStatus {
     }
 }
 crate::api_enum_traits!(CreateStatus);
-/// Values of `CreateAttachedAddonsType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAttachedAddonsType {
-    /// `recommended`
-    Recommended,
-    /// `mandatory`
-    Mandatory,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateAttachedAddonsType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Recommended => "recommended",
-            Self::Mandatory => "mandatory",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"recommended" => Self::Recommended,
-                b"mandatory" => Self::Mandatory,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateAttachedAddonsType);
-/// Values of `UpdateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateTrialPeriodUnit {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateTrialPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"month" => Self::Month,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateTrialPeriodUnit);
-/// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateTrialEndAction {
-    /// `site_default`
-    SiteDefault,
-    /// `activate_subscription`
-    ActivateSubscription,
-    /// `cancel_subscription`
-    CancelSubscription,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateTrialEndAction {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SiteDefault => "site_default",
-            Self::ActivateSubscription => "activate_subscription",
-            Self::CancelSubscription => "cancel_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"site_default" => Self::SiteDefault,
-                b"activate_subscription" => Self::ActivateSubscription,
-                b"cancel_subscription" => Self::CancelSubscription,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateTrialEndAction);
-/// Values of `UpdateAddonApplicability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateAddonApplicability {
-    /// `all`
-    All,
-    /// `restricted`
-    Restricted,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateAddonApplicability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Restricted => "restricted",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"all" => Self::All,
-                b"restricted" => Self::Restricted,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateAddonApplicability);
-/// Values of `UpdateAttachedAddonsType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateAttachedAddonsType {
-    /// `recommended`
-    Recommended,
-    /// `mandatory`
-    Mandatory,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateAttachedAddonsType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Recommended => "recommended",
-            Self::Mandatory => "mandatory",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"recommended" => Self::Recommended,
-                b"mandatory" => Self::Mandatory,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateAttachedAddonsType);
 /// What `POST /plans` (`plan.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

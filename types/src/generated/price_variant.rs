@@ -352,39 +352,6 @@ impl ApiEnum for UpdateStatus {
     }
 }
 crate::api_enum_traits!(UpdateStatus);
-/// Values of `ListStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListStatus {
-    /// `active`
-    Active,
-    /// `archived`
-    Archived,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ListStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Archived => "archived",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"active" => Self::Active,
-                b"archived" => Self::Archived,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ListStatus);
 /// What `POST /price_variants` (`price_variant.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PricingPageSession` resource and its operations' answers.
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `pricing_page_session` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,88 +99,6 @@ impl<'de> Deserialize<'de> for PricingPageSession {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `CreateForNewSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateForNewSubscriptionContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateForNewSubscriptionContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateForNewSubscriptionContractTermActionAtTermEnd);
-/// Values of `CreateForExistingSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateForExistingSubscriptionContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateForExistingSubscriptionContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateForExistingSubscriptionContractTermActionAtTermEnd);
 /// What `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

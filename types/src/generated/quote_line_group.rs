@@ -224,7 +224,7 @@ pub struct LineItem {
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
     pub entity_id: Option<String>,
     pub customer_id: Option<String>,
-    pub proration_mode: Option<LineItemProrationMode>,
+    pub proration_mode: Option<enums::LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -309,7 +309,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
-                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut proration_mode: Option<enums::LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -492,7 +492,7 @@ impl<'de> Deserialize<'de> for LineItem {
 #[non_exhaustive]
 pub struct LineItemDiscount {
     pub line_item_id: Option<String>,
-    pub discount_type: Option<LineItemDiscountDiscountType>,
+    pub discount_type: Option<enums::LineItemDiscountDiscountType>,
     pub coupon_id: Option<String>,
     pub entity_id: Option<String>,
     pub discount_amount: Option<i64>,
@@ -534,7 +534,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 mut map: A,
             ) -> Result<LineItemDiscount, A::Error> {
                 let mut line_item_id: Option<String> = None;
-                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut discount_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
@@ -823,7 +823,7 @@ pub struct Discount {
     pub amount: Option<i64>,
     pub description: Option<String>,
     pub line_item_id: Option<String>,
-    pub entity_type: Option<DiscountEntityType>,
+    pub entity_type: Option<enums::LineItemDiscountDiscountType>,
     pub discount_type: Option<DiscountDiscountType>,
     pub entity_id: Option<String>,
     pub coupon_set_code: Option<String>,
@@ -869,7 +869,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
                 let mut line_item_id: Option<String> = None;
-                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut entity_type: Option<enums::LineItemDiscountDiscountType> = None;
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
@@ -1131,145 +1131,6 @@ impl ApiEnum for LineItemEntityType {
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
-/// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemProrationMode {
-    /// `reset`
-    Reset,
-    /// `delta`
-    Delta,
-    /// `service_period_revision`
-    ServicePeriodRevision,
-    /// `adjusted_term`
-    AdjustedTerm,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemProrationMode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Reset => "reset",
-            Self::Delta => "delta",
-            Self::ServicePeriodRevision => "service_period_revision",
-            Self::AdjustedTerm => "adjusted_term",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"reset" => Self::Reset,
-                b"delta" => Self::Delta,
-                b"service_period_revision" => Self::ServicePeriodRevision,
-                b"adjusted_term" => Self::AdjustedTerm,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemProrationMode);
-/// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemDiscountDiscountType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemDiscountDiscountType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemDiscountDiscountType);
-/// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiscountEntityType {
-    /// `item_level_coupon`
-    ItemLevelCoupon,
-    /// `document_level_coupon`
-    DocumentLevelCoupon,
-    /// `promotional_credits`
-    PromotionalCredits,
-    /// `prorated_credits`
-    ProratedCredits,
-    /// `item_level_discount`
-    ItemLevelDiscount,
-    /// `document_level_discount`
-    DocumentLevelDiscount,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ItemLevelCoupon => "item_level_coupon",
-            Self::DocumentLevelCoupon => "document_level_coupon",
-            Self::PromotionalCredits => "promotional_credits",
-            Self::ProratedCredits => "prorated_credits",
-            Self::ItemLevelDiscount => "item_level_discount",
-            Self::DocumentLevelDiscount => "document_level_discount",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"item_level_coupon" => Self::ItemLevelCoupon,
-                b"document_level_coupon" => Self::DocumentLevelCoupon,
-                b"promotional_credits" => Self::PromotionalCredits,
-                b"prorated_credits" => Self::ProratedCredits,
-                b"item_level_discount" => Self::ItemLevelDiscount,
-                b"document_level_discount" => Self::DocumentLevelDiscount,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

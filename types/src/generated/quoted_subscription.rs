@@ -3,7 +3,7 @@
 
 //! The `QuotedSubscription` resource and its operations' answers.
 use super::enums;
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_subscription` object.
 #[derive(Debug, Clone, PartialEq)]
@@ -1210,7 +1210,7 @@ pub struct QuotedContractTerm {
     /// Unix seconds.
     pub contract_end: Option<Timestamp>,
     pub billing_cycle: Option<i64>,
-    pub action_at_term_end: Option<QuotedContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub total_contract_value: Option<i64>,
     pub cancellation_cutoff_period: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1255,7 +1255,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                 let mut contract_start: Option<Timestamp> = None;
                 let mut contract_end: Option<Timestamp> = None;
                 let mut billing_cycle: Option<i64> = None;
-                let mut action_at_term_end: Option<QuotedContractTermActionAtTermEnd> = None;
+                let mut action_at_term_end: Option<enums::ActionAtTermEnd> = None;
                 let mut total_contract_value: Option<i64> = None;
                 let mut cancellation_cutoff_period: Option<i64> = None;
                 let mut object = None;
@@ -1339,44 +1339,3 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `QuotedContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum QuotedContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for QuotedContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(QuotedContractTermActionAtTermEnd);

@@ -525,7 +525,7 @@ pub struct ItemsToUpdate {
     pub metered_quantity: Option<String>,
     pub charge_once: Option<bool>,
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    pub charge_on_event: Option<ItemsToUpdateChargeOnEvent>,
+    pub charge_on_event: Option<ItemsToAddChargeOnEvent>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -589,7 +589,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                 let mut metered_quantity: Option<String> = None;
                 let mut charge_once: Option<bool> = None;
                 let mut charge_on_option: Option<enums::ChargeOnOption> = None;
-                let mut charge_on_event: Option<ItemsToUpdateChargeOnEvent> = None;
+                let mut charge_on_event: Option<ItemsToAddChargeOnEvent> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -1148,7 +1148,7 @@ impl<'de> Deserialize<'de> for ItemTier {
 pub struct ContractTerm {
     pub cancellation_cutoff_period: Option<i64>,
     pub renewal_billing_cycles: Option<i64>,
-    pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     /// `object`: the name of the object's type, as sent.
     pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -1187,7 +1187,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
             ) -> Result<ContractTerm, A::Error> {
                 let mut cancellation_cutoff_period: Option<i64> = None;
                 let mut renewal_billing_cycles: Option<i64> = None;
-                let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut action_at_term_end: Option<enums::ActionAtTermEnd> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -1408,47 +1408,6 @@ impl ApiEnum for ItemsToAddChargeOnEvent {
     }
 }
 crate::api_enum_traits!(ItemsToAddChargeOnEvent);
-/// Values of `ItemsToUpdateChargeOnEvent`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemsToUpdateChargeOnEvent {
-    /// `subscription_trial_start`
-    SubscriptionTrialStart,
-    /// `plan_activation`
-    PlanActivation,
-    /// `subscription_activation`
-    SubscriptionActivation,
-    /// `contract_termination`
-    ContractTermination,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemsToUpdateChargeOnEvent {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionTrialStart => "subscription_trial_start",
-            Self::PlanActivation => "plan_activation",
-            Self::SubscriptionActivation => "subscription_activation",
-            Self::ContractTermination => "contract_termination",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"subscription_trial_start" => Self::SubscriptionTrialStart,
-                b"plan_activation" => Self::PlanActivation,
-                b"subscription_activation" => Self::SubscriptionActivation,
-                b"contract_termination" => Self::ContractTermination,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemsToUpdateChargeOnEvent);
 /// Values of `DiscountsToAddType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1486,129 +1445,6 @@ impl ApiEnum for DiscountsToAddType {
     }
 }
 crate::api_enum_traits!(DiscountsToAddType);
-/// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ContractTermActionAtTermEnd);
-/// Values of `CreateForSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateForSubscriptionContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateForSubscriptionContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateForSubscriptionContractTermActionAtTermEnd);
-/// Values of `UpdateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateContractTermActionAtTermEnd);
 /// What `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

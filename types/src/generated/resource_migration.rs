@@ -183,35 +183,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `RetrieveLatestEntityType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RetrieveLatestEntityType {
-    /// `customer`
-    Customer,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RetrieveLatestEntityType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"customer" => Self::Customer,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RetrieveLatestEntityType);
 /// What `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -4,7 +4,8 @@
 //! The `SubscriptionEntitlement` resource and its operations' answers.
 #[cfg(feature = "entitlement_override")]
 use super::entitlement_override;
-use crate::{ApiEnum, ExtraFields, Timestamp};
+use super::enums;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlement` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,7 +22,7 @@ pub struct SubscriptionEntitlement {
     pub is_enabled: Option<bool>,
     /// Unix seconds.
     pub effective_from: Option<Timestamp>,
-    pub schedule_status: Option<ScheduleStatus>,
+    pub schedule_status: Option<enums::ScheduleStatus>,
     /// Unix seconds.
     pub expires_at: Option<Timestamp>,
     pub components: Option<Box<Component>>,
@@ -80,7 +81,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                 let mut is_overridden: Option<bool> = None;
                 let mut is_enabled: Option<bool> = None;
                 let mut effective_from: Option<Timestamp> = None;
-                let mut schedule_status: Option<ScheduleStatus> = None;
+                let mut schedule_status: Option<enums::ScheduleStatus> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut components: Option<Box<Component>> = None;
                 let mut object = None;
@@ -272,43 +273,6 @@ impl<'de> Deserialize<'de> for Component {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScheduleStatus {
-    /// `activated`
-    Activated,
-    /// `scheduled`
-    Scheduled,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ScheduleStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Activated => "activated",
-            Self::Scheduled => "scheduled",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"activated" => Self::Activated,
-                b"scheduled" => Self::Scheduled,
-                b"failed" => Self::Failed,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ScheduleStatus);
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -325,7 +325,7 @@ pub struct ContractTerm {
     /// Unix seconds.
     pub contract_end: Option<Timestamp>,
     pub billing_cycle: Option<i64>,
-    pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
+    pub action_at_term_end: Option<enums::ActionAtTermEnd>,
     pub total_contract_value: Option<i64>,
     pub total_contract_value_before_tax: Option<i64>,
     pub cancellation_cutoff_period: Option<i64>,
@@ -387,7 +387,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut contract_start: Option<Timestamp> = None;
                 let mut contract_end: Option<Timestamp> = None;
                 let mut billing_cycle: Option<i64> = None;
-                let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut action_at_term_end: Option<enums::ActionAtTermEnd> = None;
                 let mut total_contract_value: Option<i64> = None;
                 let mut total_contract_value_before_tax: Option<i64> = None;
                 let mut cancellation_cutoff_period: Option<i64> = None;
@@ -602,44 +602,3 @@ impl ApiEnum for ContractTermStatus {
     }
 }
 crate::api_enum_traits!(ContractTermStatus);
-/// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContractTermActionAtTermEnd {
-    /// `renew`
-    Renew,
-    /// `evergreen`
-    Evergreen,
-    /// `cancel`
-    Cancel,
-    /// `renew_once`
-    RenewOnce,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ContractTermActionAtTermEnd {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Renew => "renew",
-            Self::Evergreen => "evergreen",
-            Self::Cancel => "cancel",
-            Self::RenewOnce => "renew_once",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"renew" => Self::Renew,
-                b"evergreen" => Self::Evergreen,
-                b"cancel" => Self::Cancel,
-                b"renew_once" => Self::RenewOnce,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ContractTermActionAtTermEnd);

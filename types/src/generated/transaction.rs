@@ -27,10 +27,10 @@ pub struct Transaction {
     pub amount: Option<i64>,
     pub id_at_gateway: Option<String>,
     pub status: Option<Status>,
-    pub fraud_flag: Option<FraudFlag>,
+    pub fraud_flag: Option<enums::FraudFlag>,
     pub initiator_type: Option<enums::PaymentInitiator>,
     pub three_d_secure: Option<bool>,
-    pub authorization_reason: Option<AuthorizationReason>,
+    pub authorization_reason: Option<enums::AuthorizationReason>,
     pub error_code: Option<String>,
     pub error_text: Option<String>,
     /// Unix seconds.
@@ -210,10 +210,10 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut amount: Option<i64> = None;
                 let mut id_at_gateway: Option<String> = None;
                 let mut status: Option<Status> = None;
-                let mut fraud_flag: Option<FraudFlag> = None;
+                let mut fraud_flag: Option<enums::FraudFlag> = None;
                 let mut initiator_type: Option<enums::PaymentInitiator> = None;
                 let mut three_d_secure: Option<bool> = None;
-                let mut authorization_reason: Option<AuthorizationReason> = None;
+                let mut authorization_reason: Option<enums::AuthorizationReason> = None;
                 let mut error_code: Option<String> = None;
                 let mut error_text: Option<String> = None;
                 let mut voided_at: Option<Timestamp> = None;
@@ -696,7 +696,7 @@ pub struct LinkedCreditNote {
     pub applied_amount: Option<i64>,
     /// Unix seconds.
     pub applied_at: Option<Timestamp>,
-    pub cn_reason_code: Option<LinkedCreditNoteCnReasonCode>,
+    pub cn_reason_code: Option<enums::ReasonCode>,
     pub cn_create_reason_code: Option<String>,
     /// Unix seconds.
     pub cn_date: Option<Timestamp>,
@@ -747,7 +747,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut cn_id: Option<String> = None;
                 let mut applied_amount: Option<i64> = None;
                 let mut applied_at: Option<Timestamp> = None;
-                let mut cn_reason_code: Option<LinkedCreditNoteCnReasonCode> = None;
+                let mut cn_reason_code: Option<enums::ReasonCode> = None;
                 let mut cn_create_reason_code: Option<String> = None;
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_total: Option<i64> = None;
@@ -838,7 +838,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
 #[non_exhaustive]
 pub struct LinkedRefund {
     pub txn_id: Option<String>,
-    pub txn_status: Option<LinkedRefundTxnStatus>,
+    pub txn_status: Option<Status>,
     /// Unix seconds.
     pub txn_date: Option<Timestamp>,
     pub txn_amount: Option<i64>,
@@ -879,7 +879,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 mut map: A,
             ) -> Result<LinkedRefund, A::Error> {
                 let mut txn_id: Option<String> = None;
-                let mut txn_status: Option<LinkedRefundTxnStatus> = None;
+                let mut txn_status: Option<Status> = None;
                 let mut txn_date: Option<Timestamp> = None;
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
@@ -932,7 +932,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
 #[non_exhaustive]
 pub struct LinkedPayment {
     pub id: Option<String>,
-    pub status: Option<LinkedPaymentStatus>,
+    pub status: Option<Status>,
     pub amount: Option<i64>,
     /// Unix seconds.
     pub date: Option<Timestamp>,
@@ -973,7 +973,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 mut map: A,
             ) -> Result<LinkedPayment, A::Error> {
                 let mut id: Option<String> = None;
-                let mut status: Option<LinkedPaymentStatus> = None;
+                let mut status: Option<Status> = None;
                 let mut amount: Option<i64> = None;
                 let mut date: Option<Timestamp> = None;
                 let mut object = None;
@@ -1334,80 +1334,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `FraudFlag`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FraudFlag {
-    /// `safe`
-    Safe,
-    /// `suspicious`
-    Suspicious,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for FraudFlag {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Safe => "safe",
-            Self::Suspicious => "suspicious",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"safe" => Self::Safe,
-                b"suspicious" => Self::Suspicious,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(FraudFlag);
-/// Values of `AuthorizationReason`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationReason {
-    /// `blocking_funds`
-    BlockingFunds,
-    /// `verification`
-    Verification,
-    /// `scheduled_capture`
-    ScheduledCapture,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AuthorizationReason {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::BlockingFunds => "blocking_funds",
-            Self::Verification => "verification",
-            Self::ScheduledCapture => "scheduled_capture",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"blocking_funds" => Self::BlockingFunds,
-                b"verification" => Self::Verification,
-                b"scheduled_capture" => Self::ScheduledCapture,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AuthorizationReason);
 /// Values of `LinkedInvoiceInvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1457,79 +1383,6 @@ impl ApiEnum for LinkedInvoiceInvoiceStatus {
     }
 }
 crate::api_enum_traits!(LinkedInvoiceInvoiceStatus);
-/// Values of `LinkedCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedCreditNoteCnReasonCode {
-    /// `write_off`
-    WriteOff,
-    /// `subscription_change`
-    SubscriptionChange,
-    /// `subscription_cancellation`
-    SubscriptionCancellation,
-    /// `subscription_pause`
-    SubscriptionPause,
-    /// `chargeback`
-    Chargeback,
-    /// `product_unsatisfactory`
-    ProductUnsatisfactory,
-    /// `service_unsatisfactory`
-    ServiceUnsatisfactory,
-    /// `order_change`
-    OrderChange,
-    /// `order_cancellation`
-    OrderCancellation,
-    /// `waiver`
-    Waiver,
-    /// `other`
-    Other,
-    /// `fraudulent`
-    Fraudulent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LinkedCreditNoteCnReasonCode {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOff => "write_off",
-            Self::SubscriptionChange => "subscription_change",
-            Self::SubscriptionCancellation => "subscription_cancellation",
-            Self::SubscriptionPause => "subscription_pause",
-            Self::Chargeback => "chargeback",
-            Self::ProductUnsatisfactory => "product_unsatisfactory",
-            Self::ServiceUnsatisfactory => "service_unsatisfactory",
-            Self::OrderChange => "order_change",
-            Self::OrderCancellation => "order_cancellation",
-            Self::Waiver => "waiver",
-            Self::Other => "other",
-            Self::Fraudulent => "fraudulent",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"write_off" => Self::WriteOff,
-                b"subscription_change" => Self::SubscriptionChange,
-                b"subscription_cancellation" => Self::SubscriptionCancellation,
-                b"subscription_pause" => Self::SubscriptionPause,
-                b"chargeback" => Self::Chargeback,
-                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
-                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
-                b"order_change" => Self::OrderChange,
-                b"order_cancellation" => Self::OrderCancellation,
-                b"waiver" => Self::Waiver,
-                b"other" => Self::Other,
-                b"fraudulent" => Self::Fraudulent,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LinkedCreditNoteCnReasonCode);
 /// Values of `LinkedCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1571,112 +1424,6 @@ impl ApiEnum for LinkedCreditNoteCnStatus {
     }
 }
 crate::api_enum_traits!(LinkedCreditNoteCnStatus);
-/// Values of `LinkedRefundTxnStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedRefundTxnStatus {
-    /// `in_progress`
-    InProgress,
-    /// `success`
-    Success,
-    /// `voided`
-    Voided,
-    /// `failure`
-    Failure,
-    /// `timeout`
-    Timeout,
-    /// `needs_attention`
-    NeedsAttention,
-    /// `late_failure`
-    LateFailure,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LinkedRefundTxnStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Success => "success",
-            Self::Voided => "voided",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
-            Self::NeedsAttention => "needs_attention",
-            Self::LateFailure => "late_failure",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_progress" => Self::InProgress,
-                b"success" => Self::Success,
-                b"voided" => Self::Voided,
-                b"failure" => Self::Failure,
-                b"timeout" => Self::Timeout,
-                b"needs_attention" => Self::NeedsAttention,
-                b"late_failure" => Self::LateFailure,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LinkedRefundTxnStatus);
-/// Values of `LinkedPaymentStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedPaymentStatus {
-    /// `in_progress`
-    InProgress,
-    /// `success`
-    Success,
-    /// `voided`
-    Voided,
-    /// `failure`
-    Failure,
-    /// `timeout`
-    Timeout,
-    /// `needs_attention`
-    NeedsAttention,
-    /// `late_failure`
-    LateFailure,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LinkedPaymentStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Success => "success",
-            Self::Voided => "voided",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
-            Self::NeedsAttention => "needs_attention",
-            Self::LateFailure => "late_failure",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_progress" => Self::InProgress,
-                b"success" => Self::Success,
-                b"voided" => Self::Voided,
-                b"failure" => Self::Failure,
-                b"timeout" => Self::Timeout,
-                b"needs_attention" => Self::NeedsAttention,
-                b"late_failure" => Self::LateFailure,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LinkedPaymentStatus);
 /// Values of `ReconcileStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
