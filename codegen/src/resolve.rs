@@ -72,8 +72,9 @@ pub fn merge_module_enums(api: &mut Api) {
 /// to be shared), is already a shared enum, or is also the name of another group with as
 /// many modules; a group with more modules wins a name two groups end with.
 pub fn hoist_repeated_enums(api: &mut Api) {
-    // Value set → its inline enums, in module order.
-    let mut groups: BTreeMap<BTreeSet<&str>, Vec<(&str, &EnumDef)>> = BTreeMap::new();
+    // Value set → its inline enums (module, enum), in module order.
+    type Group<'a> = Vec<(&'a str, &'a EnumDef)>;
+    let mut groups: BTreeMap<BTreeSet<&str>, Group> = BTreeMap::new();
     for res in &api.resources {
         for def in &res.enums {
             groups
@@ -84,7 +85,7 @@ pub fn hoist_repeated_enums(api: &mut Api) {
     }
     let taken: BTreeSet<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
     // Candidate name → (modules, the group's enums) of each group ending with it.
-    let mut candidates: BTreeMap<String, Vec<(usize, &Vec<(&str, &EnumDef)>)>> = BTreeMap::new();
+    let mut candidates: BTreeMap<String, Vec<(usize, &Group)>> = BTreeMap::new();
     for members in groups.values() {
         let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
         if modules.len() < 2 {
@@ -104,7 +105,7 @@ pub fn hoist_repeated_enums(api: &mut Api) {
     let mut renamed = Renamed::new();
     let mut hoisted = Vec::new();
     for (name, mut claims) in candidates {
-        claims.sort_by(|a, b| b.0.cmp(&a.0));
+        claims.sort_by_key(|claim| std::cmp::Reverse(claim.0));
         if claims.get(1).is_some_and(|second| second.0 == claims[0].0) {
             continue;
         }
